@@ -1,0 +1,375 @@
+package core
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	jsoniter "github.com/json-iterator/go"
+)
+
+// A forgiving JSON walker that flattens an object into leaves (dotted raw
+// path, typed value, and where the value stands in the text). It never fails:
+// it reads valid JSON exactly and recovers what it can from the mistakes real
+// logs have (a missing or trailing comma, a cut-off end, a bare word). Whether
+// the text was strict JSON is decided first by json-iterator's validator, so
+// the walker needs no mode.
+
+// leaf is one scalar or array of scalars.
+type leaf struct {
+	path   string // raw dotted path: "req.headers.user-agent", "authInfo.1.type"
+	a      Attr   // the value; Key is set when the leaf is mapped
+	v0, v1 int    // the value in the text: inside the quotes for strings
+	str    bool   // the value was a JSON string
+	null   bool
+}
+
+type jsonState struct {
+	leaves []leaf
+	path   []byte
+	eof    bool // the text ended inside the object
+	cut    int  // subtrees cut by the depth limit
+}
+
+// strictJSON reports whether t is one valid JSON value, without allocating
+// for the text: the validator only reads the bytes.
+func strictJSON(t string) bool {
+	b := unsafe.Slice(unsafe.StringData(t), len(t))
+	return jsoniter.ConfigFastest.Valid(b)
+}
+
+// walkJSON flattens the object at t[i] into p.json.leaves and returns the
+// offset after it.
+func (p *Parser) walkJSON(t string, i int) int {
+	p.json.leaves = p.json.leaves[:0]
+	p.json.path = p.json.path[:0]
+	p.json.eof = false
+	p.json.cut = 0
+	return p.jValue(t, i, 0)
+}
+
+// skipWS skips JSON white space, and the no-break spaces (U+00A0) that
+// documentation pages indent with: logs copied from them carry those.
+func skipWS(t string, i int) int {
+	for i < len(t) {
+		switch t[i] {
+		case ' ', '\n', '\r', '\t':
+			i++
+			continue
+		case 0xc2:
+			if i+1 < len(t) && t[i+1] == 0xa0 {
+				i += 2
+				continue
+			}
+		}
+		return i
+	}
+	return i
+}
+
+func (p *Parser) jValue(t string, i, depth int) int {
+	i = skipWS(t, i)
+	if i >= len(t) {
+		p.json.eof = true
+		return i
+	}
+	switch c := t[i]; {
+	case c == '{' || c == '[':
+		if depth >= p.opts.MaxDepth {
+			// Too deep: keep the subtree as its raw text.
+			end := skipBalanced(t, i)
+			p.json.cut++
+			p.leaf(Attr{Kind: KindString, Str: t[i:end]}, i, end, false)
+			return end
+		}
+		if c == '{' {
+			return p.jObject(t, i, depth)
+		}
+		return p.jArray(t, i, depth)
+	case c == '"':
+		s0, s1, end, esc := jString(t, i)
+		if end > len(t) {
+			p.json.eof = true
+		}
+		v := t[s0:s1]
+		if esc {
+			v = unescapeJSON(v)
+		}
+		p.leaf(Attr{Kind: KindString, Str: v}, s0, s1, true)
+		return min(end, len(t))
+	case c == '}' || c == ']' || c == ',':
+		return i // a missing value: the caller reads the closer
+	default:
+		end := i
+		for end < len(t) && !isJSONDelim(t[end]) {
+			end++
+		}
+		if end == i {
+			return i + 1 // a stray delimiter such as ':'
+		}
+		w := t[i:end]
+		switch w {
+		case "true":
+			p.leaf(Attr{Kind: KindBool, Bool: true}, i, end, false)
+		case "false":
+			p.leaf(Attr{Kind: KindBool, Bool: false}, i, end, false)
+		case "null":
+			p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), null: true})
+		default:
+			if n, err := strconv.ParseInt(w, 10, 64); err == nil {
+				p.leaf(Attr{Kind: KindInt, Int: n}, i, end, false)
+			} else {
+				p.leaf(Attr{Kind: KindString, Str: w}, i, end, false)
+			}
+		}
+		return end
+	}
+}
+
+func isJSONDelim(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == ':' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '{' || c == '['
+}
+
+func (p *Parser) leaf(a Attr, v0, v1 int, str bool) {
+	p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), a: a, v0: v0, v1: v1, str: str})
+}
+
+func (p *Parser) jObject(t string, i, depth int) int {
+	i++
+	plen := len(p.json.path)
+	for {
+		i = skipWS(t, i)
+		if i >= len(t) {
+			p.json.eof = true
+			return i
+		}
+		switch t[i] {
+		case '}':
+			return i + 1
+		case ',', ':':
+			i++
+			continue
+		case ']':
+			i++ // a stray closer: skip it
+			continue
+		}
+		var key string
+		if t[i] == '"' {
+			k0, k1, end, _ := jString(t, i)
+			if end > len(t) {
+				p.json.eof = true
+				return len(t)
+			}
+			key, i = t[k0:k1], end
+		} else {
+			// A bare key (lenient).
+			end := i
+			for end < len(t) && !isJSONDelim(t[end]) {
+				end++
+			}
+			if end == i {
+				i++
+				continue
+			}
+			key, i = t[i:end], end
+		}
+		i = skipWS(t, i)
+		if i < len(t) && t[i] == ':' {
+			i++
+		}
+		if plen > 0 {
+			p.json.path = append(p.json.path, '.')
+		}
+		p.json.path = append(p.json.path, key...)
+		i = p.jValue(t, i, depth+1)
+		p.json.path = p.json.path[:plen]
+	}
+}
+
+func (p *Parser) jArray(t string, i, depth int) int {
+	i0 := i
+	i++
+	plen := len(p.json.path)
+	start := len(p.json.leaves)
+	var strs []string
+	idx := 0
+	for {
+		i = skipWS(t, i)
+		if i >= len(t) {
+			p.json.eof = true
+			break
+		}
+		c := t[i]
+		if c == ']' {
+			i++
+			break
+		}
+		if c == ',' || c == ':' || c == '}' {
+			i++
+			continue
+		}
+		if c == '{' || c == '[' {
+			if plen > 0 {
+				p.json.path = append(p.json.path, '.')
+			}
+			p.json.path = strconv.AppendInt(p.json.path, int64(idx), 10)
+			i = p.jValue(t, i, depth+1)
+			p.json.path = p.json.path[:plen]
+			idx++
+			continue
+		}
+		// A scalar: read it as a leaf, then fold it into the array.
+		n := len(p.json.leaves)
+		i = p.jValue(t, i, depth+1)
+		if len(p.json.leaves) > n {
+			l := p.json.leaves[n]
+			p.json.leaves = p.json.leaves[:n]
+			if !l.null {
+				strs = append(strs, scalarText(t, l))
+			}
+		}
+		idx++
+	}
+	if strs != nil || len(p.json.leaves) == start {
+		// Scalars (or nothing): one array leaf under the array's own path.
+		if strs == nil {
+			strs = []string{}
+		}
+		p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), a: Attr{Kind: KindStrings, Strs: strs}, v0: i0, v1: i})
+	}
+	return i
+}
+
+// scalarText is a scalar leaf's value as text.
+func scalarText(t string, l leaf) string {
+	switch l.a.Kind {
+	case KindString:
+		return l.a.Str
+	default:
+		return t[l.v0:l.v1]
+	}
+}
+
+// jString reads the string whose quote is at t[i]; end is past the closing
+// quote (len(t)+1 when the text ends inside the string).
+func jString(t string, i int) (s0, s1, end int, esc bool) {
+	s0 = i + 1
+	for j := s0; j < len(t); j++ {
+		switch t[j] {
+		case '\\':
+			esc = true
+			j++
+		case '"':
+			return s0, j, j + 1, esc
+		}
+	}
+	return s0, len(t), len(t) + 1, esc
+}
+
+// skipBalanced returns the offset after the object or array at t[i],
+// iteratively (no recursion, whatever the depth).
+func skipBalanced(t string, i int) int {
+	var d jsonDepth
+	for j := i; j < len(t); j++ {
+		c := t[j]
+		if d.inStr {
+			switch {
+			case d.esc:
+				d.esc = false
+			case c == '\\':
+				d.esc = true
+			case c == '"':
+				d.inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			d.inStr = true
+		case '{', '[':
+			d.depth++
+		case '}', ']':
+			d.depth--
+			if d.depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return len(t)
+}
+
+// unescapeJSON decodes the escapes of a JSON string's content. Invalid
+// escapes are kept as they are.
+func unescapeJSON(v string) string {
+	var b strings.Builder
+	b.Grow(len(v))
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\\' || i+1 >= len(v) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch v[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'u':
+			r, n := hex4(v, i+1)
+			if n == 0 {
+				b.WriteString(`\u`)
+				continue
+			}
+			i += n
+			if utf16Surrogate(r) {
+				if r2, n2 := hex4(v, i+3); i+2 < len(v) && v[i+1] == '\\' && v[i+2] == 'u' && n2 > 0 {
+					if dec := decodeSurrogate(r, r2); dec != utf8.RuneError {
+						r = dec
+						i += 2 + n2
+					}
+				}
+			}
+			b.WriteRune(r)
+		default:
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String()
+}
+
+func hex4(v string, i int) (rune, int) {
+	if i+4 > len(v) {
+		return 0, 0
+	}
+	var r rune
+	for _, c := range []byte(v[i : i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, 0
+		}
+	}
+	return r, 4
+}
+
+func utf16Surrogate(r rune) bool { return r >= 0xd800 && r < 0xdc00 }
+
+func decodeSurrogate(r1, r2 rune) rune {
+	if r2 < 0xdc00 || r2 >= 0xe000 {
+		return utf8.RuneError
+	}
+	return (r1-0xd800)<<10 | (r2 - 0xdc00) + 0x10000
+}

@@ -1,0 +1,353 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"time"
+)
+
+// Format identifies a source product.
+type Format uint8
+
+// The formats. FormatAuto detects the format of each record.
+const (
+	FormatAuto Format = iota
+	FormatPassMan
+	FormatCAPAM
+	FormatNetwrix
+)
+
+var formatNames = [...]string{
+	FormatAuto:    "auto",
+	FormatPassMan: "passman",
+	FormatCAPAM:   "capam",
+	FormatNetwrix: "netwrix",
+}
+
+func (f Format) String() string {
+	if int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return "unknown"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalText accepts the names String returns, in any case.
+func (f *Format) UnmarshalText(b []byte) error {
+	for i, n := range formatNames {
+		if strings.EqualFold(n, string(b)) {
+			*f = Format(i)
+			return nil
+		}
+	}
+	return errors.New("unknown format " + quoteAt(string(b), 0) + " (want auto, passman, capam or netwrix)")
+}
+
+// format is one row of the detection table.
+type format struct {
+	id    Format
+	sniff func(s string) bool // cheap look at the record's start
+	parse func(p *Parser, s string) error
+}
+
+// formats is tried in order by FormatAuto: the first sniff that matches
+// parses the record. CA PAM and Netwrix come before PassMan because a
+// syslog-framed Netwrix record also starts with a syslog time.
+var formats = [...]format{
+	{FormatCAPAM, sniffCAPAM, (*Parser).parseCAPAM},
+	{FormatNetwrix, sniffNetwrix, (*Parser).parseNetwrix},
+	{FormatPassMan, sniffPassMan, (*Parser).parsePassMan},
+}
+
+// Options configure a Parser. The zero value is ready to use: automatic
+// detection, UTC, original text kept, redaction on, default limits.
+type Options struct {
+	Format   Format
+	Location *time.Location // zone of times without offset; nil means UTC
+
+	NoOriginal bool // do not emit log.record.original
+	NoRedact   bool // keep secrets in clear (for debugging only)
+
+	RedactHeaders []string // header or key names whose values are redacted, besides the contract's
+	RedactKeys    []string // substrings of key names whose values are redacted, besides password and secret
+
+	MaxRecordBytes int // larger records are not parsed (error.type record_too_large); default 1 MiB
+	MaxAttrs       int // attributes per record; default 256
+	MaxDepth       int // JSON nesting depth that is flattened; default 32
+	MaxValueBytes  int // bytes per string value; default 16 KiB
+
+	Now func() time.Time // the clock, for observed time and year inference; default time.Now
+}
+
+// Default limits.
+const (
+	DefaultMaxRecordBytes = 1 << 20
+	DefaultMaxAttrs       = 256
+	DefaultMaxDepth       = 32
+	DefaultMaxValueBytes  = 16 << 10
+)
+
+// Parser turns the text of one record into a Record. A Parser is reused from
+// record to record but must not be shared between goroutines: make one per
+// goroutine.
+type Parser struct {
+	opts   Options
+	redact redactor
+	rec    Record
+
+	now       time.Time
+	spans     []span // secret values in the current text, to redact the original
+	hasMsg    bool   // Body holds a human message, not the original text
+	truncated int    // what limits cut from the current record
+	prefix    string // product namespace of the current record, "passman." …
+	orig      string // the original text when it is not the input (an unwrapped Docker record)
+
+	keys    map[string]string // interned attribute keys
+	scratch []byte
+	json    jsonState
+}
+
+// maxInternedKeys bounds the key cache: hostile input must not grow it
+// without end.
+const maxInternedKeys = 8192
+
+// NewParser validates opts and returns a Parser.
+func NewParser(opts Options) (*Parser, error) {
+	if opts.Format > FormatNetwrix {
+		return nil, errors.New("format: unknown format " + opts.Format.String())
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	for _, l := range []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"max_record_bytes", &opts.MaxRecordBytes, DefaultMaxRecordBytes},
+		{"max_attributes", &opts.MaxAttrs, DefaultMaxAttrs},
+		{"max_depth", &opts.MaxDepth, DefaultMaxDepth},
+		{"max_value_bytes", &opts.MaxValueBytes, DefaultMaxValueBytes},
+	} {
+		if *l.v < 0 {
+			return nil, errors.New(l.name + ": must not be negative")
+		}
+		if *l.v == 0 {
+			*l.v = l.def
+		}
+	}
+	if opts.MaxAttrs < 8 {
+		return nil, errors.New("max_attributes: must be at least 8")
+	}
+	p := &Parser{
+		opts:   opts,
+		redact: newRedactor(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact),
+		keys:   make(map[string]string, 64),
+	}
+	p.rec.Attrs = make([]Attr, 0, 32)
+	return p, nil
+}
+
+// Parse parses one record. It always returns a Record: when the text cannot
+// be parsed the Record keeps it as body with error.type and error.message,
+// and the error (a *ParseError) says why. The Record is valid until the next
+// call.
+func (p *Parser) Parse(b []byte) (*Record, error) {
+	return p.ParseString(string(b))
+}
+
+// ParseString is Parse for text that is already a string; the Record's
+// strings may share its memory.
+func (p *Parser) ParseString(s string) (*Record, error) {
+	r := &p.rec
+	r.reset()
+	p.spans = p.spans[:0]
+	p.hasMsg = false
+	p.truncated = 0
+	p.prefix = ""
+	p.orig = ""
+	p.now = p.opts.Now()
+	r.ObservedTime = p.now
+
+	s = trimRecord(s)
+	var err error
+	switch f := p.pick(s); {
+	case len(s) > p.opts.MaxRecordBytes:
+		err = errAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
+	case f == nil:
+		err = errAt(p.opts.Format, 0, ErrUnknownFormat)
+	default:
+		r.Format = f.id
+		p.prefix = prefixes[f.id]
+		err = f.parse(p, s)
+	}
+	p.finish(s, err)
+	if err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+var prefixes = [...]string{FormatPassMan: "passman.", FormatCAPAM: "capam.", FormatNetwrix: "netwrix."}
+
+// pick returns the table row for s: the forced format, or the first whose
+// sniff matches.
+func (p *Parser) pick(s string) *format {
+	for i := range formats {
+		f := &formats[i]
+		if p.opts.Format == f.id || (p.opts.Format == FormatAuto && f.sniff(s)) {
+			return f
+		}
+	}
+	return nil
+}
+
+// finish fills what every record gets: body or original text (redacted),
+// severity, error attributes and the truncation count.
+func (p *Parser) finish(s string, err error) {
+	r := &p.rec
+	if p.orig != "" {
+		s = p.orig
+	}
+	original := p.redactSpans(s)
+	if p.hasMsg {
+		if !p.opts.NoOriginal && r.Body != original {
+			r.Attrs = append(r.Attrs, Attr{Key: attrLogRecordOriginal, Kind: KindString, Str: original})
+		}
+	} else {
+		r.Body = original
+	}
+	if p.truncated > 0 && p.prefix != "" {
+		r.Attrs = append(r.Attrs, Attr{Key: p.prefix + "truncated", Kind: KindInt, Int: int64(p.truncated)})
+	}
+	if err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			pe.quote = quoteAt(original, p.redactedOffset(pe.Offset))
+		}
+		r.Attrs = append(r.Attrs,
+			Attr{Key: attrErrorType, Kind: KindString, Str: errorCode(err)},
+			Attr{Key: attrErrorMessage, Kind: KindString, Str: err.Error()})
+	}
+	if r.SeverityNumber == 0 {
+		sev := sevInfo
+		if a, ok := r.Get(attrEventOutcome); ok && a.Str == outcomeFailure {
+			sev = sevWarn
+		}
+		r.setSeverity(sev)
+	}
+}
+
+// trimRecord drops a UTF-8 byte order mark and the line ending.
+func trimRecord(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// add appends an attribute under the record's limits; the last value of a
+// duplicated key wins. What the limits cut is counted.
+func (p *Parser) add(a Attr) {
+	r := &p.rec
+	if i := r.index(a.Key); i >= 0 {
+		r.Attrs[i] = a
+		return
+	}
+	if len(r.Attrs) >= p.opts.MaxAttrs {
+		p.truncated++
+		return
+	}
+	r.Attrs = append(r.Attrs, a)
+}
+
+func (p *Parser) addStr(key, v string) {
+	if len(v) > p.opts.MaxValueBytes {
+		n := p.opts.MaxValueBytes
+		for n > 0 && v[n]&0xC0 == 0x80 {
+			n--
+		}
+		v = v[:n]
+		p.truncated++
+	}
+	p.add(Attr{Key: key, Kind: KindString, Str: v})
+}
+
+func (p *Parser) addInt(key string, v int64) { p.add(Attr{Key: key, Kind: KindInt, Int: v}) }
+
+func (p *Parser) addBool(key string, v bool) { p.add(Attr{Key: key, Kind: KindBool, Bool: v}) }
+
+// intern returns b as a string, from the cache when it was seen before, so
+// that keys built in scratch space cost no allocation in steady state.
+func (p *Parser) intern(b []byte) string {
+	if s, ok := p.keys[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.keys) < maxInternedKeys {
+		p.keys[s] = s
+	}
+	return s
+}
+
+// nsKey returns the product-namespace key for a raw field name: the prefix
+// and the name in snake case.
+func (p *Parser) nsKey(name string) string {
+	b := append(p.scratch[:0], p.prefix...)
+	b = appendSnake(b, name)
+	p.scratch = b
+	return p.intern(b)
+}
+
+// appendSnake appends name in lower snake case: camelCase and spaces become
+// underscores ("requestIP" → "request_ip", "User name" → "user_name").
+func appendSnake(b []byte, name string) []byte {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if i > 0 && len(b) > 0 && b[len(b)-1] != '_' && b[len(b)-1] != '.' {
+				prev := name[i-1]
+				// Start a word before the last capital of an acronym
+				// ("HTTPServer" → "http_server"), but not for a plural
+				// ("forwardedForIPs" → "forwarded_for_ips").
+				nextLower := i+1 < len(name) && name[i+1] >= 'a' && name[i+1] <= 'z' &&
+					!(name[i+1] == 's' && (i+2 == len(name) || !isLowerASCII(name[i+2])))
+				if (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') ||
+					(prev >= 'A' && prev <= 'Z' && nextLower) {
+					b = append(b, '_')
+				}
+			}
+			b = append(b, c+'a'-'A')
+		case c == ' ' || c == '-':
+			if len(b) > 0 && b[len(b)-1] != '_' {
+				b = append(b, '_')
+			}
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+func isLowerASCII(c byte) bool { return c >= 'a' && c <= 'z' }
+
+// snake is appendSnake for cold paths.
+func snake(name string) string { return string(appendSnake(nil, name)) }
+
+// setOutcome sets event.outcome.
+func (p *Parser) setOutcome(o string) { p.add(Attr{Key: attrEventOutcome, Kind: KindString, Str: o}) }
+
+// secret records that s[start:end] is a secret value, to be redacted in the
+// original text.
+func (p *Parser) secret(start, end int) {
+	if start < end {
+		p.spans = append(p.spans, span{start: start, end: end})
+	}
+}

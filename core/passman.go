@@ -1,0 +1,274 @@
+package core
+
+import "strings"
+
+// PassMan: syslog-wrapped audit lines and system lines.
+//
+//	{time} {node} {service}: {process}({pid}): key = value ...   audit line
+//	{time} {node} {service}: {message}                          system line
+
+// sniffPassMan: a syslog time (RFC 3339 or RFC 3164) at the start, after an
+// optional <PRI>.
+func sniffPassMan(s string) bool {
+	s = s[skipPRI(s):]
+	if len(s) < 15 {
+		return false
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		return len(s) >= 19 && s[4] == '-' && s[7] == '-' && s[13] == ':'
+	}
+	_, ok := month(s)
+	return ok && s[3] == ' '
+}
+
+func (p *Parser) parsePassMan(s string) error {
+	r := &p.rec
+	h, ok := parseSyslogHeader(s, p.opts.Location, p.now)
+	if !ok {
+		return errAt(FormatPassMan, 0, ErrMalformed)
+	}
+	r.Time = h.time
+	p.addStr(attrHostName, h.host)
+	p.addStr(attrServiceName, h.tag)
+	if pid, ok := atoi(h.pid); ok {
+		p.addInt(attrProcessPID, pid)
+	}
+	msg := h.msg
+	proc, pid, kv, audit := passmanProcess(s, msg)
+	if !audit {
+		r.EventName = passmanEventSystem
+		r.Body = s[msg:]
+		p.hasMsg = true
+		return nil
+	}
+	p.addStr(attrProcessExecutableName, proc)
+	if v, ok := atoi(pid); ok {
+		p.addInt(attrProcessPID, v)
+	}
+	r.EventName = passmanEventAudit
+	p.scanKV(s, kv)
+	return nil
+}
+
+// passmanProcess reads "process(pid): " at s[i:] and returns the offset of
+// the key = value text after it.
+func passmanProcess(s string, i int) (proc, pid string, kv int, ok bool) {
+	j := i
+	for j < len(s) && s[j] != '(' && s[j] != ' ' && s[j] != ':' {
+		j++
+	}
+	if j == i || j >= len(s) || s[j] != '(' {
+		return "", "", 0, false
+	}
+	k := j + 1
+	for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+		k++
+	}
+	if k == j+1 || k+1 >= len(s) || s[k] != ')' || s[k+1] != ':' {
+		return "", "", 0, false
+	}
+	kv = k + 2
+	for kv < len(s) && s[kv] == ' ' {
+		kv++
+	}
+	return s[i:j], s[j+1 : k], kv, true
+}
+
+// scanKV reads the key = value pairs of s[i:]. Values are bare, or quoted
+// with ' or " (backslash escapes allowed). A bare value runs until the next
+// "key =" that follows a separator, so it may hold spaces. Pairs are
+// separated by spaces, commas or semicolons. Text that is not a pair is
+// skipped: the body keeps the whole line.
+func (p *Parser) scanKV(s string, i int) {
+	for i < len(s) {
+		for i < len(s) && isKVSep(s[i]) {
+			i++
+		}
+		k0 := i
+		for i < len(s) && isKeyChar(s[i]) {
+			i++
+		}
+		k1 := i
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		if k1 == k0 || i >= len(s) || s[i] != '=' {
+			// Not a pair: skip to the next separator.
+			if i == k0 {
+				i++
+			}
+			for i < len(s) && !isKVSep(s[i]) {
+				i++
+			}
+			continue
+		}
+		i++ // '='
+		spaced := false
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+			spaced = true
+		}
+		key := s[k0:k1]
+		var v0, v1 int
+		escaped := false
+		if i < len(s) && (s[i] == '\'' || s[i] == '"') {
+			if end, esc, ok := quotedEnd(s, i); ok {
+				v0, v1, escaped = i+1, end, esc
+				i = end + 1
+				p.passmanField(key, s, v0, v1, escaped)
+				continue
+			}
+			// An unclosed quote: read the value as bare, quote included.
+		}
+		v0 = i
+		if spaced && keyAssignAt(s, i) {
+			v1 = i // empty value: the next key follows
+		} else {
+			v1 = bareEnd(s, i)
+			i = v1
+		}
+		p.passmanField(key, s, v0, v1, false)
+	}
+}
+
+func isKVSep(c byte) bool { return c == ' ' || c == ',' || c == ';' || c == '\t' }
+
+func isKeyChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
+}
+
+// quotedEnd finds the quote that closes the one at s[i].
+func quotedEnd(s string, i int) (end int, escaped, ok bool) {
+	q := s[i]
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			escaped = true
+			j++
+		case q:
+			return j, escaped, true
+		}
+	}
+	return 0, false, false
+}
+
+// keyAssignAt reports whether "key =" starts at s[i].
+func keyAssignAt(s string, i int) bool {
+	j := i
+	for j < len(s) && isKeyChar(s[j]) {
+		j++
+	}
+	if j == i {
+		return false
+	}
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	return j < len(s) && s[j] == '='
+}
+
+// bareEnd returns where the bare value at s[i:] ends: before the separators
+// that precede the next "key =", or at the end of the text, trailing
+// separators trimmed.
+func bareEnd(s string, i int) int {
+	for j := i; j < len(s); j++ {
+		if !isKVSep(s[j]) {
+			continue
+		}
+		k := j
+		for k < len(s) && isKVSep(s[k]) {
+			k++
+		}
+		if keyAssignAt(s, k) {
+			return j
+		}
+		j = k - 1
+	}
+	end := len(s)
+	for end > i && isKVSep(s[end-1]) {
+		end--
+	}
+	return end
+}
+
+// unescape removes backslash escapes from a quoted value.
+func unescape(v string) string {
+	var b strings.Builder
+	b.Grow(len(v))
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '\\' && i+1 < len(v) {
+			i++
+			switch v[i] {
+			case 'n':
+				c = '\n'
+			case 't':
+				c = '\t'
+			case 'r':
+				c = '\r'
+			default:
+				c = v[i]
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// passmanField maps one pair; the value is s[v0:v1].
+func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
+	v := s[v0:v1]
+	if p.redact.isSecret(key) {
+		p.secret(v0, v1)
+		v = redacted
+	} else {
+		if escaped {
+			v = unescape(v)
+		}
+		if b0, b1, ok := bearerToken(v); ok && !escaped {
+			p.secret(v0+b0, v0+b1)
+			v = v[:b0] + redacted + v[b1:]
+		}
+	}
+	r := &p.rec
+	switch key {
+	case "type":
+		p.addStr(attrEventAction, v)
+		if a, ok := passmanActivities[v]; ok {
+			r.EventName = a.event
+			p.addStr(attrPassmanCategory, a.category)
+		} else if v != "" {
+			b := append(p.scratch[:0], "passman."...)
+			p.scratch = appendSnake(b, v)
+			r.EventName = p.intern(p.scratch)
+		}
+	case "user_upn":
+		p.addStr(attrUserName, v)
+		if at := strings.LastIndexByte(v, '@'); at >= 0 && at+1 < len(v) {
+			p.addStr(attrUserDomain, v[at+1:])
+		}
+	case "user_address":
+		p.addStr(attrClientAddress, unmapIPv4(v))
+	case "business_result":
+		for _, o := range passmanOutcomes {
+			if strings.EqualFold(o.value, v) {
+				p.setOutcome(o.outcome)
+				return
+			}
+		}
+		// Unrecognised: the outcome is unknown and the value is kept.
+		p.setOutcome(outcomeUnknown)
+		p.addStr(p.nsKey(key), v)
+	default:
+		k := p.nsKey(key)
+		for _, ik := range passmanIntKeys {
+			if key == ik {
+				if n, ok := atoi(v); ok {
+					p.addInt(k, n)
+					return
+				}
+			}
+		}
+		p.addStr(k, v)
+	}
+}

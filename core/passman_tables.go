@@ -1,0 +1,133 @@
+package core
+
+// PassMan mapping tables, from shared/seeds/000_edb87e15afe9a759.txt.
+
+// passmanActivity is what an audit `type` value maps to.
+type passmanActivity struct {
+	event    string // event name, passman.<type in snake case>
+	category string // passman.category
+}
+
+// passmanActivityList is every activity type the seed documents, in the
+// seed's order, with its category. Login and Logout head the seed's table
+// without a category column; they get "session".
+var passmanActivityList = [...]struct{ typ, category string }{
+	{"Login", "session"},
+	{"Logout", "session"},
+
+	{"CreateAccount", "account"},
+	{"UpdateAccount", "account"},
+	{"DeleteAccount", "account"},
+	{"CheckCredentials", "account"},
+	{"DeleteCredentials", "account"},
+	{"CheckoutCredentials", "account"},
+	{"CheckinCredentials", "account"},
+	{"LoginCheckoutCredentials", "account"},
+	{"UpdateCredentials", "account"},
+	{"ResetCredentials", "account"},
+	{"ResetElevatedCredentials", "account"},
+
+	{"CreateTarget", "target"},
+	{"UpdateTarget", "target"},
+	{"DeleteTarget", "target"},
+	{"MoveTarget", "target"},
+	{"RestoreAccounts", "target"},
+
+	{"CreateGroup", "folder"},
+	{"UpdateGroup", "folder"},
+	{"DeleteGroup", "folder"},
+	{"MoveGroup", "folder"},
+
+	{"OpenVault", "vault"},
+	{"AddVaultKey", "vault"},
+	{"DeleteVaultKey", "vault"},
+
+	{"UpdateCredentialPolicy", "policy"},
+	{"UpdateACL", "policy"},
+
+	{"AddUser", "user_management"},
+	{"UpdateUser", "user_management"},
+	{"DeleteUser", "user_management"},
+	{"ChangePassword", "user_management"},
+	{"AddLocalGroup", "user_management"},
+	{"DeleteLocalGroup", "user_management"},
+	{"UpdateLocalGroup", "user_management"},
+	{"ForgotPassword", "user_management"},
+
+	{"PadminGenerateSelfSignedCert", "certificate"},
+	{"PadminUploadCert", "certificate"},
+
+	{"PadminPassmanStart", "maintenance"},
+	{"PadminPassmanStop", "maintenance"},
+	{"PadminPassmanRestart", "maintenance"},
+	{"PadminPadminRestart", "maintenance"},
+	{"PadminShutdown", "maintenance"},
+	{"PadminShutdownCluster", "maintenance"},
+	{"PadminReboot", "maintenance"},
+	{"PadminRebootCluster", "maintenance"},
+	{"PadminUpdateDatabaseIndexes", "maintenance"},
+
+	{"PadminUpdatePassmanFile", "update"},
+	{"PadminUpdateFile", "update"},
+	{"PadminOsUpdate", "update"},
+
+	{"PadminDatabaseBackup", "data"},
+	{"PadminDatabaseRestore", "data"},
+	{"PadminDatabaseExport", "data"},
+	{"PadminDatabaseImport", "data"},
+	{"PadminDeleteBackup", "data"},
+	{"PadminAutoBackup", "data"},
+
+	{"PadminNetwork", "system_settings"},
+	{"PadminLicense", "system_settings"},
+	{"PadminAutoJobs", "system_settings"},
+	{"PadminAuthentication", "system_settings"},
+	{"PadminEmail", "system_settings"},
+	{"PadminSecurity", "system_settings"},
+	{"PadminTime", "system_settings"},
+	{"PadminSyslogServer", "system_settings"},
+	{"PadminZabbix", "system_settings"},
+	{"PadminDebugMode", "system_settings"},
+	{"PadminSwap", "system_settings"},
+	{"PadminPmsl", "system_settings"},
+	{"PadminRemoteLogin", "system_settings"},
+	{"PadminConfigExport", "system_settings"},
+	{"PadminConfigImport", "system_settings"},
+}
+
+// passmanActivities indexes passmanActivityList by type, with the event
+// names computed once.
+var passmanActivities = func() map[string]passmanActivity {
+	m := make(map[string]passmanActivity, len(passmanActivityList))
+	for _, a := range passmanActivityList {
+		m[a.typ] = passmanActivity{event: "passman." + snake(a.typ), category: a.category}
+	}
+	return m
+}()
+
+// passmanOutcomes maps business_result values (compared case-insensitively)
+// to event.outcome.
+var passmanOutcomes = [...]struct{ value, outcome string }{
+	{"success", outcomeSuccess},
+	{"succeeded", outcomeSuccess},
+	{"successful", outcomeSuccess},
+	{"ok", outcomeSuccess},
+	{"true", outcomeSuccess},
+	{"passed", outcomeSuccess},
+	{"failure", outcomeFailure},
+	{"failed", outcomeFailure},
+	{"fail", outcomeFailure},
+	{"error", outcomeFailure},
+	{"false", outcomeFailure},
+	{"denied", outcomeFailure},
+}
+
+// passmanIntKeys are values emitted as integers when they are one (unix
+// epoch seconds).
+var passmanIntKeys = [...]string{"start_timestamp"}
+
+// Event names that do not come from a type value.
+const (
+	passmanEventSystem = "passman.system"
+	passmanEventAudit  = "passman.audit" // an audit line without a type key
+)
