@@ -18,6 +18,9 @@ func netwrixJSONStart(s string) int {
 	if i < len(s) && s[i] == '{' {
 		return i
 	}
+	if strings.IndexByte(s, '{') < 0 {
+		return -1 // the cheap answer for most lines of the other formats
+	}
 	if h, ok := parseSyslogHeader(s, time.UTC, time.Time{}); ok && h.msg < len(s) && s[h.msg] == '{' {
 		return h.msg
 	}
@@ -86,6 +89,7 @@ func (p *Parser) netwrixRecord(s string, strict bool) error {
 		r.Body = info.text
 		p.hasMsg = true
 	}
+	p.dropDuplicateLeaves()
 	for i := range p.json.leaves {
 		p.netwrixLeaf(s, &p.json.leaves[i], info.text)
 	}
@@ -153,9 +157,9 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 	if l.null {
 		return
 	}
-	name := l.path[strings.LastIndexByte(l.path, '.')+1:]
+	f := p.field(l.path)
 	a := l.a
-	if p.redact.isSecret(name) {
+	if f.secret {
 		p.spans = append(p.spans, span{start: l.v0, end: l.v1, quote: !l.str})
 		a = Attr{Kind: KindString, Str: redacted}
 	} else if a.Kind == KindString && l.str {
@@ -181,7 +185,7 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 			return
 		}
 	}
-	a.Key = p.netwrixKey(l.path)
+	a.Key = f.key
 	if a.Kind == KindString {
 		p.addStr(a.Key, a.Str)
 		return
@@ -272,14 +276,6 @@ func (p *Parser) netwrixMapped(f nxField, a Attr, body string) bool {
 		}
 	}
 	return true
-}
-
-// netwrixKey is "netwrix." and the path in snake case, segment by segment.
-func (p *Parser) netwrixKey(path string) string {
-	b := append(p.scratch[:0], p.prefix...)
-	b = appendSnake(b, path)
-	p.scratch = b
-	return p.intern(b)
 }
 
 // commonName returns the first CN of a distinguished name.
@@ -402,4 +398,33 @@ func jsonMember(s, name string) string {
 		return s[s0:s1]
 	}
 	return ""
+}
+
+// dropDuplicateLeaves keeps the last leaf of each path: of a duplicated key,
+// the last value wins.
+func (p *Parser) dropDuplicateLeaves() {
+	ls := p.json.leaves
+	dup := func(i int) bool {
+		for j := i + 1; j < len(ls); j++ {
+			if ls[j].path == ls[i].path {
+				return true
+			}
+		}
+		return false
+	}
+	if len(ls) > 64 {
+		last := make(map[string]int, len(ls))
+		for i := range ls {
+			last[ls[i].path] = i
+		}
+		dup = func(i int) bool { return last[ls[i].path] != i }
+	}
+	n := 0
+	for i := range ls {
+		if !dup(i) {
+			ls[n] = ls[i]
+			n++
+		}
+	}
+	p.json.leaves = ls[:n]
 }

@@ -104,7 +104,8 @@ type Parser struct {
 	prefix    string // product namespace of the current record, "passman." …
 	orig      string // the original text when it is not the input (an unwrapped Docker record)
 
-	keys    map[string]string // interned attribute keys
+	keys    map[string]string     // interned attribute keys
+	nsKeys  [4]map[string]nsField // product namespace fields by raw name, per format
 	scratch []byte
 	json    jsonState
 }
@@ -296,13 +297,57 @@ func (p *Parser) intern(b []byte) string {
 	return s
 }
 
-// nsKey returns the product-namespace key for a raw field name: the prefix
-// and the name in snake case.
-func (p *Parser) nsKey(name string) string {
+// nsField is what the parser knows of a raw field name: its key in the
+// product namespace and whether its value is a secret.
+type nsField struct {
+	key    string
+	secret bool
+}
+
+// nsKey returns the product-namespace key for a raw field name or dotted
+// path: the prefix and each segment in snake case.
+func (p *Parser) nsKey(name string) string { return p.field(name).key }
+
+// field returns the namespace key of a raw name or dotted path and whether
+// its last segment names a secret. Both are cached per product by raw name,
+// so the hot path neither builds keys nor scans names.
+func (p *Parser) field(name string) nsField {
+	m := p.nsKeys[p.rec.Format]
+	if f, ok := m[name]; ok {
+		return f
+	}
 	b := append(p.scratch[:0], p.prefix...)
-	b = appendSnake(b, name)
+	last := name
+	for rest := name; ; {
+		seg, tail, more := strings.Cut(rest, ".")
+		if o, ok := snakeOverrides[seg]; ok {
+			b = append(b, o...)
+		} else {
+			b = appendSnake(b, seg)
+		}
+		last = seg
+		if !more {
+			break
+		}
+		b = append(b, '.')
+		rest = tail
+	}
 	p.scratch = b
-	return p.intern(b)
+	f := nsField{key: string(b), secret: p.redact.isSecret(last)}
+	if m == nil {
+		m = make(map[string]nsField, 64)
+		p.nsKeys[p.rec.Format] = m
+	}
+	if len(m) < maxInternedKeys {
+		m[strings.Clone(name)] = f
+	}
+	return f
+}
+
+// snakeOverrides are names whose capitals are not word starts.
+var snakeOverrides = map[string]string{
+	"sAMAccountName": "sam_account_name",
+	"dNSHostName":    "dns_host_name",
 }
 
 // appendSnake appends name in lower snake case: camelCase and spaces become

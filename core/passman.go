@@ -218,7 +218,8 @@ func unescape(v string) string {
 // passmanField maps one pair; the value is s[v0:v1].
 func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 	v := s[v0:v1]
-	if p.redact.isSecret(key) {
+	f := p.field(key)
+	if f.secret {
 		p.secret(v0, v1)
 		v = redacted
 	} else {
@@ -258,9 +259,9 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 		}
 		// Unrecognised: the outcome is unknown and the value is kept.
 		p.setOutcome(outcomeUnknown)
-		p.addStr(p.nsKey(key), v)
+		p.addStr(f.key, v)
 	default:
-		k := p.nsKey(key)
+		k := f.key
 		for _, ik := range passmanIntKeys {
 			if key == ik {
 				if n, ok := atoi(v); ok {

@@ -1,0 +1,92 @@
+package core
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files from the current output")
+
+// testNow is the clock of every test: year inference for syslog times
+// depends on it.
+var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func testParser(t testing.TB, opts Options) *Parser {
+	t.Helper()
+	opts.Now = func() time.Time { return testNow }
+	p, err := NewParser(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// parseAll splits and parses a stream to NDJSON, as pamaudit parse does.
+func parseAll(t testing.TB, p *Parser, r io.Reader) []byte {
+	t.Helper()
+	var out []byte
+	sp := NewSplitter(r, 0)
+	for {
+		text, err := sp.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, _ := p.Parse(text)
+		out = rec.AppendJSON(out)
+		out = append(out, '\n')
+	}
+}
+
+// goldenFiles lists testdata/<product>/*.log.
+func goldenFiles(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob("../testdata/*/*.log")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no testdata: %v", err)
+	}
+	return files
+}
+
+// TestGolden parses every testdata log and compares with its .ndjson file
+// (go test ./core -run TestGolden -update rewrites them).
+func TestGolden(t *testing.T) {
+	for _, file := range goldenFiles(t) {
+		name := strings.TrimPrefix(file, "../testdata/")
+		t.Run(name, func(t *testing.T) {
+			in, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := parseAll(t, testParser(t, Options{}), bytes.NewReader(in))
+			golden := strings.TrimSuffix(file, ".log") + ".ndjson"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+				for i := 0; i < len(gl) && i < len(wl); i++ {
+					if gl[i] != wl[i] {
+						t.Fatalf("record %d differs:\n got: %s\nwant: %s", i+1, gl[i], wl[i])
+					}
+				}
+				t.Fatalf("got %d records, want %d", len(gl)-1, len(wl)-1)
+			}
+		})
+	}
+}

@@ -1,0 +1,116 @@
+package core
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestNetwrix(t *testing.T) {
+	for _, tc := range []struct {
+		name, text, event string
+		want              map[string]any
+		err               error
+	}{
+		{"bunyan token validate", `{"name":"api","hostname":"h1","pid":412,"level":30,"req_id":"r1","msg":"token validate","authData":{"sAMAccountName":"ivan","domain_netbios":"RTEST","access":{"role":"admin"},"distinguishedName":"CN=Ivan Tam,CN=Users,DC=rtest,DC=com"},"time":"2019-08-29T20:13:31.120Z","v":0}`,
+			"netwrix.token.validate", map[string]any{"user.name": "ivan", "user.domain": "RTEST", "user.roles": []string{"admin"},
+				"user.full_name": "Ivan Tam", "host.name": "h1", "process.pid": int64(412), "netwrix.req_id": "r1"}, nil},
+		{"missing comma is recovered", `{"msg":"token create" "type":"token"}`, "netwrix.token.create",
+			map[string]any{"netwrix.lenient": true, "netwrix.type": "token"}, nil},
+		{"trailing comma is recovered", `{"msg":"cache warm","v":0,}`, "netwrix.log",
+			map[string]any{"netwrix.lenient": true, "netwrix.v": int64(0)}, nil},
+		{"duplicated key: the last wins", `{"message":"Successful authentication by: ivan","authInfo":[{"domain":"A","domain":"RTEST","type":"username"}]}`,
+			"netwrix.authentication", map[string]any{"user.domain": "RTEST", "event.outcome": "success", "user.name": "ivan"}, nil},
+		{"cut off record is classified", `{"msg":"request finish","req":{"method":"POST","url":"/x?y=1","headers":{"cookie":"sid=abc`,
+			"netwrix.request.finish", map[string]any{"http.request.method": "POST", "url.path": "/x", "netwrix.req.headers.cookie": "[REDACTED]"}, ErrMalformedJSON},
+		{"unrecoverable text is classified from its message", `{"message":"Expiring request"`, "netwrix.jita.expire",
+			map[string]any{}, ErrMalformedJSON},
+		{"jita deny needs a target system and a 4xx", `{"msg":"request finish","res":{"statusCode":403},"targetSystem":{"cn":"X"}}`,
+			"netwrix.jita.deny", map[string]any{"event.outcome": "failure", "http.response.status_code": int64(403)}, nil},
+		{"request finish 5xx with a target is not a deny", `{"msg":"request finish","res":{"statusCode":503},"targetSystem":{"cn":"X"}}`,
+			"netwrix.request.finish", map[string]any{"event.outcome": "failure"}, nil},
+		{"syslog framed python record", `<14>Apr  7 11:15:15 w2 jita[3310]: {"asctime": "2026-04-07 11:15:13,669", "levelname": "ERROR", "message": "Expiring request"}`,
+			"netwrix.jita.expire", map[string]any{"host.name": "w2", "process.pid": int64(3310)}, nil},
+		{"docker wrapper", `{"log":"{\"msg\":\"token create\",\"level\":40}\n","stream":"stdout","time":"2026-04-07T11:16:00Z"}`,
+			"netwrix.token.create", map[string]any{"netwrix.docker.stream": "stdout"}, nil},
+		{"arrays of objects are indexed", `{"message":"Password failed for: ivan","authInfo":[{"type":"username"},{"success":false,"type":"ldap"}]}`,
+			"netwrix.authentication", map[string]any{"netwrix.auth_info.1.type": "ldap", "netwrix.auth_info.1.success": false, "event.outcome": "failure"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := testParser(t, Options{})
+			r, err := p.ParseString(tc.text)
+			if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) {
+				t.Fatalf("err %v, want %v", err, tc.err)
+			}
+			if r.EventName != tc.event {
+				t.Errorf("event %q, want %q", r.EventName, tc.event)
+			}
+			got := attrsOf(r)
+			for k, v := range tc.want {
+				if !reflect.DeepEqual(got[k], v) {
+					t.Errorf("%s = %#v, want %#v", k, got[k], v)
+				}
+			}
+		})
+	}
+}
+
+func TestNetwrixSeverity(t *testing.T) {
+	p := testParser(t, Options{})
+	for level, want := range map[string]string{"10": "TRACE", "20": "DEBUG", "30": "INFO", "40": "WARN", "50": "ERROR", "60": "FATAL",
+		`"critical"`: "FATAL", `"Warning"`: "WARN", `"eerror"`: "ERROR", `"debug"`: "DEBUG"} {
+		r, _ := p.ParseString(`{"msg":"x","level":` + level + `}`)
+		if r.SeverityText != want {
+			t.Errorf("level %s: %s, want %s", level, r.SeverityText, want)
+		}
+	}
+}
+
+// The contract's headers and keys are redacted everywhere, original text
+// included.
+func TestNetwrixRedaction(t *testing.T) {
+	const text = `{"msg":"request finish","req":{"headers":{"cookie":"JSESSIONID=s3cr3tc00kie","authorization":"Bearer eyJtoken.part.sig",` +
+		`"Proxy-Authorization":"Basic dXNlcjpwdw==","x-access-token":"tok123"}},"res":{"header":{"set-cookie":"sid=abcdef"}},` +
+		`"db_password":{"a":1},"clientSecret":12345,"note":"used Bearer leaked.token.value here"}`
+	p := testParser(t, Options{})
+	r, _ := p.ParseString(text)
+	out := string(r.AppendJSON(nil))
+	for _, secret := range []string{"s3cr3tc00kie", "eyJtoken", "dXNlcjpwdw", "tok123", "abcdef", "12345", "leaked.token"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("%q in output: %s", secret, out)
+		}
+	}
+	orig, _ := r.Get(attrLogRecordOriginal)
+	if !strictJSON(orig.Str) {
+		t.Errorf("redacted original is no longer JSON: %s", orig.Str)
+	}
+	p2 := testParser(t, Options{NoRedact: true})
+	r, _ = p2.ParseString(text)
+	if !strings.Contains(string(r.AppendJSON(nil)), "s3cr3tc00kie") {
+		t.Error("NoRedact still redacts")
+	}
+}
+
+func TestNetwrixLimits(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"msg":"x","big":{`)
+	for i := 0; i < 500; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"k` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + `":` + "1")
+	}
+	b.WriteString(`},"deep":` + strings.Repeat(`{"d":`, 100) + "1" + strings.Repeat("}", 100) + `}`)
+	p := testParser(t, Options{MaxAttrs: 50, MaxDepth: 10})
+	r, _ := p.ParseString(b.String())
+	if len(r.Attrs) > 50+3 {
+		t.Errorf("%d attributes, limit 50", len(r.Attrs))
+	}
+	if a, ok := r.Get("netwrix.truncated"); !ok || a.Int == 0 {
+		t.Errorf("truncation not counted: %v", a)
+	}
+	if _, ok := r.Get(attrLogRecordOriginal); !ok {
+		t.Error("original text not kept")
+	}
+}
