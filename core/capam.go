@@ -112,6 +112,7 @@ func capamTime(s string, loc *time.Location) (time.Time, bool) {
 // nextField returns the next space-separated field of s at or after i and
 // the offset after it.
 func nextField(s string, i int) (string, int) {
+	i = min(i, len(s))
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 		i++
 	}
@@ -205,20 +206,23 @@ func (p *Parser) capamCodeTexts(ev string) {
 }
 
 // capamFindLabel finds the first "Label: " of detailed output in s at or
-// after i. It returns len(s) when there is none.
+// after i. It returns len(s) when there is none. Labels may run into the
+// text before them ("seosdEvent type: "), so each ": " is matched against
+// the label names ending there, longest first.
 func capamFindLabel(s string, i int) (pos, label, value int) {
-	for ; i < len(s); i++ {
-		switch s[i] {
-		case 'U', 'E', 'A', 'S', 'T', 'P', 'D':
-		default:
-			continue
+	for i < len(s) {
+		c := strings.Index(s[i:], ": ")
+		if c < 0 {
+			break
 		}
+		c += i
 		for k, l := range capamLabels {
 			n := len(l.label)
-			if i+n+1 < len(s) && s[i+n] == ':' && s[i+n+1] == ' ' && s[i:i+n] == l.label {
-				return i, k, i + n + 2
+			if c-n >= i && s[c-n:c] == l.label {
+				return c - n, k, c + 2
 			}
 		}
+		i = c + 2
 	}
 	return len(s), -1, len(s)
 }

@@ -178,7 +178,7 @@ func (p *Parser) jObject(t string, i, depth int) int {
 		if i < len(t) && t[i] == ':' {
 			i++
 		}
-		if plen > 0 {
+		if depth > 0 { // not the root: even an empty key makes a segment
 			p.json.path = append(p.json.path, '.')
 		}
 		p.json.path = append(p.json.path, key...)
@@ -210,7 +210,7 @@ func (p *Parser) jArray(t string, i, depth int) int {
 			continue
 		}
 		if c == '{' || c == '[' {
-			if plen > 0 {
+			if depth > 0 {
 				p.json.path = append(p.json.path, '.')
 			}
 			p.json.path = strconv.AppendInt(p.json.path, int64(idx), 10)

@@ -101,6 +101,9 @@ type Parser struct {
 	spans     []span // secret values in the current text, to redact the original
 	hasMsg    bool   // Body holds a human message, not the original text
 	truncated int    // what limits cut from the current record
+	keyBits   uint64 // filter of the keys in rec.Attrs (see add)
+	fieldN    int    // fields looked up in the current record (see field)
+	posCache  [64]posEntry
 	prefix    string // product namespace of the current record, "passman." …
 	orig      string // the original text when it is not the input (an unwrapped Docker record)
 
@@ -170,6 +173,8 @@ func (p *Parser) ParseString(s string) (*Record, error) {
 	p.spans = p.spans[:0]
 	p.hasMsg = false
 	p.truncated = 0
+	p.keyBits = 0
+	p.fieldN = 0
 	p.prefix = ""
 	p.orig = ""
 	p.now = p.opts.Now()
@@ -257,10 +262,16 @@ func trimRecord(s string) string {
 // duplicated key wins. What the limits cut is counted.
 func (p *Parser) add(a Attr) {
 	r := &p.rec
-	if i := r.index(a.Key); i >= 0 {
-		r.Attrs[i] = a
-		return
+	// keyBits is a one-word filter of the keys already added: most keys are
+	// new, and the filter spares them the linear search.
+	bit := uint64(1) << ((uint(len(a.Key))*31 + uint(a.Key[len(a.Key)-1])) & 63)
+	if p.keyBits&bit != 0 {
+		if i := r.index(a.Key); i >= 0 {
+			r.Attrs[i] = a
+			return
+		}
 	}
+	p.keyBits |= bit
 	if len(r.Attrs) >= p.opts.MaxAttrs {
 		p.truncated++
 		return
@@ -300,6 +311,7 @@ func (p *Parser) intern(b []byte) string {
 // nsField is what the parser knows of a raw field name: its key in the
 // product namespace and whether its value is a secret.
 type nsField struct {
+	raw    string // the raw name, owned by the cache
 	key    string
 	secret bool
 }
@@ -312,6 +324,27 @@ func (p *Parser) nsKey(name string) string { return p.field(name).key }
 // its last segment names a secret. Both are cached per product by raw name,
 // so the hot path neither builds keys nor scans names.
 func (p *Parser) field(name string) nsField {
+	// Records of one source repeat their fields in the same order: the n-th
+	// field of this record is most likely the n-th of the last one, which a
+	// string compare confirms without hashing.
+	pc := &p.posCache[p.fieldN%len(p.posCache)]
+	p.fieldN++
+	if pc.format == p.rec.Format && pc.raw == name {
+		return pc.f
+	}
+	f := p.fieldSlow(name)
+	*pc = posEntry{format: p.rec.Format, raw: f.raw, f: f}
+	return f
+}
+
+// posEntry is one slot of the positional field cache.
+type posEntry struct {
+	format Format
+	raw    string
+	f      nsField
+}
+
+func (p *Parser) fieldSlow(name string) nsField {
 	m := p.nsKeys[p.rec.Format]
 	if f, ok := m[name]; ok {
 		return f
@@ -322,6 +355,8 @@ func (p *Parser) field(name string) nsField {
 		seg, tail, more := strings.Cut(rest, ".")
 		if o, ok := snakeOverrides[seg]; ok {
 			b = append(b, o...)
+		} else if seg == "" {
+			b = append(b, '_') // an empty JSON key still names a field
 		} else {
 			b = appendSnake(b, seg)
 		}
@@ -333,13 +368,16 @@ func (p *Parser) field(name string) nsField {
 		rest = tail
 	}
 	p.scratch = b
-	f := nsField{key: string(b), secret: p.redact.isSecret(last)}
+	key := string(b)
+	// A secret by its raw name ("Set-Cookie") or by its key ("set_cookie").
+	secret := p.redact.isSecret(last) || p.redact.isSecret(key[strings.LastIndexByte(key, '.')+1:])
+	f := nsField{key: key, secret: secret, raw: strings.Clone(name)}
 	if m == nil {
 		m = make(map[string]nsField, 64)
 		p.nsKeys[p.rec.Format] = m
 	}
 	if len(m) < maxInternedKeys {
-		m[strings.Clone(name)] = f
+		m[f.raw] = f
 	}
 	return f
 }

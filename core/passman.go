@@ -131,11 +131,27 @@ func (p *Parser) scanKV(s string, i int) {
 	}
 }
 
-func isKVSep(c byte) bool { return c == ' ' || c == ',' || c == ';' || c == '\t' }
+// kvClass classifies bytes for the key = value scanner.
+var kvClass = func() (t [256]uint8) {
+	for _, c := range []byte(" ,;\t") {
+		t[c] = kvSep
+	}
+	for c := 0; c < 256; c++ {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-' {
+			t[c] = kvKey
+		}
+	}
+	return t
+}()
 
-func isKeyChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
-}
+const (
+	kvSep = 1
+	kvKey = 2
+)
+
+func isKVSep(c byte) bool { return kvClass[c] == kvSep }
+
+func isKeyChar(c byte) bool { return kvClass[c] == kvKey }
 
 // quotedEnd finds the quote that closes the one at s[i].
 func quotedEnd(s string, i int) (end int, escaped, ok bool) {

@@ -76,10 +76,19 @@ func (s *Splitter) Next() ([]byte, error) {
 			}
 			return rec, nil
 		}
+		if s.open && len(s.cur)+1+len(line) > s.max {
+			// Too long to be one record: hand out what there is.
+			rec := s.emit()
+			s.start(line)
+			if !s.open && !s.held {
+				s.pending = true
+			}
+			return rec, nil
+		}
 		if s.open {
 			s.cur = append(s.cur, '\n')
 			s.cur = append(s.cur, line...)
-			if s.js.scan(line) <= 0 || len(s.cur) >= s.max {
+			if s.js.scan(line) <= 0 {
 				return s.emit(), nil
 			}
 			continue
@@ -87,7 +96,7 @@ func (s *Splitter) Next() ([]byte, error) {
 		if isBlank(line) {
 			continue
 		}
-		if s.held && (line[0] == ' ' || line[0] == '\t') && len(s.cur)+len(line) < s.max {
+		if s.held && (line[0] == ' ' || line[0] == '\t') && len(s.cur)+1+len(line) <= s.max {
 			s.cur = append(s.cur, '\n')
 			s.cur = append(s.cur, line...)
 			continue
@@ -116,7 +125,7 @@ func (s *Splitter) start(line []byte) {
 	s.open, s.held = false, false
 	if j := jsonStartBytes(line); j >= 0 {
 		s.js = jsonDepth{}
-		s.open = s.js.scan(line[j:]) > 0 && len(line) < s.max
+		s.open = s.js.scan(line[j:]) > 0
 		return
 	}
 	s.held = sniffCAPAMBytes(line)
@@ -132,10 +141,15 @@ func (s *Splitter) emit() []byte {
 func (s *Splitter) readLine() ([]byte, bool) {
 	for {
 		if s.pos >= 0 && s.pos < len(s.line) {
+			// Hand out the line in pieces: up to a lone CR, at most max bytes.
 			rest := s.line[s.pos:]
-			if i := bytes.IndexByte(rest, '\r'); i >= 0 {
+			if i := bytes.IndexByte(rest, '\r'); i >= 0 && i <= s.max {
 				s.pos += i + 1
 				return rest[:i], true
+			}
+			if len(rest) > s.max {
+				s.pos += s.max
+				return rest[:s.max], true
 			}
 			s.pos = -1
 			return rest, true
@@ -178,7 +192,7 @@ func (s *Splitter) readLine() ([]byte, bool) {
 			}
 		}
 		s.line = s.line[:n]
-		if bytes.IndexByte(s.line, '\r') < 0 {
+		if n <= s.max && bytes.IndexByte(s.line, '\r') < 0 {
 			s.pos = -1
 			return s.line, true
 		}

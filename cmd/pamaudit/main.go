@@ -24,6 +24,10 @@ Usage:
 Run 'pamaudit parse --help' for the flags.
 `
 
+// now is the clock; tests fix it, since syslog times without a year depend
+// on it.
+var now = time.Now
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
@@ -74,7 +78,7 @@ Flags:
 		}
 		return 2
 	}
-	opts := core.Options{NoOriginal: *noOriginal, MaxRecordBytes: *maxRecord}
+	opts := core.Options{NoOriginal: *noOriginal, MaxRecordBytes: *maxRecord, Now: now}
 	if err := opts.Format.UnmarshalText([]byte(*format)); err != nil {
 		fmt.Fprintf(stderr, "pamaudit: --format: %v\n", err)
 		return 2

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func init() {
+	now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+}
+
+// The command prints exactly the golden records of every testdata log.
+func TestParseGolden(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/*/*.log")
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	for _, f := range files {
+		var out, errb bytes.Buffer
+		if code := run([]string{"parse", f}, nil, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s", f, code, errb.String())
+		}
+		want, err := os.ReadFile(strings.TrimSuffix(f, ".log") + ".ndjson")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out.Bytes(), want) {
+			t.Errorf("%s: output differs from the golden file", f)
+		}
+	}
+}
+
+func TestParseStdinAndFlags(t *testing.T) {
+	in := "2026-03-05T10:00:00 pm-node1 passman: passman-audit(1): type = Logout, user_upn = a@b\n" +
+		"garbage\n"
+	var out, errb bytes.Buffer
+	code := run([]string{"parse", "--format", "passman", "--timezone", "Europe/Berlin", "--no-original"}, strings.NewReader(in), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d records, want 2: %s", len(lines), out.String())
+	}
+	if !strings.Contains(lines[0], `"time":"2026-03-05T09:00:00Z"`) || !strings.Contains(lines[0], `"event_name":"passman.logout"`) {
+		t.Errorf("time zone or event not honoured: %s", lines[0])
+	}
+	if !strings.Contains(lines[1], `"error.type":"malformed_record"`) || !strings.Contains(lines[1], `"body":"garbage"`) {
+		t.Errorf("bad record not kept: %s", lines[1])
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"parse", "--format", "csv"}, 2, "--format"},
+		{[]string{"parse", "--timezone", "Mars/Olympus"}, 2, "--timezone"},
+		{[]string{"parse", "--bogus"}, 2, "bogus"},
+		{[]string{"parse", "/nonexistent/file.log"}, 1, "/nonexistent/file.log"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"--help"}, 0, ""},
+		{[]string{"parse", "--help"}, 0, ""},
+	} {
+		var out, errb bytes.Buffer
+		code := run(tc.args, strings.NewReader(""), &out, &errb)
+		if code != tc.code || !strings.Contains(errb.String()+out.String(), tc.msg) {
+			t.Errorf("%v: exit %d (%q), want %d mentioning %q", tc.args, code, errb.String(), tc.code, tc.msg)
+		}
+	}
+}
