@@ -64,7 +64,8 @@ var formats = [...]format{
 // Options configure a Parser. The zero value is ready to use: automatic
 // detection, UTC, original text kept, redaction on, default limits.
 type Options struct {
-	Format   Format
+	Format   Format         // one format for every record; FormatAuto detects
+	Formats  []Format       // with FormatAuto: detect only these (none: all)
 	Location *time.Location // zone of times without offset; nil means UTC
 
 	NoOriginal bool // do not emit log.record.original
@@ -93,9 +94,10 @@ const (
 // record to record but must not be shared between goroutines: make one per
 // goroutine.
 type Parser struct {
-	opts   Options
-	redact redactor
-	rec    Record
+	opts    Options
+	allowed uint8 // bit per Format that detection may pick
+	redact  redactor
+	rec     Record
 
 	now       time.Time
 	spans     []span // secret values in the current text, to redact the original
@@ -148,10 +150,21 @@ func NewParser(opts Options) (*Parser, error) {
 	if opts.MaxAttrs < 8 {
 		return nil, errors.New("max_attributes: must be at least 8")
 	}
+	allowed := uint8(0)
+	for _, f := range opts.Formats {
+		if f == FormatAuto || f > FormatNetwrix {
+			return nil, errors.New("formats: unknown format " + f.String())
+		}
+		allowed |= 1 << f
+	}
+	if allowed == 0 {
+		allowed = 0xff
+	}
 	p := &Parser{
-		opts:   opts,
-		redact: newRedactor(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact),
-		keys:   make(map[string]string, 64),
+		allowed: allowed,
+		opts:    opts,
+		redact:  newRedactor(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact),
+		keys:    make(map[string]string, 64),
 	}
 	p.rec.Attrs = make([]Attr, 0, 32)
 	return p, nil
@@ -206,7 +219,7 @@ var prefixes = [...]string{FormatPassMan: "passman.", FormatCAPAM: "capam.", For
 func (p *Parser) pick(s string) *format {
 	for i := range formats {
 		f := &formats[i]
-		if p.opts.Format == f.id || (p.opts.Format == FormatAuto && f.sniff(s)) {
+		if p.opts.Format == f.id || (p.opts.Format == FormatAuto && p.allowed&(1<<f.id) != 0 && f.sniff(s)) {
 			return f
 		}
 	}

@@ -2,8 +2,8 @@ package core
 
 import (
 	"os"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -147,7 +147,6 @@ func renderSchema() string {
 	}
 	return b.String()
 }
-
 
 // commonAttrs are the semantic attributes, with their documentation.
 var commonAttrs = []struct{ key, typ, doc string }{
