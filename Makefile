@@ -9,7 +9,13 @@ FUZZ_TARGETS := \
 	./core:FuzzParsePassMan ./core:FuzzParseCAPAM ./core:FuzzParseNetwrix \
 	./core:FuzzSplitter ./core:FuzzJSONWalker
 
-.PHONY: all build test unit lint run parse bench fuzz fuzz-ci clean
+# The collector distribution (builder-config.yaml) and its builder.
+BUILDER_VERSION := v0.160.0
+BUILDER := bin/builder
+OTELCOL := build/otelcol-pamaudit/otelcol-pamaudit
+GO_SOURCES := $(shell find core otelprocessor internal -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+
+.PHONY: all build test unit lint run parse bench fuzz fuzz-ci clean otelcol
 
 all: build
 
@@ -17,20 +23,24 @@ build:
 	$(GO) build ./...
 	$(GO) build -o bin/pamaudit ./cmd/pamaudit
 
-## test: every test, as CI runs it (lint, unit and golden tests, a short run of every fuzz target).
-test: lint unit fuzz-ci
+## test: every test, as CI runs it: lint, unit and golden tests, the
+## collector end-to-end test on the distribution, a short run of every fuzz target.
+test: lint otelcol unit fuzz-ci
 
 unit:
-	$(GO) test -count=1 ./...
+	PAMAUDIT_E2E=1 $(GO) test -count=1 ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## run: parse the bundled example logs of every product and print the records.
-run: parse
+## run: build the collector distribution (first time: a few minutes) and run
+## it on the bundled example logs of every product; Ctrl-C stops it.
+run: otelcol
+	$(OTELCOL) --config examples/otelcol/config.yaml
 
+## parse: the same logs through `pamaudit parse`, no collector needed.
 parse:
 	$(GO) run ./cmd/pamaudit parse examples/logs/*.log
 
@@ -47,6 +57,16 @@ fuzz:
 
 fuzz-ci:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+
+## otelcol: install the collector builder and build otelcol-pamaudit into build/.
+otelcol: $(OTELCOL)
+
+$(BUILDER):
+	GOBIN=$(CURDIR)/bin $(GO) install go.opentelemetry.io/collector/cmd/builder@$(BUILDER_VERSION)
+
+$(OTELCOL): $(BUILDER) builder-config.yaml $(GO_SOURCES)
+	mkdir -p build
+	$(BUILDER) --config builder-config.yaml
 
 clean:
 	rm -rf bin build
