@@ -12,6 +12,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/pamaudit/pamaudit/internal/otlptest"
 )
 
 // benchProducts are the records each benchmark cycles through, and the
@@ -70,7 +72,7 @@ func runBatches(b *testing.B, p consumer.Logs, ld plog.Logs) {
 
 func plogSize(ld plog.Logs) int {
 	n := 0
-	forEach(ld, func(lr plog.LogRecord) { n += len(lr.Body().Str()) })
+	otlptest.ForEach(ld, func(lr plog.LogRecord) { n += len(lr.Body().Str()) })
 	return n
 }
 

@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 )
 
@@ -105,20 +106,8 @@ func compareGolden(t *testing.T, name string, got plog.Logs) {
 
 func eventNames(ld plog.Logs) string {
 	var names []string
-	forEach(ld, func(lr plog.LogRecord) { names = append(names, lr.EventName()) })
+	otlptest.ForEach(ld, func(lr plog.LogRecord) { names = append(names, lr.EventName()) })
 	return strings.Join(names, ",")
-}
-
-func forEach(ld plog.Logs, f func(plog.LogRecord)) {
-	for i := 0; i < ld.ResourceLogs().Len(); i++ {
-		sls := ld.ResourceLogs().At(i).ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			lrs := sls.At(j).LogRecords()
-			for k := 0; k < lrs.Len(); k++ {
-				f(lrs.At(k))
-			}
-		}
-	}
 }
 
 func TestProcessorGolden(t *testing.T) {
@@ -205,7 +194,7 @@ func TestOnErrorDrop(t *testing.T) {
 	if got.LogRecordCount() != n-1 {
 		t.Fatalf("%d records out of %d, want one dropped", got.LogRecordCount(), n)
 	}
-	forEach(got, func(lr plog.LogRecord) {
+	otlptest.ForEach(got, func(lr plog.LogRecord) {
 		if _, ok := lr.Attributes().Get("error.type"); ok {
 			t.Error("a failed record was not dropped")
 		}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pamaudit/pamaudit/core"
+)
+
+// config is one [OUTPUT] instance's configuration. Keys are read through a
+// getter (Fluent Bit's property lookup, case-insensitive); values that are
+// words are compared in any case.
+type config struct {
+	parser     core.Options
+	sourceKeys []string // the first present key holds the raw text
+
+	output string // otlp, forward or stdout
+
+	otlpEndpoint string
+	otlpHeaders  map[string]string
+	otlpTimeout  time.Duration
+	otlpGzip     bool
+
+	forwardAddr    string
+	forwardTag     string // "" means the input tag plus ".parsed"
+	forwardTimeout time.Duration
+}
+
+const (
+	outputOTLP    = "otlp"
+	outputForward = "forward"
+	outputStdout  = "stdout"
+)
+
+// configKeys lists every key the plugin reads, for the docs and the tests.
+var configKeys = []string{
+	"format", "source_key", "timezone", "keep_original", "redact", "redact_headers", "redact_keys",
+	"max_record_bytes", "max_attributes", "max_depth", "max_value_bytes",
+	"output", "otlp_endpoint", "otlp_headers", "otlp_timeout", "otlp_compression",
+	"forward_host", "forward_port", "forward_tag", "forward_timeout",
+}
+
+// parseConfig reads and checks every key; an error names the key.
+func parseConfig(get func(key string) string) (*config, error) {
+	c := &config{
+		sourceKeys:   []string{"log", "message", "msg"},
+		output:       outputOTLP,
+		otlpEndpoint: "http://127.0.0.1:4318/v1/logs",
+		otlpTimeout:  10 * time.Second,
+		otlpGzip:     true,
+	}
+	var errs []error
+	fail := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
+	}
+	val := func(key string) string { return strings.TrimSpace(get(key)) }
+
+	if v := val("format"); v != "" {
+		if err := c.parser.Format.UnmarshalText([]byte(v)); err != nil {
+			fail("format", "%q is not auto, passman, capam or netwrix", v)
+		}
+	}
+	if v := val("source_key"); v != "" {
+		c.sourceKeys = []string{v}
+	}
+	if v := val("timezone"); v != "" {
+		loc, err := time.LoadLocation(v)
+		if err != nil {
+			fail("timezone", "unknown time zone %q", v)
+		}
+		c.parser.Location = loc
+	}
+	for _, b := range []struct {
+		key string
+		dst *bool // set to !value: the core options are negative
+	}{{"keep_original", &c.parser.NoOriginal}, {"redact", &c.parser.NoRedact}} {
+		if v := val(b.key); v != "" {
+			on, ok := parseBool(v)
+			if !ok {
+				fail(b.key, "%q is not on or off", v)
+			}
+			*b.dst = !on
+		}
+	}
+	c.parser.RedactHeaders = splitList(val("redact_headers"))
+	c.parser.RedactKeys = splitList(val("redact_keys"))
+	for _, l := range []struct {
+		key string
+		dst *int
+	}{
+		{"max_record_bytes", &c.parser.MaxRecordBytes}, {"max_attributes", &c.parser.MaxAttrs},
+		{"max_depth", &c.parser.MaxDepth}, {"max_value_bytes", &c.parser.MaxValueBytes},
+	} {
+		if v := val(l.key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				fail(l.key, "%q is not a non-negative number", v)
+			}
+			*l.dst = n
+		}
+	}
+	if _, err := core.NewParser(c.parser); err != nil && len(errs) == 0 {
+		errs = append(errs, err) // core names the key (max_attributes: …)
+	}
+
+	if v := strings.ToLower(val("output")); v != "" {
+		c.output = v
+	}
+	switch c.output {
+	case outputOTLP:
+		if v := val("otlp_endpoint"); v != "" {
+			c.otlpEndpoint = v
+		}
+		if u, err := url.Parse(c.otlpEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fail("otlp_endpoint", "%q is not an http or https URL", c.otlpEndpoint)
+		}
+		if v := val("otlp_headers"); v != "" {
+			c.otlpHeaders = map[string]string{}
+			for _, h := range splitList(v) {
+				k, hv, ok := strings.Cut(h, "=")
+				if !ok || strings.TrimSpace(k) == "" {
+					fail("otlp_headers", "%q is not name=value", h)
+					continue
+				}
+				c.otlpHeaders[strings.TrimSpace(k)] = strings.TrimSpace(hv)
+			}
+		}
+		if v := val("otlp_timeout"); v != "" {
+			d, err := parseDuration(v)
+			if err != nil {
+				fail("otlp_timeout", "%q is not a duration (10s, 500ms)", v)
+			}
+			c.otlpTimeout = d
+		}
+		switch v := strings.ToLower(val("otlp_compression")); v {
+		case "", "gzip":
+		case "none", "off":
+			c.otlpGzip = false
+		default:
+			fail("otlp_compression", "%q is not gzip or none", v)
+		}
+	case outputForward:
+		host, port := val("forward_host"), val("forward_port")
+		if host == "" {
+			host = "127.0.0.1"
+		}
+		if port == "" {
+			port = "24224"
+		}
+		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+			fail("forward_port", "%q is not a port number", port)
+		}
+		c.forwardAddr = net.JoinHostPort(host, port)
+		c.forwardTag = val("forward_tag")
+		c.forwardTimeout = 10 * time.Second
+		if v := val("forward_timeout"); v != "" {
+			d, err := parseDuration(v)
+			if err != nil {
+				fail("forward_timeout", "%q is not a duration (10s, 500ms)", v)
+			}
+			c.forwardTimeout = d
+		}
+	case outputStdout:
+	default:
+		fail("output", "%q is not otlp, forward or stdout", c.output)
+	}
+	return c, errors.Join(errs...)
+}
+
+func parseBool(v string) (bool, bool) {
+	switch strings.ToLower(v) {
+	case "on", "true", "yes", "1":
+		return true, true
+	case "off", "false", "no", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// parseDuration accepts Go durations and Fluent Bit's bare seconds.
+func parseDuration(v string) (time.Duration, error) {
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err == nil && d <= 0 {
+		err = errors.New("not positive")
+	}
+	return d, err
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,319 @@
+/*
+ * flb-harness: loads a Fluent Bit Go output plugin (.so) and drives it the
+ * way Fluent Bit's Go proxy does (src/flb_plugin_proxy.c and
+ * src/proxy/go/go.c in Fluent Bit), so CI can test the real plugin without
+ * Fluent Bit:
+ *
+ *   - FLBPluginRegister(def) once, with a full-size flb_plugin_proxy_def;
+ *   - per [OUTPUT] instance, FLBPluginInit(plugin) with the flbgo_output_plugin
+ *     structure, an flb_api whose output_get_property looks the instance's
+ *     properties up case-insensitively, and the instance's proxy context;
+ *   - FLBPluginFlushCtx(remote_context, data, size, tag) with a copied,
+ *     NUL-terminated tag, from one thread or several at once (workers);
+ *   - FLBPluginExitCtx(remote_context), then FLBPluginUnregister(def).
+ *
+ * Commands come on standard input, one per line; results go to standard
+ * output as lines that start with "@@ " (the plugin may write there too):
+ *
+ *   new ID                     a new instance
+ *   set ID KEY VALUE           a property (VALUE is the rest of the line)
+ *   init ID                    @@ init ID RET
+ *   flush ID TAG FILE          @@ flush ID RET        (FILE holds the chunk)
+ *   pflush ID N TAG FILE       @@ pflush ID RET...    (N threads at once)
+ *   exit ID                    @@ exit ID RET
+ *   quit
+ *
+ * Build: gcc -O2 -Wall -o flb-harness harness.c -ldl -lpthread
+ */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FLB_PROXY_OUTPUT_PLUGIN 2
+#define FLB_PROXY_GOLANG 11
+#define MAX_INSTANCES 16
+#define MAX_PROPS 64
+#define MAX_THREADS 32
+
+/* Fluent Bit's structures, as the Go proxy passes them. */
+struct flb_config_map;
+
+struct flb_plugin_proxy_def {
+    int type;
+    int proxy;
+    int flags;
+    char *name;
+    char *description;
+    struct flb_config_map *config_map;
+    int event_type;
+};
+
+struct flb_plugin_proxy;
+
+struct flb_plugin_proxy_context {
+    void *remote_context;
+    struct flb_plugin_proxy *proxy;
+};
+
+struct flb_api {
+    const char *(*output_get_property)(const char *, void *);
+    const char *(*input_get_property)(const char *, void *);
+    void *(*output_get_cmt_instance)(void *);
+    void *(*input_get_cmt_instance)(void *);
+    void (*log_print)(int, const char *, int, const char *, ...);
+    int (*input_log_check)(void *, int);
+    int (*output_log_check)(void *, int);
+};
+
+struct flbgo_output_plugin {
+    char *name;
+    void *api;
+    void *o_ins;
+    struct flb_plugin_proxy_context *context;
+
+    int (*cb_init)(struct flbgo_output_plugin *);
+    int (*cb_flush)(const void *, size_t, const char *);
+    int (*cb_flush_ctx)(void *, const void *, size_t, char *);
+    int (*cb_exit)();
+    int (*cb_exit_ctx)(void *);
+};
+
+/* Our stand-in for flb_output_instance: its properties and context. */
+struct instance {
+    int used;
+    int nprops;
+    char *keys[MAX_PROPS];
+    char *vals[MAX_PROPS];
+    struct flb_plugin_proxy_context *context;
+};
+
+static struct instance instances[MAX_INSTANCES];
+static struct flbgo_output_plugin plugin;
+static struct flb_api api;
+
+static const char *get_property(const char *key, void *o_ins)
+{
+    struct instance *in = o_ins;
+    int i;
+
+    for (i = 0; i < in->nprops; i++) {
+        if (strcasecmp(in->keys[i], key) == 0) {
+            return in->vals[i];
+        }
+    }
+    return NULL;
+}
+
+static char *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc(n > 0 ? n : 1);
+    if (buf && n > 0 && fread(buf, 1, n, f) != (size_t) n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *size = n > 0 ? (size_t) n : 0;
+    return buf;
+}
+
+/* One flush, as proxy_go_output_flush does it. */
+static int flush(struct instance *in, const char *data, size_t size, const char *tag)
+{
+    int ret;
+    size_t len = strlen(tag);
+    char *buf = malloc(len + 1);
+
+    memcpy(buf, tag, len);
+    buf[len] = '\0';
+    if (plugin.cb_flush_ctx) {
+        ret = plugin.cb_flush_ctx(in->context->remote_context, data, size, buf);
+    }
+    else {
+        ret = plugin.cb_flush(data, size, buf);
+    }
+    free(buf);
+    return ret;
+}
+
+struct job {
+    struct instance *in;
+    const char *data;
+    size_t size;
+    const char *tag;
+    int ret;
+};
+
+static void *flush_thread(void *arg)
+{
+    struct job *j = arg;
+    j->ret = flush(j->in, j->data, j->size, j->tag);
+    return NULL;
+}
+
+static struct instance *lookup(int id)
+{
+    if (id < 0 || id >= MAX_INSTANCES || !instances[id].used) {
+        return NULL;
+    }
+    return &instances[id];
+}
+
+int main(int argc, char **argv)
+{
+    void *dso;
+    int (*cb_register)(struct flb_plugin_proxy_def *);
+    void (*cb_unregister)(struct flb_plugin_proxy_def *);
+    struct flb_plugin_proxy_def *def;
+    char line[65536];
+    int ret;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s PLUGIN.so < commands\n", argv[0]);
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    dso = dlopen(argv[1], RTLD_LAZY);
+    if (!dso) {
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+        return 1;
+    }
+    cb_register = dlsym(dso, "FLBPluginRegister");
+    cb_unregister = dlsym(dso, "FLBPluginUnregister");
+    plugin.cb_init = dlsym(dso, "FLBPluginInit");
+    plugin.cb_flush = dlsym(dso, "FLBPluginFlush");
+    plugin.cb_flush_ctx = dlsym(dso, "FLBPluginFlushCtx");
+    plugin.cb_exit = dlsym(dso, "FLBPluginExit");
+    plugin.cb_exit_ctx = dlsym(dso, "FLBPluginExitCtx");
+    if (!cb_register || !plugin.cb_init || (!plugin.cb_flush && !plugin.cb_flush_ctx)) {
+        fprintf(stderr, "missing FLBPluginRegister, FLBPluginInit or FLBPluginFlush[Ctx]\n");
+        return 1;
+    }
+
+    def = calloc(1, sizeof(struct flb_plugin_proxy_def));
+    ret = cb_register(def);
+    printf("@@ register %d %d %d %s\n", ret, def->type, def->proxy, def->name ? def->name : "-");
+    if (ret == -1 || def->type != FLB_PROXY_OUTPUT_PLUGIN || def->proxy != FLB_PROXY_GOLANG) {
+        return 1;
+    }
+    plugin.name = strdup(def->name);
+    api.output_get_property = get_property;
+
+    while (fgets(line, sizeof(line), stdin)) {
+        char cmd[16], tag[1024], file[4096];
+        int id, n;
+        struct instance *in;
+
+        line[strcspn(line, "\n")] = '\0';
+        if (sscanf(line, "%15s %d", cmd, &id) < 1) {
+            continue;
+        }
+        if (strcmp(cmd, "quit") == 0) {
+            break;
+        }
+        if (strcmp(cmd, "new") == 0) {
+            if (id < 0 || id >= MAX_INSTANCES) {
+                printf("@@ error bad id\n");
+                continue;
+            }
+            memset(&instances[id], 0, sizeof(struct instance));
+            instances[id].used = 1;
+            instances[id].context = calloc(1, sizeof(struct flb_plugin_proxy_context));
+            printf("@@ new %d\n", id);
+            continue;
+        }
+        in = lookup(id);
+        if (!in) {
+            printf("@@ error no instance %d\n", id);
+            continue;
+        }
+        if (strcmp(cmd, "set") == 0) {
+            char key[256];
+            int off = 0;
+            if (sscanf(line, "%*s %*d %255s %n", key, &off) < 1 || in->nprops == MAX_PROPS) {
+                printf("@@ error bad set\n");
+                continue;
+            }
+            in->keys[in->nprops] = strdup(key);
+            in->vals[in->nprops] = strdup(off > 0 ? line + off : "");
+            in->nprops++;
+            printf("@@ set %d\n", id);
+        }
+        else if (strcmp(cmd, "init") == 0) {
+            /* proxy_go_output_init: the same plugin structure, pointed at
+             * this instance. */
+            plugin.api = &api;
+            plugin.o_ins = in;
+            plugin.context = in->context;
+            ret = plugin.cb_init(&plugin);
+            printf("@@ init %d %d\n", id, ret);
+        }
+        else if (strcmp(cmd, "flush") == 0 || strcmp(cmd, "pflush") == 0) {
+            int threads = 1;
+            size_t size;
+            char *data;
+            pthread_t th[MAX_THREADS];
+            struct job jobs[MAX_THREADS];
+
+            if (strcmp(cmd, "pflush") == 0) {
+                if (sscanf(line, "%*s %*d %d %1023s %4095s", &threads, tag, file) != 3 ||
+                    threads < 1 || threads > MAX_THREADS) {
+                    printf("@@ error bad pflush\n");
+                    continue;
+                }
+            }
+            else if (sscanf(line, "%*s %*d %1023s %4095s", tag, file) != 2) {
+                printf("@@ error bad flush\n");
+                continue;
+            }
+            data = read_file(file, &size);
+            if (!data) {
+                printf("@@ error cannot read %s\n", file);
+                continue;
+            }
+            for (n = 0; n < threads; n++) {
+                jobs[n] = (struct job) {in, data, size, tag, -1};
+                pthread_create(&th[n], NULL, flush_thread, &jobs[n]);
+            }
+            for (n = 0; n < threads; n++) {
+                pthread_join(th[n], NULL);
+            }
+            printf("@@ %s %d", cmd, id);
+            for (n = 0; n < threads; n++) {
+                printf(" %d", jobs[n].ret);
+            }
+            printf("\n");
+            free(data);
+        }
+        else if (strcmp(cmd, "exit") == 0) {
+            if (plugin.cb_exit_ctx) {
+                ret = plugin.cb_exit_ctx(in->context->remote_context);
+            }
+            else {
+                ret = plugin.cb_exit ? plugin.cb_exit() : 0;
+            }
+            printf("@@ exit %d %d\n", id, ret);
+        }
+        else {
+            printf("@@ error unknown command %s\n", cmd);
+        }
+    }
+    if (cb_unregister) {
+        cb_unregister(def);
+    }
+    printf("@@ bye\n");
+    return 0;
+}

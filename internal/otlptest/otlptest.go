@@ -1,0 +1,175 @@
+// Package otlptest has what the end-to-end tests of the collector
+// distribution and of the Fluent Bit plugin share: an OTLP/HTTP logs
+// receiver on loopback, and the comparison of exported records with the
+// golden NDJSON records of testdata/.
+package otlptest
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+)
+
+// Receiver is an OTLP/HTTP logs receiver. Status, when set, is the HTTP
+// status it answers instead of accepting the data.
+type Receiver struct {
+	URL string
+
+	mu     sync.Mutex
+	logs   []plog.Logs
+	n      int
+	status int
+	srv    *http.Server
+}
+
+// NewReceiver listens on addr ("127.0.0.1:0" for any port) until the test
+// ends.
+func NewReceiver(t testing.TB, addr string) *Receiver {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Receiver{URL: "http://" + ln.Addr().String() + "/v1/logs"}
+	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = r.srv.Serve(ln) }()
+	t.Cleanup(func() { _ = r.srv.Close() })
+	return r
+}
+
+// Reject makes the receiver answer status (0: accept again).
+func (r *Receiver) Reject(status int) {
+	r.mu.Lock()
+	r.status = status
+	r.mu.Unlock()
+}
+
+func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	status := r.status
+	r.mu.Unlock()
+	if status != 0 {
+		http.Error(w, "rejected by the test", status)
+		return
+	}
+	var body io.Reader = req.Body
+	if req.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(req.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		body = zr
+	}
+	b, err := io.ReadAll(body)
+	ex := plogotlp.NewExportRequest()
+	if err == nil {
+		err = ex.UnmarshalProto(b)
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	r.mu.Lock()
+	r.logs = append(r.logs, ex.Logs())
+	r.n += ex.Logs().LogRecordCount()
+	r.mu.Unlock()
+	resp, _ := plogotlp.NewExportResponse().MarshalProto()
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	_, _ = w.Write(resp)
+}
+
+// Count is the number of records received.
+func (r *Receiver) Count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n
+}
+
+// Wait waits until n records arrived or the timeout passed; it returns the
+// count.
+func (r *Receiver) Wait(n int, timeout time.Duration) int {
+	deadline := time.Now().Add(timeout)
+	for r.Count() < n && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	return r.Count()
+}
+
+// Records returns every received record, in arrival order.
+func (r *Receiver) Records() []plog.LogRecord {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []plog.LogRecord
+	for _, ld := range r.logs {
+		ForEach(ld, func(lr plog.LogRecord) { out = append(out, lr) })
+	}
+	return out
+}
+
+// ForEach calls f for every log record of ld.
+func ForEach(ld plog.Logs, f func(plog.LogRecord)) {
+	for i := 0; i < ld.ResourceLogs().Len(); i++ {
+		sls := ld.ResourceLogs().At(i).ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			lrs := sls.At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				f(lrs.At(k))
+			}
+		}
+	}
+}
+
+// RecordJSON renders an exported record as pamaudit parse prints it, less
+// the attributes named in drop (those the pipeline adds), in a canonical
+// form that Golden's output compares with. A record no format parsed has no
+// event name; its severity is left out, as pipelines leave it unset.
+func RecordJSON(lr plog.LogRecord, drop ...string) string {
+	attrs := lr.Attributes().AsRaw()
+	for _, k := range drop {
+		delete(attrs, k)
+	}
+	m := map[string]any{
+		"event_name": lr.EventName(),
+		"body":       lr.Body().AsString(),
+		"attributes": attrs,
+	}
+	if lr.EventName() != "" {
+		m["severity_number"] = int(lr.SeverityNumber())
+		m["severity_text"] = lr.SeverityText()
+	}
+	if lr.Timestamp() != 0 {
+		m["time"] = lr.Timestamp().AsTime().UTC().Format(time.RFC3339Nano)
+	}
+	return canonical(m)
+}
+
+// Golden renders a golden NDJSON line in RecordJSON's form.
+func Golden(t testing.TB, line string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["event_name"] == "" {
+		delete(m, "severity_number")
+		delete(m, "severity_text")
+	}
+	return canonical(m)
+}
+
+func canonical(v any) string {
+	b, _ := json.Marshal(v)
+	var x any
+	_ = json.Unmarshal(b, &x)
+	b, _ = json.Marshal(x)
+	return string(b)
+}
