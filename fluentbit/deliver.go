@@ -74,7 +74,7 @@ func (in *instance) flush(data []byte, tag string) int {
 	defer in.convs.Put(conv)
 	switch in.cfg.output {
 	case outputStdout:
-		s := &jsonSink{}
+		s := &jsonSink{buf: make([]byte, 0, 2*len(data))}
 		if _, err := conv.convertChunk(data, tag, s); err != nil {
 			return flbError
 		}

@@ -45,15 +45,19 @@ func Fill(lr plog.LogRecord, rec *core.Record) bool {
 }
 
 // NewRecord appends a fresh log record for rec to lrs: the way to build
-// records from scratch (the Fluent Bit plugin). The original text is the body
-// when nothing could parse it.
+// records from scratch (the Fluent Bit plugin). A record nothing could parse
+// keeps its text as body and every attribute it has; its severity stays
+// unset, as the collector processor leaves it.
 func NewRecord(lrs plog.LogRecordSlice, rec *core.Record) plog.LogRecord {
 	lr := lrs.AppendEmpty()
 	if !Fill(lr, rec) {
 		lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(rec.ObservedTime))
-		lr.SetSeverityNumber(plog.SeverityNumber(rec.SeverityNumber))
-		lr.SetSeverityText(rec.SeverityText)
 		lr.Body().SetStr(rec.Body)
+		attrs := lr.Attributes()
+		attrs.EnsureCapacity(len(rec.Attrs))
+		for i := range rec.Attrs {
+			putAttr(attrs, &rec.Attrs[i])
+		}
 	}
 	return lr
 }

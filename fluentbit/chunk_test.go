@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pamaudit/pamaudit/core"
+)
+
+// kv is one key and value of a test record: string, int, bool, nested kvs
+// or a string slice.
+type kv struct {
+	k string
+	v any
+}
+
+func appendValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return appendStr(b, x)
+	case int:
+		return appendInt(b, int64(x))
+	case bool:
+		return appendBool(b, x)
+	case []string:
+		b = appendArrayHeader(b, len(x))
+		for _, s := range x {
+			b = appendStr(b, s)
+		}
+		return b
+	case []kv:
+		b = appendMapHeader(b, len(x))
+		for _, e := range x {
+			b = appendStr(b, e.k)
+			b = appendValue(b, e.v)
+		}
+		return b
+	case nil:
+		return append(b, 0xc0)
+	}
+	panic("unsupported test value")
+}
+
+// event encodes a Fluent Bit 2.1+ event: [[EventTime, metadata], record].
+func event(ts time.Time, rec ...kv) []byte {
+	b := appendArrayHeader(nil, 2)
+	b = appendArrayHeader(b, 2)
+	b = appendEventTime(b, ts)
+	b = appendMapHeader(b, 0)
+	return appendValue(b, rec)
+}
+
+// legacyEvent encodes the older [time, record] with an integer time.
+func legacyEvent(sec int, rec ...kv) []byte {
+	b := appendArrayHeader(nil, 2)
+	b = appendInt(b, int64(sec))
+	return appendValue(b, rec)
+}
+
+// groupMarker encodes a group start (-1) or end (-2) event.
+func groupMarker(sec int32) []byte {
+	b := appendArrayHeader(nil, 2)
+	b = appendArrayHeader(b, 2)
+	b = append(b, 0xd7, 0x00)
+	b = append(b, byte(uint32(sec)>>24), byte(uint32(sec)>>16), byte(uint32(sec)>>8), byte(uint32(sec)), 0, 0, 0, 0)
+	b = appendValue(b, []kv{{"resource", "x"}})
+	return appendValue(b, []kv{})
+}
+
+var chunkTime = time.Date(2026, 11, 22, 12, 0, 0, 123000000, time.UTC)
+
+// testdataChunk makes a chunk of every record of the testdata files, each
+// under the "log" key with a stream key beside it.
+func testdataChunk(t testing.TB, files ...string) ([]byte, []string) {
+	t.Helper()
+	var chunk []byte
+	var texts []string
+	for _, f := range files {
+		in, err := os.ReadFile(filepath.Join("..", "testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp := core.NewSplitter(bytes.NewReader(in), 0)
+		for {
+			text, err := sp.Next()
+			if err == io.EOF {
+				break
+			}
+			texts = append(texts, string(text))
+			chunk = append(chunk, event(chunkTime, kv{"log", string(text)}, kv{"stream", "stdout"})...)
+		}
+	}
+	return chunk, texts
+}

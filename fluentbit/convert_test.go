@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fluent/fluent-bit-go/output"
+
+	"github.com/pamaudit/pamaudit/core"
+)
+
+func testConfig(t testing.TB, props map[string]string) *config {
+	t.Helper()
+	cfg, err := parseConfig(func(k string) string { return props[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.parser.Now = func() time.Time { return chunkTime }
+	return cfg
+}
+
+type collect struct{ recs []string }
+
+func (c *collect) add(rec *core.Record) error {
+	c.recs = append(c.recs, string(rec.AppendJSON(nil)))
+	return nil
+}
+
+func convertAll(t testing.TB, cfg *config, chunk []byte) []map[string]any {
+	t.Helper()
+	conv, err := newConverter(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	n, err := conv.convertChunk(chunk, "pam.audit", &c)
+	if err != nil || n != len(c.recs) {
+		t.Fatalf("n %d, %d records, err %v", n, len(c.recs), err)
+	}
+	var out []map[string]any
+	for _, r := range c.recs {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(r), &m); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func attr(m map[string]any, k string) any { return m["attributes"].(map[string]any)[k] }
+
+func TestConvertChunk(t *testing.T) {
+	line := "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): type = CheckoutCredentials, user_upn = alice@corp.example, business_result = success"
+	var chunk []byte
+	chunk = append(chunk, groupMarker(-1)...)
+	chunk = append(chunk, event(chunkTime, kv{"log", line}, kv{"stream", "stdout"},
+		kv{"kubernetes", []kv{{"pod_name", "passman-0"}, {"labels", []kv{{"app", "passman"}}}}},
+		kv{"ips", []string{"10.0.0.1", "10.0.0.2"}}, kv{"n", 7}, kv{"ok", true}, kv{"none", nil})...)
+	chunk = append(chunk, groupMarker(-2)...)
+	chunk = append(chunk, legacyEvent(1700000000, kv{"message", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"})...)
+	chunk = append(chunk, event(chunkTime, kv{"msg", "ignored"}, kv{"log", "28 Oct 2008 12:15:01 P LOGIN root 59 2 console /bin/login"})...)
+	chunk = append(chunk, event(chunkTime, kv{"other", "no source key here"})...)
+
+	recs := convertAll(t, testConfig(t, nil), chunk)
+	if len(recs) != 4 {
+		t.Fatalf("%d records, want 4 (group markers are not records)", len(recs))
+	}
+	r := recs[0]
+	if r["event_name"] != "passman.checkout_credentials" || attr(r, "fluentbit.tag") != "pam.audit" ||
+		attr(r, "stream") != "stdout" || attr(r, "kubernetes.labels.app") != "passman" ||
+		attr(r, "n") != float64(7) || attr(r, "ok") != true || attr(r, "ips").([]any)[1] != "10.0.0.2" {
+		t.Errorf("record 1: %v", r)
+	}
+	if _, ok := r["attributes"].(map[string]any)["none"]; ok {
+		t.Error("a nil value became an attribute")
+	}
+	if recs[1]["event_name"] != "capam.password" {
+		t.Errorf("legacy [time, map] event: %v", recs[1])
+	}
+	if recs[2]["event_name"] != "capam.login" || attr(recs[2], "msg") != "ignored" {
+		t.Errorf("log wins over msg, msg kept: %v", recs[2])
+	}
+	if attr(recs[3], "error.type") != errMissingKey || attr(recs[3], "other") != "no source key here" {
+		t.Errorf("record without source key: %v", recs[3])
+	}
+
+	recs = convertAll(t, testConfig(t, map[string]string{"source_key": "other"}), chunk[len(chunk)-len(event(chunkTime, kv{"other", "no source key here"})):])
+	if attr(recs[0], "error.type") != "unknown_format" || recs[0]["body"] != "no source key here" {
+		t.Errorf("source_key: %v", recs[0])
+	}
+}
+
+// Garbage keeps what decoded and turns the rest into one record.
+func TestConvertGarbage(t *testing.T) {
+	good := event(chunkTime, kv{"log", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"})
+	for name, chunk := range map[string][]byte{
+		"garbage":       []byte("\xc1\xff not msgpack at all"),
+		"truncated":     good[:len(good)-5],
+		"good then bad": append(append([]byte(nil), good...), 0x92, 0xc1),
+	} {
+		recs := convertAll(t, testConfig(t, nil), chunk)
+		last := recs[len(recs)-1]
+		if attr(last, "error.type") != errBadChunk || attr(last, "fluentbit.raw_base64") == "" {
+			t.Errorf("%s: %v", name, recs)
+		}
+		if name == "good then bad" && (len(recs) != 2 || recs[0]["event_name"] != "capam.password") {
+			t.Errorf("%s: the good record was lost: %v", name, recs)
+		}
+	}
+}
+
+// The forward output encodes records that our reader decodes back.
+func TestForwardEncoding(t *testing.T) {
+	cfg := testConfig(t, nil)
+	conv, _ := newConverter(cfg)
+	var s forwardSink
+	n, _ := conv.convertChunk(event(chunkTime, kv{"log", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"}), "t", &s)
+	r := mpReader{buf: s.entries}
+	for i := 0; i < n; i++ {
+		if err := r.skip(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.pos != len(s.entries) || !bytes.Contains(s.entries, []byte("capam.password")) {
+		t.Errorf("entries: %q", s.entries)
+	}
+}
+
+// fluent-bit-go's own decoder reads the chunks these tests make the same way.
+func TestChunkMatchesFluentBitGo(t *testing.T) {
+	chunk, texts := testdataChunk(t, "capam/summary.log")
+	dec := output.NewDecoder(unsafePointer(chunk), len(chunk))
+	for i := 0; ; i++ {
+		ret, ts, rec := output.GetRecord(dec)
+		if ret != 0 {
+			if i != len(texts) {
+				t.Fatalf("fluent-bit-go read %d records, want %d", i, len(texts))
+			}
+			break
+		}
+		if got := string(rec["log"].([]byte)); got != texts[i] {
+			t.Errorf("record %d: %q", i, got)
+		}
+		if ft, ok := ts.(output.FLBTime); !ok || !ft.Equal(chunkTime) {
+			t.Errorf("time %v", ts)
+		}
+	}
+}
+
+func TestConfigKeys(t *testing.T) {
+	ok := map[string]string{
+		"format": "CAPAM", "source_key": "log", "timezone": "Europe/Berlin", "keep_original": "off", "redact": "On",
+		"redact_headers": "x-api-key, x-token", "output": "OTLP", "otlp_endpoint": "https://collector:4318/v1/logs",
+		"otlp_headers": "Authorization=Bearer abc, X-Scope=pam", "otlp_timeout": "5s", "otlp_compression": "none",
+		"max_attributes": "64",
+	}
+	cfg, err := parseConfig(func(k string) string { return ok[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.parser.Format != core.FormatCAPAM || !cfg.parser.NoOriginal || cfg.parser.NoRedact || cfg.otlpGzip ||
+		cfg.otlpHeaders["X-Scope"] != "pam" || cfg.otlpTimeout != 5*time.Second || len(cfg.parser.RedactHeaders) != 2 {
+		t.Errorf("config: %+v", cfg)
+	}
+	for key, bad := range map[string]string{
+		"format": "syslog", "timezone": "Mars/Base", "keep_original": "maybe", "redact": "2",
+		"output": "kafka", "otlp_endpoint": "collector:4318", "otlp_headers": "novalue", "otlp_timeout": "soon",
+		"otlp_compression": "zstd", "max_depth": "-3", "max_attributes": "2",
+	} {
+		_, err := parseConfig(func(k string) string {
+			if k == key {
+				return bad
+			}
+			return ""
+		})
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s=%q: error %v does not name the key", key, bad, err)
+		}
+	}
+	_, err = parseConfig(func(k string) string {
+		return map[string]string{"output": "forward", "forward_port": "99999"}[k]
+	})
+	if err == nil || !strings.Contains(err.Error(), "forward_port") {
+		t.Errorf("forward_port: %v", err)
+	}
+}

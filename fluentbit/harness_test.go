@@ -1,0 +1,469 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pamaudit/pamaudit/internal/otlptest"
+)
+
+// The harness tests drive the real plugin (.so) through the C harness, the
+// way Fluent Bit's Go proxy calls it. The Makefile builds both and names
+// them in PAMAUDIT_PLUGIN and PAMAUDIT_HARNESS; without those the tests
+// build them into a temporary folder.
+
+var (
+	buildOnce               sync.Once
+	pluginPath, harnessPath string
+	buildErr                error
+)
+
+func artifacts(t *testing.T) (string, string) {
+	t.Helper()
+	buildOnce.Do(func() {
+		pluginPath, harnessPath = os.Getenv("PAMAUDIT_PLUGIN"), os.Getenv("PAMAUDIT_HARNESS")
+		if pluginPath != "" && harnessPath != "" {
+			return
+		}
+		dir, err := os.MkdirTemp("", "pamaudit-harness")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		pluginPath, harnessPath = filepath.Join(dir, "pamaudit.so"), filepath.Join(dir, "flb-harness")
+		for _, c := range [][]string{
+			{"go", "build", "-buildmode=c-shared", "-o", pluginPath, "."},
+			{"gcc", "-O2", "-Wall", "-o", harnessPath, "harness/harness.c", "-ldl", "-lpthread"},
+		} {
+			if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
+				buildErr = fmt.Errorf("%v: %v\n%s", c, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return pluginPath, harnessPath
+}
+
+// harness is a running flb-harness with the plugin loaded.
+type harness struct {
+	t      *testing.T
+	in     io.WriteCloser
+	out    *bufio.Reader
+	mu     sync.Mutex
+	stdout []string // lines the plugin printed (the stdout output)
+	stderr *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startHarness(t *testing.T, env ...string) *harness {
+	t.Helper()
+	plugin, bin := artifacts(t)
+	cmd := exec.Command(bin, plugin)
+	cmd.Env = append(os.Environ(), env...)
+	in, _ := cmd.StdinPipe()
+	outPipe, _ := cmd.StdoutPipe()
+	h := &harness{t: t, in: in, out: bufio.NewReaderSize(outPipe, 1<<20), stderr: &syncBuffer{}}
+	cmd.Stderr = h.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = io.WriteString(in, "quit\n")
+		_ = in.Close()
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("plugin log:\n%s", h.stderr.String())
+		}
+	})
+	if got := h.read(); !strings.HasPrefix(got, "register 0 2 11 pamaudit") {
+		t.Fatalf("register: %q", got)
+	}
+	return h
+}
+
+// read returns the next harness result line, keeping the plugin's own
+// stdout lines aside.
+func (h *harness) read() string {
+	for {
+		line, err := h.out.ReadString('\n')
+		if err != nil {
+			h.t.Fatalf("harness ended: %v\n%s", err, h.stderr.String())
+		}
+		line = strings.TrimSuffix(line, "\n")
+		if r, ok := strings.CutPrefix(line, "@@ "); ok {
+			return r
+		}
+		h.mu.Lock()
+		h.stdout = append(h.stdout, line)
+		h.mu.Unlock()
+	}
+}
+
+// logged waits a little for the plugin's log (stderr is read apart from
+// stdout) to contain s.
+func (h *harness) logged(s string) bool {
+	for i := 0; i < 100; i++ {
+		if strings.Contains(h.stderr.String(), s) {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
+func (h *harness) do(format string, args ...any) string {
+	h.t.Helper()
+	if _, err := fmt.Fprintf(h.in, format+"\n", args...); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.read()
+}
+
+// instance creates and initialises instance id with props; it returns the
+// init result.
+func (h *harness) instance(id int, props map[string]string) string {
+	h.t.Helper()
+	h.do("new %d", id)
+	for k, v := range props {
+		h.do("set %d %s %s", id, k, v)
+	}
+	return h.do("init %d", id)
+}
+
+// chunkFile writes a chunk to a file for the harness.
+func chunkFile(t *testing.T, chunk []byte) string {
+	f := filepath.Join(t.TempDir(), "chunk.msgpack")
+	if err := os.WriteFile(f, chunk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// goldenLines returns the golden NDJSON records of testdata files.
+func goldenLines(t *testing.T, files ...string) []string {
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, strings.Split(strings.TrimSpace(string(b)), "\n")...)
+	}
+	return out
+}
+
+// Every record is delivered once over OTLP with the contract's attributes:
+// exactly the golden records, plus the Fluent Bit tag and keys.
+func TestHarnessOTLP(t *testing.T) {
+	files := []string{"passman/audit.log", "passman/shapes.log", "capam/summary.log", "capam/detailed.log", "netwrix/bunyan.log", "netwrix/seed.log"}
+	chunk, texts := testdataChunk(t, files...)
+	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
+	h := startHarness(t)
+	if r := h.instance(0, map[string]string{"output": "otlp", "OTLP_Endpoint": recv.URL}); r != "init 0 1" {
+		t.Fatalf("init: %s", r)
+	}
+	if r := h.do("flush 0 pam.audit %s", chunkFile(t, chunk)); r != "flush 0 1" {
+		t.Fatalf("flush: %s", r)
+	}
+	if n := recv.Count(); n != len(texts) {
+		t.Fatalf("%d records delivered, %d sent", n, len(texts))
+	}
+	want := goldenLines(t, files...)
+	for i, lr := range recv.Records() {
+		tag, _ := lr.Attributes().Get("fluentbit.tag")
+		stream, _ := lr.Attributes().Get("stream")
+		if tag.Str() != "pam.audit" || stream.Str() != "stdout" {
+			t.Errorf("record %d: tag %q stream %q", i+1, tag.Str(), stream.Str())
+		}
+		if lr.ObservedTimestamp().AsTime() != chunkTime {
+			t.Errorf("record %d: observed time %v, want the event time", i+1, lr.ObservedTimestamp().AsTime())
+		}
+		if got, w := otlptest.RecordJSON(lr, "fluentbit.tag", "stream"), otlptest.Golden(t, want[i]); got != w {
+			t.Errorf("record %d:\n got %s\nwant %s", i+1, got, w)
+		}
+	}
+	if r := h.do("exit 0"); r != "exit 0 1" {
+		t.Errorf("exit: %s", r)
+	}
+}
+
+// forwardReceiver is a Fluent forward (in_forward) receiver that acks.
+type forwardReceiver struct {
+	addr    string
+	mu      sync.Mutex
+	tags    []string
+	records []string // each record's body
+}
+
+func newForwardReceiver(t *testing.T) *forwardReceiver {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	f := &forwardReceiver{addr: ln.Addr().String()}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go f.serve(c)
+		}
+	}()
+	return f
+}
+
+func (f *forwardReceiver) serve(c net.Conn) {
+	defer c.Close()
+	var buf []byte
+	tmp := make([]byte, 64<<10)
+	for {
+		n, err := c.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		r := mpReader{buf: buf}
+		if r.skip() == nil {
+			break
+		}
+		if err != nil {
+			return
+		}
+	}
+	r := mpReader{buf: buf}
+	h, _ := r.next() // [tag, entries, option]
+	tag, _ := r.next()
+	entries, _ := r.next()
+	if h.kind != mpArray || tag.kind != mpStr || entries.kind != mpArray {
+		return
+	}
+	var bodies []string
+	for i := 0; i < entries.n; i++ {
+		_, _ = r.next() // [time, record]
+		_, _ = r.next() // time
+		m, _ := r.next()
+		for j := 0; j < m.n; j++ {
+			k, _ := r.next()
+			v, _ := r.next()
+			if string(k.s) == "body" {
+				bodies = append(bodies, string(v.s))
+			}
+			if v.kind == mpMap || v.kind == mpArray {
+				_ = skipContents(&r, v)
+			}
+		}
+	}
+	opt, _ := r.next()
+	var chunk string
+	for i := 0; i < opt.n; i++ {
+		k, _ := r.next()
+		v, _ := r.next()
+		if string(k.s) == "chunk" {
+			chunk = string(v.s)
+		}
+	}
+	f.mu.Lock()
+	f.tags = append(f.tags, string(tag.s))
+	f.records = append(f.records, bodies...)
+	f.mu.Unlock()
+	ack := appendMapHeader(nil, 1)
+	ack = appendStr(ack, "ack")
+	_, _ = c.Write(appendStr(ack, chunk))
+}
+
+// Two instances with different configs run independently.
+func TestHarnessTwoInstances(t *testing.T) {
+	otlp := otlptest.NewReceiver(t, "127.0.0.1:0")
+	fwd := newForwardReceiver(t)
+	host, port, _ := net.SplitHostPort(fwd.addr)
+	h := startHarness(t)
+	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": otlp.URL, "format": "passman"}); r != "init 0 1" {
+		t.Fatal(r)
+	}
+	if r := h.instance(1, map[string]string{"Output": "forward", "Forward_Host": host, "Forward_Port": port, "format": "capam"}); r != "init 1 1" {
+		t.Fatal(r)
+	}
+	pm, pmTexts := testdataChunk(t, "passman/audit.log")
+	ca, caTexts := testdataChunk(t, "capam/summary.log")
+	if r := h.do("flush 0 pm %s", chunkFile(t, pm)); r != "flush 0 1" {
+		t.Fatal(r)
+	}
+	if r := h.do("flush 1 seaudit %s", chunkFile(t, ca)); r != "flush 1 1" {
+		t.Fatal(r)
+	}
+	if otlp.Count() != len(pmTexts) {
+		t.Errorf("otlp got %d, want %d", otlp.Count(), len(pmTexts))
+	}
+	for _, lr := range otlp.Records() {
+		if !strings.HasPrefix(lr.EventName(), "passman.") {
+			t.Errorf("instance 0 record %q", lr.EventName())
+		}
+	}
+	fwd.mu.Lock()
+	defer fwd.mu.Unlock()
+	if len(fwd.records) != len(caTexts) || len(fwd.tags) != 1 || fwd.tags[0] != "seaudit.parsed" {
+		t.Errorf("forward got %d records with tags %v, want %d with seaudit.parsed", len(fwd.records), fwd.tags, len(caTexts))
+	}
+	for i, b := range fwd.records {
+		if b != caTexts[i] {
+			t.Errorf("forward record %d body %q", i, b)
+		}
+	}
+}
+
+// A refused connection is retried; once the receiver is up, the chunk is
+// delivered, once.
+func TestHarnessRetry(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	h := startHarness(t)
+	h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": "http://" + addr + "/v1/logs", "otlp_timeout": "2s"})
+	chunk, texts := testdataChunk(t, "capam/summary.log")
+	file := chunkFile(t, chunk)
+	if r := h.do("flush 0 t %s", file); r != "flush 0 2" {
+		t.Fatalf("with the receiver down: %s, want FLB_RETRY (2)", r)
+	}
+	recv := otlptest.NewReceiver(t, addr)
+	recv.Reject(503)
+	if r := h.do("flush 0 t %s", file); r != "flush 0 2" {
+		t.Fatalf("on 503: %s, want FLB_RETRY (2)", r)
+	}
+	recv.Reject(429)
+	if r := h.do("flush 0 t %s", file); r != "flush 0 2" {
+		t.Fatalf("on 429: %s, want FLB_RETRY (2)", r)
+	}
+	recv.Reject(0)
+	if r := h.do("flush 0 t %s", file); r != "flush 0 1" {
+		t.Fatalf("with the receiver up: %s", r)
+	}
+	if recv.Count() != len(texts) {
+		t.Fatalf("%d records, want %d once", recv.Count(), len(texts))
+	}
+	recv.Reject(400)
+	if r := h.do("flush 0 t %s", file); r != "flush 0 0" {
+		t.Fatalf("on 400: %s, want FLB_ERROR (0)", r)
+	}
+	if !h.logged("HTTP 400") {
+		t.Errorf("the permanent rejection is not logged with its reason:\n%s", h.stderr.String())
+	}
+}
+
+// Garbage bytes and a record without the source key are delivered as
+// records with error.type, not lost.
+func TestHarnessBadInput(t *testing.T) {
+	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
+	h := startHarness(t)
+	h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": recv.URL})
+	if r := h.do("flush 0 t %s", chunkFile(t, []byte("\x00\x01garbage\xff\xfe"))); r != "flush 0 1" {
+		t.Fatal(r)
+	}
+	if r := h.do("flush 0 t %s", chunkFile(t, event(chunkTime, kv{"note", "no log key"}))); r != "flush 0 1" {
+		t.Fatal(r)
+	}
+	recs := recv.Records()
+	if len(recs) != 2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	for i, want := range []string{errBadChunk, errMissingKey} {
+		et, _ := recs[i].Attributes().Get("error.type")
+		if et.Str() != want {
+			t.Errorf("record %d: error.type %q, want %q", i, et.Str(), want)
+		}
+	}
+	if v, _ := recs[1].Attributes().Get("note"); v.Str() != "no log key" {
+		t.Error("the record's keys were not kept")
+	}
+}
+
+// A bad config fails init with a message naming the key.
+func TestHarnessBadConfig(t *testing.T) {
+	h := startHarness(t)
+	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_compression": "zstd"}); r != "init 0 0" {
+		t.Fatalf("init: %s", r)
+	}
+	if !h.logged("otlp_compression") {
+		t.Errorf("the log does not name the key:\n%s", h.stderr.String())
+	}
+}
+
+// stdout prints the records as pamaudit parse does.
+func TestHarnessStdout(t *testing.T) {
+	h := startHarness(t)
+	h.instance(0, map[string]string{"output": "stdout"})
+	chunk, texts := testdataChunk(t, "capam/seed.log")
+	if r := h.do("flush 0 t %s", chunkFile(t, chunk)); r != "flush 0 1" {
+		t.Fatal(r)
+	}
+	h.mu.Lock()
+	lines := append([]string(nil), h.stdout...)
+	h.mu.Unlock()
+	if len(lines) != len(texts) {
+		t.Fatalf("%d lines, want %d", len(lines), len(texts))
+	}
+	for i, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil || !strings.HasPrefix(m["event_name"].(string), "capam.") {
+			t.Errorf("line %d: %s", i, l)
+		}
+	}
+}
+
+// A panic inside a flush comes back as FLB_ERROR and the next flush works;
+// concurrent flushes (workers) each deliver their chunk.
+func TestHarnessPanicAndWorkers(t *testing.T) {
+	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
+	h := startHarness(t, "PAMAUDIT_TEST_PANIC_ON=BOOM")
+	h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": recv.URL})
+	if r := h.do("flush 0 t %s", chunkFile(t, event(chunkTime, kv{"log", "BOOM"}))); r != "flush 0 0" {
+		t.Fatalf("panicking flush: %s, want FLB_ERROR (0)", r)
+	}
+	if !h.logged("panic in flush") {
+		t.Error("the panic was not logged")
+	}
+	chunk, texts := testdataChunk(t, "passman/audit.log")
+	if r := h.do("pflush 0 4 t %s", chunkFile(t, chunk)); r != "pflush 0 1 1 1 1" {
+		t.Fatalf("4 workers: %s", r)
+	}
+	if recv.Count() != 4*len(texts) {
+		t.Fatalf("%d records, want %d", recv.Count(), 4*len(texts))
+	}
+}
