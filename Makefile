@@ -7,7 +7,7 @@ BENCHTIME ?= 1s
 # Every fuzz target, as package:Function.
 FUZZ_TARGETS := \
 	./core:FuzzParsePassMan ./core:FuzzParseCAPAM ./core:FuzzParseNetwrix \
-	./core:FuzzSplitter ./core:FuzzJSONWalker
+	./core:FuzzSplitter ./core:FuzzJSONWalker ./fluentbit:FuzzChunk
 
 # The collector distribution (builder-config.yaml) and its builder.
 BUILDER_VERSION := v0.160.0
@@ -15,20 +15,29 @@ BUILDER := bin/builder
 OTELCOL := build/otelcol-pamaudit/otelcol-pamaudit
 GO_SOURCES := $(shell find core otelprocessor internal -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 
-.PHONY: all build test unit lint run parse bench fuzz fuzz-ci clean otelcol
+# The Fluent Bit plugin and the C harness that drives it as Fluent Bit does.
+PLUGIN := build/pamaudit.so
+HARNESS := build/flb-harness
+
+.PHONY: all build test unit race lint run parse bench fuzz fuzz-ci clean otelcol fluentbit
 
 all: build
 
-build:
+build: fluentbit
 	$(GO) build ./...
 	$(GO) build -o bin/pamaudit ./cmd/pamaudit
 
 ## test: every test, as CI runs it: lint, unit and golden tests, the
 ## collector end-to-end test on the distribution, a short run of every fuzz target.
-test: lint otelcol unit fuzz-ci
+test: lint otelcol fluentbit unit race fuzz-ci
 
 unit:
-	PAMAUDIT_E2E=1 $(GO) test -count=1 ./...
+	PAMAUDIT_E2E=1 PAMAUDIT_PLUGIN=$(CURDIR)/$(PLUGIN) PAMAUDIT_HARNESS=$(CURDIR)/$(HARNESS) $(GO) test -count=1 ./...
+
+# Concurrent flushes (Fluent Bit workers) and concurrent ConsumeLogs calls
+# under the race detector.
+race:
+	$(GO) test -count=1 -race -run 'Concurrent|TestProcessor' ./fluentbit ./otelprocessor
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -67,6 +76,17 @@ $(BUILDER):
 $(OTELCOL): $(BUILDER) builder-config.yaml $(GO_SOURCES)
 	mkdir -p build
 	$(BUILDER) --config builder-config.yaml
+
+## fluentbit: the plugin (pamaudit.so) and the harness, into build/.
+fluentbit: $(PLUGIN) $(HARNESS)
+
+$(PLUGIN): $(GO_SOURCES) $(shell find fluentbit -name '*.go' -not -name '*_test.go')
+	mkdir -p build
+	$(GO) build -buildmode=c-shared -o $@ ./fluentbit
+
+$(HARNESS): fluentbit/harness/harness.c
+	mkdir -p build
+	gcc -O2 -Wall -o $@ $< -ldl -lpthread
 
 clean:
 	rm -rf bin build

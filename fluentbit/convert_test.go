@@ -188,3 +188,37 @@ func TestConfigKeys(t *testing.T) {
 		t.Errorf("forward_port: %v", err)
 	}
 }
+
+// FuzzChunk: any bytes give records, never a panic; every byte that does
+// not decode is kept in a malformed_chunk record.
+func FuzzChunk(f *testing.F) {
+	chunk, _ := testdataChunk(f, "passman/audit.log", "capam/detailed.log", "netwrix/bunyan.log")
+	f.Add(chunk)
+	f.Add(append(groupMarker(-1), event(chunkTime, kv{"log", "x"}, kv{"m", []kv{{"a", []string{"b"}}}})...))
+	f.Add(legacyEvent(1, kv{"message", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		conv, err := newConverter(testConfig(t, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		n, err := conv.convertChunk(data, "t", &c)
+		if err != nil || n != len(c.recs) {
+			t.Fatalf("n %d, records %d, err %v", n, len(c.recs), err)
+		}
+		for _, r := range c.recs {
+			if !json.Valid([]byte(r)) {
+				t.Fatalf("invalid JSON: %s", r)
+			}
+		}
+		if len(data) > 0 && n == 0 {
+			// Only group markers may give no record.
+			r := mpReader{buf: data}
+			for r.pos < len(data) {
+				if r.skip() != nil {
+					t.Fatalf("undecodable bytes and no record: %q", data)
+				}
+			}
+		}
+	})
+}

@@ -309,4 +309,3 @@ func appendRecordMap(b []byte, rec *core.Record) []byte {
 	}
 	return b
 }
-

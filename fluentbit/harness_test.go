@@ -195,7 +195,7 @@ func TestHarnessOTLP(t *testing.T) {
 	chunk, texts := testdataChunk(t, files...)
 	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
 	h := startHarness(t)
-	if r := h.instance(0, map[string]string{"output": "otlp", "OTLP_Endpoint": recv.URL}); r != "init 0 1" {
+	if r := h.instance(0, exampleOutput(t, "otlp.conf", map[string]string{"PAMAUDIT_OTLP_ENDPOINT": recv.URL})); r != "init 0 1" {
 		t.Fatalf("init: %s", r)
 	}
 	if r := h.do("flush 0 pam.audit %s", chunkFile(t, chunk)); r != "flush 0 1" {
@@ -315,7 +315,12 @@ func TestHarnessTwoInstances(t *testing.T) {
 	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": otlp.URL, "format": "passman"}); r != "init 0 1" {
 		t.Fatal(r)
 	}
-	if r := h.instance(1, map[string]string{"Output": "forward", "Forward_Host": host, "Forward_Port": port, "format": "capam"}); r != "init 1 1" {
+	fwdProps := exampleOutput(t, "forward-filter.conf", map[string]string{"PAMAUDIT_FORWARD_PORT": port})
+	fwdProps["Forward_Host"] = host // the example's key in another case: lookups ignore case
+	delete(fwdProps, "forward_host")
+	fwdProps["format"] = "capam"
+	delete(fwdProps, "forward_tag") // the default: the input tag plus .parsed
+	if r := h.instance(1, fwdProps); r != "init 1 1" {
 		t.Fatal(r)
 	}
 	pm, pmTexts := testdataChunk(t, "passman/audit.log")
@@ -428,7 +433,7 @@ func TestHarnessBadConfig(t *testing.T) {
 // stdout prints the records as pamaudit parse does.
 func TestHarnessStdout(t *testing.T) {
 	h := startHarness(t)
-	h.instance(0, map[string]string{"output": "stdout"})
+	h.instance(0, exampleOutput(t, "stdout.conf", nil))
 	chunk, texts := testdataChunk(t, "capam/seed.log")
 	if r := h.do("flush 0 t %s", chunkFile(t, chunk)); r != "flush 0 1" {
 		t.Fatal(r)
