@@ -115,7 +115,9 @@ func (p *Parser) jValue(t string, i, depth int) int {
 		case "false":
 			p.leaf(Attr{Kind: KindBool, Bool: false}, i, end, false)
 		case "null":
-			p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), null: true})
+			if len(p.json.leaves) < p.maxLeaves() {
+				p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), null: true})
+			}
 		default:
 			if n, err := strconv.ParseInt(w, 10, 64); err == nil {
 				p.leaf(Attr{Kind: KindInt, Int: n}, i, end, false)
@@ -132,8 +134,21 @@ func isJSONDelim(c byte) bool {
 }
 
 func (p *Parser) leaf(a Attr, v0, v1 int, str bool) {
+	if len(p.json.leaves) >= p.maxLeaves() {
+		// Past what could ever be emitted: count it, keep it out of memory
+		// (the original text keeps it).
+		p.json.cut++
+		return
+	}
 	p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), a: a, v0: v0, v1: v1, str: str})
 }
+
+// maxLeaves bounds the leaves of one record: a few times the attribute
+// limit leaves room for duplicated keys and mapped fields.
+func (p *Parser) maxLeaves() int { return 4 * p.opts.MaxAttrs }
+
+// maxArray bounds the elements kept of one array of scalars.
+const maxArray = 1024
 
 func (p *Parser) jObject(t string, i, depth int) int {
 	i++
@@ -225,7 +240,11 @@ func (p *Parser) jArray(t string, i, depth int) int {
 		if len(p.json.leaves) > n {
 			l := p.json.leaves[n]
 			p.json.leaves = p.json.leaves[:n]
-			if !l.null {
+			switch {
+			case l.null:
+			case len(strs) >= maxArray:
+				p.json.cut++
+			default:
 				strs = append(strs, scalarText(t, l))
 			}
 		}

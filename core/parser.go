@@ -233,6 +233,10 @@ func (p *Parser) finish(s string, err error) {
 	if p.orig != "" {
 		s = p.orig
 	}
+	if err != nil {
+		// What the format could not read may still hold secrets.
+		p.looseSecrets(s)
+	}
 	original := p.redactSpans(s)
 	if p.hasMsg {
 		if !p.opts.NoOriginal && r.Body != original {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -165,5 +166,28 @@ func TestUnknownFormat(t *testing.T) {
 	}
 	if a, _ := r.Get(attrErrorType); a.Str != "unknown_format" {
 		t.Errorf("error.type %q", a.Str)
+	}
+}
+
+// Text no format reads is still redacted.
+func TestLooseRedaction(t *testing.T) {
+	p := testParser(t, Options{})
+	for _, text := range []string{
+		`garbage password=hunter2 and more`,
+		`{"cookie": "sid=abc123` + "\x00",
+		`not json "Authorization": "Bearer tok.en.value" x`,
+		`api_secret : 's3cr3t, still'`,
+		`x Bearer tok.en.value y`,
+	} {
+		r, err := p.ParseString(text)
+		if err == nil {
+			t.Fatalf("%q parsed", text)
+		}
+		out := string(r.AppendJSON(nil))
+		for _, secret := range []string{"hunter2", "abc123", "tok.en.value", "s3cr3t"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%q: %s in clear: %s", text, secret, out)
+			}
+		}
 	}
 }

@@ -101,8 +101,14 @@ func (p *Parser) redactSpans(s string) string {
 	b := p.scratch[:0]
 	last := 0
 	for _, x := range sp {
-		if x.start < last || x.end > len(s) {
-			continue // overlapping or out of range: already covered
+		if x.end > len(s) {
+			continue
+		}
+		if x.start < last {
+			if x.end <= last {
+				continue // inside a span already replaced
+			}
+			x.start = last // overlapping: replace the rest
 		}
 		b = append(b, s[last:x.start]...)
 		if x.quote {
@@ -167,7 +173,10 @@ func (p *Parser) redactedOffset(off int) int {
 	shift, last := 0, 0
 	for _, x := range p.spans {
 		if x.start < last {
-			continue
+			if x.end <= last {
+				continue
+			}
+			x.start = last
 		}
 		if off < x.end {
 			if off >= x.start {
@@ -183,4 +192,76 @@ func (p *Parser) redactedOffset(off int) int {
 		last = x.end
 	}
 	return off + shift
+}
+
+// looseSecrets finds secrets in text no format could parse: a secret name
+// followed by ':' or '=' (quotes and spaces allowed around them) and its
+// value, and bearer tokens. The spans go to the redaction of the original.
+func (p *Parser) looseSecrets(s string) {
+	if !p.redact.on {
+		return
+	}
+	for _, names := range [][]string{p.redact.headers, p.redact.parts} {
+		for _, name := range names {
+			for from := 0; from < len(s); {
+				i := indexFold(s[from:], name)
+				if i < 0 {
+					break
+				}
+				i += from
+				from = i + len(name)
+				if v0, v1, ok := valueAfterName(s, from); ok {
+					p.secret(v0, v1)
+					from = v1
+				}
+			}
+		}
+	}
+	for from := 0; from < len(s); {
+		b0, b1, ok := bearerToken(s[from:])
+		if !ok {
+			break
+		}
+		p.secret(from+b0, from+b1)
+		from += b1
+	}
+}
+
+// valueAfterName reads `"? *[:=] *["']?value` at s[i:] and returns the
+// value's range.
+func valueAfterName(s string, i int) (int, int, bool) {
+	// The name may run on inside a longer key ("db_password_hash"): skip the
+	// rest of the key.
+	for i < len(s) && isKeyChar(s[i]) {
+		i++
+	}
+	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+		i++
+	}
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i >= len(s) || (s[i] != ':' && s[i] != '=') {
+		return 0, 0, false
+	}
+	i++
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+		q := s[i]
+		j := i + 1
+		for j < len(s) && s[j] != q {
+			if s[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		return i + 1, min(j, len(s)), j > i+1
+	}
+	j := i
+	for j < len(s) && s[j] != ' ' && s[j] != ',' && s[j] != ';' && s[j] != '}' && s[j] != '&' && s[j] != '\n' {
+		j++
+	}
+	return i, j, j > i
 }

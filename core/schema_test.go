@@ -26,12 +26,15 @@ func renderSchema() string {
 	w()
 	w("## Every product")
 	w()
-	w("| attribute | type | meaning |")
-	w("|---|---|---|")
-	for _, a := range commonAttrs {
-		w("| `", a.key, "` | ", a.typ, " | ", a.doc, " |")
+	attrTable := func(rows []schemaAttr) {
+		w("| attribute | type | meaning |")
+		w("|---|---|---|")
+		for _, a := range rows {
+			w("| `", a.key, "` | ", a.typ, " | ", a.doc, " |")
+		}
+		w()
 	}
-	w()
+	attrTable(commonAttrs)
 	w("Other source fields go under the product's namespace (`passman.`, `capam.`, `netwrix.`) in snake case. When a limit cuts a record (attributes per record, bytes per value, JSON depth), `<product>.truncated` (int) counts what was cut; the original text stays whole in `log.record.original` or the body. A key that appears twice in one record keeps its last value.")
 	w()
 	w("Error types (`error.type`):")
@@ -145,11 +148,20 @@ func renderSchema() string {
 	for _, l := range netwrixLevels {
 		w("- ", l.name, " → ", severityText(l.sev))
 	}
+	w()
+	w("## What the faces add")
+	w()
+	w("The collector processor keeps a record's existing attributes, and turns the other keys of a map body into attributes under their own names. The Fluent Bit plugin adds:")
+	w()
+	attrTable(faceAttrs)
+	w("and keeps the Fluent Bit record's other keys under their own names (nested maps flattened with dots, arrays as string arrays). Its error types: `missing_source_key` (none of the source keys is in the record; its keys are kept), `malformed_chunk` (bytes of a chunk that do not decode; they are kept in `fluentbit.raw_base64`).")
 	return b.String()
 }
 
 // commonAttrs are the semantic attributes, with their documentation.
-var commonAttrs = []struct{ key, typ, doc string }{
+type schemaAttr struct{ key, typ, doc string }
+
+var commonAttrs = []schemaAttr{
 	{attrEventAction, "string", "the product's own action or event type, verbatim"},
 	{attrEventOutcome, "string", "success, failure or unknown"},
 	{attrUserName, "string", "acting user"},
@@ -174,6 +186,12 @@ var commonAttrs = []struct{ key, typ, doc string }{
 	{attrLogRecordOriginal, "string", "the original text (redacted) when the body differs from it"},
 	{attrErrorType, "string", "why the record could not be parsed (below)"},
 	{attrErrorMessage, "string", "the parse error, quoting at most 80 bytes of redacted input"},
+}
+
+// faceAttrs are the attributes the Fluent Bit plugin adds.
+var faceAttrs = []schemaAttr{
+	{"fluentbit.tag", "string", "the Fluent Bit tag of the record"},
+	{"fluentbit.raw_base64", "string", "undecodable chunk bytes, base64 (with `error.type: malformed_chunk`)"},
 }
 
 var passmanAttrs = [][2]string{

@@ -15,6 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/hostile"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 )
 
@@ -470,5 +474,59 @@ func TestHarnessPanicAndWorkers(t *testing.T) {
 	}
 	if recv.Count() != 4*len(texts) {
 		t.Fatalf("%d records, want %d", recv.Count(), 4*len(texts))
+	}
+}
+
+// Every input, hostile ones included, through the real plugin: every record
+// delivered (OTLP and stdout), none twice, no secret in clear.
+func TestHarnessHostile(t *testing.T) {
+	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
+	h := startHarness(t)
+	h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": recv.URL})
+	h.instance(1, map[string]string{"output": "stdout"})
+	total := 0
+	for _, in := range hostile.Inputs(t, "..") {
+		var chunk []byte
+		n := 0
+		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
+		for {
+			text, err := sp.Next()
+			if err == io.EOF {
+				break
+			}
+			chunk = append(chunk, event(chunkTime, kv{"log", string(text)})...)
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		file := chunkFile(t, chunk)
+		if r := h.do("flush 0 t %s", file); r != "flush 0 1" {
+			t.Fatalf("%s: otlp flush %s", in.Name, r)
+		}
+		total += n
+		if got := recv.Count(); got != total {
+			t.Fatalf("%s: %d records delivered so far, want %d", in.Name, got, total)
+		}
+		h.mu.Lock()
+		h.stdout = h.stdout[:0]
+		h.mu.Unlock()
+		if r := h.do("flush 1 t %s", file); r != "flush 1 1" {
+			t.Fatalf("%s: stdout flush %s", in.Name, r)
+		}
+		h.mu.Lock()
+		lines := len(h.stdout)
+		hostile.CheckNoSecret(t, in.Name+" (stdout)", []byte(strings.Join(h.stdout, "\n")))
+		h.mu.Unlock()
+		if lines != n {
+			t.Errorf("%s: %d stdout lines, want %d", in.Name, lines, n)
+		}
+	}
+	var m plog.JSONMarshaler
+	for _, lr := range recv.Records() {
+		ld := plog.NewLogs()
+		lr.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+		out, _ := m.MarshalLogs(ld)
+		hostile.CheckNoSecret(t, "otlp", out)
 	}
 }

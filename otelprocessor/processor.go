@@ -114,7 +114,18 @@ func (p *logsProcessor) processRecord(parser *core.Parser, lr plog.LogRecord, n 
 		rest.Remove(key)
 	}
 	rec, err := parser.ParseString(text)
-	if pdataconv.Fill(lr, rec) && key != "" {
+	parsed := pdataconv.Fill(lr, rec)
+	if !parsed && rec.Body != text {
+		// Unparsed, but the text held secrets: it passes on redacted.
+		if p.source != "" {
+			lr.Attributes().PutStr(p.source, rec.Body)
+		} else if key != "" {
+			lr.Body().Map().PutStr(key, rec.Body)
+		} else {
+			lr.Body().SetStr(rec.Body)
+		}
+	}
+	if parsed && key != "" {
 		attrs := lr.Attributes()
 		rest.Range(func(k string, v pcommon.Value) bool {
 			if _, exists := attrs.Get(k); !exists {
