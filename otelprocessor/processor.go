@@ -2,6 +2,7 @@ package otelprocessor
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,7 +116,7 @@ func (p *logsProcessor) processRecord(parser *core.Parser, lr plog.LogRecord, n 
 	}
 	rec, err := parser.ParseString(text)
 	parsed := pdataconv.Fill(lr, rec)
-	if !parsed && rec.Body != text {
+	if !parsed && rec.Body != text && strings.Contains(rec.Body, "[REDACTED]") {
 		// Unparsed, but the text held secrets: it passes on redacted.
 		if p.source != "" {
 			lr.Attributes().PutStr(p.source, rec.Body)

@@ -1,0 +1,84 @@
+package otelprocessor
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/hostile"
+	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
+)
+
+// FuzzProcessRecord: any text, as a string or map body, gives one record
+// that keeps the text (or its redacted form) and carries error.type when it
+// failed, deterministically.
+func FuzzProcessRecord(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
+	for _, file := range files {
+		b, _ := os.ReadFile(file)
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			f.Add(string(line), false)
+		}
+	}
+	f.Add("garbage password=hunter2", true)
+	p, err := newLogsProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string, mapBody bool) {
+		run := func() plog.LogRecord {
+			lr := plog.NewLogRecord()
+			if mapBody {
+				m := lr.Body().SetEmptyMap()
+				m.PutStr("log", text)
+				m.PutStr("stream", "stdout")
+			} else {
+				lr.Body().SetStr(text)
+			}
+			parser := p.parsers.Get().(*core.Parser)
+			defer p.parsers.Put(parser)
+			var n counts
+			failed := p.processRecord(parser, lr, &n)
+			if total := n.parsed[0] + n.parsed[1] + n.parsed[2] + n.parsed[3] + n.failed[0] + n.failed[1] + n.failed[2] + n.failed[3]; text != "" && total != 1 {
+				t.Fatalf("counted %d records", total)
+			}
+			et, hasErr := lr.Attributes().Get("error.type")
+			if failed != hasErr || (hasErr && et.Str() == "") {
+				t.Fatalf("failed %v, error.type %v", failed, et.AsString())
+			}
+			if text != "" && lr.EventName() == "" {
+				// Unparsed: the text stays, redacted when it held secrets.
+				body := lr.Body().AsString()
+				if !strings.Contains(body, "stream") && mapBody || body == "" {
+					t.Fatalf("text lost: %q", body)
+				}
+			}
+			return lr
+		}
+		a, b := run(), run()
+		if !equalRecords(a, b) {
+			t.Fatal("not deterministic")
+		}
+		var m plog.JSONMarshaler
+		ld := plog.NewLogs()
+		a.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+		out, _ := m.MarshalLogs(ld)
+		if strings.Contains(text, "hunter2") {
+			hostile.CheckNoSecret(t, "fuzz", out)
+		}
+	})
+}
+
+func equalRecords(a, b plog.LogRecord) bool {
+	a.SetObservedTimestamp(pcommon.Timestamp(0))
+	b.SetObservedTimestamp(pcommon.Timestamp(0))
+	return a.Body().AsString() == b.Body().AsString() && a.EventName() == b.EventName() &&
+		a.Timestamp() == b.Timestamp() && a.Attributes().Len() == b.Attributes().Len()
+}
