@@ -163,7 +163,7 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 		p.spans = append(p.spans, span{start: l.v0, end: l.v1, quote: !l.str})
 		a = Attr{Kind: KindString, Str: redacted}
 	} else if a.Kind == KindString && l.str {
-		if b0, b1, ok := bearerToken(a.Str); ok {
+		if b0, b1, ok := p.bearer(a.Str); ok {
 			if a.Str == s[l.v0:l.v1] {
 				p.secret(l.v0+b0, l.v0+b1)
 			} else {

@@ -104,6 +104,7 @@ type Parser struct {
 	hasMsg    bool   // Body holds a human message, not the original text
 	truncated int    // what limits cut from the current record
 	keyBits   uint64 // filter of the keys in rec.Attrs (see add)
+	mayBearer bool   // the text may hold a bearer token
 	fieldN    int    // fields looked up in the current record (see field)
 	posCache  [64]posEntry
 	prefix    string // product namespace of the current record, "passman." …
@@ -194,6 +195,8 @@ func (p *Parser) ParseString(s string) (*Record, error) {
 	r.ObservedTime = p.now
 
 	s = trimRecord(s)
+	// One look at the whole text spares every value the bearer-token scan.
+	p.mayBearer = strings.Contains(s, "earer ") || strings.Contains(s, "EARER ")
 	var err error
 	switch f := p.pick(s); {
 	case len(s) > p.opts.MaxRecordBytes:

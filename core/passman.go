@@ -242,7 +242,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 		if escaped {
 			v = unescape(v)
 		}
-		if b0, b1, ok := bearerToken(v); ok && !escaped {
+		if b0, b1, ok := p.bearer(v); ok && !escaped {
 			p.secret(v0+b0, v0+b1)
 			v = v[:b0] + redacted + v[b1:]
 		}

@@ -22,11 +22,11 @@ const (
 // that matches Kind is meaningful.
 type Attr struct {
 	Key  string
-	Kind Kind
 	Str  string
-	Int  int64
-	Bool bool
 	Strs []string
+	Int  int64
+	Kind Kind
+	Bool bool
 }
 
 // Record is one audit event, shaped like an OpenTelemetry LogRecord.

@@ -125,6 +125,14 @@ func (p *Parser) redactSpans(s string) string {
 	return string(b)
 }
 
+// bearer is bearerToken for a value of the current record.
+func (p *Parser) bearer(v string) (int, int, bool) {
+	if !p.mayBearer {
+		return 0, 0, false
+	}
+	return bearerToken(v)
+}
+
 // bearerToken finds "Bearer <token>" in free text and returns the token's
 // range, for values that are not under a secret key.
 func bearerToken(s string) (start, end int, ok bool) {
