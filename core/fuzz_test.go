@@ -136,7 +136,16 @@ func FuzzJSONWalker(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		p := testParser(t, Options{})
 		s := string(in)
-		p.walkJSON(s, 0)
+		end := p.walkJSON(s, 0)
+		// The walker's verdict on strictness is encoding/json's, for texts
+		// within the limits (a cut subtree is not examined).
+		first := skipWS(s, 0)
+		strict := !p.json.loose && skipWS(s, end) == len(s) && first < len(s) && s[first] == '{'
+		if p.json.cut == 0 && utf8.Valid(in) && !bytes.Contains(in, []byte("\u00a0")) {
+			if valid := json.Valid(in) && bytes.HasPrefix(bytes.TrimLeft(in, " \t\r\n"), []byte("{")); strict != valid {
+				t.Fatalf("walker says strict=%v, encoding/json says valid=%v", strict, valid)
+			}
+		}
 		var v map[string]any
 		d := json.NewDecoder(bytes.NewReader(in))
 		d.UseNumber()

@@ -49,11 +49,9 @@ func (p *Parser) parseNetwrix(s string) error {
 			p.addInt(attrProcessPID, pid)
 		}
 	}
-	strict := strictJSON(s[j:])
 	end := p.walkJSON(s, j)
-	if skipWS(s, end) < len(s) {
-		strict = false // text after the object
-	}
+	// Strict: nothing recovered and nothing after the object.
+	strict := !p.json.loose && skipWS(s, end) == len(s)
 	if len(p.json.leaves) == 0 && (p.json.eof || !strict) {
 		return p.netwrixUnrecoverable(s, j)
 	}
@@ -344,11 +342,8 @@ func (p *Parser) parseDocker(inner string) error {
 	r.Attrs = r.Attrs[:0]
 	p.spans = p.spans[:0]
 	p.orig = inner
-	strict := strictJSON(inner)
 	end := p.walkJSON(inner, 0)
-	if skipWS(inner, end) < len(inner) {
-		strict = false
-	}
+	strict := !p.json.loose && skipWS(inner, end) == len(inner)
 	err := p.netwrixRecord(inner, strict)
 	if stream != "" {
 		p.addStr("netwrix.docker.stream", stream)

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -82,7 +83,7 @@ func TestNetwrixRedaction(t *testing.T) {
 		}
 	}
 	orig, _ := r.Get(attrLogRecordOriginal)
-	if !strictJSON(orig.Str) {
+	if !json.Valid([]byte(orig.Str)) {
 		t.Errorf("redacted original is no longer JSON: %s", orig.Str)
 	}
 	p2 := testParser(t, Options{NoRedact: true})

@@ -236,8 +236,9 @@ func (p *Parser) finish(s string, err error) {
 	if p.orig != "" {
 		s = p.orig
 	}
-	if err != nil {
-		// What the format could not read may still hold secrets.
+	if err != nil && !errors.Is(err, ErrBadTimestamp) {
+		// What the format could not read may still hold secrets. (A bad
+		// timestamp leaves the rest read, and redacted, by the format.)
 		p.looseSecrets(s)
 	}
 	original := p.redactSpans(s)
