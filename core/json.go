@@ -17,11 +17,42 @@ import (
 
 // leaf is one scalar or array of scalars.
 type leaf struct {
-	path   string // raw dotted path: "req.headers.user-agent", "authInfo.1.type"
-	a      Attr   // the value; Key is set when the leaf is mapped
-	v0, v1 int    // the value in the text: inside the quotes for strings
-	str    bool   // the value was a JSON string
-	null   bool
+	*pathInfo      // the raw dotted path ("req.headers.user-agent", "authInfo.1.type") and what it maps to
+	a         Attr // the value; Key is set when the leaf is mapped
+	v0, v1    int  // the value in the text: inside the quotes for strings
+	str       bool // the value was a JSON string
+	null      bool
+}
+
+// pathInfo is what the parser knows of a JSON path, worked out once: its
+// namespace key, whether it is a secret, and the mapping rules that may
+// apply to it.
+type pathInfo struct {
+	path  string
+	ns    nsField
+	rules []nxField // exact-path rules, then suffix rules, in table order
+}
+
+// pathInfo returns the cached information for a raw path.
+func (p *Parser) pathInfo(b []byte) *pathInfo {
+	if pi, ok := p.paths[string(b)]; ok {
+		return pi
+	}
+	path := string(b)
+	pi := &pathInfo{path: path, ns: p.field(path)}
+	pi.rules = append(pi.rules, netwrixFields[path]...)
+	for _, f := range netwrixSuffixFields {
+		if strings.HasSuffix(path, f.path) {
+			pi.rules = append(pi.rules, f)
+		}
+	}
+	if p.paths == nil {
+		p.paths = make(map[string]*pathInfo, 64)
+	}
+	if len(p.paths) < maxInternedKeys {
+		p.paths[path] = pi
+	}
+	return pi
 }
 
 type jsonState struct {
@@ -133,7 +164,7 @@ func (p *Parser) jValue(t string, i, depth int) int {
 			p.leaf(Attr{Kind: KindBool, Bool: false}, i, end, false)
 		case "null":
 			if len(p.json.leaves) < p.maxLeaves() {
-				p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), null: true})
+				p.json.leaves = append(p.json.leaves, leaf{pathInfo: p.pathInfo(p.json.path), null: true})
 			}
 		default:
 			if n, err := strconv.ParseInt(w, 10, 64); err == nil && isJSONNumber(w) {
@@ -212,7 +243,7 @@ func (p *Parser) leaf(a Attr, v0, v1 int, str bool) {
 		p.json.cut++
 		return
 	}
-	p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), a: a, v0: v0, v1: v1, str: str})
+	p.json.leaves = append(p.json.leaves, leaf{pathInfo: p.pathInfo(p.json.path), a: a, v0: v0, v1: v1, str: str})
 }
 
 // maxLeaves bounds the leaves of one record: a few times the attribute
@@ -371,7 +402,7 @@ func (p *Parser) jArray(t string, i, depth int) int {
 		if strs == nil {
 			strs = []string{}
 		}
-		p.json.leaves = append(p.json.leaves, leaf{path: p.intern(p.json.path), a: Attr{Kind: KindStrings, Strs: strs}, v0: i0, v1: i})
+		p.json.leaves = append(p.json.leaves, leaf{pathInfo: p.pathInfo(p.json.path), a: Attr{Kind: KindStrings, Strs: strs}, v0: i0, v1: i})
 	}
 	return i
 }

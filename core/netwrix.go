@@ -155,7 +155,7 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 	if l.null {
 		return
 	}
-	f := p.field(l.path)
+	f := l.ns
 	a := l.a
 	if f.secret {
 		p.spans = append(p.spans, span{start: l.v0, end: l.v1, quote: !l.str})
@@ -170,16 +170,11 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 			a.Str = a.Str[:b0] + redacted + a.Str[b1:]
 		}
 	}
-	for _, f := range netwrixFields[l.path] {
+	for _, f := range l.rules {
 		if f.only != "" && !strings.HasPrefix(p.rec.EventName, f.only) {
 			continue
 		}
 		if p.netwrixMapped(f, a, body) {
-			return
-		}
-	}
-	for _, f := range netwrixSuffixFields {
-		if strings.HasSuffix(l.path, f.path) && p.netwrixMapped(f, a, body) {
 			return
 		}
 	}

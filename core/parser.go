@@ -111,6 +111,7 @@ type Parser struct {
 	orig      string // the original text when it is not the input (an unwrapped Docker record)
 
 	keys    map[string]string     // interned attribute keys
+	paths   map[string]*pathInfo  // JSON paths seen, with their mapping
 	nsKeys  [4]map[string]nsField // product namespace fields by raw name, per format
 	scratch []byte
 	json    jsonState
