@@ -77,6 +77,8 @@ func renderSchema() string {
 		w("| ", string(st.letter), " | ", st.word, " | ", st.outcome, " |")
 	}
 	w()
+	w("P and W (warning mode: the access was allowed although a rule was violated) are successes, D and F failures, as the contract says. M (daemon and engine messages such as START and SHUTDOWN), O (logout) and N (notify) say that something happened, not whether a rule allowed it, so their outcome is `unknown`. Any other letter is kept in `capam.status` with no outcome. The letter is always kept verbatim in `capam.status`, and a detailed record's status word in `capam.status_text`.")
+	w()
 	w("Columns after the user (and the session id, when `seaudit -sessionid` printed it):")
 	w()
 	for _, l := range capamLayouts {
