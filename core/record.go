@@ -108,22 +108,6 @@ func (r *Record) index(key string) int {
 	return -1
 }
 
-// put appends an attribute, or replaces the one with the same key: the last
-// value of a duplicated key wins.
-func (r *Record) put(a Attr) {
-	if i := r.index(a.Key); i >= 0 {
-		r.Attrs[i] = a
-		return
-	}
-	r.Attrs = append(r.Attrs, a)
-}
-
-func (r *Record) putStr(key, v string) { r.put(Attr{Key: key, Kind: KindString, Str: v}) }
-func (r *Record) putInt(key string, v int64) {
-	r.put(Attr{Key: key, Kind: KindInt, Int: v})
-}
-func (r *Record) putBool(key string, v bool) { r.put(Attr{Key: key, Kind: KindBool, Bool: v}) }
-
 // AppendJSON appends the record as one JSON object, the shape `pamaudit parse`
 // prints:
 //

@@ -166,13 +166,7 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 		}
 		rec, _ = c.parser.Parse(text)
 	} else {
-		rec, _ = c.parser.ParseString("")
-		rec.EventName = ""
-		rec.Attrs = rec.Attrs[:0]
-		rec.Body = ""
-		rec.Attrs = append(rec.Attrs,
-			core.Attr{Key: "error.type", Kind: core.KindString, Str: errMissingKey},
-			core.Attr{Key: "error.message", Kind: core.KindString, Str: "the record has none of the source keys " + joinKeys(c.cfg.sourceKeys)})
+		rec = c.errorRecord("", errMissingKey, "the record has none of the source keys "+strings.Join(c.cfg.sourceKeys, ", "))
 	}
 	rec.ObservedTime = ts
 	rec.Attrs = append(rec.Attrs, core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
@@ -191,17 +185,6 @@ func keyRank(keys []string, k []byte) int {
 		}
 	}
 	return len(keys)
-}
-
-func joinKeys(keys []string) string {
-	s := ""
-	for i, k := range keys {
-		if i > 0 {
-			s += ", "
-		}
-		s += k
-	}
-	return s
 }
 
 func hasAttr(rec *core.Record, key string) bool {
@@ -294,15 +277,23 @@ func skipContents(r *mpReader, h mpValue) error {
 	return nil
 }
 
+// errorRecord is a record of the plugin's own making, for input that never
+// reached the parser: body, error.type and error.message.
+func (c *converter) errorRecord(body, code, msg string) *core.Record {
+	rec, _ := c.parser.ParseString("") // a fresh record from the parser's storage
+	rec.EventName = ""
+	rec.Body = body
+	rec.Attrs = append(rec.Attrs[:0],
+		core.Attr{Key: "error.type", Kind: core.KindString, Str: code},
+		core.Attr{Key: "error.message", Kind: core.KindString, Str: msg})
+	return rec
+}
+
 // badChunk keeps the bytes that could not be decoded.
 func (c *converter) badChunk(rest []byte, tag string) *core.Record {
-	rec, _ := c.parser.ParseString("")
-	rec.EventName = ""
-	rec.Attrs = rec.Attrs[:0]
-	rec.Body = "malformed Fluent Bit chunk: " + strconv.Itoa(len(rest)) + " bytes could not be decoded"
+	msg := "malformed Fluent Bit chunk: " + strconv.Itoa(len(rest)) + " bytes could not be decoded"
+	rec := c.errorRecord(msg, errBadChunk, msg)
 	rec.Attrs = append(rec.Attrs,
-		core.Attr{Key: "error.type", Kind: core.KindString, Str: errBadChunk},
-		core.Attr{Key: "error.message", Kind: core.KindString, Str: rec.Body},
 		core.Attr{Key: attrRawChunk, Kind: core.KindString, Str: base64.StdEncoding.EncodeToString(rest)},
 		core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
 	return rec
