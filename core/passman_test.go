@@ -191,3 +191,14 @@ func TestLooseRedaction(t *testing.T) {
 		}
 	}
 }
+
+func TestValidDate(t *testing.T) {
+	for _, tc := range []struct {
+		y, m, d int
+		ok      bool
+	}{{2024, 2, 29, true}, {2023, 2, 29, false}, {1900, 2, 29, false}, {2000, 2, 29, true}, {2026, 4, 31, false}, {2026, 12, 31, true}, {2026, 1, 0, false}, {2026, 13, 1, false}} {
+		if got := validDate(tc.y, time.Month(tc.m), tc.d); got != tc.ok {
+			t.Errorf("%d-%d-%d: %v", tc.y, tc.m, tc.d, got)
+		}
+	}
+}

@@ -69,11 +69,17 @@ func clock(s string, i int) (h, m, sec int, ok bool) {
 
 // validDate rejects what time.Date would silently normalise (31 Feb).
 func validDate(y int, mo time.Month, d int) bool {
-	if d < 1 || d > 31 || mo < 1 || mo > 12 {
+	if d < 1 || mo < 1 || mo > 12 {
 		return false
 	}
-	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Day() == d
+	n := daysIn[mo]
+	if mo == time.February && (y%4 == 0 && y%100 != 0 || y%400 == 0) {
+		n = 29
+	}
+	return d <= n
 }
+
+var daysIn = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // rfc3339 reads YYYY-MM-DDTHH:MM:SS[.frac][Z|±HH:MM]. A space may stand for
 // the T and a comma for the dot (Python's asctime). Without an offset the
