@@ -80,6 +80,10 @@ func passmanProcess(s string, i int) (proc, pid string, kv int, ok bool) {
 // separated by spaces, commas or semicolons. Text that is not a pair is
 // skipped: the body keeps the whole line.
 func (p *Parser) scanKV(s string, i int) {
+	// Where a quote is known to have no closing quote after it: later
+	// values that open with it need not scan the rest of the line again
+	// (keeps hostile lines linear).
+	unclosed := [2]int{len(s), len(s)}
 	for i < len(s) {
 		for i < len(s) && isKVSep(s[i]) {
 			i++
@@ -112,11 +116,18 @@ func (p *Parser) scanKV(s string, i int) {
 		var v0, v1 int
 		escaped := false
 		if i < len(s) && (s[i] == '\'' || s[i] == '"') {
-			if end, esc, ok := quotedEnd(s, i); ok {
-				v0, v1, escaped = i+1, end, esc
-				i = end + 1
-				p.passmanField(key, s, v0, v1, escaped)
-				continue
+			q := 0
+			if s[i] == '"' {
+				q = 1
+			}
+			if i < unclosed[q] {
+				if end, esc, ok := quotedEnd(s, i); ok {
+					v0, v1, escaped = i+1, end, esc
+					i = end + 1
+					p.passmanField(key, s, v0, v1, escaped)
+					continue
+				}
+				unclosed[q] = i
 			}
 			// An unclosed quote: read the value as bare, quote included.
 		}

@@ -217,11 +217,11 @@ func (p *Parser) looseSecrets(s string) {
 					break
 				}
 				i += from
-				from = i + len(name)
-				if v0, v1, ok := valueAfterName(s, from); ok {
+				v0, v1, next, ok := valueAfterName(s, i+len(name))
+				if ok {
 					p.secret(v0, v1)
-					from = v1
 				}
+				from = max(next, i+1)
 			}
 		}
 	}
@@ -236,8 +236,9 @@ func (p *Parser) looseSecrets(s string) {
 }
 
 // valueAfterName reads `"? *[:=] *["']?value` at s[i:] and returns the
-// value's range.
-func valueAfterName(s string, i int) (int, int, bool) {
+// value's range, and where the scan stopped (the next search starts there,
+// so a run of names is read once).
+func valueAfterName(s string, i int) (v0, v1, next int, ok bool) {
 	// The name may run on inside a longer key ("db_password_hash"): skip the
 	// rest of the key.
 	for i < len(s) && isKeyChar(s[i]) {
@@ -250,7 +251,7 @@ func valueAfterName(s string, i int) (int, int, bool) {
 		i++
 	}
 	if i >= len(s) || (s[i] != ':' && s[i] != '=') {
-		return 0, 0, false
+		return 0, 0, i, false
 	}
 	i++
 	for i < len(s) && s[i] == ' ' {
@@ -265,11 +266,12 @@ func valueAfterName(s string, i int) (int, int, bool) {
 			}
 			j++
 		}
-		return i + 1, min(j, len(s)), j > i+1
+		end := min(j, len(s))
+		return i + 1, end, end, j > i+1
 	}
 	j := i
 	for j < len(s) && s[j] != ' ' && s[j] != ',' && s[j] != ';' && s[j] != '}' && s[j] != '&' && s[j] != '\n' {
 		j++
 	}
-	return i, j, j > i
+	return i, j, j, j > i
 }

@@ -56,6 +56,12 @@ func Cases() []Case {
 			b.WriteString("\n")
 			return b.Bytes()
 		}},
+		{"kv-100000-unclosed-quotes", true, func() []byte {
+			return []byte(passmanHead + "type = Login" + strings.Repeat(", k = 'v", 100000) + "\n")
+		}},
+		{"secret-names-run", true, func() []byte {
+			return []byte("no format: " + strings.Repeat("password", 100000) + strings.Repeat(" cookie", 50000) + "\n")
+		}},
 		{"invalid-utf8", false, func() []byte {
 			return []byte(passmanHead + "type = Login, user_upn = \xff\xfeal\xc3ice@corp.example, note = '\xe2\x82'\n" +
 				"02 Dec 2008 10:23:47 F PASSWORD t\xffst1 1 10\n" +
