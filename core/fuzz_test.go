@@ -242,6 +242,9 @@ func scalar(v any) string {
 	case bool:
 		return strconv.FormatBool(x)
 	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return strconv.FormatInt(n, 10) // "-0" is the integer 0
+		}
 		return x.String()
 	}
 	return ""
