@@ -29,7 +29,7 @@ type leaf struct {
 // apply to it.
 type pathInfo struct {
 	path  string
-	ns    nsField
+	ns    *nsField
 	rules []nxField // exact-path rules, then suffix rules, in table order
 }
 

@@ -106,13 +106,13 @@ type Parser struct {
 	keyBits   uint64 // filter of the keys in rec.Attrs (see add)
 	mayBearer bool   // the text may hold a bearer token
 	fieldN    int    // fields looked up in the current record (see field)
-	posCache  [64]posEntry
+	posCache  [64]*nsField
 	prefix    string // product namespace of the current record, "passman." …
 	orig      string // the original text when it is not the input (an unwrapped Docker record)
 
-	keys    map[string]string     // interned attribute keys
-	paths   map[string]*pathInfo  // JSON paths seen, with their mapping
-	nsKeys  [4]map[string]nsField // product namespace fields by raw name, per format
+	keys    map[string]string      // interned attribute keys
+	paths   map[string]*pathInfo   // JSON paths seen, with their mapping
+	nsKeys  [4]map[string]*nsField // product namespace fields by raw name, per format
 	scratch []byte
 	json    jsonState
 }
@@ -197,7 +197,8 @@ func (p *Parser) ParseString(s string) (*Record, error) {
 
 	s = trimRecord(s)
 	// One look at the whole text spares every value the bearer-token scan.
-	p.mayBearer = strings.Contains(s, "earer ") || strings.Contains(s, "EARER ")
+	// (Anchored on the rare first letter: "earer" would stop at every 'e'.)
+	p.mayBearer = strings.Contains(s, "Bearer ") || strings.Contains(s, "bearer ") || strings.Contains(s, "BEARER ")
 	var err error
 	switch f := p.pick(s); {
 	case len(s) > p.opts.MaxRecordBytes:
@@ -336,6 +337,7 @@ type nsField struct {
 	raw    string // the raw name, owned by the cache
 	key    string
 	secret bool
+	format Format
 }
 
 // nsKey returns the product-namespace key for a raw field name or dotted
@@ -345,28 +347,21 @@ func (p *Parser) nsKey(name string) string { return p.field(name).key }
 // field returns the namespace key of a raw name or dotted path and whether
 // its last segment names a secret. Both are cached per product by raw name,
 // so the hot path neither builds keys nor scans names.
-func (p *Parser) field(name string) nsField {
+func (p *Parser) field(name string) *nsField {
 	// Records of one source repeat their fields in the same order: the n-th
 	// field of this record is most likely the n-th of the last one, which a
 	// string compare confirms without hashing.
-	pc := &p.posCache[p.fieldN%len(p.posCache)]
+	slot := &p.posCache[p.fieldN%len(p.posCache)]
 	p.fieldN++
-	if pc.format == p.rec.Format && pc.raw == name {
-		return pc.f
+	if f := *slot; f != nil && f.format == p.rec.Format && f.raw == name {
+		return f
 	}
 	f := p.fieldSlow(name)
-	*pc = posEntry{format: p.rec.Format, raw: f.raw, f: f}
+	*slot = f
 	return f
 }
 
-// posEntry is one slot of the positional field cache.
-type posEntry struct {
-	format Format
-	raw    string
-	f      nsField
-}
-
-func (p *Parser) fieldSlow(name string) nsField {
+func (p *Parser) fieldSlow(name string) *nsField {
 	m := p.nsKeys[p.rec.Format]
 	if f, ok := m[name]; ok {
 		return f
@@ -393,9 +388,9 @@ func (p *Parser) fieldSlow(name string) nsField {
 	key := string(b)
 	// A secret by its raw name ("Set-Cookie") or by its key ("set_cookie").
 	secret := p.redact.isSecret(last) || p.redact.isSecret(key[strings.LastIndexByte(key, '.')+1:])
-	f := nsField{key: key, secret: secret, raw: strings.Clone(name)}
+	f := &nsField{key: key, secret: secret, raw: strings.Clone(name), format: p.rec.Format}
 	if m == nil {
-		m = make(map[string]nsField, 64)
+		m = make(map[string]*nsField, 64)
 		p.nsKeys[p.rec.Format] = m
 	}
 	if len(m) < maxInternedKeys {
