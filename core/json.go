@@ -438,28 +438,8 @@ func jString(t string, i int) (s0, s1, end int, esc bool) {
 func skipBalanced(t string, i int) int {
 	var d jsonDepth
 	for j := i; j < len(t); j++ {
-		c := t[j]
-		if d.inStr {
-			switch {
-			case d.esc:
-				d.esc = false
-			case c == '\\':
-				d.esc = true
-			case c == '"':
-				d.inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			d.inStr = true
-		case '{', '[':
-			d.depth++
-		case '}', ']':
-			d.depth--
-			if d.depth == 0 {
-				return j + 1
-			}
+		if d.step(t[j]) && d.depth == 0 {
+			return j + 1
 		}
 	}
 	return len(t)

@@ -218,27 +218,35 @@ type jsonDepth struct {
 // scan consumes b and returns the depth after it.
 func (d *jsonDepth) scan(b []byte) int {
 	for _, c := range b {
-		if d.inStr {
-			switch {
-			case d.esc:
-				d.esc = false
-			case c == '\\':
-				d.esc = true
-			case c == '"':
-				d.inStr = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			d.inStr = true
-		case '{', '[':
-			d.depth++
-		case '}', ']':
-			d.depth--
-		}
+		d.step(c)
 	}
 	return d.depth
+}
+
+// step consumes one byte; it reports whether the byte closed an object or
+// array.
+func (d *jsonDepth) step(c byte) (closed bool) {
+	if d.inStr {
+		switch {
+		case d.esc:
+			d.esc = false
+		case c == '\\':
+			d.esc = true
+		case c == '"':
+			d.inStr = false
+		}
+		return false
+	}
+	switch c {
+	case '"':
+		d.inStr = true
+	case '{', '[':
+		d.depth++
+	case '}', ']':
+		d.depth--
+		return true
+	}
+	return false
 }
 
 // jsonStartBytes returns where a JSON record starts in line: at its first
