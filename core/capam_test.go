@@ -8,11 +8,7 @@ import (
 )
 
 func TestCAPAM(t *testing.T) {
-	for _, tc := range []struct {
-		name, line, event string
-		want              map[string]any
-		err               error
-	}{
+	for _, tc := range []parseCase{
 		{"login summary without session id", "28 Oct 2008 12:15:01 P LOGIN root 59 2 _CRONJOB_ SBIN_CRON", "capam.login",
 			map[string]any{"user.name": "root", "capam.stage_code": int64(59), "capam.reason_code": int64(2),
 				"capam.terminal": "_CRONJOB_", "capam.program": "SBIN_CRON", "event.outcome": "success",
@@ -47,20 +43,8 @@ func TestCAPAM(t *testing.T) {
 			map[string]any{"user.name": "root", "capam.detail.status": "Denied", "capam.detail.user_name": "admin"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := testParser(t, Options{})
-			r, err := p.ParseString(tc.line)
-			if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) {
-				t.Fatalf("err %v, want %v", err, tc.err)
-			}
-			if r.EventName != tc.event {
-				t.Errorf("event %q, want %q", r.EventName, tc.event)
-			}
+			r := tc.run(t)
 			got := attrsOf(r)
-			for k, v := range tc.want {
-				if !reflect.DeepEqual(got[k], v) {
-					t.Errorf("%s = %#v, want %#v", k, got[k], v)
-				}
-			}
 			if strings.Contains(tc.name, "shifted") {
 				if _, ok := got["capam.stage_code"]; ok {
 					t.Errorf("a terminal name was read as the stage code: %v", got)
@@ -68,4 +52,31 @@ func TestCAPAM(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parseCase is a table row: a real line and what it must give.
+type parseCase struct {
+	name, text, event string
+	want              map[string]any
+	err               error
+}
+
+// run parses the row's text and checks its error, event name and attributes.
+func (tc parseCase) run(t *testing.T) *Record {
+	t.Helper()
+	p := testParser(t, Options{})
+	r, err := p.ParseString(tc.text)
+	if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) {
+		t.Fatalf("err %v, want %v", err, tc.err)
+	}
+	if r.EventName != tc.event {
+		t.Errorf("event %q, want %q", r.EventName, tc.event)
+	}
+	got := attrsOf(r)
+	for k, v := range tc.want {
+		if !reflect.DeepEqual(got[k], v) {
+			t.Errorf("%s = %#v, want %#v", k, got[k], v)
+		}
+	}
+	return r
 }

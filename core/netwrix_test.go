@@ -2,18 +2,12 @@ package core
 
 import (
 	"encoding/json"
-	"errors"
-	"reflect"
 	"strings"
 	"testing"
 )
 
 func TestNetwrix(t *testing.T) {
-	for _, tc := range []struct {
-		name, text, event string
-		want              map[string]any
-		err               error
-	}{
+	for _, tc := range []parseCase{
 		{"bunyan token validate", `{"name":"api","hostname":"h1","pid":412,"level":30,"req_id":"r1","msg":"token validate","authData":{"sAMAccountName":"ivan","domain_netbios":"RTEST","access":{"role":"admin"},"distinguishedName":"CN=Ivan Tam,CN=Users,DC=rtest,DC=com"},"time":"2019-08-29T20:13:31.120Z","v":0}`,
 			"netwrix.token.validate", map[string]any{"user.name": "ivan", "user.domain": "RTEST", "user.roles": []string{"admin"},
 				"user.full_name": "Ivan Tam", "host.name": "h1", "process.pid": int64(412), "netwrix.req_id": "r1"}, nil},
@@ -38,22 +32,7 @@ func TestNetwrix(t *testing.T) {
 		{"arrays of objects are indexed", `{"message":"Password failed for: ivan","authInfo":[{"type":"username"},{"success":false,"type":"ldap"}]}`,
 			"netwrix.authentication", map[string]any{"netwrix.auth_info.1.type": "ldap", "netwrix.auth_info.1.success": false, "event.outcome": "failure"}, nil},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := testParser(t, Options{})
-			r, err := p.ParseString(tc.text)
-			if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) {
-				t.Fatalf("err %v, want %v", err, tc.err)
-			}
-			if r.EventName != tc.event {
-				t.Errorf("event %q, want %q", r.EventName, tc.event)
-			}
-			got := attrsOf(r)
-			for k, v := range tc.want {
-				if !reflect.DeepEqual(got[k], v) {
-					t.Errorf("%s = %#v, want %#v", k, got[k], v)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { tc.run(t) })
 	}
 }
 
