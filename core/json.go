@@ -201,12 +201,7 @@ func isJSONNumber(w string) bool {
 		return false
 	}
 	if i < len(w) && w[i] == '.' {
-		i++
-		d := i
-		for i < len(w) && isDigit(w[i]) {
-			i++
-		}
-		if i == d {
+		if i = digitRun(w, i+1); i < 0 {
 			return false
 		}
 	}
@@ -215,15 +210,23 @@ func isJSONNumber(w string) bool {
 		if i < len(w) && (w[i] == '+' || w[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(w) && isDigit(w[i]) {
-			i++
-		}
-		if i == d {
+		if i = digitRun(w, i); i < 0 {
 			return false
 		}
 	}
 	return i == len(w)
+}
+
+// digitRun returns the end of the digits at w[i:], or -1 when there are none.
+func digitRun(w string, i int) int {
+	d := i
+	for i < len(w) && isDigit(w[i]) {
+		i++
+	}
+	if i == d {
+		return -1
+	}
+	return i
 }
 
 // hasControl reports a raw control character, which JSON strings may not hold.
