@@ -72,6 +72,34 @@ func TestNetwrixRedaction(t *testing.T) {
 	}
 }
 
+// Netwrix's services log through Fluentd: the bunyan record travels as an
+// escaped JSON string in a "log" field. Its cookie and access token must not
+// survive in the kept text (netwrix.log, log.record.original), escaped or
+// not.
+func TestNetwrixFluentdWrapperRedaction(t *testing.T) {
+	inner := `{"name":"s1_api","hostname":"nps01.example.com","msg":"request finish","req":{"method":"GET","url":"/api/v1/systems?password=qs7Secret1&page=2",` +
+		`"headers":{"cookie":"connect.sid=s%3Ack9Secret; theme=dark","x-access-token":"xat4Secret"}},"res":{"statusCode":200}}`
+	quoted, _ := json.Marshal(inner)
+	twice, _ := json.Marshal(`{"log":` + string(quoted) + `}`)
+	for name, text := range map[string]string{
+		"escaped once":  `{"source":"stdout","log":` + string(quoted) + `,"container_id":"0f1e2d3c","container_name":"/s1_api.1"}`,
+		"escaped twice": `{"source":"stdout","log":` + string(twice) + `}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, _ := testParser(t, Options{}).ParseString(text)
+			out := string(r.AppendJSON(nil))
+			for _, secret := range []string{"ck9Secret", "xat4Secret", "qs7Secret1"} {
+				if strings.Contains(out, secret) {
+					t.Errorf("%q in output: %s", secret, out)
+				}
+			}
+			if orig, ok := r.Get(attrLogRecordOriginal); ok && !json.Valid([]byte(orig.Str)) {
+				t.Errorf("redacted original is no longer JSON: %s", orig.Str)
+			}
+		})
+	}
+}
+
 func TestNetwrixLimits(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`{"msg":"x","big":{`)

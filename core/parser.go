@@ -238,10 +238,16 @@ func (p *Parser) finish(s string, err error) {
 	if p.orig != "" {
 		s = p.orig
 	}
-	if err != nil && !errors.Is(err, ErrBadTimestamp) {
-		// What the format could not read may still hold secrets. (A bad
-		// timestamp leaves the rest read, and redacted, by the format.)
-		p.looseSecrets(s)
+	// Every text is searched for secret names with their values, in any
+	// quoting form: text kept whole (an escaped JSON record in a string, a
+	// query string, key = value text in a value, columns) may embed secrets
+	// the format did not read as such. A secret found so is redacted in
+	// every value too. What the format could not read is searched for bearer
+	// tokens as well. (A bad timestamp leaves the rest read by the format.)
+	n := len(p.spans)
+	p.looseSecrets(s, err != nil && !errors.Is(err, ErrBadTimestamp))
+	if len(p.spans) > n {
+		p.propagate(s, n)
 	}
 	original := p.redactSpans(s)
 	if p.hasMsg {
@@ -270,6 +276,49 @@ func (p *Parser) finish(s string, err error) {
 		}
 		r.setSeverity(sev)
 	}
+}
+
+// minPropagated: shorter secret values are not searched for in other fields
+// (a one-digit secret would blank every digit).
+const minPropagated = 3
+
+// propagate redacts, in every string value, the secret values that found
+// spans of s hold: a value a format read as its own column ("cookie = x"
+// split into three) is still a secret.
+// The spans from n on are the new ones; one that overlaps a span the format
+// found was redacted in its value already.
+func (p *Parser) propagate(s string, n int) {
+	r := &p.rec
+new:
+	for _, x := range p.spans[n:] {
+		if x.end > len(s) || x.end-x.start < minPropagated {
+			continue
+		}
+		for _, y := range p.spans[:n] {
+			if x.start < y.end && y.start < x.end {
+				continue new
+			}
+		}
+		// Word by word: columns split a value with spaces ("sid=…; x=…").
+		for _, v := range strings.FieldsFunc(s[x.start:x.end], isValueSep) {
+			if len(v) < minPropagated {
+				continue
+			}
+			for i := range r.Attrs {
+				a := &r.Attrs[i]
+				if a.Kind == KindString && strings.Contains(a.Str, v) {
+					a.Str = strings.ReplaceAll(a.Str, v, redacted)
+				}
+			}
+			if p.hasMsg && strings.Contains(r.Body, v) {
+				r.Body = strings.ReplaceAll(r.Body, v, redacted)
+			}
+		}
+	}
+}
+
+func isValueSep(c rune) bool {
+	return c == ' ' || c == ';' || c == ',' || c == '\t' || c == '"' || c == '\'' || c == '\\'
 }
 
 // trimRecord drops a UTF-8 byte order mark and the line ending.

@@ -91,6 +91,7 @@ func Cases() []Case {
 			return []byte("no format reads this: password=hunter2 Authorization: Bearer abc.def.ghi\n" +
 				`<13>Apr  7 11:15:14 host app: {"cookie": "secretcookie"` + "\n")
 		}},
+		{"secret-forms", true, secretForms},
 		{"binary-garbage", false, func() []byte {
 			b := make([]byte, 4096)
 			x := uint32(2463534242)
@@ -110,5 +111,76 @@ func Cases() []Case {
 var Secrets = []string{
 	"secretcookie", "never.ends.here", "tok-unterminated", "hunter2",
 	"node0bn5w93ovhv6u1qgn96r2rfgtd598633", "eyJhbGciOiJIUzI1NiJ9", "tok-7f1e2d3c4b5a", "abc123secret",
-	"Sup3r$ecret!", "abc.def.ghi", "c2lnbmF0dXJl",
+	"Sup3r$ecret!", "abc.def.ghi", "c2lnbmF0dXJl", plantedSecret,
+}
+
+// plantedSecret is the value secretForms hides under every secret name.
+const plantedSecret = "Zk3tPlanted7"
+
+// SecretNames are the names whose values the contract redacts: the HTTP
+// headers whole, and any key containing password or secret.
+var SecretNames = []string{
+	"cookie", "Set-Cookie", "authorization", "X-Access-Token", "x_access_token",
+	"proxy-authorization", "password", "new_password", "clientSecret", "COOKIE",
+}
+
+// secretForms plants plantedSecret under every secret name in every quoting
+// form (plain JSON, JSON escaped once and twice, a query string, URL-encoded
+// JSON, key = value, a header line) inside every product's framing: a
+// Netwrix record and its Fluentd log-string wrapper, a PassMan value, a
+// seaudit line and text no format reads.
+func secretForms() []byte {
+	var b bytes.Buffer
+	for _, k := range SecretNames {
+		v := plantedSecret
+		if strings.Contains(strings.ToLower(k), "cookie") {
+			v = "sid=" + plantedSecret + "; theme=dark " + plantedSecret
+		}
+		obj := `{"` + k + `":"` + v + `"}`
+		texts := []string{
+			obj,                               // JSON, escaped once when embedded
+			`{"log":` + jsonString(obj) + `}`, // escaped twice when embedded
+			"/api/v1/x?" + k + "=" + plantedSecret + "&page=2",    // query string
+			"%7B%22" + k + "%22%3A%22" + plantedSecret + "%22%7D", // URL-encoded JSON
+			k + " = " + plantedSecret + ", other = 1",             // key = value
+			k + ": " + v, // header line
+		}
+		for _, t := range texts {
+			// Netwrix: a string field that embeds the text.
+			b.WriteString(`{"name":"s1_api","hostname":"nps.example.com","msg":"request finish","note":` + jsonString(t) + "}\n")
+			// Fluentd's log-string wrapper around a Netwrix record with the
+			// text in a header.
+			inner := `{"name":"s1_api","msg":"request finish","req":{"url":` + jsonString(t) + `,"headers":{` + jsonString(k) + ":" + jsonString(v) + `}}}`
+			b.WriteString(`{"source":"stdout","log":` + jsonString(inner) + `,"container_id":"0f1e2d","container_name":"/s1_api.1"}` + "\n")
+			if !strings.ContainsAny(t, "'\"{") {
+				// PassMan: a quoted value and a bare one.
+				b.WriteString(passmanHead + "type = UpdateTarget, note = '" + t + "', user_upn = a@corp.example\n")
+				b.WriteString(passmanHead + "type = UpdateTarget, note = " + t + "\n")
+			}
+			// seaudit: the text in a column.
+			b.WriteString("28 Oct 2008 12:15:01 P LOGIN root 59 2 console " + t + "\n")
+			// Text no format reads.
+			b.WriteString("no format reads this: " + t + "\n")
+		}
+	}
+	return b.Bytes()
+}
+
+// jsonString quotes s as a JSON string.
+func jsonString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
