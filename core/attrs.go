@@ -1,35 +1,38 @@
 package core
 
-import "strings"
+import (
+	"strings"
 
-// Attribute names. Semantic names follow the contract
-// (shared/semantic-contract.md), which follows OpenTelemetry and ECS; every
-// other source field goes under its product's namespace.
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// Attribute names: the shared ones are record's; the product ones are each
+// product's own.
 const (
-	attrEventAction            = "event.action"
-	attrEventOutcome           = "event.outcome"
-	attrUserName               = "user.name"
-	attrUserDomain             = "user.domain"
-	attrUserID                 = "user.id"
-	attrUserFullName           = "user.full_name"
-	attrUserRoles              = "user.roles"
-	attrUserTargetName         = "user.target.name"
-	attrUserTargetFullName     = "user.target.full_name"
-	attrUserTargetID           = "user.target.id"
-	attrClientAddress          = "client.address"
-	attrClientPort             = "client.port"
-	attrHostName               = "host.name"
-	attrServiceName            = "service.name"
-	attrProcessExecutableName  = "process.executable.name"
-	attrProcessPID             = "process.pid"
-	attrSessionID              = "session.id"
-	attrHTTPRequestMethod      = "http.request.method"
-	attrURLPath                = "url.path"
-	attrHTTPResponseStatusCode = "http.response.status_code"
-	attrUserAgentOriginal      = "user_agent.original"
-	attrLogRecordOriginal      = "log.record.original"
-	attrErrorType              = "error.type"
-	attrErrorMessage           = "error.message"
+	attrEventAction            = record.AttrEventAction
+	attrEventOutcome           = record.AttrEventOutcome
+	attrUserName               = record.AttrUserName
+	attrUserDomain             = record.AttrUserDomain
+	attrUserID                 = record.AttrUserID
+	attrUserFullName           = record.AttrUserFullName
+	attrUserRoles              = record.AttrUserRoles
+	attrUserTargetName         = record.AttrUserTargetName
+	attrUserTargetFullName     = record.AttrUserTargetFullName
+	attrUserTargetID           = record.AttrUserTargetID
+	attrClientAddress          = record.AttrClientAddress
+	attrClientPort             = record.AttrClientPort
+	attrHostName               = record.AttrHostName
+	attrServiceName            = record.AttrServiceName
+	attrProcessExecutableName  = record.AttrProcessExecutableName
+	attrProcessPID             = record.AttrProcessPID
+	attrSessionID              = record.AttrSessionID
+	attrHTTPRequestMethod      = record.AttrHTTPRequestMethod
+	attrURLPath                = record.AttrURLPath
+	attrHTTPResponseStatusCode = record.AttrHTTPResponseStatusCode
+	attrUserAgentOriginal      = record.AttrUserAgentOriginal
+	attrLogRecordOriginal      = record.AttrLogRecordOriginal
+	attrErrorType              = record.AttrErrorType
+	attrErrorMessage           = record.AttrErrorMessage
 
 	attrPassmanCategory = "passman.category"
 
@@ -51,9 +54,9 @@ const (
 
 // Outcome values.
 const (
-	outcomeSuccess = "success"
-	outcomeFailure = "failure"
-	outcomeUnknown = "unknown"
+	outcomeSuccess = record.OutcomeSuccess
+	outcomeFailure = record.OutcomeFailure
+	outcomeUnknown = record.OutcomeUnknown
 )
 
 // unmapIPv4 turns an IPv4-mapped IPv6 address (::ffff:10.0.0.1) into the IPv4

@@ -3,6 +3,8 @@ package core
 import (
 	"strings"
 	"time"
+
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // CA Privileged Access Manager Server Control: seaudit records.
@@ -27,14 +29,14 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (p *Parser) parseCAPAM(s string) error {
 	if !sniffCAPAM(s) {
-		return errAt(FormatCAPAM, 0, ErrMalformed)
+		return record.ErrAt(FormatCAPAM, 0, ErrMalformed)
 	}
 	r := &p.rec
 	var err error
 	if t, ok := capamTime(s, p.opts.Location); ok {
 		r.Time = t
 	} else {
-		err = errAt(FormatCAPAM, 0, ErrBadTimestamp)
+		err = record.ErrAt(FormatCAPAM, 0, ErrBadTimestamp)
 	}
 
 	detail, _, _ := capamFindLabel(s, 23)

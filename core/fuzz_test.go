@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // seedRecords adds every testdata record to the fuzzer's corpus.
@@ -54,7 +56,7 @@ func checkRecord(t *testing.T, p *Parser, in []byte) {
 		}
 		last := a.Key[strings.LastIndexByte(a.Key, '.')+1:]
 		derived := a.Key == attrCAPAMPasswordQuality // the product's own code text, not a source field
-		if p.redact.isSecret(last) && !derived && a.Kind == KindString && a.Str != redacted {
+		if p.redact.isSecret(last) && !derived && a.Kind == KindString && a.Str != record.Redacted {
 			t.Fatalf("secret %s in clear: %q", a.Key, a.Str)
 		}
 	}

@@ -3,6 +3,8 @@ package core
 import (
 	"strings"
 	"time"
+
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // Netwrix Privilege Secure: JSON API logs, one object per line (bunyan),
@@ -96,7 +98,7 @@ func (p *Parser) netwrixRecord(s string, strict bool) error {
 	}
 	p.truncated += p.json.cut
 	if p.json.eof {
-		return errAt(FormatNetwrix, len(s), ErrMalformedJSON)
+		return record.ErrAt(FormatNetwrix, len(s), ErrMalformedJSON)
 	}
 	return nil
 }
@@ -159,7 +161,7 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 	a := l.a
 	if f.secret {
 		p.spans = append(p.spans, span{start: l.v0, end: l.v1, quote: !l.str})
-		a = Attr{Kind: KindString, Str: redacted}
+		a = Attr{Kind: KindString, Str: record.Redacted}
 	} else if a.Kind == KindString && l.str {
 		if b0, b1, ok := p.bearer(a.Str); ok {
 			if a.Str == s[l.v0:l.v1] {
@@ -167,7 +169,7 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 			} else {
 				p.secret(l.v0, l.v1) // unescaped: offsets differ, redact the whole value
 			}
-			a.Str = a.Str[:b0] + redacted + a.Str[b1:]
+			a.Str = a.Str[:b0] + record.Redacted + a.Str[b1:]
 		}
 	}
 	for _, f := range l.rules {
@@ -206,19 +208,19 @@ func (p *Parser) netwrixMapped(f nxField, a Attr, body string) bool {
 	case nxLevel:
 		switch a.Kind {
 		case KindInt:
-			r.setSeverity(bunyanSeverity(a.Int))
+			r.SetSeverity(bunyanSeverity(a.Int))
 			return true
 		case KindString:
 			for _, l := range netwrixLevels {
 				if strings.EqualFold(l.name, a.Str) {
-					r.setSeverity(l.sev)
+					r.SetSeverity(l.sev)
 					return true
 				}
 			}
 		}
 		return false
 	}
-	if r.index(f.key) >= 0 {
+	if r.Index(f.key) >= 0 {
 		return false
 	}
 	switch f.conv {
@@ -361,7 +363,7 @@ func (p *Parser) netwrixUnrecoverable(s string, at int) error {
 	if info.text != "" {
 		p.netwrixClassify(&info)
 	}
-	return errAt(FormatNetwrix, at, ErrMalformedJSON)
+	return record.ErrAt(FormatNetwrix, at, ErrMalformedJSON)
 }
 
 // jsonMember finds "name": "value" in text and returns the raw value.

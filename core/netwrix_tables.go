@@ -1,5 +1,7 @@
 package core
 
+import "github.com/pamaudit/pamaudit/record"
+
 // Netwrix Privilege Secure mapping tables, from
 // shared/seeds/002_8023f150e3d0307f.txt.
 
@@ -143,15 +145,15 @@ var netwrixLevels = [...]struct {
 	name string
 	sev  int32
 }{
-	{"trace", sevTrace},
-	{"debug", sevDebug},
-	{"info", sevInfo},
-	{"warning", sevWarn},
-	{"warn", sevWarn},
-	{"error", sevError},
-	{"eerror", sevError},
-	{"critical", sevFatal},
-	{"fatal", sevFatal},
+	{"trace", record.SevTrace},
+	{"debug", record.SevDebug},
+	{"info", record.SevInfo},
+	{"warning", record.SevWarn},
+	{"warn", record.SevWarn},
+	{"error", record.SevError},
+	{"eerror", record.SevError},
+	{"critical", record.SevFatal},
+	{"fatal", record.SevFatal},
 }
 
 // bunyanSeverity maps bunyan's numeric levels: 10 trace, 20 debug, 30 info,
@@ -159,16 +161,16 @@ var netwrixLevels = [...]struct {
 func bunyanSeverity(n int64) int32 {
 	switch {
 	case n >= 60:
-		return sevFatal
+		return record.SevFatal
 	case n >= 50:
-		return sevError
+		return record.SevError
 	case n >= 40:
-		return sevWarn
+		return record.SevWarn
 	case n >= 30:
-		return sevInfo
+		return record.SevInfo
 	case n >= 20:
-		return sevDebug
+		return record.SevDebug
 	default:
-		return sevTrace
+		return record.SevTrace
 	}
 }

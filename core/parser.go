@@ -4,46 +4,9 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/pamaudit/pamaudit/record"
 )
-
-// Format identifies a source product.
-type Format uint8
-
-// The formats. FormatAuto detects the format of each record.
-const (
-	FormatAuto Format = iota
-	FormatPassMan
-	FormatCAPAM
-	FormatNetwrix
-)
-
-var formatNames = [...]string{
-	FormatAuto:    "auto",
-	FormatPassMan: "passman",
-	FormatCAPAM:   "capam",
-	FormatNetwrix: "netwrix",
-}
-
-func (f Format) String() string {
-	if int(f) < len(formatNames) {
-		return formatNames[f]
-	}
-	return "unknown"
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
-
-// UnmarshalText accepts the names String returns, in any case.
-func (f *Format) UnmarshalText(b []byte) error {
-	for i, n := range formatNames {
-		if strings.EqualFold(n, string(b)) {
-			*f = Format(i)
-			return nil
-		}
-	}
-	return errors.New("unknown format " + quoteAt(string(b), 0) + " (want auto, passman, capam or netwrix)")
-}
 
 // format is one row of the detection table.
 type format struct {
@@ -121,10 +84,68 @@ type Parser struct {
 // without end.
 const maxInternedKeys = 8192
 
-// NewParser validates opts and returns a Parser.
+// DefaultSourceKeys are the keys a face reads a record's text from, first
+// present wins, when the record it is handed is a map (a Fluent Bit record,
+// a collector log with a map body): syslog inputs put the text in message,
+// container runtimes in log, bunyan in msg.
+var DefaultSourceKeys = []string{"message", "log", "msg"}
+
+// OptionError is an option that is wrong. Key is the option's name in snake
+// case (max_attributes, redact_headers), which each face maps onto its own
+// syntax (the processor's limits::max_attributes).
+type OptionError struct {
+	Key string
+	Msg string
+}
+
+func (e *OptionError) Error() string { return e.Key + ": " + e.Msg }
+
+// Validate checks every option, once, and returns every one that is wrong,
+// each an *OptionError naming its key (joined with errors.Join).
+func (o *Options) Validate() error {
+	var errs []error
+	bad := func(key, msg string) { errs = append(errs, &OptionError{key, msg}) }
+	if o.Format > FormatNetwrix {
+		bad("format", "unknown format "+o.Format.String())
+	}
+	for _, f := range o.Formats {
+		if f == FormatAuto || f > FormatNetwrix {
+			bad("formats", "unknown format "+f.String()+" (want passman, capam or netwrix)")
+		}
+	}
+	for _, l := range []struct {
+		key string
+		v   int
+	}{
+		{"max_record_bytes", o.MaxRecordBytes},
+		{"max_attributes", o.MaxAttrs},
+		{"max_depth", o.MaxDepth},
+		{"max_value_bytes", o.MaxValueBytes},
+	} {
+		if l.v < 0 {
+			bad(l.key, "must not be negative")
+		}
+	}
+	if o.MaxAttrs > 0 && o.MaxAttrs < 8 {
+		bad("max_attributes", "must be at least 8")
+	}
+	for _, l := range []struct {
+		key   string
+		names []string
+	}{{"redact_headers", o.RedactHeaders}, {"redact_keys", o.RedactKeys}} {
+		for _, n := range l.names {
+			if strings.TrimSpace(n) == "" {
+				bad(l.key, "empty name")
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// NewParser validates opts (Options.Validate) and returns a Parser.
 func NewParser(opts Options) (*Parser, error) {
-	if opts.Format > FormatNetwrix {
-		return nil, errors.New("format: unknown format " + opts.Format.String())
+	if err := opts.Validate(); err != nil {
+		return nil, err
 	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
@@ -133,30 +154,20 @@ func NewParser(opts Options) (*Parser, error) {
 		opts.Now = time.Now
 	}
 	for _, l := range []struct {
-		name string
-		v    *int
-		def  int
+		v   *int
+		def int
 	}{
-		{"max_record_bytes", &opts.MaxRecordBytes, DefaultMaxRecordBytes},
-		{"max_attributes", &opts.MaxAttrs, DefaultMaxAttrs},
-		{"max_depth", &opts.MaxDepth, DefaultMaxDepth},
-		{"max_value_bytes", &opts.MaxValueBytes, DefaultMaxValueBytes},
+		{&opts.MaxRecordBytes, DefaultMaxRecordBytes},
+		{&opts.MaxAttrs, DefaultMaxAttrs},
+		{&opts.MaxDepth, DefaultMaxDepth},
+		{&opts.MaxValueBytes, DefaultMaxValueBytes},
 	} {
-		if *l.v < 0 {
-			return nil, errors.New(l.name + ": must not be negative")
-		}
 		if *l.v == 0 {
 			*l.v = l.def
 		}
 	}
-	if opts.MaxAttrs < 8 {
-		return nil, errors.New("max_attributes: must be at least 8")
-	}
 	allowed := uint8(0)
 	for _, f := range opts.Formats {
-		if f == FormatAuto || f > FormatNetwrix {
-			return nil, errors.New("formats: unknown format " + f.String())
-		}
 		allowed |= 1 << f
 	}
 	if allowed == 0 {
@@ -184,7 +195,7 @@ func (p *Parser) Parse(b []byte) (*Record, error) {
 // strings may share its memory.
 func (p *Parser) ParseString(s string) (*Record, error) {
 	r := &p.rec
-	r.reset()
+	r.Reset()
 	p.spans = p.spans[:0]
 	p.hasMsg = false
 	p.truncated = 0
@@ -202,9 +213,9 @@ func (p *Parser) ParseString(s string) (*Record, error) {
 	var err error
 	switch f := p.pick(s); {
 	case len(s) > p.opts.MaxRecordBytes:
-		err = errAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
+		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
 	case f == nil:
-		err = errAt(p.opts.Format, 0, ErrUnknownFormat)
+		err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
 	default:
 		r.Format = f.id
 		p.prefix = prefixes[f.id]
@@ -231,7 +242,7 @@ func (p *Parser) pick(s string) *format {
 	return nil
 }
 
-// finish fills what every record gets: body or original text (redacted),
+// finish fills what every record gets: body or original text (record.Redacted),
 // severity, error attributes and the truncation count.
 func (p *Parser) finish(s string, err error) {
 	r := &p.rec
@@ -263,18 +274,18 @@ func (p *Parser) finish(s string, err error) {
 	if err != nil {
 		var pe *ParseError
 		if errors.As(err, &pe) {
-			pe.quote = quoteAt(original, p.redactedOffset(pe.Offset))
+			pe.SetQuote(original, p.redactedOffset(pe.Offset))
 		}
 		r.Attrs = append(r.Attrs,
-			Attr{Key: attrErrorType, Kind: KindString, Str: errorCode(err)},
+			Attr{Key: attrErrorType, Kind: KindString, Str: record.ErrorCode(err)},
 			Attr{Key: attrErrorMessage, Kind: KindString, Str: err.Error()})
 	}
 	if r.SeverityNumber == 0 {
-		sev := sevInfo
+		sev := record.SevInfo
 		if a, ok := r.Get(attrEventOutcome); ok && a.Str == outcomeFailure {
-			sev = sevWarn
+			sev = record.SevWarn
 		}
-		r.setSeverity(sev)
+		r.SetSeverity(sev)
 	}
 }
 
@@ -307,11 +318,11 @@ new:
 			for i := range r.Attrs {
 				a := &r.Attrs[i]
 				if a.Kind == KindString && strings.Contains(a.Str, v) {
-					a.Str = strings.ReplaceAll(a.Str, v, redacted)
+					a.Str = strings.ReplaceAll(a.Str, v, record.Redacted)
 				}
 			}
 			if p.hasMsg && strings.Contains(r.Body, v) {
-				r.Body = strings.ReplaceAll(r.Body, v, redacted)
+				r.Body = strings.ReplaceAll(r.Body, v, record.Redacted)
 			}
 		}
 	}
@@ -338,7 +349,7 @@ func (p *Parser) add(a Attr) {
 	// new, and the filter spares them the linear search.
 	bit := uint64(1) << ((uint(len(a.Key))*31 + uint(a.Key[len(a.Key)-1])) & 63)
 	if p.keyBits&bit != 0 {
-		if i := r.index(a.Key); i >= 0 {
+		if i := r.Index(a.Key); i >= 0 {
 			r.Attrs[i] = a
 			return
 		}

@@ -1,6 +1,10 @@
 package core
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pamaudit/pamaudit/record"
+)
 
 // PassMan: syslog-wrapped audit lines and system lines.
 //
@@ -25,7 +29,7 @@ func (p *Parser) parsePassMan(s string) error {
 	r := &p.rec
 	h, ok := parseSyslogHeader(s, p.opts.Location, p.now)
 	if !ok {
-		return errAt(FormatPassMan, 0, ErrMalformed)
+		return record.ErrAt(FormatPassMan, 0, ErrMalformed)
 	}
 	r.Time = h.time
 	p.addStr(attrHostName, h.host)
@@ -248,14 +252,14 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 	f := p.field(key)
 	if f.secret {
 		p.secret(v0, v1)
-		v = redacted
+		v = record.Redacted
 	} else {
 		if escaped {
 			v = unescape(v)
 		}
 		if b0, b1, ok := p.bearer(v); ok && !escaped {
 			p.secret(v0+b0, v0+b1)
-			v = v[:b0] + redacted + v[b1:]
+			v = v[:b0] + record.Redacted + v[b1:]
 		}
 	}
 	r := &p.rec

@@ -4,10 +4,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-)
 
-// redacted replaces every secret value.
-const redacted = "[REDACTED]"
+	"github.com/pamaudit/pamaudit/record"
+)
 
 // secretHeaders are the HTTP headers whose values are secrets (contract).
 var secretHeaders = []string{"cookie", "set-cookie", "authorization", "x-access-token", "proxy-authorization"}
@@ -212,7 +211,7 @@ func (p *Parser) redactedOffset(off int) int {
 			}
 			break
 		}
-		n := len(redacted)
+		n := len(record.Redacted)
 		if x.quote {
 			n += 2
 		}
@@ -299,10 +298,10 @@ func replaceSpans(b []byte, s string, sp []span) []byte {
 		b = append(b, s[last:x.start]...)
 		if x.quote {
 			b = append(b, '"')
-			b = append(b, redacted...)
+			b = append(b, record.Redacted...)
 			b = append(b, '"')
 		} else {
-			b = append(b, redacted...)
+			b = append(b, record.Redacted...)
 		}
 		last = x.end
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // renderSchema writes docs/schema.md from the mapping tables, so the docs
@@ -39,8 +41,8 @@ func renderSchema() string {
 	w()
 	w("Error types (`error.type`):")
 	w()
-	for _, e := range errorCodes {
-		w("- `", e.code, "`: ", e.err.Error())
+	for _, e := range record.ErrorCodes {
+		w("- `", e.Code, "`: ", e.Err.Error())
 	}
 	w()
 	w("## PassMan")
@@ -148,7 +150,7 @@ func renderSchema() string {
 	w("Severity: bunyan `level` 10/20/30/40/50/60 = TRACE/DEBUG/INFO/WARN/ERROR/FATAL; `level` or `levelname` names:")
 	w()
 	for _, l := range netwrixLevels {
-		w("- ", l.name, " → ", severityText(l.sev))
+		w("- ", l.name, " → ", record.SeverityText(l.sev))
 	}
 	w()
 	w("## What the faces add")

@@ -1,0 +1,49 @@
+package record
+
+import semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+
+// Attribute names. OpenTelemetry's semantic conventions name most of them;
+// the rest are ECS names (event.action, event.outcome, user.domain,
+// user.target.*, error.message), which OpenTelemetry lacks. Every other
+// source field goes under its product's namespace (<product>.<field>).
+const (
+	AttrUserName               = string(semconv.UserNameKey)
+	AttrUserID                 = string(semconv.UserIDKey)
+	AttrUserFullName           = string(semconv.UserFullNameKey)
+	AttrUserRoles              = string(semconv.UserRolesKey)
+	AttrClientAddress          = string(semconv.ClientAddressKey)
+	AttrClientPort             = string(semconv.ClientPortKey)
+	AttrHostName               = string(semconv.HostNameKey)
+	AttrServiceName            = string(semconv.ServiceNameKey)
+	AttrProcessExecutableName  = string(semconv.ProcessExecutableNameKey)
+	AttrProcessPID             = string(semconv.ProcessPIDKey)
+	AttrSessionID              = string(semconv.SessionIDKey)
+	AttrHTTPRequestMethod      = string(semconv.HTTPRequestMethodKey)
+	AttrURLPath                = string(semconv.URLPathKey)
+	AttrHTTPResponseStatusCode = string(semconv.HTTPResponseStatusCodeKey)
+	AttrUserAgentOriginal      = string(semconv.UserAgentOriginalKey)
+	AttrLogRecordOriginal      = string(semconv.LogRecordOriginalKey)
+	AttrErrorType              = string(semconv.ErrorTypeKey)
+	AttrLogIostream            = string(semconv.LogIostreamKey)
+	AttrContainerID            = string(semconv.ContainerIDKey)
+	AttrContainerName          = string(semconv.ContainerNameKey)
+
+	// ECS names.
+	AttrEventAction        = "event.action"
+	AttrEventOutcome       = "event.outcome"
+	AttrUserDomain         = "user.domain"
+	AttrUserTargetName     = "user.target.name"
+	AttrUserTargetFullName = "user.target.full_name"
+	AttrUserTargetID       = "user.target.id"
+	AttrErrorMessage       = "error.message"
+)
+
+// Outcome values (event.outcome).
+const (
+	OutcomeSuccess = "success"
+	OutcomeFailure = "failure"
+	OutcomeUnknown = "unknown"
+)
+
+// Redacted replaces every secret value, wherever it stands.
+const Redacted = "[REDACTED]"
