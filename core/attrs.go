@@ -1,8 +1,6 @@
 package core
 
 import (
-	"strings"
-
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -58,28 +56,3 @@ const (
 	outcomeFailure = record.OutcomeFailure
 	outcomeUnknown = record.OutcomeUnknown
 )
-
-// unmapIPv4 turns an IPv4-mapped IPv6 address (::ffff:10.0.0.1) into the IPv4
-// address.
-func unmapIPv4(s string) string {
-	if len(s) > 7 && strings.EqualFold(s[:7], "::ffff:") && strings.IndexByte(s[7:], '.') > 0 {
-		return s[7:]
-	}
-	return s
-}
-
-// atoi reads a non-negative decimal integer that is the whole of s.
-func atoi(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 18 {
-		return 0, false
-	}
-	var v int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + int64(c-'0')
-	}
-	return v, true
-}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -20,12 +21,10 @@ func sniffCAPAM(s string) bool {
 	if len(s) < 23 {
 		return false
 	}
-	_, ok := month(s[3:])
-	return ok && isDigit(s[0]) && isDigit(s[1]) && s[2] == ' ' && s[6] == ' ' && s[11] == ' ' &&
+	_, ok := scan.Month(s[3:])
+	return ok && scan.IsDigit(s[0]) && scan.IsDigit(s[1]) && s[2] == ' ' && s[6] == ' ' && s[11] == ' ' &&
 		s[14] == ':' && s[17] == ':' && s[20] == ' ' && s[21] >= 'A' && s[21] <= 'Z' && s[22] == ' '
 }
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (p *Parser) parseCAPAM(s string) error {
 	if !sniffCAPAM(s) {
@@ -57,7 +56,7 @@ func (p *Parser) parseCAPAM(s string) error {
 	p.addStr(attrEventAction, ev)
 	b := append(p.scratch[:0], "capam."...)
 	for j := 0; j < len(ev); j++ {
-		b = append(b, lower(ev[j]))
+		b = append(b, scan.Lower(ev[j]))
 	}
 	p.scratch = b
 	r.EventName = p.intern(b)
@@ -101,11 +100,11 @@ func (p *Parser) parseCAPAM(s string) error {
 
 // capamTime reads "DD Mmm YYYY HH:MM:SS" in loc.
 func capamTime(s string, loc *time.Location) (time.Time, bool) {
-	d, ok1 := digits(s, 0, 2)
-	mo, ok2 := month(s[3:])
-	y, ok3 := digits(s, 7, 4)
-	h, mi, sec, ok4 := clock(s, 12)
-	if !(ok1 && ok2 && ok3 && ok4) || !validDate(y, mo, d) {
+	d, ok1 := scan.Digits(s, 0, 2)
+	mo, ok2 := scan.Month(s[3:])
+	y, ok3 := scan.Digits(s, 7, 4)
+	h, mi, sec, ok4 := scan.Clock(s, 12)
+	if !(ok1 && ok2 && ok3 && ok4) || !scan.ValidDate(y, mo, d) {
 		return time.Time{}, false
 	}
 	return time.Date(y, mo, d, h, mi, sec, 0, loc), true
@@ -132,14 +131,12 @@ func isSessionID(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if i != c && !isHex(s[i]) {
+		if i != c && !scan.IsHex(s[i]) {
 			return false
 		}
 	}
 	return true
 }
-
-func isHex(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
 // isCodeColumn: columns that hold a number.
 func isCodeColumn(key string) bool { return key == colStage || key == colReason || key == colQuality }
@@ -160,7 +157,7 @@ func (p *Parser) capamColumns(s string, i int, cols []string) {
 			return
 		}
 		if isCodeColumn(key) {
-			v, ok := atoi(f)
+			v, ok := scan.Atoi(f)
 			if !ok {
 				p.addStr(attrCAPAMFields, strings.TrimSpace(s[i:]))
 				return
@@ -181,7 +178,7 @@ func capamFits(s string, i int, cols []string) bool {
 		if f == "" {
 			return false
 		}
-		if _, ok := atoi(f); isCodeColumn(key) && !ok {
+		if _, ok := scan.Atoi(f); isCodeColumn(key) && !ok {
 			return false
 		}
 		i = j
@@ -261,7 +258,7 @@ func (p *Parser) capamDetails(s string, at int, statusWord string) {
 		case key == "" || val == "":
 		case !agrees:
 			b := append(p.scratch[:0], "capam.detail."...)
-			p.scratch = appendSnake(b, label)
+			p.scratch = scan.AppendSnake(b, label)
 			p.addStr(p.intern(p.scratch), val)
 		case key != "capam.date" && key != "capam.time":
 			p.addStr(key, val)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -56,7 +57,7 @@ func checkRecord(t *testing.T, p *Parser, in []byte) {
 		}
 		last := a.Key[strings.LastIndexByte(a.Key, '.')+1:]
 		derived := a.Key == attrCAPAMPasswordQuality // the product's own code text, not a source field
-		if p.redact.isSecret(last) && !derived && a.Kind == KindString && a.Str != record.Redacted {
+		if p.redact.IsSecret(last) && !derived && a.Kind == KindString && a.Str != record.Redacted {
 			t.Fatalf("secret %s in clear: %q", a.Key, a.Str)
 		}
 	}
@@ -138,12 +139,12 @@ func FuzzJSONWalker(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		p := testParser(t, Options{})
 		s := string(in)
-		end := p.walkJSON(s, 0)
+		end := p.json.Walk(s, 0)
 		// The walker's verdict on strictness is encoding/json's, for texts
 		// within the limits (a cut subtree is not examined).
-		first := skipWS(s, 0)
-		strict := !p.json.loose && skipWS(s, end) == len(s) && first < len(s) && s[first] == '{'
-		if p.json.cut == 0 && utf8.Valid(in) && !bytes.Contains(in, []byte("\u00a0")) {
+		first := scan.SkipWS(s, 0)
+		strict := !p.json.Loose && scan.SkipWS(s, end) == len(s) && first < len(s) && s[first] == '{'
+		if p.json.Cut == 0 && utf8.Valid(in) && !bytes.Contains(in, []byte("\u00a0")) {
 			if valid := json.Valid(in) && bytes.HasPrefix(bytes.TrimLeft(in, " \t\r\n"), []byte("{")); strict != valid {
 				t.Fatalf("walker says strict=%v, encoding/json says valid=%v", strict, valid)
 			}
@@ -155,9 +156,9 @@ func FuzzJSONWalker(f *testing.F) {
 			return
 		}
 		got := map[string]string{}
-		for _, l := range p.json.leaves {
-			if !l.null {
-				got[l.path] = leafText(s, l)
+		for _, l := range p.json.Leaves {
+			if !l.Null {
+				got[l.Info.path] = leafText(s, l)
 			}
 		}
 		want := map[string]string{}
@@ -171,15 +172,15 @@ func FuzzJSONWalker(f *testing.F) {
 }
 
 func leafText(s string, l leaf) string {
-	switch l.a.Kind {
+	switch l.A.Kind {
 	case KindInt:
-		return strconv.FormatInt(l.a.Int, 10)
+		return strconv.FormatInt(l.A.Int, 10)
 	case KindBool:
-		return strconv.FormatBool(l.a.Bool)
+		return strconv.FormatBool(l.A.Bool)
 	case KindStrings:
-		return "[" + strings.Join(l.a.Strs, "|") + "]"
+		return "[" + strings.Join(l.A.Strs, "|") + "]"
 	}
-	return l.a.Str
+	return l.A.Str
 }
 
 func depth(v any) int {

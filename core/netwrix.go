@@ -4,6 +4,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
+	"github.com/pamaudit/pamaudit/internal/jsonwalk"
+	"github.com/pamaudit/pamaudit/internal/redact"
+	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -16,15 +20,15 @@ func sniffNetwrix(s string) bool { return netwrixJSONStart(s) >= 0 }
 
 // netwrixJSONStart returns the offset of the record's JSON object, or -1.
 func netwrixJSONStart(s string) int {
-	i := skipWS(s, 0)
+	i := scan.SkipWS(s, 0)
 	if i < len(s) && s[i] == '{' {
 		return i
 	}
 	if strings.IndexByte(s, '{') < 0 {
 		return -1 // the cheap answer for most lines of the other formats
 	}
-	if h, ok := parseSyslogHeader(s, time.UTC, time.Time{}); ok && h.msg < len(s) && s[h.msg] == '{' {
-		return h.msg
+	if h, ok := syslog.Parse(s, time.UTC, time.Time{}); ok && h.Msg < len(s) && s[h.Msg] == '{' {
+		return h.Msg
 	}
 	return -1
 }
@@ -43,18 +47,18 @@ func (p *Parser) parseNetwrix(s string) error {
 		return p.netwrixUnrecoverable(s, 0)
 	}
 	if j > 0 {
-		h, _ := parseSyslogHeader(s, p.opts.Location, p.now)
-		r.Time = h.time
-		p.addStr(attrHostName, h.host)
-		p.addStr(attrServiceName, h.tag)
-		if pid, ok := atoi(h.pid); ok {
+		h, _ := syslog.Parse(s, p.opts.Location, p.now)
+		r.Time = h.Time
+		p.addStr(attrHostName, h.Host)
+		p.addStr(attrServiceName, h.Tag)
+		if pid, ok := scan.Atoi(h.PID); ok {
 			p.addInt(attrProcessPID, pid)
 		}
 	}
-	end := p.walkJSON(s, j)
+	end := p.json.Walk(s, j)
 	// Strict: nothing recovered and nothing after the object.
-	strict := !p.json.loose && skipWS(s, end) == len(s)
-	if len(p.json.leaves) == 0 && (p.json.eof || !strict) {
+	strict := !p.json.Loose && scan.SkipWS(s, end) == len(s)
+	if len(p.json.Leaves) == 0 && (p.json.EOF || !strict) {
 		return p.netwrixUnrecoverable(s, j)
 	}
 	if inner, ok := p.dockerLog(); ok {
@@ -67,20 +71,20 @@ func (p *Parser) parseNetwrix(s string) error {
 func (p *Parser) netwrixRecord(s string, strict bool) error {
 	r := &p.rec
 	var info nxInfo
-	for i := range p.json.leaves {
-		l := &p.json.leaves[i]
+	for i := range p.json.Leaves {
+		l := &p.json.Leaves[i]
 		switch {
-		case l.path == "message" && l.a.Kind == KindString:
-			info.text = l.a.Str
-		case l.path == "msg" && l.a.Kind == KindString && info.text == "":
-			info.text = l.a.Str
-		case l.path == "type" && l.a.Kind == KindString:
-			info.typ = l.a.Str
-		case l.path == "action" && l.a.Kind == KindString:
-			info.action = l.a.Str
-		case l.path == "res.statusCode" && l.a.Kind == KindInt:
-			info.status = l.a.Int
-		case strings.HasPrefix(l.path, "targetSystem"):
+		case l.Info.path == "message" && l.A.Kind == KindString:
+			info.text = l.A.Str
+		case l.Info.path == "msg" && l.A.Kind == KindString && info.text == "":
+			info.text = l.A.Str
+		case l.Info.path == "type" && l.A.Kind == KindString:
+			info.typ = l.A.Str
+		case l.Info.path == "action" && l.A.Kind == KindString:
+			info.action = l.A.Str
+		case l.Info.path == "res.statusCode" && l.A.Kind == KindInt:
+			info.status = l.A.Int
+		case strings.HasPrefix(l.Info.path, "targetSystem"):
 			info.target = true
 		}
 	}
@@ -90,14 +94,14 @@ func (p *Parser) netwrixRecord(s string, strict bool) error {
 		p.hasMsg = true
 	}
 	p.dropDuplicateLeaves()
-	for i := range p.json.leaves {
-		p.netwrixLeaf(s, &p.json.leaves[i], info.text)
+	for i := range p.json.Leaves {
+		p.netwrixLeaf(s, &p.json.Leaves[i], info.text)
 	}
 	if !strict {
 		p.addBool(attrNetwrixLenient, true)
 	}
-	p.truncated += p.json.cut
-	if p.json.eof {
+	p.truncated += p.json.Cut
+	if p.json.EOF {
 		return record.ErrAt(FormatNetwrix, len(s), ErrMalformedJSON)
 	}
 	return nil
@@ -154,25 +158,25 @@ func nxMatches(s, text string, m nxMatch) bool {
 // netwrixLeaf maps one leaf: redaction first, then a semantic attribute when
 // a rule applies and its attribute is free, else the netwrix namespace.
 func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
-	if l.null {
+	if l.Null {
 		return
 	}
-	f := l.ns
-	a := l.a
+	f := l.Info.ns
+	a := l.A
 	if f.secret {
-		p.spans = append(p.spans, span{start: l.v0, end: l.v1, quote: !l.str})
+		p.spans = append(p.spans, redact.Span{Start: l.V0, End: l.V1, Quote: !l.Str})
 		a = Attr{Kind: KindString, Str: record.Redacted}
-	} else if a.Kind == KindString && l.str {
+	} else if a.Kind == KindString && l.Str {
 		if b0, b1, ok := p.bearer(a.Str); ok {
-			if a.Str == s[l.v0:l.v1] {
-				p.secret(l.v0+b0, l.v0+b1)
+			if a.Str == s[l.V0:l.V1] {
+				p.secret(l.V0+b0, l.V0+b1)
 			} else {
-				p.secret(l.v0, l.v1) // unescaped: offsets differ, redact the whole value
+				p.secret(l.V0, l.V1) // unescaped: offsets differ, redact the whole value
 			}
 			a.Str = a.Str[:b0] + record.Redacted + a.Str[b1:]
 		}
 	}
-	for _, f := range l.rules {
+	for _, f := range l.Info.rules {
 		if f.only != "" && !strings.HasPrefix(p.rec.EventName, f.only) {
 			continue
 		}
@@ -199,7 +203,7 @@ func (p *Parser) netwrixMapped(f nxField, a Attr, body string) bool {
 		if a.Kind != KindString {
 			return false
 		}
-		t, n, ok := rfc3339(a.Str, p.opts.Location)
+		t, n, ok := scan.RFC3339(a.Str, p.opts.Location)
 		if !ok || n != len(a.Str) {
 			return false
 		}
@@ -234,13 +238,13 @@ func (p *Parser) netwrixMapped(f nxField, a Attr, body string) bool {
 		if a.Kind != KindString {
 			return false
 		}
-		p.addStr(f.key, unmapIPv4(a.Str))
+		p.addStr(f.key, scan.UnmapIPv4(a.Str))
 	case nxInt:
 		switch a.Kind {
 		case KindInt:
 			p.addInt(f.key, a.Int)
 		case KindString:
-			n, ok := atoi(a.Str)
+			n, ok := scan.Atoi(a.Str)
 			if !ok {
 				return false
 			}
@@ -310,10 +314,10 @@ func urlPath(u string) string {
 // ({"log":"{...}\n","stream":"stdout","time":"..."}).
 func (p *Parser) dockerLog() (string, bool) {
 	var log string
-	for _, l := range p.json.leaves {
-		switch l.path {
+	for _, l := range p.json.Leaves {
+		switch l.Info.path {
 		case "log":
-			log = l.a.Str
+			log = l.A.Str
 		case "stream", "time":
 		default:
 			return "", false
@@ -328,25 +332,25 @@ func (p *Parser) dockerLog() (string, bool) {
 func (p *Parser) parseDocker(inner string) error {
 	r := &p.rec
 	var stream, dtime string
-	for _, l := range p.json.leaves {
-		switch l.path {
+	for _, l := range p.json.Leaves {
+		switch l.Info.path {
 		case "stream":
-			stream = l.a.Str
+			stream = l.A.Str
 		case "time":
-			dtime = l.a.Str
+			dtime = l.A.Str
 		}
 	}
 	r.Attrs = r.Attrs[:0]
 	p.spans = p.spans[:0]
 	p.orig = inner
-	end := p.walkJSON(inner, 0)
-	strict := !p.json.loose && skipWS(inner, end) == len(inner)
+	end := p.json.Walk(inner, 0)
+	strict := !p.json.Loose && scan.SkipWS(inner, end) == len(inner)
 	err := p.netwrixRecord(inner, strict)
 	if stream != "" {
 		p.addStr("netwrix.docker.stream", stream)
 	}
 	if r.Time.IsZero() {
-		if t, n, ok := rfc3339(dtime, p.opts.Location); ok && n == len(dtime) {
+		if t, n, ok := scan.RFC3339(dtime, p.opts.Location); ok && n == len(dtime) {
 			r.Time = t
 		}
 	}
@@ -378,15 +382,15 @@ func jsonMember(s, name string) string {
 		if k == 0 || s[k-1] != '"' || i >= len(s) || s[i] != '"' {
 			continue
 		}
-		j := skipWS(s, i+1)
+		j := scan.SkipWS(s, i+1)
 		if j >= len(s) || s[j] != ':' {
 			continue
 		}
-		j = skipWS(s, j+1)
+		j = scan.SkipWS(s, j+1)
 		if j >= len(s) || s[j] != '"' {
 			continue
 		}
-		s0, s1, _, _ := jString(s, j)
+		s0, s1, _, _ := jsonwalk.String(s, j)
 		return s[s0:s1]
 	}
 	return ""
@@ -395,10 +399,10 @@ func jsonMember(s, name string) string {
 // dropDuplicateLeaves keeps the last leaf of each path: of a duplicated key,
 // the last value wins.
 func (p *Parser) dropDuplicateLeaves() {
-	ls := p.json.leaves
+	ls := p.json.Leaves
 	dup := func(i int) bool {
 		for j := i + 1; j < len(ls); j++ {
-			if ls[j].path == ls[i].path {
+			if ls[j].Info.path == ls[i].Info.path {
 				return true
 			}
 		}
@@ -407,9 +411,9 @@ func (p *Parser) dropDuplicateLeaves() {
 	if len(ls) > 64 {
 		last := make(map[string]int, len(ls))
 		for i := range ls {
-			last[ls[i].path] = i
+			last[ls[i].Info.path] = i
 		}
-		dup = func(i int) bool { return last[ls[i].path] != i }
+		dup = func(i int) bool { return last[ls[i].Info.path] != i }
 	}
 	n := 0
 	for i := range ls {
@@ -418,5 +422,5 @@ func (p *Parser) dropDuplicateLeaves() {
 			n++
 		}
 	}
-	p.json.leaves = ls[:n]
+	p.json.Leaves = ls[:n]
 }

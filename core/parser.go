@@ -5,6 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/jsonwalk"
+	"github.com/pamaudit/pamaudit/internal/redact"
+	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -59,16 +62,16 @@ const (
 type Parser struct {
 	opts    Options
 	allowed uint8 // bit per Format that detection may pick
-	redact  redactor
+	redact  redact.Redactor
 	rec     Record
 
 	now       time.Time
-	spans     []span // secret values in the current text, to redact the original
-	hasMsg    bool   // Body holds a human message, not the original text
-	truncated int    // what limits cut from the current record
-	keyBits   uint64 // filter of the keys in rec.Attrs (see add)
-	mayBearer bool   // the text may hold a bearer token
-	fieldN    int    // fields looked up in the current record (see field)
+	spans     []redact.Span // secret values in the current text, to redact the original
+	hasMsg    bool          // Body holds a human message, not the original text
+	truncated int           // what limits cut from the current record
+	keyBits   uint64        // filter of the keys in rec.Attrs (see add)
+	mayBearer bool          // the text may hold a bearer token
+	fieldN    int           // fields looked up in the current record (see field)
 	posCache  [64]*nsField
 	prefix    string // product namespace of the current record, "passman." …
 	orig      string // the original text when it is not the input (an unwrapped Docker record)
@@ -77,7 +80,7 @@ type Parser struct {
 	paths   map[string]*pathInfo   // JSON paths seen, with their mapping
 	nsKeys  [4]map[string]*nsField // product namespace fields by raw name, per format
 	scratch []byte
-	json    jsonState
+	json    jsonwalk.Walker[*pathInfo]
 }
 
 // maxInternedKeys bounds the key cache: hostile input must not grow it
@@ -176,10 +179,13 @@ func NewParser(opts Options) (*Parser, error) {
 	p := &Parser{
 		allowed: allowed,
 		opts:    opts,
-		redact:  newRedactor(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact),
+		redact:  redact.New(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact),
 		keys:    make(map[string]string, 64),
 	}
 	p.rec.Attrs = make([]Attr, 0, 32)
+	// A few times the attribute limit leaves room for duplicated keys and
+	// mapped fields.
+	p.json = jsonwalk.Walker[*pathInfo]{Info: p.pathInfo, MaxDepth: opts.MaxDepth, MaxLeaves: 4 * opts.MaxAttrs}
 	return p, nil
 }
 
@@ -302,16 +308,16 @@ func (p *Parser) propagate(s string, n int) {
 	r := &p.rec
 new:
 	for _, x := range p.spans[n:] {
-		if x.end > len(s) || x.end-x.start < minPropagated {
+		if x.End > len(s) || x.End-x.Start < minPropagated {
 			continue
 		}
 		for _, y := range p.spans[:n] {
-			if x.start < y.end && y.start < x.end {
+			if x.Start < y.End && y.Start < x.End {
 				continue new
 			}
 		}
 		// Word by word: columns split a value with spaces ("sid=…; x=…").
-		for _, v := range strings.FieldsFunc(s[x.start:x.end], isValueSep) {
+		for _, v := range strings.FieldsFunc(s[x.Start:x.End], isValueSep) {
 			if len(v) < minPropagated {
 				continue
 			}
@@ -430,12 +436,10 @@ func (p *Parser) fieldSlow(name string) *nsField {
 	last := name
 	for rest := name; ; {
 		seg, tail, more := strings.Cut(rest, ".")
-		if o, ok := snakeOverrides[seg]; ok {
-			b = append(b, o...)
-		} else if seg == "" {
+		if seg == "" {
 			b = append(b, '_') // an empty JSON key still names a field
 		} else {
-			b = appendSnake(b, seg)
+			b = scan.AppendSnake(b, seg)
 		}
 		last = seg
 		if !more {
@@ -447,7 +451,7 @@ func (p *Parser) fieldSlow(name string) *nsField {
 	p.scratch = b
 	key := string(b)
 	// A secret by its raw name ("Set-Cookie") or by its key ("set_cookie").
-	secret := p.redact.isSecret(last) || p.redact.isSecret(key[strings.LastIndexByte(key, '.')+1:])
+	secret := p.redact.IsSecret(last) || p.redact.IsSecret(key[strings.LastIndexByte(key, '.')+1:])
 	f := &nsField{key: key, secret: secret, raw: strings.Clone(name), format: p.rec.Format}
 	if m == nil {
 		m = make(map[string]*nsField, 64)
@@ -459,48 +463,6 @@ func (p *Parser) fieldSlow(name string) *nsField {
 	return f
 }
 
-// snakeOverrides are names whose capitals are not word starts.
-var snakeOverrides = map[string]string{
-	"sAMAccountName": "sam_account_name",
-	"dNSHostName":    "dns_host_name",
-}
-
-// appendSnake appends name in lower snake case: camelCase and spaces become
-// underscores ("requestIP" → "request_ip", "User name" → "user_name").
-func appendSnake(b []byte, name string) []byte {
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			if i > 0 && len(b) > 0 && b[len(b)-1] != '_' && b[len(b)-1] != '.' {
-				prev := name[i-1]
-				// Start a word before the last capital of an acronym
-				// ("HTTPServer" → "http_server"), but not for a plural
-				// ("forwardedForIPs" → "forwarded_for_ips").
-				nextLower := i+1 < len(name) && name[i+1] >= 'a' && name[i+1] <= 'z' &&
-					!(name[i+1] == 's' && (i+2 == len(name) || !isLowerASCII(name[i+2])))
-				if (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') ||
-					(prev >= 'A' && prev <= 'Z' && nextLower) {
-					b = append(b, '_')
-				}
-			}
-			b = append(b, c+'a'-'A')
-		case c == ' ' || c == '-':
-			if len(b) > 0 && b[len(b)-1] != '_' {
-				b = append(b, '_')
-			}
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
-}
-
-func isLowerASCII(c byte) bool { return c >= 'a' && c <= 'z' }
-
-// snake is appendSnake for cold paths.
-func snake(name string) string { return string(appendSnake(nil, name)) }
-
 // setOutcome sets event.outcome.
 func (p *Parser) setOutcome(o string) { p.add(Attr{Key: attrEventOutcome, Kind: KindString, Str: o}) }
 
@@ -508,6 +470,6 @@ func (p *Parser) setOutcome(o string) { p.add(Attr{Key: attrEventOutcome, Kind: 
 // original text.
 func (p *Parser) secret(start, end int) {
 	if start < end {
-		p.spans = append(p.spans, span{start: start, end: end})
+		p.spans = append(p.spans, redact.Span{Start: start, End: end})
 	}
 }

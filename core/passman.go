@@ -3,6 +3,8 @@ package core
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
+	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -14,30 +16,30 @@ import (
 // sniffPassMan: a syslog time (RFC 3339 or RFC 3164) at the start, after an
 // optional <PRI>.
 func sniffPassMan(s string) bool {
-	s = s[skipPRI(s):]
+	s = s[syslog.SkipPRI(s):]
 	if len(s) < 15 {
 		return false
 	}
 	if s[0] >= '0' && s[0] <= '9' {
 		return len(s) >= 19 && s[4] == '-' && s[7] == '-' && s[13] == ':'
 	}
-	_, ok := month(s)
+	_, ok := scan.Month(s)
 	return ok && s[3] == ' '
 }
 
 func (p *Parser) parsePassMan(s string) error {
 	r := &p.rec
-	h, ok := parseSyslogHeader(s, p.opts.Location, p.now)
+	h, ok := syslog.Parse(s, p.opts.Location, p.now)
 	if !ok {
 		return record.ErrAt(FormatPassMan, 0, ErrMalformed)
 	}
-	r.Time = h.time
-	p.addStr(attrHostName, h.host)
-	p.addStr(attrServiceName, h.tag)
-	if pid, ok := atoi(h.pid); ok {
+	r.Time = h.Time
+	p.addStr(attrHostName, h.Host)
+	p.addStr(attrServiceName, h.Tag)
+	if pid, ok := scan.Atoi(h.PID); ok {
 		p.addInt(attrProcessPID, pid)
 	}
-	msg := h.msg
+	msg := h.Msg
 	proc, pid, kv, audit := passmanProcess(s, msg)
 	if !audit {
 		r.EventName = passmanEventSystem
@@ -46,7 +48,7 @@ func (p *Parser) parsePassMan(s string) error {
 		return nil
 	}
 	p.addStr(attrProcessExecutableName, proc)
-	if v, ok := atoi(pid); ok {
+	if v, ok := scan.Atoi(pid); ok {
 		p.addInt(attrProcessPID, v)
 	}
 	r.EventName = passmanEventAudit
@@ -89,11 +91,11 @@ func (p *Parser) scanKV(s string, i int) {
 	// (keeps hostile lines linear).
 	unclosed := [2]int{len(s), len(s)}
 	for i < len(s) {
-		for i < len(s) && isKVSep(s[i]) {
+		for i < len(s) && scan.IsKVSep(s[i]) {
 			i++
 		}
 		k0 := i
-		for i < len(s) && isKeyChar(s[i]) {
+		for i < len(s) && scan.IsKeyChar(s[i]) {
 			i++
 		}
 		k1 := i
@@ -105,7 +107,7 @@ func (p *Parser) scanKV(s string, i int) {
 			if i == k0 {
 				i++
 			}
-			for i < len(s) && !isKVSep(s[i]) {
+			for i < len(s) && !scan.IsKVSep(s[i]) {
 				i++
 			}
 			continue
@@ -146,28 +148,6 @@ func (p *Parser) scanKV(s string, i int) {
 	}
 }
 
-// kvClass classifies bytes for the key = value scanner.
-var kvClass = func() (t [256]uint8) {
-	for _, c := range []byte(" ,;\t") {
-		t[c] = kvSep
-	}
-	for c := 0; c < 256; c++ {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-' {
-			t[c] = kvKey
-		}
-	}
-	return t
-}()
-
-const (
-	kvSep = 1
-	kvKey = 2
-)
-
-func isKVSep(c byte) bool { return kvClass[c] == kvSep }
-
-func isKeyChar(c byte) bool { return kvClass[c] == kvKey }
-
 // quotedEnd finds the quote that closes the one at s[i].
 func quotedEnd(s string, i int) (end int, escaped, ok bool) {
 	q := s[i]
@@ -186,7 +166,7 @@ func quotedEnd(s string, i int) (end int, escaped, ok bool) {
 // keyAssignAt reports whether "key =" starts at s[i].
 func keyAssignAt(s string, i int) bool {
 	j := i
-	for j < len(s) && isKeyChar(s[j]) {
+	for j < len(s) && scan.IsKeyChar(s[j]) {
 		j++
 	}
 	if j == i {
@@ -203,11 +183,11 @@ func keyAssignAt(s string, i int) bool {
 // separators trimmed.
 func bareEnd(s string, i int) int {
 	for j := i; j < len(s); j++ {
-		if !isKVSep(s[j]) {
+		if !scan.IsKVSep(s[j]) {
 			continue
 		}
 		k := j
-		for k < len(s) && isKVSep(s[k]) {
+		for k < len(s) && scan.IsKVSep(s[k]) {
 			k++
 		}
 		if keyAssignAt(s, k) {
@@ -216,7 +196,7 @@ func bareEnd(s string, i int) int {
 		j = k - 1
 	}
 	end := len(s)
-	for end > i && isKVSep(s[end-1]) {
+	for end > i && scan.IsKVSep(s[end-1]) {
 		end--
 	}
 	return end
@@ -271,7 +251,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 			p.addStr(attrPassmanCategory, a.category)
 		} else if v != "" {
 			b := append(p.scratch[:0], "passman."...)
-			p.scratch = appendSnake(b, v)
+			p.scratch = scan.AppendSnake(b, v)
 			r.EventName = p.intern(p.scratch)
 		}
 	case "user_upn":
@@ -280,7 +260,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 			p.addStr(attrUserDomain, v[at+1:])
 		}
 	case "user_address":
-		p.addStr(attrClientAddress, unmapIPv4(v))
+		p.addStr(attrClientAddress, scan.UnmapIPv4(v))
 	case "business_result":
 		for _, o := range passmanOutcomes {
 			if strings.EqualFold(o.value, v) {
@@ -295,7 +275,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 		k := f.key
 		for _, ik := range passmanIntKeys {
 			if key == ik {
-				if n, ok := atoi(v); ok {
+				if n, ok := scan.Atoi(v); ok {
 					p.addInt(k, n)
 					return
 				}

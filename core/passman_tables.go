@@ -1,5 +1,7 @@
 package core
 
+import "github.com/pamaudit/pamaudit/internal/scan"
+
 // PassMan mapping tables, from shared/seeds/000_edb87e15afe9a759.txt.
 
 // passmanActivity is what an audit `type` value maps to.
@@ -100,7 +102,7 @@ var passmanActivityList = [...]struct{ typ, category string }{
 var passmanActivities = func() map[string]passmanActivity {
 	m := make(map[string]passmanActivity, len(passmanActivityList))
 	for _, a := range passmanActivityList {
-		m[a.typ] = passmanActivity{event: "passman." + snake(a.typ), category: a.category}
+		m[a.typ] = passmanActivity{event: "passman." + scan.Snake(a.typ), category: a.category}
 	}
 	return m
 }()

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
 )
 
 // attrsOf returns the record's attributes as a map of their values.
@@ -141,7 +143,7 @@ func TestPassManActivities(t *testing.T) {
 	p := testParser(t, Options{})
 	for _, a := range passmanActivityList {
 		r, _ := p.ParseString("2026-03-05T12:00:00Z n s: p(1): type = " + a.typ)
-		if r.EventName != "passman."+snake(a.typ) || r.EventName == "passman." {
+		if r.EventName != "passman."+scan.Snake(a.typ) || r.EventName == "passman." {
 			t.Errorf("%s: event %q", a.typ, r.EventName)
 		}
 		if got, _ := r.Get(attrPassmanCategory); got.Str != a.category {
@@ -197,7 +199,7 @@ func TestValidDate(t *testing.T) {
 		y, m, d int
 		ok      bool
 	}{{2024, 2, 29, true}, {2023, 2, 29, false}, {1900, 2, 29, false}, {2000, 2, 29, true}, {2026, 4, 31, false}, {2026, 12, 31, true}, {2026, 1, 0, false}, {2026, 13, 1, false}} {
-		if got := validDate(tc.y, time.Month(tc.m), tc.d); got != tc.ok {
+		if got := scan.ValidDate(tc.y, time.Month(tc.m), tc.d); got != tc.ok {
 			t.Errorf("%d-%d-%d: %v", tc.y, tc.m, tc.d, got)
 		}
 	}

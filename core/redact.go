@@ -1,138 +1,9 @@
 package core
 
 import (
-	"slices"
-	"sort"
-	"strings"
-
+	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/record"
 )
-
-// secretHeaders are the HTTP headers whose values are secrets (contract).
-var secretHeaders = []string{"cookie", "set-cookie", "authorization", "x-access-token", "proxy-authorization"}
-
-// secretKeyParts: a field whose name contains one of these is a secret.
-var secretKeyParts = []string{"password", "secret"}
-
-// redactor decides which fields are secrets.
-type redactor struct {
-	on      bool
-	headers []string // lower case, compared whole
-	parts   []string // lower case, compared as substrings
-	anchors []anchor // for mentions: the rarest letter of each name
-}
-
-// anchor is a letter that every mention of some secret names holds; memchr
-// finds it far faster than any scan for the names themselves.
-type anchor struct {
-	c     byte // lower case
-	names []anchoredName
-}
-
-type anchoredName struct {
-	name   string
-	at     int  // offset of the anchor letter in name
-	header bool // a header: its unquoted value runs to the end of the line
-}
-
-// rarity orders letters from rare to common in log text; a name is anchored
-// on its rarest letter.
-const rarity = "zqjxkvwbyfgpmhudlcnrsitoae"
-
-func newRedactor(headers, parts []string, on bool) redactor {
-	r := redactor{on: on}
-	for _, h := range append(append([]string(nil), secretHeaders...), headers...) {
-		r.headers = append(r.headers, strings.ReplaceAll(strings.ToLower(h), "_", "-"))
-	}
-	for _, k := range append(append([]string(nil), secretKeyParts...), parts...) {
-		r.parts = append(r.parts, strings.ReplaceAll(strings.ToLower(k), "_", "-"))
-	}
-	for h, names := range [][]string{r.headers, r.parts} {
-		for _, n := range names {
-			at, rank := -1, len(rarity)+1
-			for i := 0; i < len(n); i++ {
-				k := strings.IndexByte(rarity, n[i])
-				if k < 0 {
-					if n[i] == '-' {
-						continue // folded with '_': not one byte
-					}
-					k = -1 // digits and the like: rarer than any letter
-				}
-				if k < rank {
-					at, rank = i, k
-				}
-			}
-			if at < 0 {
-				continue
-			}
-			i := slices.IndexFunc(r.anchors, func(a anchor) bool { return a.c == n[at] })
-			if i < 0 {
-				r.anchors = append(r.anchors, anchor{c: n[at]})
-				i = len(r.anchors) - 1
-			}
-			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0})
-		}
-	}
-	return r
-}
-
-// isSecret reports whether the field named name holds a secret. name is the
-// raw field name (any case; "_" and "-" are treated alike for headers).
-func (r *redactor) isSecret(name string) bool {
-	if !r.on || len(name) == 0 {
-		return false
-	}
-	for _, h := range r.headers {
-		if equalFoldDash(name, h) {
-			return true
-		}
-	}
-	for _, part := range r.parts {
-		if containsFold(name, part) {
-			return true
-		}
-	}
-	return false
-}
-
-// equalFoldDash compares ASCII case-insensitively, with '_' equal to '-'.
-func equalFoldDash(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := lower(a[i]), lower(b[i])
-		if x == '_' {
-			x = '-'
-		}
-		if y == '_' {
-			y = '-'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
-// containsFold reports whether s contains the lower-case sub, ASCII
-// case-insensitively.
-func containsFold(s, sub string) bool { return indexFold(s, sub) >= 0 }
-
-func lower(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// span is a byte range of the record's text. quote: the range is a JSON
-// value that is not a string, so its replacement is quoted to keep the JSON
-// valid.
-type span struct {
-	start, end int
-	quote      bool
-}
 
 // redactSpans returns s with every recorded secret span replaced. Without
 // secrets it returns s itself (no copy).
@@ -140,58 +11,16 @@ func (p *Parser) redactSpans(s string) string {
 	if len(p.spans) == 0 {
 		return s
 	}
-	p.scratch = replaceSpans(p.scratch[:0], s, p.spans)
+	p.scratch = redact.Replace(p.scratch[:0], s, p.spans)
 	return string(p.scratch)
 }
 
-// bearer is bearerToken for a value of the current record.
+// bearer is redact.Bearer for a value of the current record.
 func (p *Parser) bearer(v string) (int, int, bool) {
 	if !p.mayBearer {
 		return 0, 0, false
 	}
-	return bearerToken(v)
-}
-
-// bearerToken finds "Bearer <token>" in free text and returns the token's
-// range, for values that are not under a secret key.
-func bearerToken(s string) (start, end int, ok bool) {
-	// The cheap case-sensitive test first: it runs on every value.
-	if !strings.Contains(s, "earer ") && !strings.Contains(s, "EARER ") {
-		return 0, 0, false
-	}
-	i := indexFold(s, "bearer ")
-	if i < 0 {
-		return 0, 0, false
-	}
-	start = i + len("bearer ")
-	for start < len(s) && s[start] == ' ' {
-		start++
-	}
-	end = start
-	for end < len(s) && isTokenChar(s[end]) {
-		end++
-	}
-	return start, end, end > start
-}
-
-func isTokenChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '='
-}
-
-// indexFold is strings.Index for a lower-case needle, ASCII case-insensitive.
-func indexFold(s, sub string) int {
-	n := len(sub)
-outer:
-	for i := 0; i+n <= len(s); i++ {
-		for j := 0; j < n; j++ {
-			if lower(s[i+j]) != sub[j] {
-				continue outer
-			}
-		}
-		return i
-	}
-	return -1
+	return redact.Bearer(v)
 }
 
 // redactedOffset maps an offset of the text to the redacted text (spans are
@@ -199,24 +28,24 @@ outer:
 func (p *Parser) redactedOffset(off int) int {
 	shift, last := 0, 0
 	for _, x := range p.spans {
-		if x.start < last {
-			if x.end <= last {
+		if x.Start < last {
+			if x.End <= last {
 				continue
 			}
-			x.start = last
+			x.Start = last
 		}
-		if off < x.end {
-			if off >= x.start {
-				off = x.start
+		if off < x.End {
+			if off >= x.Start {
+				off = x.Start
 			}
 			break
 		}
 		n := len(record.Redacted)
-		if x.quote {
+		if x.Quote {
 			n += 2
 		}
-		shift += n - (x.end - x.start)
-		last = x.end
+		shift += n - (x.End - x.Start)
+		last = x.End
 	}
 	return off + shift
 }
@@ -225,206 +54,7 @@ func (p *Parser) redactedOffset(off int) int {
 // in any quoting form (see secretValue) and its value, and bearer tokens. The
 // spans go to the redaction of the original.
 func (p *Parser) looseSecrets(s string, bearer bool) {
-	if p.redact.on {
-		p.spans = p.redact.find(s, 0, p.spans, bearer)
+	if p.redact.Enabled() {
+		p.spans = p.redact.Find(s, 0, p.spans, bearer)
 	}
-}
-
-// find appends to dst the spans, shifted by base, of the secret values in s:
-// each name is looked for by memchr on its anchor letter, so text that names
-// no secret costs a few vector scans. Bearer tokens too when bearer is set.
-func (r *redactor) find(s string, base int, dst []span, bearer bool) []span {
-	for _, a := range r.anchors {
-		cs := [2]byte{a.c, a.c}
-		if a.c >= 'a' && a.c <= 'z' {
-			cs[1] = a.c - 'a' + 'A'
-		}
-		for k, c := range cs {
-			if k == 1 && c == cs[0] {
-				break
-			}
-			for from := 0; from < len(s); {
-				i := strings.IndexByte(s[from:], c)
-				if i < 0 {
-					break
-				}
-				i += from
-				from = i + 1
-				for _, n := range a.names {
-					j := i - n.at
-					if j < 0 || j+len(n.name) > len(s) || indexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
-						continue
-					}
-					v0, v1, next, ok := secretValue(s, j+len(n.name), n.header)
-					if ok {
-						dst = append(dst, span{start: base + v0, end: base + v1})
-					}
-					// A run of names, or a long key, is read once.
-					from = max(from, next)
-					break
-				}
-			}
-		}
-	}
-	for from := 0; bearer && from < len(s); {
-		b0, b1, ok := bearerToken(s[from:])
-		if !ok {
-			break
-		}
-		dst = append(dst, span{start: base + from + b0, end: base + from + b1})
-		from += b1
-	}
-	return dst
-}
-
-// replaceSpans appends s to b with every span replaced by the redaction
-// marker; it sorts spans.
-func replaceSpans(b []byte, s string, sp []span) []byte {
-	// At one start, the quoted replacement wins: it keeps JSON valid.
-	sort.Slice(sp, func(i, j int) bool {
-		return sp[i].start < sp[j].start || sp[i].start == sp[j].start && sp[i].quote && !sp[j].quote
-	})
-	last := 0
-	for _, x := range sp {
-		if x.end > len(s) {
-			continue
-		}
-		if x.start < last {
-			if x.end <= last {
-				continue // inside a span already replaced
-			}
-			x.start = last // overlapping: replace the rest
-		}
-		b = append(b, s[last:x.start]...)
-		if x.quote {
-			b = append(b, '"')
-			b = append(b, record.Redacted...)
-			b = append(b, '"')
-		} else {
-			b = append(b, record.Redacted...)
-		}
-		last = x.end
-	}
-	return append(b, s[last:]...)
-}
-
-// secretValue reads what follows a secret name at s[i:]: the rest of the
-// key, its closing quote, a separator and the value, and returns the value's
-// range and where the scan stopped (the next search starts there, so a run
-// of names is read once). The quotes may be plain (" or '), JSON-escaped
-// once or more (\" \\\"), or URL-encoded (%22); the separator ':' or '='
-// or URL-encoded (%3A, %3D), with spaces around it. A quoted value runs to
-// the same quote; an unquoted one to a separator, or for a header (cookie,
-// authorization: values with spaces and ';') to the end of the line.
-func secretValue(s string, i int, header bool) (v0, v1, next int, ok bool) {
-	// The name may run on inside a longer key ("db_password_hash").
-	for i < len(s) && isKeyChar(s[i]) {
-		i++
-	}
-	i, _ = skipQuote(s, i)
-	for i < len(s) && s[i] == ' ' {
-		i++
-	}
-	switch {
-	case i < len(s) && (s[i] == ':' || s[i] == '='):
-		i++
-	case i+3 <= len(s) && s[i] == '%' && s[i+1] == '3' && (lower(s[i+2]) == 'a' || lower(s[i+2]) == 'd'):
-		i += 3
-	default:
-		return 0, 0, i, false
-	}
-	for i < len(s) && s[i] == ' ' {
-		i++
-	}
-	q0 := i
-	i, quoted := skipQuote(s, i)
-	if quoted {
-		end := closeQuote(s, i, s[q0:i])
-		return i, end, end, end > i
-	}
-	if i < len(s) && (s[i] == '{' || s[i] == '[') {
-		return 0, 0, i, false // a structure: its members have names of their own
-	}
-	j := i
-	for j < len(s) && !valueEnd(s[j], header) {
-		j++
-	}
-	if s[i:j] == "null" {
-		return 0, 0, j, false
-	}
-	return i, j, j, j > i
-}
-
-// skipQuote skips one quote at s[i:]: " or ', after any run of backslashes,
-// or %22 or %27.
-func skipQuote(s string, i int) (int, bool) {
-	j := i
-	for j < len(s) && s[j] == '\\' {
-		j++
-	}
-	if j < len(s) && (s[j] == '"' || s[j] == '\'') {
-		return j + 1, true
-	}
-	if i+3 <= len(s) && s[i] == '%' && s[i+1] == '2' && (s[i+2] == '2' || s[i+2] == '7') {
-		return i + 3, true
-	}
-	return i, false
-}
-
-// closeQuote returns where the value opened by quote q (as skipQuote read
-// it) ends: at the same quote with the same escaping, or at the end.
-func closeQuote(s string, i int, q string) int {
-	if q[0] == '%' {
-		for j := i; j+3 <= len(s); j++ {
-			if s[j] == '%' && s[j+1] == q[1] && s[j+2] == q[2] {
-				return j
-			}
-		}
-		return len(s)
-	}
-	bs := len(q) - 1 // backslashes before the quote
-	c := q[bs]
-	for j := i; j < len(s); j++ {
-		if s[j] != c {
-			continue
-		}
-		n := 0
-		for k := j - 1; k >= i && s[k] == '\\'; k-- {
-			n++
-		}
-		if n == bs || bs == 0 && n%2 == 0 {
-			return j - bs
-		}
-	}
-	return len(s)
-}
-
-// valueEnd reports whether c ends an unquoted secret value.
-func valueEnd(c byte, header bool) bool {
-	switch c {
-	case '\n', '\r', '"', '\\', '&', ',', '}':
-		return true
-	case ' ', ';', '\'':
-		return !header
-	}
-	return false
-}
-
-// indexFoldDash is indexFold with '_' and '-' alike (x_access_token).
-func indexFoldDash(s, sub string) int {
-	n := len(sub)
-outer:
-	for i := 0; i+n <= len(s); i++ {
-		for j := 0; j < n; j++ {
-			c := lower(s[i+j])
-			if c == '_' {
-				c = '-'
-			}
-			if c != sub[j] {
-				continue outer
-			}
-		}
-		return i
-	}
-	return -1
 }

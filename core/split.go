@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+
+	"github.com/pamaudit/pamaudit/internal/jsonwalk"
 )
 
 // Splitter groups the physical lines of a stream into records:
@@ -34,7 +36,7 @@ type Splitter struct {
 	open     bool   // cur is a JSON object whose braces are not balanced yet
 	held     bool   // cur may still take indented continuation lines
 	pending  bool   // cur is a complete record to hand out on the next call
-	js       jsonDepth
+	js       jsonwalk.Depth
 }
 
 // NewSplitter reads records from r; maxRecordBytes <= 0 means
@@ -64,7 +66,7 @@ func (s *Splitter) Next() ([]byte, error) {
 			}
 			return nil, io.EOF
 		}
-		if s.open && (isBlank(line) && !s.js.inStr || startsRecord(line)) {
+		if s.open && (isBlank(line) && !s.js.InStr || startsRecord(line)) {
 			// A JSON object that never balances (a missing brace, a cut-off
 			// write) ends at a blank line or where another record starts.
 			rec := s.emit()
@@ -88,7 +90,7 @@ func (s *Splitter) Next() ([]byte, error) {
 		if s.open {
 			s.cur = append(s.cur, '\n')
 			s.cur = append(s.cur, line...)
-			if s.js.scan(line) <= 0 {
+			if s.js.Scan(line) <= 0 {
 				return s.emit(), nil
 			}
 			continue
@@ -124,8 +126,8 @@ func (s *Splitter) start(line []byte) {
 	s.have = true
 	s.open, s.held = false, false
 	if j := jsonStartBytes(line); j >= 0 {
-		s.js = jsonDepth{}
-		s.open = s.js.scan(line[j:]) > 0
+		s.js = jsonwalk.Depth{}
+		s.open = s.js.Scan(line[j:]) > 0
 		return
 	}
 	s.held = sniffCAPAMBytes(line)
@@ -207,46 +209,6 @@ func isBlank(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// jsonDepth follows brace depth across lines, outside strings.
-type jsonDepth struct {
-	depth      int
-	inStr, esc bool
-}
-
-// scan consumes b and returns the depth after it.
-func (d *jsonDepth) scan(b []byte) int {
-	for _, c := range b {
-		d.step(c)
-	}
-	return d.depth
-}
-
-// step consumes one byte; it reports whether the byte closed an object or
-// array.
-func (d *jsonDepth) step(c byte) (closed bool) {
-	if d.inStr {
-		switch {
-		case d.esc:
-			d.esc = false
-		case c == '\\':
-			d.esc = true
-		case c == '"':
-			d.inStr = false
-		}
-		return false
-	}
-	switch c {
-	case '"':
-		d.inStr = true
-	case '{', '[':
-		d.depth++
-	case '}', ']':
-		d.depth--
-		return true
-	}
-	return false
 }
 
 // jsonStartBytes returns where a JSON record starts in line: at its first

@@ -1,16 +1,16 @@
-package core
+package scan
 
 import "time"
 
 // Hand-written time scanners: each reads a time at the start of s and says
 // how many bytes it used. They never allocate.
 
-// month reads a three-letter English month name, any case.
-func month(s string) (time.Month, bool) {
+// Month reads a three-letter English Month name, any case.
+func Month(s string) (time.Month, bool) {
 	if len(s) < 3 {
 		return 0, false
 	}
-	k := uint32(lower(s[0]))<<16 | uint32(lower(s[1]))<<8 | uint32(lower(s[2]))
+	k := uint32(Lower(s[0]))<<16 | uint32(Lower(s[1]))<<8 | uint32(Lower(s[2]))
 	switch k {
 	case 'j'<<16 | 'a'<<8 | 'n':
 		return time.January, true
@@ -40,8 +40,8 @@ func month(s string) (time.Month, bool) {
 	return 0, false
 }
 
-// digits reads exactly n decimal digits at s[i:].
-func digits(s string, i, n int) (int, bool) {
+// Digits reads exactly n decimal Digits at s[i:].
+func Digits(s string, i, n int) (int, bool) {
 	if i+n > len(s) {
 		return 0, false
 	}
@@ -55,20 +55,20 @@ func digits(s string, i, n int) (int, bool) {
 	return v, true
 }
 
-// clock reads HH:MM:SS at s[i:].
-func clock(s string, i int) (h, m, sec int, ok bool) {
+// Clock reads HH:MM:SS at s[i:].
+func Clock(s string, i int) (h, m, sec int, ok bool) {
 	if i+8 > len(s) || s[i+2] != ':' || s[i+5] != ':' {
 		return 0, 0, 0, false
 	}
-	h, ok1 := digits(s, i, 2)
-	m, ok2 := digits(s, i+3, 2)
-	sec, ok3 := digits(s, i+6, 2)
+	h, ok1 := Digits(s, i, 2)
+	m, ok2 := Digits(s, i+3, 2)
+	sec, ok3 := Digits(s, i+6, 2)
 	ok = ok1 && ok2 && ok3 && h < 24 && m < 60 && sec < 61
 	return h, m, sec, ok
 }
 
-// validDate rejects what time.Date would silently normalise (31 Feb).
-func validDate(y int, mo time.Month, d int) bool {
+// ValidDate rejects what time.Date would silently normalise (31 Feb).
+func ValidDate(y int, mo time.Month, d int) bool {
 	if d < 1 || mo < 1 || mo > 12 {
 		return false
 	}
@@ -81,18 +81,18 @@ func validDate(y int, mo time.Month, d int) bool {
 
 var daysIn = [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
-// rfc3339 reads YYYY-MM-DDTHH:MM:SS[.frac][Z|±HH:MM]. A space may stand for
+// RFC3339 reads YYYY-MM-DDTHH:MM:SS[.frac][Z|±HH:MM]. A space may stand for
 // the T and a comma for the dot (Python's asctime). Without an offset the
 // time is read in loc.
-func rfc3339(s string, loc *time.Location) (time.Time, int, bool) {
+func RFC3339(s string, loc *time.Location) (time.Time, int, bool) {
 	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') {
 		return time.Time{}, 0, false
 	}
-	y, ok1 := digits(s, 0, 4)
-	mo, ok2 := digits(s, 5, 2)
-	d, ok3 := digits(s, 8, 2)
-	h, mi, sec, ok4 := clock(s, 11)
-	if !(ok1 && ok2 && ok3 && ok4) || !validDate(y, time.Month(mo), d) {
+	y, ok1 := Digits(s, 0, 4)
+	mo, ok2 := Digits(s, 5, 2)
+	d, ok3 := Digits(s, 8, 2)
+	h, mi, sec, ok4 := Clock(s, 11)
+	if !(ok1 && ok2 && ok3 && ok4) || !ValidDate(y, time.Month(mo), d) {
 		return time.Time{}, 0, false
 	}
 	i := 19
@@ -118,8 +118,8 @@ func rfc3339(s string, loc *time.Location) (time.Time, int, bool) {
 		return time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC), i + 1, true
 	}
 	if i+6 <= len(s) && (s[i] == '+' || s[i] == '-') && s[i+3] == ':' {
-		oh, ok1 := digits(s, i+1, 2)
-		om, ok2 := digits(s, i+4, 2)
+		oh, ok1 := Digits(s, i+1, 2)
+		om, ok2 := Digits(s, i+4, 2)
 		if ok1 && ok2 && oh < 24 && om < 60 {
 			off := oh*3600 + om*60
 			if s[i] == '-' {
@@ -132,11 +132,11 @@ func rfc3339(s string, loc *time.Location) (time.Time, int, bool) {
 	return time.Date(y, time.Month(mo), d, h, mi, sec, ns, loc), i, true
 }
 
-// rfc3164 reads "Mmm dd HH:MM:SS" (the day space-padded or not). The year is
+// RFC3164 reads "Mmm dd HH:MM:SS" (the day space-padded or not). The year is
 // the current one, or the previous one when that would put the time more
 // than 7 days in the future.
-func rfc3164(s string, loc *time.Location, now time.Time) (time.Time, int, bool) {
-	mo, ok := month(s)
+func RFC3164(s string, loc *time.Location, now time.Time) (time.Time, int, bool) {
+	mo, ok := Month(s)
 	if !ok || len(s) < 15 || s[3] != ' ' {
 		return time.Time{}, 0, false
 	}
@@ -153,7 +153,7 @@ func rfc3164(s string, loc *time.Location, now time.Time) (time.Time, int, bool)
 	if i == start || i >= len(s) || s[i] != ' ' {
 		return time.Time{}, 0, false
 	}
-	h, mi, sec, ok := clock(s, i+1)
+	h, mi, sec, ok := Clock(s, i+1)
 	if !ok || d < 1 || d > 31 {
 		return time.Time{}, 0, false
 	}
@@ -165,91 +165,10 @@ func rfc3164(s string, loc *time.Location, now time.Time) (time.Time, int, bool)
 	return t, i + 9, true
 }
 
-// syslogTime reads an RFC 3339 or an RFC 3164 time.
-func syslogTime(s string, loc *time.Location, now time.Time) (time.Time, int, bool) {
+// SyslogTime reads an RFC 3339 or an RFC 3164 time.
+func SyslogTime(s string, loc *time.Location, now time.Time) (time.Time, int, bool) {
 	if len(s) > 0 && s[0] >= '0' && s[0] <= '9' {
-		return rfc3339(s, loc)
+		return RFC3339(s, loc)
 	}
-	return rfc3164(s, loc, now)
-}
-
-// skipPRI skips a syslog "<PRI>" prefix and returns the offset after it.
-func skipPRI(s string) int {
-	if len(s) < 3 || s[0] != '<' {
-		return 0
-	}
-	for i := 1; i < len(s) && i <= 4; i++ {
-		if s[i] == '>' {
-			if i == 1 {
-				return 0
-			}
-			return i + 1
-		}
-		if s[i] < '0' || s[i] > '9' {
-			return 0
-		}
-	}
-	return 0
-}
-
-// syslogHeader is the header of an RFC 3164 or RFC 5424-lite line:
-// "[<PRI>]TIME HOST TAG[[PID]]: ". msg is the offset of the message.
-type syslogHeader struct {
-	time      time.Time
-	host, tag string
-	pid       string
-	msg       int
-}
-
-// parseSyslogHeader reads the header at the start of s.
-func parseSyslogHeader(s string, loc *time.Location, now time.Time) (syslogHeader, bool) {
-	var h syslogHeader
-	i := skipPRI(s)
-	t, n, ok := syslogTime(s[i:], loc, now)
-	if !ok {
-		return h, false
-	}
-	h.time = t
-	i += n
-	if i >= len(s) || s[i] != ' ' {
-		return h, false
-	}
-	i++
-	j := i
-	for j < len(s) && s[j] != ' ' {
-		j++
-	}
-	if j == i || j >= len(s) {
-		return h, false
-	}
-	h.host = s[i:j]
-	i = j + 1
-	j = i
-	for j < len(s) && s[j] != ':' && s[j] != ' ' && s[j] != '[' {
-		j++
-	}
-	if j == i || j >= len(s) {
-		return h, false
-	}
-	h.tag = s[i:j]
-	if s[j] == '[' {
-		k := j + 1
-		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
-			k++
-		}
-		if k >= len(s) || s[k] != ']' || k == j+1 {
-			return h, false
-		}
-		h.pid = s[j+1 : k]
-		j = k + 1
-	}
-	if j >= len(s) || s[j] != ':' {
-		return h, false
-	}
-	j++
-	if j < len(s) && s[j] == ' ' {
-		j++
-	}
-	h.msg = j
-	return h, true
+	return RFC3164(s, loc, now)
 }

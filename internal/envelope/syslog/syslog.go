@@ -1,0 +1,92 @@
+// Package syslog reads the syslog headers records arrive behind: the
+// RFC 3164 shape "[<PRI>]TIME HOST TAG[[PID]]: MSG", with an RFC 3164 or an
+// RFC 3339 time. It hands the message's offset and the header fields to the
+// product that reads the message.
+package syslog
+
+import (
+	"time"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
+)
+
+// SkipPRI skips a syslog "<PRI>" prefix and returns the offset after it.
+func SkipPRI(s string) int {
+	if len(s) < 3 || s[0] != '<' {
+		return 0
+	}
+	for i := 1; i < len(s) && i <= 4; i++ {
+		if s[i] == '>' {
+			if i == 1 {
+				return 0
+			}
+			return i + 1
+		}
+		if s[i] < '0' || s[i] > '9' {
+			return 0
+		}
+	}
+	return 0
+}
+
+// Header is the header of an RFC 3164 or RFC 5424-lite line:
+// "[<PRI>]TIME HOST TAG[[PID]]: ". msg is the offset of the message.
+type Header struct {
+	Time      time.Time
+	Host, Tag string
+	PID       string
+	Msg       int // offset of the message
+}
+
+// Parse reads the header at the start of s.
+func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
+	var h Header
+	i := SkipPRI(s)
+	t, n, ok := scan.SyslogTime(s[i:], loc, now)
+	if !ok {
+		return h, false
+	}
+	h.Time = t
+	i += n
+	if i >= len(s) || s[i] != ' ' {
+		return h, false
+	}
+	i++
+	j := i
+	for j < len(s) && s[j] != ' ' {
+		j++
+	}
+	if j == i || j >= len(s) {
+		return h, false
+	}
+	h.Host = s[i:j]
+	i = j + 1
+	j = i
+	for j < len(s) && s[j] != ':' && s[j] != ' ' && s[j] != '[' {
+		j++
+	}
+	if j == i || j >= len(s) {
+		return h, false
+	}
+	h.Tag = s[i:j]
+	if s[j] == '[' {
+		k := j + 1
+		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		if k >= len(s) || s[k] != ']' || k == j+1 {
+			return h, false
+		}
+		h.PID = s[j+1 : k]
+		j = k + 1
+	}
+	if j >= len(s) || s[j] != ':' {
+		return h, false
+	}
+	j++
+	if j < len(s) && s[j] == ' ' {
+		j++
+	}
+	h.Msg = j
+	return h, true
+}

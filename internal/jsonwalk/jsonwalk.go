@@ -1,0 +1,525 @@
+// Package jsonwalk is a forgiving JSON walker that flattens an object into
+// leaves in one pass, product-agnostic.
+package jsonwalk
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// A forgiving JSON walker that flattens an object into leaves (dotted raw
+// path, typed value, and where the value stands in the text) in one pass. It
+// never fails: it reads valid JSON exactly, recovers what it can from the
+// mistakes real logs have (a missing or trailing comma, a cut-off end, a bare
+// word, no-break spaces), and says whether it had to (Walker.Loose). Its
+// verdict is checked against encoding/json by FuzzJSONWalker. A separate
+// strict pass (json-iterator's validator) was measured first: it took a
+// quarter of the parse time and allocated every key, so the walker decides.
+
+// Leaf is one scalar or array of scalars.
+type Leaf[P any] struct {
+	Info   P           // what the caller knows of the leaf's path
+	A      record.Attr // the value (Key unset)
+	V0, V1 int         // the value in the text: inside the quotes for strings
+	Str    bool        // the value was a JSON string
+	Null   bool
+}
+
+// Walker flattens JSON objects into Leaves. It is reused from record to
+// record (its slices keep their memory) and is not safe for concurrent use.
+// P is what the caller knows of a path (its mapping rules): Info is asked
+// once per leaf, with the raw dotted path, so the walker knows no product.
+type Walker[P any] struct {
+	Info      func(path []byte) P // required
+	MaxDepth  int                 // deeper subtrees stay one string leaf of raw text, counted in Cut
+	MaxLeaves int                 // leaves past it are counted in Cut, not kept
+
+	Leaves []Leaf[P]
+	Path   []byte // the path being read
+	EOF    bool   // the text ended inside the object
+	Loose  bool   // the text was not strict JSON: something was recovered
+	Cut    int    // subtrees and leaves cut by the limits
+}
+
+// Walk flattens the value at t[i] into w.Leaves and returns the offset
+// after it.
+func (w *Walker[P]) Walk(t string, i int) int {
+	w.Leaves = w.Leaves[:0]
+	w.Path = w.Path[:0]
+	w.EOF = false
+	w.Loose = false
+	w.Cut = 0
+	return w.value(t, i, 0)
+}
+
+// ws skips white space in the walker, noting no-break spaces as loose.
+func (w *Walker[P]) ws(t string, i int) int {
+	i, nbsp := scan.SkipSpace(t, i)
+	if nbsp {
+		w.Loose = true
+	}
+	return i
+}
+
+func (w *Walker[P]) value(t string, i, depth int) int {
+	i = w.ws(t, i)
+	if i >= len(t) {
+		w.EOF = true
+		return i
+	}
+	switch c := t[i]; {
+	case c == '{' || c == '[':
+		if depth >= w.MaxDepth {
+			// Too deep: keep the subtree as its raw text.
+			end := SkipBalanced(t, i)
+			w.Cut++
+			w.leaf(record.Attr{Kind: record.KindString, Str: t[i:end]}, i, end, false)
+			return end
+		}
+		if c == '{' {
+			return w.object(t, i, depth)
+		}
+		return w.array(t, i, depth)
+	case c == '"':
+		s0, s1, end, esc := String(t, i)
+		if end > len(t) {
+			w.EOF = true
+		}
+		v := t[s0:s1]
+		if esc || hasControl(v) {
+			var ok bool
+			v, ok = Unescape(v)
+			if !ok {
+				w.Loose = true
+			}
+		}
+		w.leaf(record.Attr{Kind: record.KindString, Str: v}, s0, s1, true)
+		return min(end, len(t))
+	case c == '}' || c == ']' || c == ',':
+		w.Loose = true
+		return i // a missing value: the caller reads the closer
+	default:
+		end := i
+		for end < len(t) && !isJSONDelim(t[end]) {
+			end++
+		}
+		if end == i {
+			w.Loose = true
+			return i + 1 // a stray ':'
+		}
+		word := t[i:end]
+		switch word {
+		case "true":
+			w.leaf(record.Attr{Kind: record.KindBool, Bool: true}, i, end, false)
+		case "false":
+			w.leaf(record.Attr{Kind: record.KindBool, Bool: false}, i, end, false)
+		case "null":
+			if len(w.Leaves) < w.MaxLeaves {
+				w.Leaves = append(w.Leaves, Leaf[P]{Info: w.Info(w.Path), Null: true})
+			}
+		default:
+			if n, err := strconv.ParseInt(word, 10, 64); err == nil && isJSONNumber(word) {
+				w.leaf(record.Attr{Kind: record.KindInt, Int: n}, i, end, false)
+			} else {
+				if !isJSONNumber(word) {
+					w.Loose = true // a bare word
+				}
+				w.leaf(record.Attr{Kind: record.KindString, Str: word}, i, end, false)
+			}
+		}
+		return end
+	}
+}
+
+func isJSONDelim(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == ':' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '{' || c == '['
+}
+
+// isJSONNumber checks JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func isJSONNumber(w string) bool {
+	i := 0
+	if i < len(w) && w[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(w) && w[i] == '0':
+		i++
+	case i < len(w) && w[i] >= '1' && w[i] <= '9':
+		for i < len(w) && scan.IsDigit(w[i]) {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(w) && w[i] == '.' {
+		if i = digitRun(w, i+1); i < 0 {
+			return false
+		}
+	}
+	if i < len(w) && (w[i] == 'e' || w[i] == 'E') {
+		i++
+		if i < len(w) && (w[i] == '+' || w[i] == '-') {
+			i++
+		}
+		if i = digitRun(w, i); i < 0 {
+			return false
+		}
+	}
+	return i == len(w)
+}
+
+// digitRun returns the end of the digits at w[i:], or -1 when there are none.
+func digitRun(w string, i int) int {
+	d := i
+	for i < len(w) && scan.IsDigit(w[i]) {
+		i++
+	}
+	if i == d {
+		return -1
+	}
+	return i
+}
+
+// hasControl reports a raw control character, which JSON strings may not hold.
+func hasControl(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *Walker[P]) leaf(a record.Attr, v0, v1 int, str bool) {
+	if len(w.Leaves) >= w.MaxLeaves {
+		// Past what could ever be emitted: count it, keep it out of memory
+		// (the original text keeps it).
+		w.Cut++
+		return
+	}
+	w.Leaves = append(w.Leaves, Leaf[P]{Info: w.Info(w.Path), A: a, V0: v0, V1: v1, Str: str})
+}
+
+// maxArray bounds the elements kept of one array of scalars.
+const maxArray = 1024
+
+// jObject reads an object. It expects members separated by commas; anything
+// else is recovered and marks the text loose.
+func (w *Walker[P]) object(t string, i, depth int) int {
+	i++
+	plen := len(w.Path)
+	afterMember, afterComma := false, false
+	for {
+		i = w.ws(t, i)
+		if i >= len(t) {
+			w.EOF = true
+			w.Loose = true
+			return i
+		}
+		switch t[i] {
+		case '}':
+			if afterComma {
+				w.Loose = true // a trailing comma
+			}
+			return i + 1
+		case ',':
+			if !afterMember {
+				w.Loose = true // a leading or doubled comma
+			}
+			afterMember, afterComma = false, true
+			i++
+			continue
+		case ':', ']':
+			w.Loose = true // a stray character
+			i++
+			continue
+		}
+		if afterMember {
+			w.Loose = true // a missing comma
+		}
+		var key string
+		if t[i] == '"' {
+			k0, k1, end, esc := String(t, i)
+			if end > len(t) {
+				w.EOF = true
+				w.Loose = true
+				return len(t)
+			}
+			key, i = t[k0:k1], end
+			if esc || hasControl(key) {
+				k, ok := Unescape(key)
+				if !ok {
+					w.Loose = true
+				}
+				key = k
+			}
+		} else {
+			w.Loose = true // a bare key
+			end := i
+			for end < len(t) && !isJSONDelim(t[end]) {
+				end++
+			}
+			if end == i {
+				i++
+				continue
+			}
+			key, i = t[i:end], end
+		}
+		i = w.ws(t, i)
+		if i < len(t) && t[i] == ':' {
+			i++
+		} else {
+			w.Loose = true // a missing colon
+		}
+		if depth > 0 { // not the root: even an empty key makes a segment
+			w.Path = append(w.Path, '.')
+		}
+		w.Path = append(w.Path, key...)
+		i = w.value(t, i, depth+1)
+		w.Path = w.Path[:plen]
+		afterMember, afterComma = true, false
+	}
+}
+
+func (w *Walker[P]) array(t string, i, depth int) int {
+	i0 := i
+	i++
+	plen := len(w.Path)
+	start := len(w.Leaves)
+	var strs []string
+	idx := 0
+	afterElem, afterComma := false, false
+	for {
+		i = w.ws(t, i)
+		if i >= len(t) {
+			w.EOF = true
+			w.Loose = true
+			break
+		}
+		c := t[i]
+		if c == ']' {
+			if afterComma {
+				w.Loose = true
+			}
+			i++
+			break
+		}
+		if c == ',' {
+			if !afterElem {
+				w.Loose = true
+			}
+			afterElem, afterComma = false, true
+			i++
+			continue
+		}
+		if c == ':' || c == '}' {
+			w.Loose = true
+			i++
+			continue
+		}
+		if afterElem {
+			w.Loose = true // a missing comma
+		}
+		afterElem, afterComma = true, false
+		if c == '{' || c == '[' {
+			if depth > 0 {
+				w.Path = append(w.Path, '.')
+			}
+			w.Path = strconv.AppendInt(w.Path, int64(idx), 10)
+			i = w.value(t, i, depth+1)
+			w.Path = w.Path[:plen]
+			idx++
+			continue
+		}
+		// A scalar: read it as a leaf, then fold it into the array.
+		n := len(w.Leaves)
+		i = w.value(t, i, depth+1)
+		if len(w.Leaves) > n {
+			l := w.Leaves[n]
+			w.Leaves = w.Leaves[:n]
+			switch {
+			case l.Null:
+			case len(strs) >= maxArray:
+				w.Cut++
+			default:
+				strs = append(strs, scalarText(t, l))
+			}
+		}
+		idx++
+	}
+	if strs != nil || len(w.Leaves) == start {
+		// Scalars (or nothing): one array leaf under the array's own path.
+		if strs == nil {
+			strs = []string{}
+		}
+		w.Leaves = append(w.Leaves, Leaf[P]{Info: w.Info(w.Path), A: record.Attr{Kind: record.KindStrings, Strs: strs}, V0: i0, V1: i})
+	}
+	return i
+}
+
+// scalarText is a scalar leaf's value as text.
+func scalarText[P any](t string, l Leaf[P]) string {
+	switch l.A.Kind {
+	case record.KindString:
+		return l.A.Str
+	default:
+		return t[l.V0:l.V1]
+	}
+}
+
+// String reads the string whose quote is at t[i]; end is past the closing
+// quote (len(t)+1 when the text ends inside the string).
+func String(t string, i int) (s0, s1, end int, esc bool) {
+	s0 = i + 1
+	for j := s0; j < len(t); j++ {
+		switch t[j] {
+		case '\\':
+			esc = true
+			j++
+		case '"':
+			return s0, j, j + 1, esc
+		}
+	}
+	return s0, len(t), len(t) + 1, esc
+}
+
+// SkipBalanced returns the offset after the object or array at t[i],
+// iteratively (no recursion, whatever the depth).
+func SkipBalanced(t string, i int) int {
+	var d Depth
+	for j := i; j < len(t); j++ {
+		if d.Step(t[j]) && d.N == 0 {
+			return j + 1
+		}
+	}
+	return len(t)
+}
+
+// Unescape decodes the escapes of a JSON string's content; ok is false
+// when it met an escape or a raw control character JSON does not allow
+// (those are kept as they are).
+func Unescape(v string) (string, bool) {
+	ok := true
+	var b strings.Builder
+	b.Grow(len(v))
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 {
+			ok = false
+		}
+		if c != '\\' || i+1 >= len(v) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch v[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case '"', '\\', '/':
+			b.WriteByte(v[i])
+		case 'u':
+			r, n := hex4(v, i+1)
+			if n == 0 {
+				b.WriteString(`\u`)
+				ok = false
+				continue
+			}
+			i += n
+			if utf16Surrogate(r) {
+				if r2, n2 := hex4(v, i+3); i+2 < len(v) && v[i+1] == '\\' && v[i+2] == 'u' && n2 > 0 {
+					if dec := decodeSurrogate(r, r2); dec != utf8.RuneError {
+						r = dec
+						i += 2 + n2
+					}
+				}
+			}
+			b.WriteRune(r)
+		default:
+			ok = false
+			b.WriteByte('\\')
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String(), ok
+}
+
+func hex4(v string, i int) (rune, int) {
+	if i+4 > len(v) {
+		return 0, 0
+	}
+	var r rune
+	for _, c := range []byte(v[i : i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, 0
+		}
+	}
+	return r, 4
+}
+
+func utf16Surrogate(r rune) bool { return r >= 0xd800 && r < 0xdc00 }
+
+func decodeSurrogate(r1, r2 rune) rune {
+	if r2 < 0xdc00 || r2 >= 0xe000 {
+		return utf8.RuneError
+	}
+	return (r1-0xd800)<<10 | (r2 - 0xdc00) + 0x10000
+}
+
+// Depth follows brace depth across lines, outside strings.
+type Depth struct {
+	N          int  // the depth
+	InStr, esc bool // inside a string; after a backslash in it
+}
+
+// Scan consumes b and returns the depth after it.
+func (d *Depth) Scan(b []byte) int {
+	for _, c := range b {
+		d.Step(c)
+	}
+	return d.N
+}
+
+// Step consumes one byte; it reports whether the byte closed an object or
+// array.
+func (d *Depth) Step(c byte) (closed bool) {
+	if d.InStr {
+		switch {
+		case d.esc:
+			d.esc = false
+		case c == '\\':
+			d.esc = true
+		case c == '"':
+			d.InStr = false
+		}
+		return false
+	}
+	switch c {
+	case '"':
+		d.InStr = true
+	case '{', '[':
+		d.N++
+	case '}', ']':
+		d.N--
+		return true
+	}
+	return false
+}

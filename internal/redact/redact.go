@@ -1,0 +1,319 @@
+// Package redact finds secrets in text: values under secret names (HTTP
+// headers such as cookie and authorization, keys containing password or
+// secret) in any quoting form, and bearer tokens. It returns spans; the
+// record builder replaces them. It knows no product.
+package redact
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// SecretHeaders are the HTTP headers whose values are secrets (contract).
+var SecretHeaders = []string{"cookie", "set-cookie", "authorization", "x-access-token", "proxy-authorization"}
+
+// SecretKeyParts: a field whose name contains one of these is a secret.
+var SecretKeyParts = []string{"password", "secret"}
+
+// Redactor decides which fields are secrets.
+type Redactor struct {
+	on      bool     // off: nothing is a secret (debugging only)
+	headers []string // lower case, compared whole
+	parts   []string // lower case, compared as substrings
+	anchors []anchor // for mentions: the rarest letter of each name
+}
+
+// anchor is a letter that every mention of some secret names holds; memchr
+// finds it far faster than any scan for the names themselves.
+type anchor struct {
+	c     byte // lower case
+	names []anchoredName
+}
+
+type anchoredName struct {
+	name   string
+	at     int  // offset of the anchor letter in name
+	header bool // a header: its unquoted value runs to the end of the line
+}
+
+// rarity orders letters from rare to common in log text; a name is anchored
+// on its rarest letter.
+const rarity = "zqjxkvwbyfgpmhudlcnrsitoae"
+
+func New(headers, parts []string, on bool) Redactor {
+	r := Redactor{on: on}
+	for _, h := range append(append([]string(nil), SecretHeaders...), headers...) {
+		r.headers = append(r.headers, strings.ReplaceAll(strings.ToLower(h), "_", "-"))
+	}
+	for _, k := range append(append([]string(nil), SecretKeyParts...), parts...) {
+		r.parts = append(r.parts, strings.ReplaceAll(strings.ToLower(k), "_", "-"))
+	}
+	for h, names := range [][]string{r.headers, r.parts} {
+		for _, n := range names {
+			at, rank := -1, len(rarity)+1
+			for i := 0; i < len(n); i++ {
+				k := strings.IndexByte(rarity, n[i])
+				if k < 0 {
+					if n[i] == '-' {
+						continue // folded with '_': not one byte
+					}
+					k = -1 // digits and the like: rarer than any letter
+				}
+				if k < rank {
+					at, rank = i, k
+				}
+			}
+			if at < 0 {
+				continue
+			}
+			i := slices.IndexFunc(r.anchors, func(a anchor) bool { return a.c == n[at] })
+			if i < 0 {
+				r.anchors = append(r.anchors, anchor{c: n[at]})
+				i = len(r.anchors) - 1
+			}
+			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0})
+		}
+	}
+	return r
+}
+
+// isSecret reports whether the field named name holds a secret. name is the
+// raw field name (any case; "_" and "-" are treated alike for headers).
+func (r *Redactor) IsSecret(name string) bool {
+	if !r.on || len(name) == 0 {
+		return false
+	}
+	for _, h := range r.headers {
+		if scan.EqualFoldDash(name, h) {
+			return true
+		}
+	}
+	for _, part := range r.parts {
+		if scan.ContainsFold(name, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// Span is a byte range of the record's text. quote: the range is a JSON
+// value that is not a string, so its replacement is quoted to keep the JSON
+// valid.
+type Span struct {
+	Start, End int
+	Quote      bool
+}
+
+// Bearer finds "Bearer <token>" in free text and returns the token's
+// range, for values that are not under a secret key.
+func Bearer(s string) (start, end int, ok bool) {
+	// The cheap case-sensitive test first: it runs on every value.
+	if !strings.Contains(s, "earer ") && !strings.Contains(s, "EARER ") {
+		return 0, 0, false
+	}
+	i := scan.IndexFold(s, "bearer ")
+	if i < 0 {
+		return 0, 0, false
+	}
+	start = i + len("bearer ")
+	for start < len(s) && s[start] == ' ' {
+		start++
+	}
+	end = start
+	for end < len(s) && isTokenChar(s[end]) {
+		end++
+	}
+	return start, end, end > start
+}
+
+func isTokenChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '='
+}
+
+// find appends to dst the spans, shifted by base, of the secret values in s:
+// each name is looked for by memchr on its anchor letter, so text that names
+// no secret costs a few vector scans. Bearer tokens too when bearer is set.
+func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
+	for _, a := range r.anchors {
+		cs := [2]byte{a.c, a.c}
+		if a.c >= 'a' && a.c <= 'z' {
+			cs[1] = a.c - 'a' + 'A'
+		}
+		for k, c := range cs {
+			if k == 1 && c == cs[0] {
+				break
+			}
+			for from := 0; from < len(s); {
+				i := strings.IndexByte(s[from:], c)
+				if i < 0 {
+					break
+				}
+				i += from
+				from = i + 1
+				for _, n := range a.names {
+					j := i - n.at
+					if j < 0 || j+len(n.name) > len(s) || scan.IndexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
+						continue
+					}
+					v0, v1, next, ok := secretValue(s, j+len(n.name), n.header)
+					if ok {
+						dst = append(dst, Span{Start: base + v0, End: base + v1})
+					}
+					// A run of names, or a long key, is read once.
+					from = max(from, next)
+					break
+				}
+			}
+		}
+	}
+	for from := 0; bearer && from < len(s); {
+		b0, b1, ok := Bearer(s[from:])
+		if !ok {
+			break
+		}
+		dst = append(dst, Span{Start: base + from + b0, End: base + from + b1})
+		from += b1
+	}
+	return dst
+}
+
+// Replace appends s to b with every Span replaced by the redaction
+// marker; it sorts spans.
+func Replace(b []byte, s string, sp []Span) []byte {
+	// At one start, the quoted replacement wins: it keeps JSON valid.
+	sort.Slice(sp, func(i, j int) bool {
+		return sp[i].Start < sp[j].Start || sp[i].Start == sp[j].Start && sp[i].Quote && !sp[j].Quote
+	})
+	last := 0
+	for _, x := range sp {
+		if x.End > len(s) {
+			continue
+		}
+		if x.Start < last {
+			if x.End <= last {
+				continue // inside a Span already replaced
+			}
+			x.Start = last // overlapping: replace the rest
+		}
+		b = append(b, s[last:x.Start]...)
+		if x.Quote {
+			b = append(b, '"')
+			b = append(b, record.Redacted...)
+			b = append(b, '"')
+		} else {
+			b = append(b, record.Redacted...)
+		}
+		last = x.End
+	}
+	return append(b, s[last:]...)
+}
+
+// secretValue reads what follows a secret name at s[i:]: the rest of the
+// key, its closing quote, a separator and the value, and returns the value's
+// range and where the scan stopped (the next search starts there, so a run
+// of names is read once). The quotes may be plain (" or '), JSON-escaped
+// once or more (\" \\\"), or URL-encoded (%22); the separator ':' or '='
+// or URL-encoded (%3A, %3D), with spaces around it. A quoted value runs to
+// the same quote; an unquoted one to a separator, or for a header (cookie,
+// authorization: values with spaces and ';') to the end of the line.
+func secretValue(s string, i int, header bool) (v0, v1, next int, ok bool) {
+	// The name may run on inside a longer key ("db_password_hash").
+	for i < len(s) && scan.IsKeyChar(s[i]) {
+		i++
+	}
+	i, _ = skipQuote(s, i)
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	switch {
+	case i < len(s) && (s[i] == ':' || s[i] == '='):
+		i++
+	case i+3 <= len(s) && s[i] == '%' && s[i+1] == '3' && (scan.Lower(s[i+2]) == 'a' || scan.Lower(s[i+2]) == 'd'):
+		i += 3
+	default:
+		return 0, 0, i, false
+	}
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	q0 := i
+	i, quoted := skipQuote(s, i)
+	if quoted {
+		end := closeQuote(s, i, s[q0:i])
+		return i, end, end, end > i
+	}
+	if i < len(s) && (s[i] == '{' || s[i] == '[') {
+		return 0, 0, i, false // a structure: its members have names of their own
+	}
+	j := i
+	for j < len(s) && !valueEnd(s[j], header) {
+		j++
+	}
+	if s[i:j] == "null" {
+		return 0, 0, j, false
+	}
+	return i, j, j, j > i
+}
+
+// skipQuote skips one quote at s[i:]: " or ', after any run of backslashes,
+// or %22 or %27.
+func skipQuote(s string, i int) (int, bool) {
+	j := i
+	for j < len(s) && s[j] == '\\' {
+		j++
+	}
+	if j < len(s) && (s[j] == '"' || s[j] == '\'') {
+		return j + 1, true
+	}
+	if i+3 <= len(s) && s[i] == '%' && s[i+1] == '2' && (s[i+2] == '2' || s[i+2] == '7') {
+		return i + 3, true
+	}
+	return i, false
+}
+
+// closeQuote returns where the value opened by quote q (as skipQuote read
+// it) ends: at the same quote with the same escaping, or at the end.
+func closeQuote(s string, i int, q string) int {
+	if q[0] == '%' {
+		for j := i; j+3 <= len(s); j++ {
+			if s[j] == '%' && s[j+1] == q[1] && s[j+2] == q[2] {
+				return j
+			}
+		}
+		return len(s)
+	}
+	bs := len(q) - 1 // backslashes before the quote
+	c := q[bs]
+	for j := i; j < len(s); j++ {
+		if s[j] != c {
+			continue
+		}
+		n := 0
+		for k := j - 1; k >= i && s[k] == '\\'; k-- {
+			n++
+		}
+		if n == bs || bs == 0 && n%2 == 0 {
+			return j - bs
+		}
+	}
+	return len(s)
+}
+
+// valueEnd reports whether c ends an unquoted secret value.
+func valueEnd(c byte, header bool) bool {
+	switch c {
+	case '\n', '\r', '"', '\\', '&', ',', '}':
+		return true
+	case ' ', ';', '\'':
+		return !header
+	}
+	return false
+}
+
+// Enabled reports whether redaction is on.
+func (r *Redactor) Enabled() bool { return r.on }
