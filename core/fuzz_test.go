@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
-	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/internal/redact"
+	"github.com/pamaudit/pamaudit/internal/schema"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -36,6 +35,9 @@ func seedRecords(f *testing.F, dir string) {
 	}
 }
 
+// secretName decides, as the default parser does, which names are secrets.
+var secretName = redact.New(nil, nil, true)
+
 // checkRecord holds the invariants every parsed record keeps.
 func checkRecord(t *testing.T, p *Parser, in []byte) {
 	t.Helper()
@@ -44,7 +46,7 @@ func checkRecord(t *testing.T, p *Parser, in []byte) {
 		t.Fatal("no record")
 	}
 	if err != nil {
-		if a, ok := r.Get(attrErrorType); !ok || a.Str == "" {
+		if a, ok := r.Get(record.AttrErrorType); !ok || a.Str == "" {
 			t.Fatalf("error %v without error.type", err)
 		}
 	}
@@ -52,12 +54,12 @@ func checkRecord(t *testing.T, p *Parser, in []byte) {
 		t.Fatalf("text lost: %q", in)
 	}
 	for _, a := range r.Attrs {
-		if !documentedKey(a.Key) {
+		if !schema.Documented(a.Key) {
 			t.Fatalf("undocumented attribute %q", a.Key)
 		}
 		last := a.Key[strings.LastIndexByte(a.Key, '.')+1:]
-		derived := a.Key == attrCAPAMPasswordQuality // the product's own code text, not a source field
-		if p.redact.IsSecret(last) && !derived && a.Kind == KindString && a.Str != record.Redacted {
+		derived := a.Key == "capam.password_quality" // the product's own code text, not a source field
+		if secretName.IsSecret(last) && !derived && a.Kind == KindString && a.Str != record.Redacted {
 			t.Fatalf("secret %s in clear: %q", a.Key, a.Str)
 		}
 	}
@@ -129,126 +131,4 @@ func FuzzSplitter(f *testing.F) {
 			t.Fatalf("text changed:\n in %q\nout %q", in, got)
 		}
 	})
-}
-
-// FuzzJSONWalker: on valid JSON objects the forgiving walker finds every
-// leaf encoding/json finds, with the same value; on anything it terminates.
-func FuzzJSONWalker(f *testing.F) {
-	seedRecords(f, "netwrix")
-	f.Add([]byte(`{"a":[1,"x",{"b":null}],"c":{"d":"\u00e9\ud83d\ude00"},"e":-1.5e3}`))
-	f.Fuzz(func(t *testing.T, in []byte) {
-		p := testParser(t, Options{})
-		s := string(in)
-		end := p.json.Walk(s, 0)
-		// The walker's verdict on strictness is encoding/json's, for texts
-		// within the limits (a cut subtree is not examined).
-		first := scan.SkipWS(s, 0)
-		strict := !p.json.Loose && scan.SkipWS(s, end) == len(s) && first < len(s) && s[first] == '{'
-		if p.json.Cut == 0 && utf8.Valid(in) && !bytes.Contains(in, []byte("\u00a0")) {
-			if valid := json.Valid(in) && bytes.HasPrefix(bytes.TrimLeft(in, " \t\r\n"), []byte("{")); strict != valid {
-				t.Fatalf("walker says strict=%v, encoding/json says valid=%v", strict, valid)
-			}
-		}
-		var v map[string]any
-		d := json.NewDecoder(bytes.NewReader(in))
-		d.UseNumber()
-		if !utf8.Valid(in) || d.Decode(&v) != nil || d.More() || depth(v) >= p.opts.MaxDepth {
-			return
-		}
-		got := map[string]string{}
-		for _, l := range p.json.Leaves {
-			if !l.Null {
-				got[l.Info.path] = leafText(s, l)
-			}
-		}
-		want := map[string]string{}
-		flatten("", true, v, want)
-		for k, w := range want {
-			if got[k] != w {
-				t.Fatalf("%s: walker %q, encoding/json %q", k, got[k], w)
-			}
-		}
-	})
-}
-
-func leafText(s string, l leaf) string {
-	switch l.A.Kind {
-	case KindInt:
-		return strconv.FormatInt(l.A.Int, 10)
-	case KindBool:
-		return strconv.FormatBool(l.A.Bool)
-	case KindStrings:
-		return "[" + strings.Join(l.A.Strs, "|") + "]"
-	}
-	return l.A.Str
-}
-
-func depth(v any) int {
-	switch x := v.(type) {
-	case map[string]any:
-		d := 0
-		for _, e := range x {
-			d = max(d, depth(e))
-		}
-		return d + 1
-	case []any:
-		d := 0
-		for _, e := range x {
-			d = max(d, depth(e))
-		}
-		return d + 1
-	}
-	return 0
-}
-
-func join(prefix string, root bool, k string) string {
-	if root {
-		return k
-	}
-	return prefix + "." + k
-}
-
-// flatten is the reference flattening: objects by dotted keys, arrays of
-// scalars as one list, objects and arrays inside arrays by index.
-func flatten(prefix string, root bool, v any, out map[string]string) {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			flatten(join(prefix, root, k), false, e, out)
-		}
-	case []any:
-		var strs []string
-		nested := false
-		for i, e := range x {
-			switch e.(type) {
-			case map[string]any, []any:
-				nested = true
-				flatten(join(prefix, root, strconv.Itoa(i)), false, e, out)
-			case nil:
-			default:
-				strs = append(strs, scalar(e))
-			}
-		}
-		if strs != nil || !nested {
-			out[prefix] = "[" + strings.Join(strs, "|") + "]"
-		}
-	case nil:
-	default:
-		out[prefix] = scalar(x)
-	}
-}
-
-func scalar(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return strconv.FormatInt(n, 10) // "-0" is the integer 0
-		}
-		return x.String()
-	}
-	return ""
 }

@@ -6,6 +6,9 @@ import (
 	"io"
 
 	"github.com/pamaudit/pamaudit/internal/jsonwalk"
+	"github.com/pamaudit/pamaudit/internal/product/capam"
+	"github.com/pamaudit/pamaudit/internal/product/netwrix"
+	"github.com/pamaudit/pamaudit/internal/product/passman"
 )
 
 // Splitter groups the physical lines of a stream into records:
@@ -227,19 +230,19 @@ func jsonStartBytes(line []byte) int {
 	}
 	// Only a short syslog header may stand before the brace; string(...) of
 	// at most 256 bytes.
-	if netwrixJSONStart(string(line[:j+1])) == j {
+	if netwrix.JSONStart(string(line[:j+1])) == j {
 		return j
 	}
 	return -1
 }
 
-// sniffCAPAMBytes is sniffCAPAM for the splitter.
+// sniffCAPAMBytes is capam.Sniff for the splitter.
 func sniffCAPAMBytes(line []byte) bool {
 	n := len(line)
 	if n > 32 {
 		n = 32
 	}
-	return sniffCAPAM(string(line[:n]))
+	return capam.Sniff(string(line[:n]))
 }
 
 // startsRecord reports whether line starts a record of a line-led format
@@ -250,5 +253,5 @@ func startsRecord(line []byte) bool {
 	}
 	n := min(len(line), 32)
 	s := string(line[:n])
-	return sniffCAPAM(s) || sniffPassMan(s)
+	return capam.Sniff(s) || passman.Sniff(s)
 }

@@ -1,6 +1,9 @@
-package core
+package passman
 
-import "github.com/pamaudit/pamaudit/internal/scan"
+import (
+	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/record"
+)
 
 // PassMan mapping tables, from shared/seeds/000_edb87e15afe9a759.txt.
 
@@ -110,18 +113,18 @@ var passmanActivities = func() map[string]passmanActivity {
 // passmanOutcomes maps business_result values (compared case-insensitively)
 // to event.outcome.
 var passmanOutcomes = [...]struct{ value, outcome string }{
-	{"success", outcomeSuccess},
-	{"succeeded", outcomeSuccess},
-	{"successful", outcomeSuccess},
-	{"ok", outcomeSuccess},
-	{"true", outcomeSuccess},
-	{"passed", outcomeSuccess},
-	{"failure", outcomeFailure},
-	{"failed", outcomeFailure},
-	{"fail", outcomeFailure},
-	{"error", outcomeFailure},
-	{"false", outcomeFailure},
-	{"denied", outcomeFailure},
+	{"success", record.OutcomeSuccess},
+	{"succeeded", record.OutcomeSuccess},
+	{"successful", record.OutcomeSuccess},
+	{"ok", record.OutcomeSuccess},
+	{"true", record.OutcomeSuccess},
+	{"passed", record.OutcomeSuccess},
+	{"failure", record.OutcomeFailure},
+	{"failed", record.OutcomeFailure},
+	{"fail", record.OutcomeFailure},
+	{"error", record.OutcomeFailure},
+	{"false", record.OutcomeFailure},
+	{"denied", record.OutcomeFailure},
 }
 
 // passmanIntKeys are values emitted as integers when they are one (unix
@@ -132,4 +135,8 @@ var passmanIntKeys = [...]string{"start_timestamp"}
 const (
 	passmanEventSystem = "passman.system"
 	passmanEventAudit  = "passman.audit" // an audit line without a type key
+)
+
+const (
+	attrPassmanCategory = "passman.category"
 )

@@ -1,4 +1,6 @@
-package core
+package capam
+
+import "github.com/pamaudit/pamaudit/record"
 
 // CA Privileged Access Manager Server Control mapping tables, from
 // shared/seeds/001_a720d7e5bb1f4b29.txt (Login), 003_e6ecb605c7dccef1.txt
@@ -34,13 +36,13 @@ var capamStatuses = [...]struct {
 	word    string
 	outcome string
 }{
-	{'P', "Permitted", outcomeSuccess},
-	{'W', "Warning", outcomeSuccess},
-	{'D', "Denied", outcomeFailure},
-	{'F', "Failed", outcomeFailure},
-	{'M', "", outcomeUnknown},
-	{'O', "", outcomeUnknown},
-	{'N', "", outcomeUnknown},
+	{'P', "Permitted", record.OutcomeSuccess},
+	{'W', "Warning", record.OutcomeSuccess},
+	{'D', "Denied", record.OutcomeFailure},
+	{'F', "Failed", record.OutcomeFailure},
+	{'M', "", record.OutcomeUnknown},
+	{'O', "", record.OutcomeUnknown},
+	{'N', "", record.OutcomeUnknown},
 }
 
 // capamLayout names the columns that follow the user in a summary record, per
@@ -80,14 +82,14 @@ var capamResourceColumns = []string{
 // label that is the tail of another ("Event" in "Event type") is not found
 // inside it. key is where the value goes.
 var capamLabels = [...]struct{ label, key string }{
-	{"User Logon Session ID", attrSessionID},
+	{"User Logon Session ID", record.AttrSessionID},
 	{"Engine service", attrCAPAMService},
 	{"Event type", "capam.event_type"},
 	{"Audit flags", attrCAPAMAuditFlags},
 	{"AuditFlags", attrCAPAMAuditFlags},
-	{"User name", attrUserName},
-	{"SessionID", attrSessionID},
-	{"UserName", attrUserName},
+	{"User name", record.AttrUserName},
+	{"SessionID", record.AttrSessionID},
+	{"UserName", record.AttrUserName},
 	{"Terminal", attrCAPAMTerminal},
 	{"Program", attrCAPAMProgram},
 	{"Details", attrCAPAMStage},
@@ -97,3 +99,18 @@ var capamLabels = [...]struct{ label, key string }{
 	{"Date", "capam.date"},
 	{"Time", "capam.time"},
 }
+
+const (
+	attrCAPAMStatus              = "capam.status"
+	attrCAPAMStageCode           = "capam.stage_code"
+	attrCAPAMStage               = "capam.stage"
+	attrCAPAMReasonCode          = "capam.reason_code"
+	attrCAPAMReason              = "capam.reason"
+	attrCAPAMTerminal            = "capam.terminal"
+	attrCAPAMProgram             = "capam.program"
+	attrCAPAMAuditFlags          = "capam.audit_flags"
+	attrCAPAMService             = "capam.service"
+	attrCAPAMPasswordQualityCode = "capam.password_quality_code"
+	attrCAPAMPasswordQuality     = "capam.password_quality"
+	attrCAPAMFields              = "capam.fields"
+)

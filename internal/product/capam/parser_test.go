@@ -1,10 +1,12 @@
-package core
+package capam_test
 
 import (
-	"errors"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 func TestCAPAM(t *testing.T) {
@@ -21,7 +23,7 @@ func TestCAPAM(t *testing.T) {
 			"capam.shutdown",
 			map[string]any{"capam.stage_code": int64(452), "capam.service": "seosd", "capam.stage": "User is ADMIN or SPECIAL",
 				"session.id": "48da26ce:00000142", "capam.audit_flags": "CA PAMSC database user", "event.outcome": "unknown",
-				"capam.event_type": "Daemon shutdown", "error.type": "bad_timestamp"}, ErrBadTimestamp},
+				"capam.event_type": "Daemon shutdown", "error.type": "bad_timestamp"}, core.ErrBadTimestamp},
 		{"shutdown on Windows: a detail date that disagrees is kept apart",
 			"23 Dec 2009 12:56:20 D SHUTDOWN tst002 460 seosdEvent type: Engine service shutdownUser name: tst002Engine service: seosdDate: 10 Feb 2009Time: 12:56Details: User is not allowed to shutdown CA PAMSCUser Logon Session ID: 00000000:04c240d5Audit flags: AC database user",
 			"capam.shutdown",
@@ -42,10 +44,10 @@ func TestCAPAM(t *testing.T) {
 		{"label disagreeing with the summary", "28 Oct 2008 12:20:00 P LOGIN root 59 2 console /bin/login\n    Status: Denied\n    UserName: admin", "capam.login",
 			map[string]any{"user.name": "root", "capam.detail.status": "Denied", "capam.detail.user_name": "admin"}, nil},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.Name, func(t *testing.T) {
 			r := tc.run(t)
-			got := attrsOf(r)
-			if strings.Contains(tc.name, "shifted") {
+			got := parsetest.AttrsOf(r)
+			if strings.Contains(tc.Name, "shifted") {
 				if _, ok := got["capam.stage_code"]; ok {
 					t.Errorf("a terminal name was read as the stage code: %v", got)
 				}
@@ -55,28 +57,6 @@ func TestCAPAM(t *testing.T) {
 }
 
 // parseCase is a table row: a real line and what it must give.
-type parseCase struct {
-	name, text, event string
-	want              map[string]any
-	err               error
-}
+type parseCase parsetest.Case
 
-// run parses the row's text and checks its error, event name and attributes.
-func (tc parseCase) run(t *testing.T) *Record {
-	t.Helper()
-	p := testParser(t, Options{})
-	r, err := p.ParseString(tc.text)
-	if !errors.Is(err, tc.err) || (tc.err == nil && err != nil) {
-		t.Fatalf("err %v, want %v", err, tc.err)
-	}
-	if r.EventName != tc.event {
-		t.Errorf("event %q, want %q", r.EventName, tc.event)
-	}
-	got := attrsOf(r)
-	for k, v := range tc.want {
-		if !reflect.DeepEqual(got[k], v) {
-			t.Errorf("%s = %#v, want %#v", k, got[k], v)
-		}
-	}
-	return r
-}
+func (tc parseCase) run(t *testing.T) *record.Record { t.Helper(); return parsetest.Case(tc).Run(t) }

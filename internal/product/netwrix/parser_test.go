@@ -1,9 +1,13 @@
-package core
+package netwrix_test
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 func TestNetwrix(t *testing.T) {
@@ -18,9 +22,9 @@ func TestNetwrix(t *testing.T) {
 		{"duplicated key: the last wins", `{"message":"Successful authentication by: ivan","authInfo":[{"domain":"A","domain":"RTEST","type":"username"}]}`,
 			"netwrix.authentication", map[string]any{"user.domain": "RTEST", "event.outcome": "success", "user.name": "ivan"}, nil},
 		{"cut off record is classified", `{"msg":"request finish","req":{"method":"POST","url":"/x?y=1","headers":{"cookie":"sid=abc`,
-			"netwrix.request.finish", map[string]any{"http.request.method": "POST", "url.path": "/x", "netwrix.req.headers.cookie": "[REDACTED]"}, ErrMalformedJSON},
+			"netwrix.request.finish", map[string]any{"http.request.method": "POST", "url.path": "/x", "netwrix.req.headers.cookie": "[REDACTED]"}, core.ErrMalformedJSON},
 		{"unrecoverable text is classified from its message", `{"message":"Expiring request"`, "netwrix.jita.expire",
-			map[string]any{}, ErrMalformedJSON},
+			map[string]any{}, core.ErrMalformedJSON},
 		{"jita deny needs a target system and a 4xx", `{"msg":"request finish","res":{"statusCode":403},"targetSystem":{"cn":"X"}}`,
 			"netwrix.jita.deny", map[string]any{"event.outcome": "failure", "http.response.status_code": int64(403)}, nil},
 		{"request finish 5xx with a target is not a deny", `{"msg":"request finish","res":{"statusCode":503},"targetSystem":{"cn":"X"}}`,
@@ -32,12 +36,12 @@ func TestNetwrix(t *testing.T) {
 		{"arrays of objects are indexed", `{"message":"Password failed for: ivan","authInfo":[{"type":"username"},{"success":false,"type":"ldap"}]}`,
 			"netwrix.authentication", map[string]any{"netwrix.auth_info.1.type": "ldap", "netwrix.auth_info.1.success": false, "event.outcome": "failure"}, nil},
 	} {
-		t.Run(tc.name, func(t *testing.T) { tc.run(t) })
+		t.Run(tc.Name, func(t *testing.T) { tc.run(t) })
 	}
 }
 
 func TestNetwrixSeverity(t *testing.T) {
-	p := testParser(t, Options{})
+	p := parsetest.Parser(t, core.Options{})
 	for level, want := range map[string]string{"10": "TRACE", "20": "DEBUG", "30": "INFO", "40": "WARN", "50": "ERROR", "60": "FATAL",
 		`"critical"`: "FATAL", `"Warning"`: "WARN", `"eerror"`: "ERROR", `"debug"`: "DEBUG"} {
 		r, _ := p.ParseString(`{"msg":"x","level":` + level + `}`)
@@ -53,7 +57,7 @@ func TestNetwrixRedaction(t *testing.T) {
 	const text = `{"msg":"request finish","req":{"headers":{"cookie":"JSESSIONID=s3cr3tc00kie","authorization":"Bearer eyJtoken.part.sig",` +
 		`"Proxy-Authorization":"Basic dXNlcjpwdw==","x-access-token":"tok123"}},"res":{"header":{"set-cookie":"sid=abcdef"}},` +
 		`"db_password":{"a":1},"clientSecret":12345,"note":"used Bearer leaked.token.value here"}`
-	p := testParser(t, Options{})
+	p := parsetest.Parser(t, core.Options{})
 	r, _ := p.ParseString(text)
 	out := string(r.AppendJSON(nil))
 	for _, secret := range []string{"s3cr3tc00kie", "eyJtoken", "dXNlcjpwdw", "tok123", "abcdef", "12345", "leaked.token"} {
@@ -61,11 +65,11 @@ func TestNetwrixRedaction(t *testing.T) {
 			t.Errorf("%q in output: %s", secret, out)
 		}
 	}
-	orig, _ := r.Get(attrLogRecordOriginal)
+	orig, _ := r.Get(record.AttrLogRecordOriginal)
 	if !json.Valid([]byte(orig.Str)) {
 		t.Errorf("redacted original is no longer JSON: %s", orig.Str)
 	}
-	p2 := testParser(t, Options{NoRedact: true})
+	p2 := parsetest.Parser(t, core.Options{NoRedact: true})
 	r, _ = p2.ParseString(text)
 	if !strings.Contains(string(r.AppendJSON(nil)), "s3cr3tc00kie") {
 		t.Error("NoRedact still redacts")
@@ -86,14 +90,14 @@ func TestNetwrixFluentdWrapperRedaction(t *testing.T) {
 		"escaped twice": `{"source":"stdout","log":` + string(twice) + `}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			r, _ := testParser(t, Options{}).ParseString(text)
+			r, _ := parsetest.Parser(t, core.Options{}).ParseString(text)
 			out := string(r.AppendJSON(nil))
 			for _, secret := range []string{"ck9Secret", "xat4Secret", "qs7Secret1"} {
 				if strings.Contains(out, secret) {
 					t.Errorf("%q in output: %s", secret, out)
 				}
 			}
-			if orig, ok := r.Get(attrLogRecordOriginal); ok && !json.Valid([]byte(orig.Str)) {
+			if orig, ok := r.Get(record.AttrLogRecordOriginal); ok && !json.Valid([]byte(orig.Str)) {
 				t.Errorf("redacted original is no longer JSON: %s", orig.Str)
 			}
 		})
@@ -110,7 +114,7 @@ func TestNetwrixLimits(t *testing.T) {
 		b.WriteString(`"k` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + `":` + "1")
 	}
 	b.WriteString(`},"deep":` + strings.Repeat(`{"d":`, 100) + "1" + strings.Repeat("}", 100) + `}`)
-	p := testParser(t, Options{MaxAttrs: 50, MaxDepth: 10})
+	p := parsetest.Parser(t, core.Options{MaxAttrs: 50, MaxDepth: 10})
 	r, _ := p.ParseString(b.String())
 	if len(r.Attrs) > 50+3 {
 		t.Errorf("%d attributes, limit 50", len(r.Attrs))
@@ -118,7 +122,12 @@ func TestNetwrixLimits(t *testing.T) {
 	if a, ok := r.Get("netwrix.truncated"); !ok || a.Int == 0 {
 		t.Errorf("truncation not counted: %v", a)
 	}
-	if _, ok := r.Get(attrLogRecordOriginal); !ok {
+	if _, ok := r.Get(record.AttrLogRecordOriginal); !ok {
 		t.Error("original text not kept")
 	}
 }
+
+// parseCase is a table row: a real line and what it must give.
+type parseCase parsetest.Case
+
+func (tc parseCase) run(t *testing.T) *record.Record { t.Helper(); return parsetest.Case(tc).Run(t) }

@@ -1,9 +1,11 @@
-package core
+// Package netwrix reads Netwrix Privilege Secure JSON logs.
+package netwrix
 
 import (
 	"strings"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
 	"github.com/pamaudit/pamaudit/internal/jsonwalk"
 	"github.com/pamaudit/pamaudit/internal/redact"
@@ -11,15 +13,38 @@ import (
 	"github.com/pamaudit/pamaudit/record"
 )
 
+// Parser reads Netwrix records into its Builder. It is reused from record
+// to record, like the Builder, and keeps its JSON walker and what it learnt
+// of each JSON path.
+type Parser struct {
+	b     *builder.Builder
+	json  jsonwalk.Walker[*pathInfo]
+	paths map[string]*pathInfo // JSON paths seen, with their mapping
+}
+
+// New returns a Parser that builds into b. maxDepth bounds the JSON nesting
+// that is flattened; maxAttrs the attributes of a record.
+func New(b *builder.Builder, maxDepth, maxAttrs int) *Parser {
+	p := &Parser{b: b}
+	// A few times the attribute limit leaves room for duplicated keys and
+	// mapped fields.
+	p.json = jsonwalk.Walker[*pathInfo]{Info: p.pathInfo, MaxDepth: maxDepth, MaxLeaves: 4 * maxAttrs}
+	return p
+}
+
+// maxPaths bounds the path cache: hostile input must not grow it without
+// end.
+const maxPaths = 8192
+
 // Netwrix Privilege Secure: JSON API logs, one object per line (bunyan),
 // pretty-printed over several lines (joined by the Splitter), behind a syslog
 // header, or inside a Docker json-file wrapper.
 
-// sniffNetwrix: a JSON object at the start, or after a syslog header.
-func sniffNetwrix(s string) bool { return netwrixJSONStart(s) >= 0 }
+// Sniff: a JSON object at the start, or after a syslog header.
+func Sniff(s string) bool { return JSONStart(s) >= 0 }
 
-// netwrixJSONStart returns the offset of the record's JSON object, or -1.
-func netwrixJSONStart(s string) int {
+// JSONStart returns the offset of the record's JSON object, or -1.
+func JSONStart(s string) int {
 	i := scan.SkipWS(s, 0)
 	if i < len(s) && s[i] == '{' {
 		return i
@@ -40,19 +65,19 @@ type nxInfo struct {
 	status            int64 // res.statusCode, 0 when absent
 }
 
-func (p *Parser) parseNetwrix(s string) error {
-	r := &p.rec
-	j := netwrixJSONStart(s)
+func (p *Parser) Parse(s string) error {
+	r := &p.b.Rec
+	j := JSONStart(s)
 	if j < 0 {
 		return p.netwrixUnrecoverable(s, 0)
 	}
 	if j > 0 {
-		h, _ := syslog.Parse(s, p.opts.Location, p.now)
+		h, _ := syslog.Parse(s, p.b.Loc, p.b.Now)
 		r.Time = h.Time
-		p.addStr(attrHostName, h.Host)
-		p.addStr(attrServiceName, h.Tag)
+		p.b.AddStr(record.AttrHostName, h.Host)
+		p.b.AddStr(record.AttrServiceName, h.Tag)
 		if pid, ok := scan.Atoi(h.PID); ok {
-			p.addInt(attrProcessPID, pid)
+			p.b.AddInt(record.AttrProcessPID, pid)
 		}
 	}
 	end := p.json.Walk(s, j)
@@ -69,20 +94,20 @@ func (p *Parser) parseNetwrix(s string) error {
 
 // netwrixRecord classifies and maps the walked leaves of s.
 func (p *Parser) netwrixRecord(s string, strict bool) error {
-	r := &p.rec
+	r := &p.b.Rec
 	var info nxInfo
 	for i := range p.json.Leaves {
 		l := &p.json.Leaves[i]
 		switch {
-		case l.Info.path == "message" && l.A.Kind == KindString:
+		case l.Info.path == "message" && l.A.Kind == record.KindString:
 			info.text = l.A.Str
-		case l.Info.path == "msg" && l.A.Kind == KindString && info.text == "":
+		case l.Info.path == "msg" && l.A.Kind == record.KindString && info.text == "":
 			info.text = l.A.Str
-		case l.Info.path == "type" && l.A.Kind == KindString:
+		case l.Info.path == "type" && l.A.Kind == record.KindString:
 			info.typ = l.A.Str
-		case l.Info.path == "action" && l.A.Kind == KindString:
+		case l.Info.path == "action" && l.A.Kind == record.KindString:
 			info.action = l.A.Str
-		case l.Info.path == "res.statusCode" && l.A.Kind == KindInt:
+		case l.Info.path == "res.statusCode" && l.A.Kind == record.KindInt:
 			info.status = l.A.Int
 		case strings.HasPrefix(l.Info.path, "targetSystem"):
 			info.target = true
@@ -91,18 +116,18 @@ func (p *Parser) netwrixRecord(s string, strict bool) error {
 	p.netwrixClassify(&info)
 	if info.text != "" {
 		r.Body = info.text
-		p.hasMsg = true
+		p.b.HasMsg = true
 	}
 	p.dropDuplicateLeaves()
 	for i := range p.json.Leaves {
 		p.netwrixLeaf(s, &p.json.Leaves[i], info.text)
 	}
 	if !strict {
-		p.addBool(attrNetwrixLenient, true)
+		p.b.AddBool(attrNetwrixLenient, true)
 	}
-	p.truncated += p.json.Cut
+	p.b.Truncated += p.json.Cut
 	if p.json.EOF {
-		return record.ErrAt(FormatNetwrix, len(s), ErrMalformedJSON)
+		return record.ErrAt(record.FormatNetwrix, len(s), record.ErrMalformedJSON)
 	}
 	return nil
 }
@@ -110,7 +135,7 @@ func (p *Parser) netwrixRecord(s string, strict bool) error {
 // netwrixClassify sets the event name, and the outcome and user the event
 // rule gives.
 func (p *Parser) netwrixClassify(info *nxInfo) {
-	r := &p.rec
+	r := &p.b.Rec
 	r.EventName = netwrixEventOther
 	for k := range netwrixEvents {
 		e := &netwrixEvents[k]
@@ -126,19 +151,19 @@ func (p *Parser) netwrixClassify(info *nxInfo) {
 		}
 		r.EventName = e.event
 		if info.action == "" && e.text != "" {
-			p.addStr(attrEventAction, strings.TrimSpace(strings.TrimSuffix(e.text, ": ")))
+			p.b.AddStr(record.AttrEventAction, strings.TrimSpace(strings.TrimSuffix(e.text, ": ")))
 		}
 		switch {
 		case e.outcome != "":
-			p.setOutcome(e.outcome)
+			p.b.SetOutcome(e.outcome)
 		case info.status >= 400:
-			p.setOutcome(outcomeFailure)
+			p.b.SetOutcome(record.OutcomeFailure)
 		case info.status > 0:
-			p.setOutcome(outcomeSuccess)
+			p.b.SetOutcome(record.OutcomeSuccess)
 		}
 		if e.user {
 			if u := strings.TrimSpace(info.text[len(e.text):]); u != "" {
-				p.addStr(attrUserName, u)
+				p.b.AddStr(record.AttrUserName, u)
 			}
 		}
 		return
@@ -163,47 +188,47 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 	}
 	f := l.Info.ns
 	a := l.A
-	if f.secret {
-		p.spans = append(p.spans, redact.Span{Start: l.V0, End: l.V1, Quote: !l.Str})
-		a = Attr{Kind: KindString, Str: record.Redacted}
-	} else if a.Kind == KindString && l.Str {
-		if b0, b1, ok := p.bearer(a.Str); ok {
+	if f.Secret {
+		p.b.SecretSpan(redact.Span{Start: l.V0, End: l.V1, Quote: !l.Str})
+		a = record.Attr{Kind: record.KindString, Str: record.Redacted}
+	} else if a.Kind == record.KindString && l.Str {
+		if b0, b1, ok := p.b.Bearer(a.Str); ok {
 			if a.Str == s[l.V0:l.V1] {
-				p.secret(l.V0+b0, l.V0+b1)
+				p.b.Secret(l.V0+b0, l.V0+b1)
 			} else {
-				p.secret(l.V0, l.V1) // unescaped: offsets differ, redact the whole value
+				p.b.Secret(l.V0, l.V1) // unescaped: offsets differ, redact the whole value
 			}
 			a.Str = a.Str[:b0] + record.Redacted + a.Str[b1:]
 		}
 	}
 	for _, f := range l.Info.rules {
-		if f.only != "" && !strings.HasPrefix(p.rec.EventName, f.only) {
+		if f.only != "" && !strings.HasPrefix(p.b.Rec.EventName, f.only) {
 			continue
 		}
 		if p.netwrixMapped(f, a, body) {
 			return
 		}
 	}
-	a.Key = f.key
-	if a.Kind == KindString {
-		p.addStr(a.Key, a.Str)
+	a.Key = f.Key
+	if a.Kind == record.KindString {
+		p.b.AddStr(a.Key, a.Str)
 		return
 	}
-	p.add(a)
+	p.b.Add(a)
 }
 
 // netwrixMapped applies a field rule; false leaves the value to the
 // namespace.
-func (p *Parser) netwrixMapped(f nxField, a Attr, body string) bool {
-	r := &p.rec
+func (p *Parser) netwrixMapped(f nxField, a record.Attr, body string) bool {
+	r := &p.b.Rec
 	switch f.conv {
 	case nxBody:
-		return a.Kind == KindString && a.Str == body
+		return a.Kind == record.KindString && a.Str == body
 	case nxTime:
-		if a.Kind != KindString {
+		if a.Kind != record.KindString {
 			return false
 		}
-		t, n, ok := scan.RFC3339(a.Str, p.opts.Location)
+		t, n, ok := scan.RFC3339(a.Str, p.b.Loc)
 		if !ok || n != len(a.Str) {
 			return false
 		}
@@ -211,10 +236,10 @@ func (p *Parser) netwrixMapped(f nxField, a Attr, body string) bool {
 		return true
 	case nxLevel:
 		switch a.Kind {
-		case KindInt:
+		case record.KindInt:
 			r.SetSeverity(bunyanSeverity(a.Int))
 			return true
-		case KindString:
+		case record.KindString:
 			for _, l := range netwrixLevels {
 				if strings.EqualFold(l.name, a.Str) {
 					r.SetSeverity(l.sev)
@@ -230,48 +255,48 @@ func (p *Parser) netwrixMapped(f nxField, a Attr, body string) bool {
 	switch f.conv {
 	case nxCN:
 		cn, ok := commonName(a.Str)
-		if a.Kind != KindString || !ok {
+		if a.Kind != record.KindString || !ok {
 			return false
 		}
-		p.addStr(f.key, cn)
+		p.b.AddStr(f.key, cn)
 	case nxIP:
-		if a.Kind != KindString {
+		if a.Kind != record.KindString {
 			return false
 		}
-		p.addStr(f.key, scan.UnmapIPv4(a.Str))
+		p.b.AddStr(f.key, scan.UnmapIPv4(a.Str))
 	case nxInt:
 		switch a.Kind {
-		case KindInt:
-			p.addInt(f.key, a.Int)
-		case KindString:
+		case record.KindInt:
+			p.b.AddInt(f.key, a.Int)
+		case record.KindString:
 			n, ok := scan.Atoi(a.Str)
 			if !ok {
 				return false
 			}
-			p.addInt(f.key, n)
+			p.b.AddInt(f.key, n)
 		default:
 			return false
 		}
 	case nxURLPath:
-		if a.Kind != KindString {
+		if a.Kind != record.KindString {
 			return false
 		}
-		p.addStr(f.key, urlPath(a.Str))
+		p.b.AddStr(f.key, urlPath(a.Str))
 	case nxRoles:
 		switch a.Kind {
-		case KindStrings:
-			p.add(Attr{Key: f.key, Kind: KindStrings, Strs: a.Strs})
-		case KindString:
-			p.add(Attr{Key: f.key, Kind: KindStrings, Strs: []string{a.Str}})
+		case record.KindStrings:
+			p.b.Add(record.Attr{Key: f.key, Kind: record.KindStrings, Strs: a.Strs})
+		case record.KindString:
+			p.b.Add(record.Attr{Key: f.key, Kind: record.KindStrings, Strs: []string{a.Str}})
 		default:
 			return false
 		}
 	default:
-		if a.Kind == KindString {
-			p.addStr(f.key, a.Str)
+		if a.Kind == record.KindString {
+			p.b.AddStr(f.key, a.Str)
 		} else {
 			a.Key = f.key
-			p.add(a)
+			p.b.Add(a)
 		}
 	}
 	return true
@@ -330,7 +355,7 @@ func (p *Parser) dockerLog() (string, bool) {
 // parseDocker parses the inner record of a Docker line; the wrapper's stream
 // and time are kept, and the inner record is the original text.
 func (p *Parser) parseDocker(inner string) error {
-	r := &p.rec
+	r := &p.b.Rec
 	var stream, dtime string
 	for _, l := range p.json.Leaves {
 		switch l.Info.path {
@@ -340,17 +365,16 @@ func (p *Parser) parseDocker(inner string) error {
 			dtime = l.A.Str
 		}
 	}
-	r.Attrs = r.Attrs[:0]
-	p.spans = p.spans[:0]
-	p.orig = inner
+	p.b.Restart()
+	p.b.Orig = inner
 	end := p.json.Walk(inner, 0)
 	strict := !p.json.Loose && scan.SkipWS(inner, end) == len(inner)
 	err := p.netwrixRecord(inner, strict)
 	if stream != "" {
-		p.addStr("netwrix.docker.stream", stream)
+		p.b.AddStr("netwrix.docker.stream", stream)
 	}
 	if r.Time.IsZero() {
-		if t, n, ok := scan.RFC3339(dtime, p.opts.Location); ok && n == len(dtime) {
+		if t, n, ok := scan.RFC3339(dtime, p.b.Loc); ok && n == len(dtime) {
 			r.Time = t
 		}
 	}
@@ -367,7 +391,7 @@ func (p *Parser) netwrixUnrecoverable(s string, at int) error {
 	if info.text != "" {
 		p.netwrixClassify(&info)
 	}
-	return record.ErrAt(FormatNetwrix, at, ErrMalformedJSON)
+	return record.ErrAt(record.FormatNetwrix, at, record.ErrMalformedJSON)
 }
 
 // jsonMember finds "name": "value" in text and returns the raw value.
@@ -423,4 +447,39 @@ func (p *Parser) dropDuplicateLeaves() {
 		}
 	}
 	p.json.Leaves = ls[:n]
+}
+
+// leaf is one walked scalar or array of scalars, with what the parser
+// knows of its raw dotted path ("req.headers.user-agent", "authInfo.1.type").
+type leaf = jsonwalk.Leaf[*pathInfo]
+
+// pathInfo is what the parser knows of a JSON path, worked out once: its
+// namespace key, whether it is a secret, and the mapping rules that may
+// apply to it.
+type pathInfo struct {
+	path  string
+	ns    *builder.Field
+	rules []nxField // exact-path rules, then suffix rules, in table order
+}
+
+// pathInfo returns the cached information for a raw path.
+func (p *Parser) pathInfo(b []byte) *pathInfo {
+	if pi, ok := p.paths[string(b)]; ok {
+		return pi
+	}
+	path := string(b)
+	pi := &pathInfo{path: path, ns: p.b.Field(path)}
+	pi.rules = append(pi.rules, netwrixFields[path]...)
+	for _, f := range netwrixSuffixFields {
+		if strings.HasSuffix(path, f.path) {
+			pi.rules = append(pi.rules, f)
+		}
+	}
+	if p.paths == nil {
+		p.paths = make(map[string]*pathInfo, 64)
+	}
+	if len(p.paths) < maxPaths {
+		p.paths[path] = pi
+	}
+	return pi
 }

@@ -1,21 +1,30 @@
-package core
+// Package passman reads PassMan audit and system lines.
+package passman
 
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
+
+// Parser reads PassMan records into its Builder. It is reused from record
+// to record, like the Builder.
+type Parser struct{ b *builder.Builder }
+
+// New returns a Parser that builds into b.
+func New(b *builder.Builder) *Parser { return &Parser{b: b} }
 
 // PassMan: syslog-wrapped audit lines and system lines.
 //
 //	{time} {node} {service}: {process}({pid}): key = value ...   audit line
 //	{time} {node} {service}: {message}                          system line
 
-// sniffPassMan: a syslog time (RFC 3339 or RFC 3164) at the start, after an
+// Sniff: a syslog time (RFC 3339 or RFC 3164) at the start, after an
 // optional <PRI>.
-func sniffPassMan(s string) bool {
+func Sniff(s string) bool {
 	s = s[syslog.SkipPRI(s):]
 	if len(s) < 15 {
 		return false
@@ -27,29 +36,29 @@ func sniffPassMan(s string) bool {
 	return ok && s[3] == ' '
 }
 
-func (p *Parser) parsePassMan(s string) error {
-	r := &p.rec
-	h, ok := syslog.Parse(s, p.opts.Location, p.now)
+func (p *Parser) Parse(s string) error {
+	r := &p.b.Rec
+	h, ok := syslog.Parse(s, p.b.Loc, p.b.Now)
 	if !ok {
-		return record.ErrAt(FormatPassMan, 0, ErrMalformed)
+		return record.ErrAt(record.FormatPassMan, 0, record.ErrMalformed)
 	}
 	r.Time = h.Time
-	p.addStr(attrHostName, h.Host)
-	p.addStr(attrServiceName, h.Tag)
+	p.b.AddStr(record.AttrHostName, h.Host)
+	p.b.AddStr(record.AttrServiceName, h.Tag)
 	if pid, ok := scan.Atoi(h.PID); ok {
-		p.addInt(attrProcessPID, pid)
+		p.b.AddInt(record.AttrProcessPID, pid)
 	}
 	msg := h.Msg
 	proc, pid, kv, audit := passmanProcess(s, msg)
 	if !audit {
 		r.EventName = passmanEventSystem
 		r.Body = s[msg:]
-		p.hasMsg = true
+		p.b.HasMsg = true
 		return nil
 	}
-	p.addStr(attrProcessExecutableName, proc)
+	p.b.AddStr(record.AttrProcessExecutableName, proc)
 	if v, ok := scan.Atoi(pid); ok {
-		p.addInt(attrProcessPID, v)
+		p.b.AddInt(record.AttrProcessPID, v)
 	}
 	r.EventName = passmanEventAudit
 	p.scanKV(s, kv)
@@ -229,58 +238,58 @@ func unescape(v string) string {
 // passmanField maps one pair; the value is s[v0:v1].
 func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 	v := s[v0:v1]
-	f := p.field(key)
-	if f.secret {
-		p.secret(v0, v1)
+	f := p.b.Field(key)
+	if f.Secret {
+		p.b.Secret(v0, v1)
 		v = record.Redacted
 	} else {
 		if escaped {
 			v = unescape(v)
 		}
-		if b0, b1, ok := p.bearer(v); ok && !escaped {
-			p.secret(v0+b0, v0+b1)
+		if b0, b1, ok := p.b.Bearer(v); ok && !escaped {
+			p.b.Secret(v0+b0, v0+b1)
 			v = v[:b0] + record.Redacted + v[b1:]
 		}
 	}
-	r := &p.rec
+	r := &p.b.Rec
 	switch key {
 	case "type":
-		p.addStr(attrEventAction, v)
+		p.b.AddStr(record.AttrEventAction, v)
 		if a, ok := passmanActivities[v]; ok {
 			r.EventName = a.event
-			p.addStr(attrPassmanCategory, a.category)
+			p.b.AddStr(attrPassmanCategory, a.category)
 		} else if v != "" {
-			b := append(p.scratch[:0], "passman."...)
-			p.scratch = scan.AppendSnake(b, v)
-			r.EventName = p.intern(p.scratch)
+			b := append(p.b.Scratch[:0], "passman."...)
+			p.b.Scratch = scan.AppendSnake(b, v)
+			r.EventName = p.b.Intern(p.b.Scratch)
 		}
 	case "user_upn":
-		p.addStr(attrUserName, v)
+		p.b.AddStr(record.AttrUserName, v)
 		if at := strings.LastIndexByte(v, '@'); at >= 0 && at+1 < len(v) {
-			p.addStr(attrUserDomain, v[at+1:])
+			p.b.AddStr(record.AttrUserDomain, v[at+1:])
 		}
 	case "user_address":
-		p.addStr(attrClientAddress, scan.UnmapIPv4(v))
+		p.b.AddStr(record.AttrClientAddress, scan.UnmapIPv4(v))
 	case "business_result":
 		for _, o := range passmanOutcomes {
 			if strings.EqualFold(o.value, v) {
-				p.setOutcome(o.outcome)
+				p.b.SetOutcome(o.outcome)
 				return
 			}
 		}
 		// Unrecognised: the outcome is unknown and the value is kept.
-		p.setOutcome(outcomeUnknown)
-		p.addStr(f.key, v)
+		p.b.SetOutcome(record.OutcomeUnknown)
+		p.b.AddStr(f.Key, v)
 	default:
-		k := f.key
+		k := f.Key
 		for _, ik := range passmanIntKeys {
 			if key == ik {
 				if n, ok := scan.Atoi(v); ok {
-					p.addInt(k, n)
+					p.b.AddInt(k, n)
 					return
 				}
 			}
 		}
-		p.addStr(k, v)
+		p.b.AddStr(k, v)
 	}
 }

@@ -1,12 +1,21 @@
-package core
+// Package capam reads CA Privileged Access Manager Server Control seaudit records.
+package capam
 
 import (
 	"strings"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
+
+// Parser reads seaudit records into its Builder. It is reused from record
+// to record, like the Builder.
+type Parser struct{ b *builder.Builder }
+
+// New returns a Parser that builds into b.
+func New(b *builder.Builder) *Parser { return &Parser{b: b} }
 
 // CA Privileged Access Manager Server Control: seaudit records.
 //
@@ -16,8 +25,8 @@ import (
 // output adds "Label: value" pairs, on the same line (where the documents
 // print them run together) or on indented lines that the Splitter joins.
 
-// sniffCAPAM: "DD Mmm xxxx HH:MM:SS L " at the start.
-func sniffCAPAM(s string) bool {
+// Sniff: "DD Mmm xxxx HH:MM:SS L " at the start.
+func Sniff(s string) bool {
 	if len(s) < 23 {
 		return false
 	}
@@ -26,40 +35,40 @@ func sniffCAPAM(s string) bool {
 		s[14] == ':' && s[17] == ':' && s[20] == ' ' && s[21] >= 'A' && s[21] <= 'Z' && s[22] == ' '
 }
 
-func (p *Parser) parseCAPAM(s string) error {
-	if !sniffCAPAM(s) {
-		return record.ErrAt(FormatCAPAM, 0, ErrMalformed)
+func (p *Parser) Parse(s string) error {
+	if !Sniff(s) {
+		return record.ErrAt(record.FormatCAPAM, 0, record.ErrMalformed)
 	}
-	r := &p.rec
+	r := &p.b.Rec
 	var err error
-	if t, ok := capamTime(s, p.opts.Location); ok {
+	if t, ok := capamTime(s, p.b.Loc); ok {
 		r.Time = t
 	} else {
-		err = record.ErrAt(FormatCAPAM, 0, ErrBadTimestamp)
+		err = record.ErrAt(record.FormatCAPAM, 0, record.ErrBadTimestamp)
 	}
 
 	detail, _, _ := capamFindLabel(s, 23)
 	summary := strings.TrimRight(s[:detail], " \t\n")
 
 	status := s[21]
-	p.addStr(attrCAPAMStatus, s[21:22])
+	p.b.AddStr(attrCAPAMStatus, s[21:22])
 	statusWord := ""
 	for _, st := range capamStatuses {
 		if st.letter == status {
-			p.setOutcome(st.outcome)
+			p.b.SetOutcome(st.outcome)
 			statusWord = st.word
 		}
 	}
 
 	i := 23
 	ev, i := nextField(summary, i)
-	p.addStr(attrEventAction, ev)
-	b := append(p.scratch[:0], "capam."...)
+	p.b.AddStr(record.AttrEventAction, ev)
+	b := append(p.b.Scratch[:0], "capam."...)
 	for j := 0; j < len(ev); j++ {
 		b = append(b, scan.Lower(ev[j]))
 	}
-	p.scratch = b
-	r.EventName = p.intern(b)
+	p.b.Scratch = b
+	r.EventName = p.b.Intern(b)
 
 	var layout *capamLayout
 	for k := range capamLayouts {
@@ -75,21 +84,21 @@ func (p *Parser) parseCAPAM(s string) error {
 		if user == "" {
 			break
 		}
-		p.addStr(attrUserName, user)
+		p.b.AddStr(record.AttrUserName, user)
 		i = j
 		if sid, j := nextField(summary, i); isSessionID(sid) {
-			p.addStr(attrSessionID, sid)
+			p.b.AddStr(record.AttrSessionID, sid)
 			i = j
 		}
 		switch {
 		case layout != nil:
 			p.capamColumns(summary, i, layout.columns)
 		case capamFits(summary, i, capamResourceColumns):
-			p.addStr("capam.class", ev)
+			p.b.AddStr("capam.class", ev)
 			p.capamColumns(summary, i, capamResourceColumns)
 		default:
 			if rest := strings.TrimSpace(summary[min(i, len(summary)):]); rest != "" {
-				p.addStr(attrCAPAMFields, rest)
+				p.b.AddStr(attrCAPAMFields, rest)
 			}
 		}
 	}
@@ -148,7 +157,7 @@ func (p *Parser) capamColumns(s string, i int, cols []string) {
 	for n, key := range cols {
 		if n == len(cols)-1 {
 			if rest := strings.TrimSpace(s[min(i, len(s)):]); rest != "" {
-				p.addStr(key, rest)
+				p.b.AddStr(key, rest)
 			}
 			return
 		}
@@ -159,12 +168,12 @@ func (p *Parser) capamColumns(s string, i int, cols []string) {
 		if isCodeColumn(key) {
 			v, ok := scan.Atoi(f)
 			if !ok {
-				p.addStr(attrCAPAMFields, strings.TrimSpace(s[i:]))
+				p.b.AddStr(attrCAPAMFields, strings.TrimSpace(s[i:]))
 				return
 			}
-			p.addInt(key, v)
+			p.b.AddInt(key, v)
 		} else {
-			p.addStr(key, f)
+			p.b.AddStr(key, f)
 		}
 		i = j
 	}
@@ -196,9 +205,9 @@ func (p *Parser) capamCodeTexts(ev string) {
 		{colReason, attrCAPAMReason, capamReasons},
 		{colQuality, attrCAPAMPasswordQuality, capamPasswordQualities},
 	} {
-		if a, ok := p.rec.Get(c.code); ok {
+		if a, ok := p.b.Rec.Get(c.code); ok {
 			if t, ok := c.table[a.Int]; ok {
-				p.addStr(c.text, t)
+				p.b.AddStr(c.text, t)
 			}
 		}
 	}
@@ -244,24 +253,24 @@ func (p *Parser) capamDetails(s string, at int, statusWord string) {
 		case "capam.time":
 			agrees = strings.HasPrefix(s[12:20], val)
 		case attrCAPAMStage:
-			if a, ok := p.rec.Get(attrEventAction); ok && a.Str == "PASSWORD" {
+			if a, ok := p.b.Rec.Get(record.AttrEventAction); ok && a.Str == "PASSWORD" {
 				key = attrCAPAMPasswordQuality
 			}
-			p.addStr(key, val) // the record's own text beats the table's
+			p.b.AddStr(key, val) // the record's own text beats the table's
 			key = ""
 		default:
-			if a, ok := p.rec.Get(key); ok && a.Str != val {
+			if a, ok := p.b.Rec.Get(key); ok && a.Str != val {
 				agrees = false
 			}
 		}
 		switch {
 		case key == "" || val == "":
 		case !agrees:
-			b := append(p.scratch[:0], "capam.detail."...)
-			p.scratch = scan.AppendSnake(b, label)
-			p.addStr(p.intern(p.scratch), val)
+			b := append(p.b.Scratch[:0], "capam.detail."...)
+			p.b.Scratch = scan.AppendSnake(b, label)
+			p.b.AddStr(p.b.Intern(p.b.Scratch), val)
 		case key != "capam.date" && key != "capam.time":
-			p.addStr(key, val)
+			p.b.AddStr(key, val)
 		}
 		k, v0 = nk, nv
 	}

@@ -1,4 +1,4 @@
-package core
+package netwrix
 
 import "github.com/pamaudit/pamaudit/record"
 
@@ -31,8 +31,8 @@ type nxEvent struct {
 var netwrixEvents = [...]nxEvent{
 	{text: "token validate", event: "netwrix.token.validate"},
 	{text: "token create", event: "netwrix.token.create"},
-	{text: "Successful authentication by: ", match: nxPrefix, event: "netwrix.authentication", outcome: outcomeSuccess, user: true},
-	{text: "Password failed for: ", match: nxPrefix, event: "netwrix.authentication", outcome: outcomeFailure, user: true},
+	{text: "Successful authentication by: ", match: nxPrefix, event: "netwrix.authentication", outcome: record.OutcomeSuccess, user: true},
+	{text: "Password failed for: ", match: nxPrefix, event: "netwrix.authentication", outcome: record.OutcomeFailure, user: true},
 	{text: "access - add", match: nxSuffix, event: "netwrix.access.add"},
 	{text: "access - setAdmin", match: nxSuffix, event: "netwrix.access.set_admin"},
 	{text: "access - remove", match: nxSuffix, event: "netwrix.access.remove"},
@@ -45,7 +45,7 @@ var netwrixEvents = [...]nxEvent{
 	{text: "Added administrator", event: "netwrix.administrator.add"},
 	{text: "Modified administrator", event: "netwrix.administrator.modify"},
 	{text: "Removed administrator", event: "netwrix.administrator.remove"},
-	{text: "Access request granted", event: "netwrix.jita.grant", outcome: outcomeSuccess},
+	{text: "Access request granted", event: "netwrix.jita.grant", outcome: record.OutcomeSuccess},
 	{text: "Expiring request", event: "netwrix.jita.expire"},
 	{text: "request finish", event: "netwrix.jita.deny", deny: true},
 	{text: "request finish", event: "netwrix.request.finish"},
@@ -86,48 +86,48 @@ var netwrixFieldList = [...]nxField{
 	{path: "levelname", conv: nxLevel},
 	{path: "message", conv: nxBody},
 	{path: "msg", conv: nxBody},
-	{path: "hostname", key: attrHostName},
-	{path: "pid", key: attrProcessPID, conv: nxInt},
-	{path: "name", key: attrServiceName},
-	{path: "service", key: attrServiceName},
-	{path: "action", key: attrEventAction},
+	{path: "hostname", key: record.AttrHostName},
+	{path: "pid", key: record.AttrProcessPID, conv: nxInt},
+	{path: "name", key: record.AttrServiceName},
+	{path: "service", key: record.AttrServiceName},
+	{path: "action", key: record.AttrEventAction},
 
-	{path: "authData.sAMAccountName", key: attrUserName},
-	{path: "authData.domain_netbios", key: attrUserDomain},
-	{path: "authData.objectSid", key: attrUserID},
-	{path: "authData.distinguishedName", key: attrUserFullName, conv: nxCN},
-	{path: "authData.access.role", key: attrUserRoles, conv: nxRoles},
-	{path: "authInfo.0.username", only: "netwrix.authentication", key: attrUserName},
-	{path: "authInfo.0.domain", only: "netwrix.authentication", key: attrUserDomain},
+	{path: "authData.sAMAccountName", key: record.AttrUserName},
+	{path: "authData.domain_netbios", key: record.AttrUserDomain},
+	{path: "authData.objectSid", key: record.AttrUserID},
+	{path: "authData.distinguishedName", key: record.AttrUserFullName, conv: nxCN},
+	{path: "authData.access.role", key: record.AttrUserRoles, conv: nxRoles},
+	{path: "authInfo.0.username", only: "netwrix.authentication", key: record.AttrUserName},
+	{path: "authInfo.0.domain", only: "netwrix.authentication", key: record.AttrUserDomain},
 
 	// access: user and modified are distinguished names.
-	{path: "user", only: "netwrix.access.", key: attrUserFullName, conv: nxCN},
-	{path: "modified", only: "netwrix.access.", key: attrUserTargetFullName, conv: nxCN},
+	{path: "user", only: "netwrix.access.", key: record.AttrUserFullName, conv: nxCN},
+	{path: "modified", only: "netwrix.access.", key: record.AttrUserTargetFullName, conv: nxCN},
 	// system policy: user is the acting user.
-	{path: "user.distinguishedName", only: "netwrix.system.", key: attrUserFullName, conv: nxCN},
-	{path: "user.sid", only: "netwrix.system.", key: attrUserID},
+	{path: "user.distinguishedName", only: "netwrix.system.", key: record.AttrUserFullName, conv: nxCN},
+	{path: "user.sid", only: "netwrix.system.", key: record.AttrUserID},
 	// administrator add/modify/remove: user is the administrator acted upon.
-	{path: "user.distinguishedName", only: "netwrix.administrator.", key: attrUserTargetFullName, conv: nxCN},
-	{path: "user.cn", only: "netwrix.administrator.", key: attrUserTargetName},
-	{path: "user", only: "netwrix.administrator.", key: attrUserTargetID},
+	{path: "user.distinguishedName", only: "netwrix.administrator.", key: record.AttrUserTargetFullName, conv: nxCN},
+	{path: "user.cn", only: "netwrix.administrator.", key: record.AttrUserTargetName},
+	{path: "user", only: "netwrix.administrator.", key: record.AttrUserTargetID},
 
-	{path: "req.method", key: attrHTTPRequestMethod},
-	{path: "req.url", key: attrURLPath, conv: nxURLPath},
-	{path: "res.statusCode", key: attrHTTPResponseStatusCode, conv: nxInt},
-	{path: "client.requestIP", key: attrClientAddress, conv: nxIP},
-	{path: "req.remoteAddress", key: attrClientAddress, conv: nxIP},
-	{path: "req.remotePort", key: attrClientPort, conv: nxInt},
-	{path: "req.headers.user-agent", key: attrUserAgentOriginal},
+	{path: "req.method", key: record.AttrHTTPRequestMethod},
+	{path: "req.url", key: record.AttrURLPath, conv: nxURLPath},
+	{path: "res.statusCode", key: record.AttrHTTPResponseStatusCode, conv: nxInt},
+	{path: "client.requestIP", key: record.AttrClientAddress, conv: nxIP},
+	{path: "req.remoteAddress", key: record.AttrClientAddress, conv: nxIP},
+	{path: "req.remotePort", key: record.AttrClientPort, conv: nxInt},
+	{path: "req.headers.user-agent", key: record.AttrUserAgentOriginal},
 }
 
 // netwrixSuffixFields match any path that ends with their path: the
 // requester of a JITA request stands at request.requested_by_info, and one
 // level deeper in the seed's example that lost a closing brace.
 var netwrixSuffixFields = [...]nxField{
-	{path: "requested_by_info.sAMAccountName", key: attrUserName},
-	{path: "requested_by_info.domain_netbios", key: attrUserDomain},
-	{path: "requested_by_info.objectSid", key: attrUserID},
-	{path: "requested_by_info.distinguishedName", key: attrUserFullName, conv: nxCN},
+	{path: "requested_by_info.sAMAccountName", key: record.AttrUserName},
+	{path: "requested_by_info.domain_netbios", key: record.AttrUserDomain},
+	{path: "requested_by_info.objectSid", key: record.AttrUserID},
+	{path: "requested_by_info.distinguishedName", key: record.AttrUserFullName, conv: nxCN},
 }
 
 // netwrixFields indexes netwrixFieldList by path, rows in table order.
@@ -174,3 +174,7 @@ func bunyanSeverity(n int64) int32 {
 		return record.SevTrace
 	}
 }
+
+const (
+	attrNetwrixLenient = "netwrix.lenient"
+)

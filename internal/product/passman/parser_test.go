@@ -1,30 +1,16 @@
-package core
+package passman_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/internal/product/passman"
 	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/record"
 )
-
-// attrsOf returns the record's attributes as a map of their values.
-func attrsOf(r *Record) map[string]any {
-	m := make(map[string]any, len(r.Attrs))
-	for _, a := range r.Attrs {
-		switch a.Kind {
-		case KindInt:
-			m[a.Key] = a.Int
-		case KindBool:
-			m[a.Key] = a.Bool
-		case KindStrings:
-			m[a.Key] = a.Strs
-		default:
-			m[a.Key] = a.Str
-		}
-	}
-	return m
-}
 
 func TestPassManKeyValue(t *testing.T) {
 	const head = "2026-03-05T12:00:00Z pm-node1 passman: passman-audit(1): "
@@ -68,12 +54,12 @@ func TestPassManKeyValue(t *testing.T) {
 			map[string]any{"passman.new_password": "[REDACTED]", "passman.username": "erin"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := testParser(t, Options{})
+			p := parsetest.Parser(t, core.Options{})
 			r, err := p.ParseString(head + tc.kv)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := attrsOf(r)
+			got := parsetest.AttrsOf(r)
 			for k, v := range tc.want {
 				if g, ok := got[k]; !ok || g != v {
 					t.Errorf("%s = %#v, want %#v (all: %v)", k, got[k], v, got)
@@ -113,7 +99,7 @@ func TestPassManRecord(t *testing.T) {
 			"passman.system", "Started PassMan application server.", nil, time.Date(2026, 3, 5, 10, 0, 1, 0, time.UTC)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := testParser(t, Options{Location: tc.loc})
+			p := parsetest.Parser(t, core.Options{Location: tc.loc})
 			r, err := p.ParseString(tc.line)
 			if err != nil {
 				t.Fatal(err)
@@ -137,43 +123,44 @@ func TestPassManRecord(t *testing.T) {
 
 // Every documented activity type has its event name and category.
 func TestPassManActivities(t *testing.T) {
-	if n := len(passmanActivityList); n < 70 {
+	types, categories := passman.ActivityTypes()
+	if n := len(types); n < 70 {
 		t.Fatalf("%d activity types, the seed documents 70", n)
 	}
-	p := testParser(t, Options{})
-	for _, a := range passmanActivityList {
-		r, _ := p.ParseString("2026-03-05T12:00:00Z n s: p(1): type = " + a.typ)
-		if r.EventName != "passman."+scan.Snake(a.typ) || r.EventName == "passman." {
-			t.Errorf("%s: event %q", a.typ, r.EventName)
+	p := parsetest.Parser(t, core.Options{})
+	for i, typ := range types {
+		r, _ := p.ParseString("2026-03-05T12:00:00Z n s: p(1): type = " + typ)
+		if r.EventName != "passman."+scan.Snake(typ) || r.EventName == "passman." {
+			t.Errorf("%s: event %q", typ, r.EventName)
 		}
-		if got, _ := r.Get(attrPassmanCategory); got.Str != a.category {
-			t.Errorf("%s: category %q, want %q", a.typ, got.Str, a.category)
+		if got, _ := r.Get(passman.AttrCategory); got.Str != categories[i] {
+			t.Errorf("%s: category %q, want %q", typ, got.Str, categories[i])
 		}
 	}
 	for typ, want := range map[string]string{
 		"CheckoutCredentials": "passman.checkout_credentials", "PadminDatabaseBackup": "passman.padmin_database_backup",
 		"UpdateACL": "passman.update_acl", "PadminOsUpdate": "passman.padmin_os_update",
 	} {
-		if got := passmanActivities[typ].event; got != want {
+		if got := passman.ActivityEvent(typ); got != want {
 			t.Errorf("%s: %q, want %q", typ, got, want)
 		}
 	}
 }
 
 func TestUnknownFormat(t *testing.T) {
-	p := testParser(t, Options{})
+	p := parsetest.Parser(t, core.Options{})
 	r, err := p.ParseString("hello world")
 	if err == nil || r.Body != "hello world" {
 		t.Fatalf("err %v body %q", err, r.Body)
 	}
-	if a, _ := r.Get(attrErrorType); a.Str != "unknown_format" {
+	if a, _ := r.Get(record.AttrErrorType); a.Str != "unknown_format" {
 		t.Errorf("error.type %q", a.Str)
 	}
 }
 
 // Text no format reads is still redacted.
 func TestLooseRedaction(t *testing.T) {
-	p := testParser(t, Options{})
+	p := parsetest.Parser(t, core.Options{})
 	for _, text := range []string{
 		`garbage password=hunter2 and more`,
 		`{"cookie": "sid=abc123` + "\x00",

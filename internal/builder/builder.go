@@ -1,0 +1,383 @@
+// Package builder holds the record under construction: every product adds
+// its attributes through it, under the record's limits, and marks the spans
+// of secret values; Finish then redacts the original text, fills the body,
+// severity and error attributes. A Builder is reused from record to record
+// and is not safe for concurrent use.
+package builder
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/pamaudit/pamaudit/internal/redact"
+	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// Builder builds one record at a time.
+type Builder struct {
+	Rec       record.Record
+	Now       time.Time      // the clock's time for this record
+	Loc       *time.Location // zone of times without offset
+	HasMsg    bool           // Body holds a human message, not the original text
+	Orig      string         // the original text when it is not the input (an unwrapped record)
+	Truncated int            // what limits cut from the current record
+	Scratch   []byte         // scratch space for building keys
+	Redact    redact.Redactor
+
+	noOriginal    bool
+	maxAttrs      int
+	maxValueBytes int
+
+	spans     []redact.Span // secret values in the current text, to redact the original
+	keyBits   uint64        // filter of the keys in Rec.Attrs (see Add)
+	mayBearer bool          // the text may hold a bearer token
+	fieldN    int           // fields looked up in the current record (see Field)
+	posCache  [64]*Field
+	prefix    string               // product namespace of the current record, "passman." …
+	keys      map[string]string    // interned attribute keys
+	nsKeys    [8]map[string]*Field // product namespace fields by raw name, per format
+}
+
+// Settings configure a Builder.
+type Settings struct {
+	Location      *time.Location
+	NoOriginal    bool
+	MaxAttrs      int
+	MaxValueBytes int
+	Redact        redact.Redactor
+}
+
+// New returns a Builder.
+func New(s Settings) *Builder {
+	b := &Builder{
+		Loc:           s.Location,
+		Redact:        s.Redact,
+		noOriginal:    s.NoOriginal,
+		maxAttrs:      s.MaxAttrs,
+		maxValueBytes: s.MaxValueBytes,
+		keys:          make(map[string]string, 64),
+	}
+	b.Rec.Attrs = make([]record.Attr, 0, 32)
+	return b
+}
+
+// Start begins the record of text s at time now.
+func (b *Builder) Start(s string, now time.Time) {
+	b.Rec.Reset()
+	b.spans = b.spans[:0]
+	b.HasMsg = false
+	b.Truncated = 0
+	b.keyBits = 0
+	b.fieldN = 0
+	b.prefix = ""
+	b.Orig = ""
+	b.Now = now
+	b.Rec.ObservedTime = now
+	// One look at the whole text spares every value the bearer-token scan.
+	// (Anchored on the rare first letter: "earer" would stop at every 'e'.)
+	b.mayBearer = strings.Contains(s, "Bearer ") || strings.Contains(s, "bearer ") || strings.Contains(s, "BEARER ")
+}
+
+// SetFormat names the product that reads the record, and its namespace.
+func (b *Builder) SetFormat(f record.Format, prefix string) {
+	b.Rec.Format = f
+	b.prefix = prefix
+}
+
+// Prefix is the product namespace of the current record ("passman.").
+func (b *Builder) Prefix() string { return b.prefix }
+
+// Restart drops what was read so far of the record (its attributes and
+// secret spans), to read it again from an inner text.
+func (b *Builder) Restart() {
+	b.Rec.Attrs = b.Rec.Attrs[:0]
+	b.spans = b.spans[:0]
+	b.keyBits = 0
+}
+
+// SecretSpan records a secret span of the text; Quote marks a JSON value
+// that is not a string, so its replacement keeps the JSON valid.
+func (b *Builder) SecretSpan(s redact.Span) { b.spans = append(b.spans, s) }
+
+// Finish fills what every record gets: body or original text (record.Redacted),
+// severity, error attributes and the truncation count.
+func (b *Builder) Finish(s string, err error) {
+	r := &b.Rec
+	if b.Orig != "" {
+		s = b.Orig
+	}
+	// Every text is searched for secret names with their values, in any
+	// quoting form: text kept whole (an escaped JSON record in a string, a
+	// query string, key = value text in a value, columns) may embed secrets
+	// the format did not read as such. A secret found so is redacted in
+	// every value too. What the format could not read is searched for bearer
+	// tokens as well. (A bad timestamp leaves the rest read by the format.)
+	n := len(b.spans)
+	b.looseSecrets(s, err != nil && !errors.Is(err, record.ErrBadTimestamp))
+	if len(b.spans) > n {
+		b.propagate(s, n)
+	}
+	original := b.redactSpans(s)
+	if b.HasMsg {
+		if !b.noOriginal && r.Body != original {
+			r.Attrs = append(r.Attrs, record.Attr{Key: record.AttrLogRecordOriginal, Kind: record.KindString, Str: original})
+		}
+	} else {
+		r.Body = original
+	}
+	if b.Truncated > 0 && b.prefix != "" {
+		r.Attrs = append(r.Attrs, record.Attr{Key: b.prefix + "truncated", Kind: record.KindInt, Int: int64(b.Truncated)})
+	}
+	if err != nil {
+		var pe *record.ParseError
+		if errors.As(err, &pe) {
+			pe.SetQuote(original, b.redactedOffset(pe.Offset))
+		}
+		r.Attrs = append(r.Attrs,
+			record.Attr{Key: record.AttrErrorType, Kind: record.KindString, Str: record.ErrorCode(err)},
+			record.Attr{Key: record.AttrErrorMessage, Kind: record.KindString, Str: err.Error()})
+	}
+	if r.SeverityNumber == 0 {
+		sev := record.SevInfo
+		if a, ok := r.Get(record.AttrEventOutcome); ok && a.Str == record.OutcomeFailure {
+			sev = record.SevWarn
+		}
+		r.SetSeverity(sev)
+	}
+}
+
+// minPropagated: shorter secret values are not searched for in other fields
+// (a one-digit secret would blank every digit).
+const minPropagated = 3
+
+// propagate redacts, in every string value, the secret values that found
+// spans of s hold: a value a format read as its own column ("cookie = x"
+// split into three) is still a secret.
+// The spans from n on are the new ones; one that overlaps a span the format
+// found was redacted in its value already.
+func (b *Builder) propagate(s string, n int) {
+	r := &b.Rec
+new:
+	for _, x := range b.spans[n:] {
+		if x.End > len(s) || x.End-x.Start < minPropagated {
+			continue
+		}
+		for _, y := range b.spans[:n] {
+			if x.Start < y.End && y.Start < x.End {
+				continue new
+			}
+		}
+		// Word by word: columns split a value with spaces ("sid=…; x=…").
+		for _, v := range strings.FieldsFunc(s[x.Start:x.End], isValueSep) {
+			if len(v) < minPropagated {
+				continue
+			}
+			for i := range r.Attrs {
+				a := &r.Attrs[i]
+				if a.Kind == record.KindString && strings.Contains(a.Str, v) {
+					a.Str = strings.ReplaceAll(a.Str, v, record.Redacted)
+				}
+			}
+			if b.HasMsg && strings.Contains(r.Body, v) {
+				r.Body = strings.ReplaceAll(r.Body, v, record.Redacted)
+			}
+		}
+	}
+}
+
+func isValueSep(c rune) bool {
+	return c == ' ' || c == ';' || c == ',' || c == '\t' || c == '"' || c == '\'' || c == '\\'
+}
+
+// Add appends an attribute under the record's limits; the last value of a
+// duplicated key wins. What the limits cut is counted.
+func (b *Builder) Add(a record.Attr) {
+	r := &b.Rec
+	// keyBits is a one-word filter of the keys already added: most keys are
+	// new, and the filter spares them the linear search.
+	bit := uint64(1) << ((uint(len(a.Key))*31 + uint(a.Key[len(a.Key)-1])) & 63)
+	if b.keyBits&bit != 0 {
+		if i := r.Index(a.Key); i >= 0 {
+			r.Attrs[i] = a
+			return
+		}
+	}
+	b.keyBits |= bit
+	if len(r.Attrs) >= b.maxAttrs {
+		b.Truncated++
+		return
+	}
+	r.Attrs = append(r.Attrs, a)
+}
+
+func (b *Builder) AddStr(key, v string) {
+	if len(v) > b.maxValueBytes {
+		n := b.maxValueBytes
+		for n > 0 && v[n]&0xC0 == 0x80 {
+			n--
+		}
+		v = v[:n]
+		b.Truncated++
+	}
+	b.Add(record.Attr{Key: key, Kind: record.KindString, Str: v})
+}
+
+func (b *Builder) AddInt(key string, v int64) {
+	b.Add(record.Attr{Key: key, Kind: record.KindInt, Int: v})
+}
+
+func (b *Builder) AddBool(key string, v bool) {
+	b.Add(record.Attr{Key: key, Kind: record.KindBool, Bool: v})
+}
+
+// Intern returns k as a string, from the cache when it was seen before, so
+// that keys built in scratch space cost no allocation in steady state.
+func (b *Builder) Intern(k []byte) string {
+	if s, ok := b.keys[string(k)]; ok {
+		return s
+	}
+	s := string(k)
+	if len(b.keys) < maxInternedKeys {
+		b.keys[s] = s
+	}
+	return s
+}
+
+// Field is what the parser knows of a raw field name: its key in the
+// product namespace and whether its value is a secret.
+type Field struct {
+	Key    string // the key in the product namespace
+	Secret bool   // the value is a secret
+	raw    string // the raw name, owned by the cache
+	format record.Format
+}
+
+// NSKey returns the product-namespace key for a raw field name or dotted
+// path: the prefix and each segment in snake case.
+func (b *Builder) NSKey(name string) string { return b.Field(name).Key }
+
+// Field returns the namespace key of a raw name or dotted path and whether
+// its last segment names a secret. Both are cached per product by raw name,
+// so the hot path neither builds keys nor scans names.
+func (b *Builder) Field(name string) *Field {
+	// Records of one source repeat their fields in the same order: the n-th
+	// Field of this record is most likely the n-th of the last one, which a
+	// string compare confirms without hashing.
+	slot := &b.posCache[b.fieldN%len(b.posCache)]
+	b.fieldN++
+	if f := *slot; f != nil && f.format == b.Rec.Format && f.raw == name {
+		return f
+	}
+	f := b.fieldSlow(name)
+	*slot = f
+	return f
+}
+
+func (b *Builder) fieldSlow(name string) *Field {
+	m := b.nsKeys[b.Rec.Format]
+	if f, ok := m[name]; ok {
+		return f
+	}
+	k := append(b.Scratch[:0], b.prefix...)
+	last := name
+	for rest := name; ; {
+		seg, tail, more := strings.Cut(rest, ".")
+		if seg == "" {
+			k = append(k, '_') // an empty JSON key still names a field
+		} else {
+			k = scan.AppendSnake(k, seg)
+		}
+		last = seg
+		if !more {
+			break
+		}
+		k = append(k, '.')
+		rest = tail
+	}
+	b.Scratch = k
+	key := string(k)
+	// A secret by its raw name ("Set-Cookie") or by its key ("set_cookie").
+	secret := b.Redact.IsSecret(last) || b.Redact.IsSecret(key[strings.LastIndexByte(key, '.')+1:])
+	f := &Field{Key: key, Secret: secret, raw: strings.Clone(name), format: b.Rec.Format}
+	if m == nil {
+		m = make(map[string]*Field, 64)
+		b.nsKeys[b.Rec.Format] = m
+	}
+	if len(m) < maxInternedKeys {
+		m[f.raw] = f
+	}
+	return f
+}
+
+// SetOutcome sets event.outcome.
+func (b *Builder) SetOutcome(o string) {
+	b.Add(record.Attr{Key: record.AttrEventOutcome, Kind: record.KindString, Str: o})
+}
+
+// Secret records that s[start:end] is a secret value, to be redacted in the
+// original text.
+func (b *Builder) Secret(start, end int) {
+	if start < end {
+		b.spans = append(b.spans, redact.Span{Start: start, End: end})
+	}
+}
+
+// maxInternedKeys bounds the key cache: hostile input must not grow it
+// without end.
+const maxInternedKeys = 8192
+
+// redactSpans returns s with every recorded secret span replaced. Without
+// secrets it returns s itself (no copy).
+func (b *Builder) redactSpans(s string) string {
+	if len(b.spans) == 0 {
+		return s
+	}
+	b.Scratch = redact.Replace(b.Scratch[:0], s, b.spans)
+	return string(b.Scratch)
+}
+
+// Bearer is redact.Bearer for a value of the current record.
+func (b *Builder) Bearer(v string) (int, int, bool) {
+	if !b.mayBearer {
+		return 0, 0, false
+	}
+	return redact.Bearer(v)
+}
+
+// redactedOffset maps an offset of the text to the redacted text (spans are
+// sorted by redactSpans); an offset inside a secret maps to its start.
+func (b *Builder) redactedOffset(off int) int {
+	shift, last := 0, 0
+	for _, x := range b.spans {
+		if x.Start < last {
+			if x.End <= last {
+				continue
+			}
+			x.Start = last
+		}
+		if off < x.End {
+			if off >= x.Start {
+				off = x.Start
+			}
+			break
+		}
+		n := len(record.Redacted)
+		if x.Quote {
+			n += 2
+		}
+		shift += n - (x.End - x.Start)
+		last = x.End
+	}
+	return off + shift
+}
+
+// looseSecrets finds secrets in text: a secret name followed by ':' or '='
+// in any quoting form (see secretValue) and its value, and bearer tokens. The
+// spans go to the redaction of the original.
+func (b *Builder) looseSecrets(s string, bearer bool) {
+	if b.Redact.Enabled() {
+		b.spans = b.Redact.Find(s, 0, b.spans, bearer)
+	}
+}

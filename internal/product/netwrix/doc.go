@@ -1,0 +1,55 @@
+package netwrix
+
+import "github.com/pamaudit/pamaudit/record"
+
+// Doc writes this product's section of docs/schema.md from its tables, so
+// the docs cannot drift from the code. w writes one line.
+func Doc(w func(s ...string)) {
+	w("## Netwrix Privilege Secure")
+	w()
+	w("Classification, first matching row wins (text is `message`, else `msg`); anything else is `", netwrixEventOther, "`. The body is the message. `netwrix.req_id` is the request id: one user action emits several records with the same id, so group by it. `netwrix.lenient` (bool) marks a record that was not strict JSON and was recovered. The original text (`log.record.original`) is redacted like the attributes; for a Docker json-file line it is the inner record, and the wrapper's stream is `netwrix.docker.stream`.")
+	w()
+	w("| text | match | type | action | event name | outcome |")
+	w("|---|---|---|---|---|---|")
+	for _, e := range netwrixEvents {
+		out := e.outcome
+		if e.deny {
+			out = "failure (needs `targetSystem` and a 4xx status)"
+		} else if out == "" {
+			out = "from `res.statusCode` when present"
+		}
+		w("| ", e.text, " | ", [...]string{"exact", "prefix", "suffix"}[e.match], " | ", e.typ, " | ", e.action, " | `", e.event, "` | ", out, " |")
+	}
+	w()
+	w("| JSON path | only for events | attribute |")
+	w("|---|---|---|")
+	for _, f := range netwrixFieldList {
+		key := f.key
+		switch f.conv {
+		case nxTime:
+			key = "record time"
+		case nxLevel:
+			key = "severity"
+		case nxBody:
+			key = "body"
+		}
+		w("| `", f.path, "` | ", f.only, " | ", key, " |")
+	}
+	for _, f := range netwrixSuffixFields {
+		w("| `…", f.path, "` | | ", f.key, " |")
+	}
+	w()
+	w("Severity: bunyan `level` 10/20/30/40/50/60 = TRACE/DEBUG/INFO/WARN/ERROR/FATAL; `level` or `levelname` names:")
+	w()
+	for _, l := range netwrixLevels {
+		w("- ", l.name, " → ", record.SeverityText(l.sev))
+	}
+	w()
+}
+
+// Levels writes the level names and their severities, one line each.
+func Levels(w func(s ...string)) {
+	for _, l := range netwrixLevels {
+		w("- ", l.name, " → ", record.SeverityText(l.sev))
+	}
+}
