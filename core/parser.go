@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pamaudit/pamaudit/internal/builder"
+	"github.com/pamaudit/pamaudit/internal/envelope"
 	"github.com/pamaudit/pamaudit/internal/product/capam"
 	"github.com/pamaudit/pamaudit/internal/product/netwrix"
 	"github.com/pamaudit/pamaudit/internal/product/passman"
@@ -12,27 +13,33 @@ import (
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// The Parser composes the layers: a detection table picks the product, the
-// product reads the text into the record builder, and the builder finishes
-// the record (redaction, body, severity, errors).
+// The Parser composes the layers: the envelope layer takes the framings off
+// the text, a detection table picks the product for the payload, the
+// product reads it into the record builder, and the builder finishes the
+// record (redaction, body, severity, errors).
 
 // product is one row of the detection table.
 type product struct {
 	id     Format
 	prefix string              // the attribute namespace
 	sniff  func(s string) bool // cheap look at the record's start
-	parse  func(p *Parser, s string) error
+	parse  func(p *Parser) error
 }
 
-// products is tried in order by FormatAuto: the first sniff that matches
-// parses the record. CA PAM and Netwrix come before PassMan because a
-// syslog-framed Netwrix record also starts with a syslog time. The Splitter
-// asks the same sniffers where records start.
+// products is tried in order by FormatAuto on the payload (the text inside
+// its framings): the first sniff that matches parses the record. Each
+// sniff is a look at the start: a seaudit date and status letter, a JSON
+// object, PassMan's "process(pid): " or key = value pairs with a type. The
+// Splitter asks the same sniffers where records start.
 var products = [...]product{
-	{FormatCAPAM, "capam.", capam.Sniff, func(p *Parser, s string) error { return p.capam.Parse(s) }},
-	{FormatNetwrix, "netwrix.", netwrix.Sniff, func(p *Parser, s string) error { return p.netwrix.Parse(s) }},
-	{FormatPassMan, "passman.", passman.Sniff, func(p *Parser, s string) error { return p.passman.Parse(s) }},
+	{FormatCAPAM, "capam.", capam.Sniff, func(p *Parser) error { return p.capam.Parse(&p.frame) }},
+	{FormatNetwrix, "netwrix.", netwrix.Sniff, func(p *Parser) error { return p.netwrix.Parse(&p.frame) }},
+	{FormatPassMan, "passman.", passman.Sniff, func(p *Parser) error { return p.passman.Parse(&p.frame) }},
 }
+
+// syslogFallback reads syslog-framed text that no product recognises: a
+// PassMan system line is free text behind a syslog header.
+var syslogFallback = &products[2]
 
 // Parser turns the text of one record into a Record. A Parser is reused from
 // record to record but must not be shared between goroutines: make one per
@@ -41,6 +48,7 @@ type Parser struct {
 	opts    Options
 	allowed uint8 // bit per Format that detection may pick
 	b       *builder.Builder
+	frame   envelope.Frame
 
 	passman *passman.Parser
 	capam   *capam.Parser
@@ -95,45 +103,73 @@ func NewParser(opts Options) (*Parser, error) {
 	}, nil
 }
 
+// Header is what a pipeline already read of a record's syslog header, for
+// ParseMessage: the collector's syslog receiver keeps it in attributes
+// (hostname, appname, proc_id, the record's timestamp), Fluent Bit's syslog
+// input in keys (host, ident, pid, the event time).
+type Header = envelope.Header
+
 // Parse parses one record. It always returns a Record: when the text cannot
 // be parsed the Record keeps it as body with error.type and error.message,
 // and the error (a *ParseError) says why. The Record is valid until the next
 // call.
 func (p *Parser) Parse(b []byte) (*Record, error) {
-	return p.ParseString(string(b))
+	return p.parse(string(b), nil)
 }
 
 // ParseString is Parse for text that is already a string; the Record's
 // strings may share its memory.
 func (p *Parser) ParseString(s string) (*Record, error) {
+	return p.parse(s, nil)
+}
+
+// ParseMessage parses the message of a record whose header a pipeline
+// already took off: h stands for that header (time, host, app name, pid),
+// so the record gets the same attributes as the full line would. h may be
+// nil.
+func (p *Parser) ParseMessage(s string, h *Header) (*Record, error) {
+	return p.parse(s, h)
+}
+
+func (p *Parser) parse(s string, h *Header) (*Record, error) {
 	s = trimRecord(s)
 	b := p.b
 	b.Start(s, p.opts.Now())
 	var err error
-	switch f := p.pick(s); {
-	case len(s) > p.opts.MaxRecordBytes:
+	if len(s) > p.opts.MaxRecordBytes {
 		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
-	case f == nil:
-		err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
-	default:
-		b.SetFormat(f.id, f.prefix)
-		err = f.parse(p, s)
-	}
-	b.Finish(s, err)
-	if err != nil {
+		b.Finish(s, err)
 		return &b.Rec, err
 	}
-	return &b.Rec, nil
+	fr := &p.frame
+	fr.Unwrap(s, h, p.opts.Location, b.Now)
+	orig := s
+	if fr.Orig != "" {
+		orig, b.Orig = fr.Orig, fr.Orig
+	}
+	b.SetBase(fr.Offset)
+	b.Frame(fr.Time, fr.Host, fr.App, fr.PID, fr.Attrs)
+	if f := p.pick(fr.Payload, fr.Syslog); f == nil {
+		err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
+	} else {
+		b.SetFormat(f.id, f.prefix)
+		err = f.parse(p)
+	}
+	b.Finish(orig, err)
+	return &b.Rec, err
 }
 
-// pick returns the table row for s: the forced format, or the first whose
-// sniff matches.
-func (p *Parser) pick(s string) *product {
+// pick returns the table row for the payload s: the forced format, or the
+// first whose sniff matches, or PassMan for syslog-framed free text.
+func (p *Parser) pick(s string, syslogFramed bool) *product {
 	for i := range products {
 		f := &products[i]
 		if p.opts.Format == f.id || (p.opts.Format == FormatAuto && p.allowed&(1<<f.id) != 0 && f.sniff(s)) {
 			return f
 		}
+	}
+	if syslogFramed && p.opts.Format == FormatAuto && p.allowed&(1<<syslogFallback.id) != 0 {
+		return syslogFallback
 	}
 	return nil
 }

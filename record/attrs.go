@@ -36,6 +36,14 @@ const (
 	AttrUserTargetFullName = "user.target.full_name"
 	AttrUserTargetID       = "user.target.id"
 	AttrErrorMessage       = "error.message"
+
+	// Framing fields (ECS's log.syslog.*; fluentd.tag is ours).
+	AttrSyslogPriority       = "log.syslog.priority"
+	AttrSyslogFacilityCode   = "log.syslog.facility.code"
+	AttrSyslogSeverityCode   = "log.syslog.severity.code"
+	AttrSyslogMsgID          = "log.syslog.msgid"
+	AttrSyslogStructuredData = "log.syslog.structured_data" // .<SD-ID>.<PARAM-NAME>
+	AttrFluentdTag           = "fluentd.tag"
 )
 
 // Outcome values (event.outcome).

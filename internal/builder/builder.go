@@ -31,6 +31,8 @@ type Builder struct {
 	maxValueBytes int
 
 	spans     []redact.Span // secret values in the current text, to redact the original
+	base      int           // offset of the product's text (the payload) in the original
+	framing   int           // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
 	keyBits   uint64        // filter of the keys in Rec.Attrs (see Add)
 	mayBearer bool          // the text may hold a bearer token
 	fieldN    int           // fields looked up in the current record (see Field)
@@ -73,6 +75,8 @@ func (b *Builder) Start(s string, now time.Time) {
 	b.fieldN = 0
 	b.prefix = ""
 	b.Orig = ""
+	b.base = 0
+	b.framing = 0
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
@@ -97,9 +101,48 @@ func (b *Builder) Restart() {
 	b.keyBits = 0
 }
 
-// SecretSpan records a secret span of the text; Quote marks a JSON value
-// that is not a string, so its replacement keeps the JSON valid.
-func (b *Builder) SecretSpan(s redact.Span) { b.spans = append(b.spans, s) }
+// SecretSpan records a secret span of the product's text; Quote marks a
+// JSON value that is not a string, so its replacement keeps the JSON valid.
+func (b *Builder) SecretSpan(s redact.Span) {
+	s.Start += b.base
+	s.End += b.base
+	b.spans = append(b.spans, s)
+}
+
+// SetBase says where the product's text (the payload inside the framings)
+// starts in the original text: the spans and error offsets the product
+// gives are shifted by it.
+func (b *Builder) SetBase(off int) { b.base = off }
+
+// Frame adds what the framing says of the record (time, host, app, pid and
+// its own fields) before the product reads it. The record's own fields
+// replace these: Framed tells a product a key holds only the framing's
+// value.
+func (b *Builder) Frame(t time.Time, host, app, pid string, attrs []record.Attr) {
+	if !t.IsZero() {
+		b.Rec.Time = t
+	}
+	if host != "" {
+		b.AddStr(record.AttrHostName, host)
+	}
+	if app != "" {
+		b.AddStr(record.AttrServiceName, app)
+	}
+	if n, ok := scan.Atoi(pid); ok {
+		b.AddInt(record.AttrProcessPID, n)
+	}
+	for _, a := range attrs {
+		b.Add(a)
+	}
+	b.framing = len(b.Rec.Attrs)
+}
+
+// Framed reports whether key is absent or holds only the framing's value,
+// so a record's own field may take it.
+func (b *Builder) Framed(key string) bool {
+	i := b.Rec.Index(key)
+	return i < 0 || i < b.framing
+}
 
 // Finish fills what every record gets: body or original text (record.Redacted),
 // severity, error attributes and the truncation count.
@@ -133,6 +176,7 @@ func (b *Builder) Finish(s string, err error) {
 	if err != nil {
 		var pe *record.ParseError
 		if errors.As(err, &pe) {
+			pe.Offset += b.base // the product's offset, in the whole text
 			pe.SetQuote(original, b.redactedOffset(pe.Offset))
 		}
 		r.Attrs = append(r.Attrs,
@@ -320,7 +364,7 @@ func (b *Builder) SetOutcome(o string) {
 // original text.
 func (b *Builder) Secret(start, end int) {
 	if start < end {
-		b.spans = append(b.spans, redact.Span{Start: start, End: end})
+		b.spans = append(b.spans, redact.Span{Start: b.base + start, End: b.base + end})
 	}
 }
 

@@ -117,19 +117,33 @@ func RFC3339(s string, loc *time.Location) (time.Time, int, bool) {
 	if i < len(s) && (s[i] == 'Z' || s[i] == 'z') {
 		return time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC), i + 1, true
 	}
-	if i+6 <= len(s) && (s[i] == '+' || s[i] == '-') && s[i+3] == ':' {
-		oh, ok1 := Digits(s, i+1, 2)
-		om, ok2 := Digits(s, i+4, 2)
-		if ok1 && ok2 && oh < 24 && om < 60 {
-			off := oh*3600 + om*60
-			if s[i] == '-' {
-				off = -off
-			}
-			t := time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC).Add(-time.Duration(off) * time.Second)
-			return t, i + 6, true
-		}
+	if off, n, ok := Offset(s, i); ok {
+		t := time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC).Add(-time.Duration(off) * time.Second)
+		return t, i + n, true
 	}
 	return time.Date(y, time.Month(mo), d, h, mi, sec, ns, loc), i, true
+}
+
+// Offset reads a UTC offset at s[i:], ±HH:MM or ±HHMM (strftime's %z, which
+// Fluentd writes), and returns it in seconds east of UTC and its length.
+func Offset(s string, i int) (secs, n int, ok bool) {
+	if i+5 > len(s) || (s[i] != '+' && s[i] != '-') {
+		return 0, 0, false
+	}
+	n, m := 5, i+3
+	if s[i+3] == ':' {
+		n, m = 6, i+4
+	}
+	oh, ok1 := Digits(s, i+1, 2)
+	om, ok2 := Digits(s, m, 2)
+	if !ok1 || !ok2 || oh >= 24 || om >= 60 || i+n > len(s) {
+		return 0, 0, false
+	}
+	secs = oh*3600 + om*60
+	if s[i] == '-' {
+		secs = -secs
+	}
+	return secs, n, true
 }
 
 // RFC3164 reads "Mmm dd HH:MM:SS" (the day space-padded or not). The year is

@@ -40,6 +40,19 @@ func Markdown() string {
 	attrTable(commonAttrs)
 	w("Other source fields go under the product's namespace (`passman.`, `capam.`, `netwrix.`) in snake case. When a limit cuts a record (attributes per record, bytes per value, JSON depth), `<product>.truncated` (int) counts what was cut; the original text stays whole in `log.record.original` or the body. A key that appears twice in one record keeps its last value.")
 	w()
+	w("## Framings")
+	w()
+	w("A record gives the same event name and attributes whether it arrives bare or inside a transport's framing; the framing adds its own fields. The record's own fields win over the framing's (a Netwrix record's `hostname` is `host.name`), and an inner framing's over an outer one's. Up to four framings are taken off one record, tried in this order at each layer (each is a look at the start of the text):")
+	w()
+	w("| framing | looks like | fields |")
+	w("|---|---|---|")
+	for _, f := range framingDocs {
+		w("| ", f[0], " | ", f[1], " | ", f[2], " |")
+	}
+	w()
+	attrTable(framingAttrs)
+	w("Inside the framings, the product is picked by a look at the payload's start: a seaudit date and status letter (CA PAM), a JSON object (Netwrix), PassMan's `process(pid): ` or `key = value` pairs that start the text and hold a `type` key. Syslog-framed text that none of these recognise is a PassMan system line (`passman.system`, body = the message). A record whose header the pipeline already read (a syslog input's message) gets the same attributes from the header fields the face passes on: see each face's documentation.")
+	w()
 	w("Error types (`error.type`):")
 	w()
 	for _, e := range record.ErrorCodes {
@@ -88,6 +101,29 @@ var commonAttrs = []schemaAttr{
 	{record.AttrErrorMessage, "string", "the parse error, quoting at most 80 bytes of redacted input"},
 }
 
+// framingDocs is the envelope layer's detection table, in its order.
+var framingDocs = [][3]string{
+	{"syslog RFC 5424", "`<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [BOM]MSG`, nil fields `-`", "time, HOSTNAME → `host.name`, APP-NAME → `service.name`, PROCID → `process.pid`, PRI, MSGID and structured data below"},
+	{"Fluentd stdout/file header", "`2020-03-28 15:01:56 +0000 TAG: {…}`", "time, TAG → `fluentd.tag`"},
+	{"Fluentd out_file", "`TIME<TAB>TAG<TAB>{…}`", "time, TAG → `fluentd.tag`"},
+	{"CRI (containerd, CRI-O)", "`2026-03-05T10:16:02.123456789Z stdout F MSG` (`P` lines are joined up to `F` by the splitter)", "time, stream → `log.iostream`"},
+	{"syslog RFC 3164 and PassMan's header", "`[<PRI>]TIME HOST TAG[[PID]]: MSG`, TIME RFC 3164 (`Mar  5 10:16:02`, the year inferred) or RFC 3339", "time, HOST → `host.name`, TAG → `service.name`, PID → `process.pid`, PRI below"},
+	{"JSON wrappers (Docker json-file, Fluentd's docker driver)", "an object whose members are only `log` (the line, escaped), `stream` or `source`, `time`, `container_id`, `container_name`", "the line is unwrapped and is the original text; stream → `log.iostream`, time, `container.id`, `container.name` (without Docker's leading `/`)"},
+}
+
+// framingAttrs are the attributes framings add.
+var framingAttrs = []schemaAttr{
+	{record.AttrSyslogPriority, "int", "syslog PRI"},
+	{record.AttrSyslogFacilityCode, "int", "PRI / 8"},
+	{record.AttrSyslogSeverityCode, "int", "PRI % 8"},
+	{record.AttrSyslogMsgID, "string", "RFC 5424 MSGID"},
+	{record.AttrSyslogStructuredData + ".<SD-ID>.<PARAM-NAME>", "string", "RFC 5424 structured data, values unescaped"},
+	{record.AttrLogIostream, "string", "stdout or stderr (CRI, Docker, Fluentd)"},
+	{record.AttrFluentdTag, "string", "the Fluentd tag"},
+	{record.AttrContainerID, "string", "container id (Fluentd's docker driver)"},
+	{record.AttrContainerName, "string", "container name (Fluentd's docker driver)"},
+}
+
 // faceAttrs are the attributes the Fluent Bit plugin adds.
 var faceAttrs = []schemaAttr{
 	{"fluentbit.tag", "string", "the Fluent Bit tag of the record"},
@@ -97,10 +133,15 @@ var faceAttrs = []schemaAttr{
 // Documented reports whether a key is in the schema: a common attribute
 // or one under a product namespace.
 func Documented(k string) bool {
-	for _, a := range commonAttrs {
-		if a.key == k {
-			return true
+	for _, as := range [][]schemaAttr{commonAttrs, framingAttrs} {
+		for _, a := range as {
+			if a.key == k {
+				return true
+			}
 		}
+	}
+	if strings.HasPrefix(k, record.AttrSyslogStructuredData+".") {
+		return true
 	}
 	for _, p := range []string{"passman.", "capam.", "netwrix."} {
 		if strings.HasPrefix(k, p) && len(k) > len(p) {

@@ -1,7 +1,8 @@
-// Package syslog reads the syslog headers records arrive behind: the
-// RFC 3164 shape "[<PRI>]TIME HOST TAG[[PID]]: MSG", with an RFC 3164 or an
-// RFC 3339 time. It hands the message's offset and the header fields to the
-// product that reads the message.
+// Package syslog reads the syslog headers records arrive behind: RFC 5424
+// ("<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG") and the RFC 3164 shape
+// "[<PRI>]TIME HOST TAG[[PID]]: MSG", with an RFC 3164 or an RFC 3339 time.
+// It returns the header fields and the message's offset; the envelope layer
+// hands the message to the product that reads it.
 package syslog
 
 import (
@@ -12,36 +13,53 @@ import (
 
 // SkipPRI skips a syslog "<PRI>" prefix and returns the offset after it.
 func SkipPRI(s string) int {
+	_, n := pri(s)
+	return n
+}
+
+// pri reads "<PRI>" (0 to 191) and returns it and its length, or -1 and 0.
+func pri(s string) (int, int) {
 	if len(s) < 3 || s[0] != '<' {
-		return 0
+		return -1, 0
 	}
+	v := 0
 	for i := 1; i < len(s) && i <= 4; i++ {
 		if s[i] == '>' {
-			if i == 1 {
-				return 0
+			if i == 1 || v > 191 {
+				return -1, 0
 			}
-			return i + 1
+			return v, i + 1
 		}
 		if s[i] < '0' || s[i] > '9' {
-			return 0
+			return -1, 0
 		}
+		v = v*10 + int(s[i]-'0')
 	}
-	return 0
+	return -1, 0
 }
 
 // Header is the header of an RFC 3164 or RFC 5424-lite line:
 // "[<PRI>]TIME HOST TAG[[PID]]: ". msg is the offset of the message.
 type Header struct {
 	Time      time.Time
-	Host, Tag string
-	PID       string
-	Msg       int // offset of the message
+	Host, Tag string // HOSTNAME; APP-NAME or TAG
+	PID       string // PROCID or [pid]
+	Msg       int    // offset of the message
+	PRI       int    // -1 when the line has none
+	MsgID     string // RFC 5424 only
+	SD        []Param
+}
+
+// Param is one parameter of RFC 5424 structured data.
+type Param struct {
+	ID, Name, Value string // Value is unescaped
 }
 
 // Parse reads the header at the start of s.
 func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
-	var h Header
-	i := SkipPRI(s)
+	h := Header{PRI: -1}
+	var i int
+	h.PRI, i = pri(s)
 	t, n, ok := scan.SyslogTime(s[i:], loc, now)
 	if !ok {
 		return h, false

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/envelope"
+
 	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
@@ -35,7 +37,9 @@ func Sniff(s string) bool {
 		s[14] == ':' && s[17] == ':' && s[20] == ' ' && s[21] >= 'A' && s[21] <= 'Z' && s[22] == ' '
 }
 
-func (p *Parser) Parse(s string) error {
+// Parse reads the payload of fr.
+func (p *Parser) Parse(fr *envelope.Frame) error {
+	s := fr.Payload
 	if !Sniff(s) {
 		return record.ErrAt(record.FormatCAPAM, 0, record.ErrMalformed)
 	}

@@ -3,10 +3,9 @@ package netwrix
 
 import (
 	"strings"
-	"time"
 
 	"github.com/pamaudit/pamaudit/internal/builder"
-	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
+	"github.com/pamaudit/pamaudit/internal/envelope"
 	"github.com/pamaudit/pamaudit/internal/jsonwalk"
 	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -37,10 +36,11 @@ func New(b *builder.Builder, maxDepth, maxAttrs int) *Parser {
 const maxPaths = 8192
 
 // Netwrix Privilege Secure: JSON API logs, one object per line (bunyan),
-// pretty-printed over several lines (joined by the Splitter), behind a syslog
-// header, or inside a Docker json-file wrapper.
+// or pretty-printed over several lines (joined by the Splitter). The
+// envelope layer takes off what they travel in: a syslog header, Docker's
+// json-file wrapper, Fluentd's headers and log-string wrapper.
 
-// Sniff: a JSON object at the start, or after a syslog header.
+// Sniff: a JSON object at the start.
 func Sniff(s string) bool { return JSONStart(s) >= 0 }
 
 // JSONStart returns the offset of the record's JSON object, or -1.
@@ -48,12 +48,6 @@ func JSONStart(s string) int {
 	i := scan.SkipWS(s, 0)
 	if i < len(s) && s[i] == '{' {
 		return i
-	}
-	if strings.IndexByte(s, '{') < 0 {
-		return -1 // the cheap answer for most lines of the other formats
-	}
-	if h, ok := syslog.Parse(s, time.UTC, time.Time{}); ok && h.Msg < len(s) && s[h.Msg] == '{' {
-		return h.Msg
 	}
 	return -1
 }
@@ -65,29 +59,18 @@ type nxInfo struct {
 	status            int64 // res.statusCode, 0 when absent
 }
 
-func (p *Parser) Parse(s string) error {
-	r := &p.b.Rec
+// Parse reads the payload of fr.
+func (p *Parser) Parse(fr *envelope.Frame) error {
+	s := fr.Payload
 	j := JSONStart(s)
 	if j < 0 {
 		return p.netwrixUnrecoverable(s, 0)
-	}
-	if j > 0 {
-		h, _ := syslog.Parse(s, p.b.Loc, p.b.Now)
-		r.Time = h.Time
-		p.b.AddStr(record.AttrHostName, h.Host)
-		p.b.AddStr(record.AttrServiceName, h.Tag)
-		if pid, ok := scan.Atoi(h.PID); ok {
-			p.b.AddInt(record.AttrProcessPID, pid)
-		}
 	}
 	end := p.json.Walk(s, j)
 	// Strict: nothing recovered and nothing after the object.
 	strict := !p.json.Loose && scan.SkipWS(s, end) == len(s)
 	if len(p.json.Leaves) == 0 && (p.json.EOF || !strict) {
 		return p.netwrixUnrecoverable(s, j)
-	}
-	if inner, ok := p.dockerLog(); ok {
-		return p.parseDocker(inner)
 	}
 	return p.netwrixRecord(s, strict)
 }
@@ -249,8 +232,8 @@ func (p *Parser) netwrixMapped(f nxField, a record.Attr, body string) bool {
 		}
 		return false
 	}
-	if r.Index(f.key) >= 0 {
-		return false
+	if !p.b.Framed(f.key) {
+		return false // the record already gave it: the first rule wins
 	}
 	switch f.conv {
 	case nxCN:
@@ -333,52 +316,6 @@ func urlPath(u string) string {
 		u = u[:i]
 	}
 	return u
-}
-
-// dockerLog returns the inner record of a Docker json-file line
-// ({"log":"{...}\n","stream":"stdout","time":"..."}).
-func (p *Parser) dockerLog() (string, bool) {
-	var log string
-	for _, l := range p.json.Leaves {
-		switch l.Info.path {
-		case "log":
-			log = l.A.Str
-		case "stream", "time":
-		default:
-			return "", false
-		}
-	}
-	log = strings.TrimSpace(log)
-	return log, strings.HasPrefix(log, "{")
-}
-
-// parseDocker parses the inner record of a Docker line; the wrapper's stream
-// and time are kept, and the inner record is the original text.
-func (p *Parser) parseDocker(inner string) error {
-	r := &p.b.Rec
-	var stream, dtime string
-	for _, l := range p.json.Leaves {
-		switch l.Info.path {
-		case "stream":
-			stream = l.A.Str
-		case "time":
-			dtime = l.A.Str
-		}
-	}
-	p.b.Restart()
-	p.b.Orig = inner
-	end := p.json.Walk(inner, 0)
-	strict := !p.json.Loose && scan.SkipWS(inner, end) == len(inner)
-	err := p.netwrixRecord(inner, strict)
-	if stream != "" {
-		p.b.AddStr("netwrix.docker.stream", stream)
-	}
-	if r.Time.IsZero() {
-		if t, n, ok := scan.RFC3339(dtime, p.b.Loc); ok && n == len(dtime) {
-			r.Time = t
-		}
-	}
-	return err
 }
 
 // netwrixUnrecoverable classifies text that is not JSON enough to walk, from

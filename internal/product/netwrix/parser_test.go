@@ -32,7 +32,7 @@ func TestNetwrix(t *testing.T) {
 		{"syslog framed python record", `<14>Apr  7 11:15:15 w2 jita[3310]: {"asctime": "2026-04-07 11:15:13,669", "levelname": "ERROR", "message": "Expiring request"}`,
 			"netwrix.jita.expire", map[string]any{"host.name": "w2", "process.pid": int64(3310)}, nil},
 		{"docker wrapper", `{"log":"{\"msg\":\"token create\",\"level\":40}\n","stream":"stdout","time":"2026-04-07T11:16:00Z"}`,
-			"netwrix.token.create", map[string]any{"netwrix.docker.stream": "stdout"}, nil},
+			"netwrix.token.create", map[string]any{"log.iostream": "stdout"}, nil},
 		{"arrays of objects are indexed", `{"message":"Password failed for: ivan","authInfo":[{"type":"username"},{"success":false,"type":"ldap"}]}`,
 			"netwrix.authentication", map[string]any{"netwrix.auth_info.1.type": "ldap", "netwrix.auth_info.1.success": false, "event.outcome": "failure"}, nil},
 	} {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/pamaudit/pamaudit/internal/builder"
-	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
+	"github.com/pamaudit/pamaudit/internal/envelope"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -17,48 +17,55 @@ type Parser struct{ b *builder.Builder }
 // New returns a Parser that builds into b.
 func New(b *builder.Builder) *Parser { return &Parser{b: b} }
 
-// PassMan: syslog-wrapped audit lines and system lines.
+// PassMan: audit lines and system lines, behind a syslog header (RFC 3164
+// or RFC 5424, which the envelope layer takes off) or alone, as a
+// pipeline's syslog input leaves them.
 //
 //	{time} {node} {service}: {process}({pid}): key = value ...   audit line
-//	{time} {node} {service}: {message}                          system line
+//	{time} {node} {tag}[{pid}]: key = value ...                   audit line, the process as tag
+//	{process}({pid}): key = value ...  or  key = value ...        the message alone
+//	{time} {node} {service}: {message}                            system line
 
-// Sniff: a syslog time (RFC 3339 or RFC 3164) at the start, after an
-// optional <PRI>.
+// Sniff: the audit process prefix "process(pid): ", or key = value pairs
+// that start the text and hold a type key. A system line has neither: it is
+// PassMan's only when a syslog header framed it (the detection table's
+// fallback).
 func Sniff(s string) bool {
-	s = s[syslog.SkipPRI(s):]
-	if len(s) < 15 {
-		return false
+	if _, _, _, ok := passmanProcess(s, 0); ok {
+		return true
 	}
-	if s[0] >= '0' && s[0] <= '9' {
-		return len(s) >= 19 && s[4] == '-' && s[7] == '-' && s[13] == ':'
-	}
-	_, ok := scan.Month(s)
-	return ok && s[3] == ' '
+	return isPairs(s)
 }
 
-func (p *Parser) Parse(s string) error {
+// isPairs: the text starts with "key =" and names a type.
+func isPairs(s string) bool {
+	return keyAssignAt(s, 0) && (strings.Contains(s, "type =") || strings.Contains(s, "type="))
+}
+
+// Parse reads the payload of fr.
+func (p *Parser) Parse(fr *envelope.Frame) error {
+	s := fr.Payload
 	r := &p.b.Rec
-	h, ok := syslog.Parse(s, p.b.Loc, p.b.Now)
-	if !ok {
-		return record.ErrAt(record.FormatPassMan, 0, record.ErrMalformed)
-	}
-	r.Time = h.Time
-	p.b.AddStr(record.AttrHostName, h.Host)
-	p.b.AddStr(record.AttrServiceName, h.Tag)
-	if pid, ok := scan.Atoi(h.PID); ok {
-		p.b.AddInt(record.AttrProcessPID, pid)
-	}
-	msg := h.Msg
-	proc, pid, kv, audit := passmanProcess(s, msg)
-	if !audit {
+	proc, pid, kv, audit := passmanProcess(s, 0)
+	switch {
+	case audit:
+		p.b.AddStr(record.AttrProcessExecutableName, proc)
+		if v, ok := scan.Atoi(pid); ok {
+			p.b.AddInt(record.AttrProcessPID, v)
+		}
+	case isPairs(s):
+		// "tag[pid]: key = value": the tag names the audit process.
+		kv = 0
+		if fr.App != "" {
+			p.b.AddStr(record.AttrProcessExecutableName, fr.App)
+		}
+	case fr.Syslog:
 		r.EventName = passmanEventSystem
-		r.Body = s[msg:]
+		r.Body = s
 		p.b.HasMsg = true
 		return nil
-	}
-	p.b.AddStr(record.AttrProcessExecutableName, proc)
-	if v, ok := scan.Atoi(pid); ok {
-		p.b.AddInt(record.AttrProcessPID, v)
+	default:
+		return record.ErrAt(record.FormatPassMan, 0, record.ErrMalformed)
 	}
 	r.EventName = passmanEventAudit
 	p.scanKV(s, kv)

@@ -1,0 +1,216 @@
+// Package envelope takes the framings off a record: the transport headers
+// and wrappers pipelines put around an audit line (syslog RFC 5424 and
+// RFC 3164, CRI, Docker's and Fluentd's JSON wrappers, Fluentd's stdout and
+// out_file headers). It hands the payload and the framing's fields to the
+// product that reads the payload; it knows no product.
+package envelope
+
+import (
+	"time"
+
+	"github.com/pamaudit/pamaudit/internal/envelope/cri"
+	"github.com/pamaudit/pamaudit/internal/envelope/fluentd"
+	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
+	"github.com/pamaudit/pamaudit/internal/envelope/wrapper"
+	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// Header is what a framing, or the pipeline that already read one, says
+// about the record: its time, host, app name and process id.
+type Header struct {
+	Time      time.Time
+	Host, App string
+	PID       string
+}
+
+// Frame is a record with its framings taken off. Inner framings win over
+// outer ones: they stand closer to the record. A Frame is reused from record
+// to record.
+type Frame struct {
+	Header
+	Attrs   []record.Attr // the framings' own fields (log.syslog.*, log.iostream, fluentd.tag, container.*)
+	Payload string        // the record inside the framings
+	Orig    string        // the text the payload is part of, when a wrapper decoded it ("": the input)
+	Offset  int           // the payload's offset in Orig, or in the input
+	Syslog  bool          // a syslog header framed the record (or the pipeline read one)
+
+	sd []syslog.Param
+}
+
+// maxLayers bounds how many framings are taken off one record (a CRI line
+// holding Fluentd's wrapper holding a syslog line is three).
+const maxLayers = 4
+
+// framing is one row of the detection table.
+type framing struct {
+	name  string
+	sniff func(s string) bool // cheap look at the start
+	take  func(f *Frame, s string, loc *time.Location, now time.Time) (msg int, decoded string, ok bool)
+}
+
+// framings are tried in order on the text, then again on the payload. The
+// Fluentd header comes before syslog: "2020-03-28 15:01:56 +0000 tag: "
+// would read as an RFC 3339 time, host "+0000" and app "tag". CRI comes
+// before syslog for the same reason ("… stdout F …").
+var framings = [...]framing{
+	{"syslog-rfc5424", syslog.Is5424, takeRFC5424},
+	{"fluentd-stdout", digitStart, takeFluentd(fluentd.ParseStdout)},
+	{"fluentd-tsv", digitStart, takeFluentd(fluentd.ParseTSV)},
+	{"cri", digitStart, takeCRI},
+	{"syslog", syslogStart, takeSyslog},
+	{"json-wrapper", braceStart, takeWrapper},
+}
+
+// Unwrap takes the framings off s. pipeline, when not nil, is what the
+// pipeline already read of a header it took off (a message-only record):
+// it stands for the outermost framing.
+func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.Time) {
+	f.Header = Header{}
+	f.Attrs = f.Attrs[:0]
+	f.Orig, f.Offset, f.Syslog = "", 0, false
+	if pipeline != nil {
+		f.merge(*pipeline)
+		f.Syslog = pipeline.Host != "" || pipeline.App != ""
+	}
+	cur := s
+	for layer := 0; layer < maxLayers; layer++ {
+		took := false
+		for i := range framings {
+			fr := &framings[i]
+			if !fr.sniff(cur) {
+				continue
+			}
+			msg, decoded, ok := fr.take(f, cur, loc, now)
+			if !ok {
+				continue
+			}
+			if decoded != "" || msg < 0 {
+				f.Orig, f.Offset, cur = decoded, 0, decoded
+			} else {
+				f.Offset += msg
+				cur = cur[msg:]
+			}
+			took = true
+			break
+		}
+		if !took {
+			break
+		}
+	}
+	f.Payload = cur
+}
+
+// merge lays h over what outer framings said.
+func (f *Frame) merge(h Header) {
+	if !h.Time.IsZero() {
+		f.Time = h.Time
+	}
+	if h.Host != "" {
+		f.Host = h.Host
+	}
+	if h.App != "" {
+		f.App = h.App
+	}
+	if h.PID != "" {
+		f.PID = h.PID
+	}
+}
+
+// set adds or replaces a framing attribute.
+func (f *Frame) set(a record.Attr) {
+	for i := range f.Attrs {
+		if f.Attrs[i].Key == a.Key {
+			f.Attrs[i] = a
+			return
+		}
+	}
+	f.Attrs = append(f.Attrs, a)
+}
+
+func (f *Frame) setStr(key, v string) {
+	if v != "" {
+		f.set(record.Attr{Key: key, Kind: record.KindString, Str: v})
+	}
+}
+
+func digitStart(s string) bool { return len(s) > 0 && s[0] >= '0' && s[0] <= '9' }
+
+func syslogStart(s string) bool {
+	return len(s) > 0 && (s[0] == '<' || s[0] >= '0' && s[0] <= '9' || s[0] >= 'A' && s[0] <= 'Z' || s[0] >= 'a' && s[0] <= 'z')
+}
+
+func braceStart(s string) bool {
+	i := scan.SkipWS(s, 0)
+	return i < len(s) && s[i] == '{'
+}
+
+func (f *Frame) syslogFields(h *syslog.Header) {
+	f.merge(Header{Time: h.Time, Host: h.Host, App: h.Tag, PID: h.PID})
+	f.Syslog = true
+	if h.PRI >= 0 {
+		f.set(record.Attr{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: int64(h.PRI)})
+		f.set(record.Attr{Key: record.AttrSyslogFacilityCode, Kind: record.KindInt, Int: int64(h.PRI / 8)})
+		f.set(record.Attr{Key: record.AttrSyslogSeverityCode, Kind: record.KindInt, Int: int64(h.PRI % 8)})
+	}
+	f.setStr(record.AttrSyslogMsgID, h.MsgID)
+	for _, p := range h.SD {
+		f.setStr(record.AttrSyslogStructuredData+"."+p.ID+"."+p.Name, p.Value)
+	}
+}
+
+func takeRFC5424(f *Frame, s string, loc *time.Location, _ time.Time) (int, string, bool) {
+	h, ok := syslog.Parse5424(s, loc, f.sd)
+	f.sd = h.SD
+	if !ok {
+		return 0, "", false
+	}
+	f.syslogFields(&h)
+	return h.Msg, "", true
+}
+
+func takeSyslog(f *Frame, s string, loc *time.Location, now time.Time) (int, string, bool) {
+	h, ok := syslog.Parse(s, loc, now)
+	if !ok {
+		return 0, "", false
+	}
+	f.syslogFields(&h)
+	return h.Msg, "", true
+}
+
+// takeFluentd takes off one of Fluentd's line headers, read by parse.
+func takeFluentd(parse func(string) (fluentd.Header, bool)) func(*Frame, string, *time.Location, time.Time) (int, string, bool) {
+	return func(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bool) {
+		h, ok := parse(s)
+		if !ok {
+			return 0, "", false
+		}
+		f.merge(Header{Time: h.Time})
+		f.setStr(record.AttrFluentdTag, h.Tag)
+		return h.Msg, "", true
+	}
+}
+
+func takeCRI(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bool) {
+	h, ok := cri.Parse(s)
+	if !ok {
+		return 0, "", false
+	}
+	f.merge(Header{Time: h.Time})
+	f.setStr(record.AttrLogIostream, h.Stream)
+	return h.Msg, "", true
+}
+
+func takeWrapper(f *Frame, s string, loc *time.Location, _ time.Time) (int, string, bool) {
+	w, ok := wrapper.Parse(s)
+	if !ok || w.Log == "" {
+		return 0, "", false
+	}
+	if t, n, ok := scan.RFC3339(w.Time, loc); ok && n == len(w.Time) {
+		f.merge(Header{Time: t})
+	}
+	f.setStr(record.AttrLogIostream, w.Stream)
+	f.setStr(record.AttrContainerID, w.ContainerID)
+	f.setStr(record.AttrContainerName, w.ContainerName)
+	return -1, w.Log, true
+}

@@ -1,0 +1,147 @@
+package syslog
+
+import (
+	"strings"
+	"time"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
+)
+
+// Is5424 is the cheap look: "<PRI>1 " at the start.
+func Is5424(s string) bool {
+	_, n := pri(s)
+	return n > 0 && n+1 < len(s) && s[n] == '1' && s[n+1] == ' '
+}
+
+// Parse5424 reads an RFC 5424 header: <PRI>1 TIMESTAMP HOSTNAME APP-NAME
+// PROCID MSGID STRUCTURED-DATA, each field "-" when nil, and the message
+// after one space (a UTF-8 byte order mark before it is skipped). A time
+// without an offset is read in loc. sd is reused for the structured data.
+func Parse5424(s string, loc *time.Location, sd []Param) (Header, bool) {
+	h := Header{PRI: -1, SD: sd[:0]}
+	var i int
+	h.PRI, i = pri(s)
+	if i == 0 || i+2 > len(s) || s[i] != '1' || s[i+1] != ' ' {
+		return h, false
+	}
+	i += 2
+	if i < len(s) && s[i] == '-' {
+		i++
+	} else {
+		t, n, ok := scan.RFC3339(s[i:], loc)
+		if !ok {
+			return h, false
+		}
+		h.Time = t
+		i += n
+	}
+	var fields [4]string
+	for k := range fields {
+		if i >= len(s) || s[i] != ' ' {
+			return h, false
+		}
+		i++
+		j := i
+		for j < len(s) && s[j] != ' ' {
+			j++
+		}
+		if j == i {
+			return h, false
+		}
+		if f := s[i:j]; f != "-" {
+			fields[k] = f
+		}
+		i = j
+	}
+	h.Host, h.Tag, h.PID, h.MsgID = fields[0], fields[1], fields[2], fields[3]
+	if i >= len(s) || s[i] != ' ' {
+		return h, false
+	}
+	i++
+	if i < len(s) && s[i] == '-' {
+		i++
+	} else {
+		var ok bool
+		if i, ok = h.structuredData(s, i); !ok {
+			return h, false
+		}
+	}
+	if i < len(s) {
+		if s[i] != ' ' {
+			return h, false
+		}
+		i++
+	}
+	if strings.HasPrefix(s[i:], "\ufeff") {
+		i += 3
+	}
+	h.Msg = i
+	return h, true
+}
+
+// structuredData reads one or more [SD-ID PARAM="VALUE" ...] elements.
+func (h *Header) structuredData(s string, i int) (int, bool) {
+	if i >= len(s) || s[i] != '[' {
+		return i, false
+	}
+	for i < len(s) && s[i] == '[' {
+		i++
+		j := i
+		for j < len(s) && s[j] != ' ' && s[j] != ']' {
+			j++
+		}
+		if j == i || j >= len(s) {
+			return i, false
+		}
+		id := s[i:j]
+		i = j
+		for i < len(s) && s[i] == ' ' {
+			i++
+			k := i
+			for k < len(s) && s[k] != '=' && s[k] != ' ' && s[k] != ']' {
+				k++
+			}
+			if k == i || k+1 >= len(s) || s[k] != '=' || s[k+1] != '"' {
+				return i, false
+			}
+			name := s[i:k]
+			v, end, ok := paramValue(s, k+2)
+			if !ok {
+				return i, false
+			}
+			h.SD = append(h.SD, Param{ID: id, Name: name, Value: v})
+			i = end
+		}
+		if i >= len(s) || s[i] != ']' {
+			return i, false
+		}
+		i++
+	}
+	return i, true
+}
+
+// paramValue reads a PARAM-VALUE up to its closing quote, with \", \\ and
+// \] unescaped, and returns the offset after the quote.
+func paramValue(s string, i int) (string, int, bool) {
+	esc := false
+	for j := i; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			esc = true
+			j++
+		case '"':
+			if !esc {
+				return s[i:j], j + 1, true
+			}
+			var b strings.Builder
+			for k := i; k < j; k++ {
+				if s[k] == '\\' && k+1 < j && (s[k+1] == '"' || s[k+1] == '\\' || s[k+1] == ']') {
+					k++
+				}
+				b.WriteByte(s[k])
+			}
+			return b.String(), j + 1, true
+		}
+	}
+	return "", len(s), false
+}
