@@ -88,8 +88,10 @@ func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
 	}
 	h.Tag = s[i:j]
 	if s[j] == '[' {
+		// Usually digits; anything up to "]" is the PROCID, as go-syslog
+		// reads it (process.pid is set only when it is a number).
 		k := j + 1
-		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+		for k < len(s) && s[k] != ']' && s[k] != ' ' && s[k] != ':' {
 			k++
 		}
 		if k >= len(s) || s[k] != ']' || k == j+1 {
