@@ -16,9 +16,13 @@ BUILDER := bin/builder
 OTELCOL := build/otelcol-pamaudit/otelcol-pamaudit
 GO_SOURCES := $(shell find core otelprocessor internal -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 
-# The Fluent Bit plugin and the C harness that drives it as Fluent Bit does.
+# The Fluent Bit plugin, the same with fault injection for the harness's
+# panic test (-tags pamaudit_faults; never shipped), and the C harness that
+# drives them as Fluent Bit does.
 PLUGIN := build/pamaudit.so
+PLUGIN_FAULTS := build/pamaudit-faults.so
 HARNESS := build/flb-harness
+PLUGIN_SOURCES := $(GO_SOURCES) $(shell find record fluentbit -name '*.go' -not -name '*_test.go' 2>/dev/null)
 
 .PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit
 
@@ -35,7 +39,7 @@ build: fluentbit
 test: lint otelcol fluentbit unit race
 
 unit:
-	PAMAUDIT_E2E=1 PAMAUDIT_PLUGIN=$(CURDIR)/$(PLUGIN) PAMAUDIT_HARNESS=$(CURDIR)/$(HARNESS) $(GO) test -count=1 ./...
+	PAMAUDIT_E2E=1 PAMAUDIT_PLUGIN=$(CURDIR)/$(PLUGIN) PAMAUDIT_PLUGIN_FAULTS=$(CURDIR)/$(PLUGIN_FAULTS) PAMAUDIT_HARNESS=$(CURDIR)/$(HARNESS) $(GO) test -count=1 ./...
 
 # Concurrent flushes (Fluent Bit workers) and concurrent ConsumeLogs calls
 # under the race detector.
@@ -81,12 +85,17 @@ $(OTELCOL): $(BUILDER) builder-config.yaml $(GO_SOURCES)
 	mkdir -p build
 	$(BUILDER) --config builder-config.yaml
 
-## fluentbit: the plugin (pamaudit.so) and the harness, into build/.
-fluentbit: $(PLUGIN) $(HARNESS)
+## fluentbit: the plugin (pamaudit.so), its faults build and the harness,
+## into build/.
+fluentbit: $(PLUGIN) $(PLUGIN_FAULTS) $(HARNESS)
 
-$(PLUGIN): $(GO_SOURCES) $(shell find fluentbit -name '*.go' -not -name '*_test.go')
+$(PLUGIN): $(PLUGIN_SOURCES)
 	mkdir -p build
 	$(GO) build -buildmode=c-shared -o $@ ./fluentbit
+
+$(PLUGIN_FAULTS): $(PLUGIN_SOURCES)
+	mkdir -p build
+	$(GO) build -buildmode=c-shared -tags pamaudit_faults -o $@ ./fluentbit
 
 $(HARNESS): fluentbit/harness/harness.c
 	mkdir -p build

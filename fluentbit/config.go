@@ -14,7 +14,8 @@ import (
 
 // config is one [OUTPUT] instance's configuration. Keys are read through a
 // getter (Fluent Bit's property lookup, case-insensitive); values that are
-// words are compared in any case.
+// words are compared in any case. It is built at init and only read after,
+// by every worker of the instance.
 type config struct {
 	parser     core.Options
 	sourceKeys []string // the first present key holds the raw text
@@ -45,10 +46,11 @@ var configKeys = []string{
 	"forward_host", "forward_port", "forward_tag", "forward_timeout",
 }
 
-// parseConfig reads and checks every key; an error names the key.
+// parseConfig reads and checks every key; each error is a
+// *core.OptionError that names the key.
 func parseConfig(get func(key string) string) (*config, error) {
 	c := &config{
-		sourceKeys:   []string{"log", "message", "msg"},
+		sourceKeys:   core.DefaultSourceKeys, // shared: never modified
 		output:       outputOTLP,
 		otlpEndpoint: "http://127.0.0.1:4318/v1/logs",
 		otlpTimeout:  10 * time.Second,
@@ -56,10 +58,12 @@ func parseConfig(get func(key string) string) (*config, error) {
 	}
 	var errs []error
 	fail := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{key}, args...)...))
+		errs = append(errs, &core.OptionError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	val := func(key string) string { return strings.TrimSpace(get(key)) }
 
+	// The parser's keys map onto core.Options, which Validate checks below;
+	// here only what is not a value of the right type fails.
 	if v := val("format"); v != "" {
 		if err := c.parser.Format.UnmarshalText([]byte(v)); err != nil {
 			fail("format", "%q is not auto, passman, capam or netwrix", v)
@@ -98,14 +102,18 @@ func parseConfig(get func(key string) string) (*config, error) {
 	} {
 		if v := val(l.key); v != "" {
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				fail(l.key, "%q is not a non-negative number", v)
+			if err != nil {
+				fail(l.key, "%q is not a number", v)
+				continue
 			}
 			*l.dst = n
 		}
 	}
-	if _, err := core.NewParser(c.parser); err != nil && len(errs) == 0 {
-		errs = append(errs, err) // core names the key (max_attributes: …)
+	// Its *core.OptionError keys are the plugin's key names. A key that
+	// failed above kept its zero value, which Validate accepts: no key is
+	// reported twice.
+	if err := c.parser.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 
 	if v := strings.ToLower(val("output")); v != "" {

@@ -24,9 +24,8 @@ func testConfig(t testing.TB, props map[string]string) *config {
 
 type collect struct{ recs []string }
 
-func (c *collect) add(rec *core.Record) error {
+func (c *collect) add(rec *core.Record) {
 	c.recs = append(c.recs, string(rec.AppendJSON(nil)))
-	return nil
 }
 
 func convertAll(t testing.TB, cfg *config, chunk []byte) []map[string]any {
@@ -36,9 +35,8 @@ func convertAll(t testing.TB, cfg *config, chunk []byte) []map[string]any {
 		t.Fatal(err)
 	}
 	var c collect
-	n, err := conv.convertChunk(chunk, "pam.audit", &c)
-	if err != nil || n != len(c.recs) {
-		t.Fatalf("n %d, %d records, err %v", n, len(c.recs), err)
+	if n := conv.convertChunk(chunk, "pam.audit", &c); n != len(c.recs) {
+		t.Fatalf("n %d, %d records", n, len(c.recs))
 	}
 	var out []map[string]any
 	for _, r := range c.recs {
@@ -94,6 +92,16 @@ func TestConvertChunk(t *testing.T) {
 	}
 }
 
+// The default source keys are the core's, in its order: message before log
+// before msg; the ones not parsed stay attributes.
+func TestSourceKeyOrder(t *testing.T) {
+	seaudit := "28 Oct 2008 12:15:01 P LOGIN root 59 2 console /bin/login"
+	recs := convertAll(t, testConfig(t, nil), event(chunkTime, kv{"log", "not parsed"}, kv{"message", seaudit}, kv{"msg", "nor this"}))
+	if recs[0]["event_name"] != "capam.login" || attr(recs[0], "log") != "not parsed" || attr(recs[0], "msg") != "nor this" {
+		t.Errorf("message wins over log and msg, both kept: %v", recs[0])
+	}
+}
+
 // Garbage keeps what decoded and turns the rest into one record.
 func TestConvertGarbage(t *testing.T) {
 	good := event(chunkTime, kv{"log", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"})
@@ -118,7 +126,7 @@ func TestForwardEncoding(t *testing.T) {
 	cfg := testConfig(t, nil)
 	conv, _ := newConverter(cfg)
 	var s forwardSink
-	n, _ := conv.convertChunk(event(chunkTime, kv{"log", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"}), "t", &s)
+	n := conv.convertChunk(event(chunkTime, kv{"log", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"}), "t", &s)
 	r := mpReader{buf: s.entries}
 	for i := 0; i < n; i++ {
 		if err := r.skip(); err != nil {
@@ -202,9 +210,9 @@ func FuzzChunk(f *testing.F) {
 			t.Fatal(err)
 		}
 		var c collect
-		n, err := conv.convertChunk(data, "t", &c)
-		if err != nil || n != len(c.recs) {
-			t.Fatalf("n %d, records %d, err %v", n, len(c.recs), err)
+		n := conv.convertChunk(data, "t", &c)
+		if n != len(c.recs) {
+			t.Fatalf("n %d, records %d", n, len(c.recs))
 		}
 		for _, r := range c.recs {
 			if !json.Valid([]byte(r)) {

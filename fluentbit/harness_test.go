@@ -23,43 +23,56 @@ import (
 )
 
 // The harness tests drive the real plugin (.so) through the C harness, the
-// way Fluent Bit's Go proxy calls it. The Makefile builds both and names
-// them in PAMAUDIT_PLUGIN and PAMAUDIT_HARNESS; without those the tests
-// build them into a temporary folder.
+// way Fluent Bit's Go proxy calls it. The Makefile builds them and names
+// them in PAMAUDIT_PLUGIN, PAMAUDIT_PLUGIN_FAULTS (the plugin built with
+// -tags pamaudit_faults, for the panic test only) and PAMAUDIT_HARNESS;
+// what is not named is built into a temporary folder, when a test needs it.
+
+// artifact is a build output the tests run.
+type artifact struct {
+	env   string   // names a prebuilt one
+	file  string   // its name when built here
+	build []string // the command that builds it, with $OUT for its path
+	once  sync.Once
+	path  string
+	err   error
+}
 
 var (
-	buildOnce               sync.Once
-	pluginPath, harnessPath string
-	buildErr                error
+	releasePlugin = &artifact{env: "PAMAUDIT_PLUGIN", file: "pamaudit.so",
+		build: []string{"go", "build", "-buildmode=c-shared", "-o", "$OUT", "."}}
+	faultsPlugin = &artifact{env: "PAMAUDIT_PLUGIN_FAULTS", file: "pamaudit-faults.so",
+		build: []string{"go", "build", "-buildmode=c-shared", "-tags", "pamaudit_faults", "-o", "$OUT", "."}}
+	harnessBinary = &artifact{env: "PAMAUDIT_HARNESS", file: "flb-harness",
+		build: []string{"gcc", "-O2", "-Wall", "-o", "$OUT", "harness/harness.c", "-ldl", "-lpthread"}}
 )
 
-func artifacts(t *testing.T) (string, string) {
+func (a *artifact) get(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		pluginPath, harnessPath = os.Getenv("PAMAUDIT_PLUGIN"), os.Getenv("PAMAUDIT_HARNESS")
-		if pluginPath != "" && harnessPath != "" {
+	a.once.Do(func() {
+		if a.path = os.Getenv(a.env); a.path != "" {
 			return
 		}
 		dir, err := os.MkdirTemp("", "pamaudit-harness")
 		if err != nil {
-			buildErr = err
+			a.err = err
 			return
 		}
-		pluginPath, harnessPath = filepath.Join(dir, "pamaudit.so"), filepath.Join(dir, "flb-harness")
-		for _, c := range [][]string{
-			{"go", "build", "-buildmode=c-shared", "-o", pluginPath, "."},
-			{"gcc", "-O2", "-Wall", "-o", harnessPath, "harness/harness.c", "-ldl", "-lpthread"},
-		} {
-			if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("%v: %v\n%s", c, err, out)
-				return
+		a.path = filepath.Join(dir, a.file)
+		cmd := append([]string(nil), a.build...)
+		for i := range cmd {
+			if cmd[i] == "$OUT" {
+				cmd[i] = a.path
 			}
 		}
+		if out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput(); err != nil {
+			a.err = fmt.Errorf("%v: %v\n%s", cmd, err, out)
+		}
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	if a.err != nil {
+		t.Fatal(a.err)
 	}
-	return pluginPath, harnessPath
+	return a.path
 }
 
 // harness is a running flb-harness with the plugin loaded.
@@ -89,10 +102,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// startHarness runs the harness with the release plugin.
 func startHarness(t *testing.T, env ...string) *harness {
 	t.Helper()
-	plugin, bin := artifacts(t)
-	cmd := exec.Command(bin, plugin)
+	return startHarnessWith(t, releasePlugin, env...)
+}
+
+func startHarnessWith(t *testing.T, plugin *artifact, env ...string) *harness {
+	t.Helper()
+	cmd := exec.Command(harnessBinary.get(t), plugin.get(t))
 	cmd.Env = append(os.Environ(), env...)
 	in, _ := cmd.StdinPipe()
 	outPipe, _ := cmd.StdoutPipe()
@@ -457,10 +475,11 @@ func TestHarnessStdout(t *testing.T) {
 }
 
 // A panic inside a flush comes back as FLB_ERROR and the next flush works;
-// concurrent flushes (workers) each deliver their chunk.
+// concurrent flushes (workers) each deliver their chunk. The panic is
+// injected by the faults build of the plugin.
 func TestHarnessPanicAndWorkers(t *testing.T) {
 	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
-	h := startHarness(t, "PAMAUDIT_TEST_PANIC_ON=BOOM")
+	h := startHarnessWith(t, faultsPlugin, "PAMAUDIT_TEST_PANIC_ON=BOOM")
 	h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": recv.URL})
 	if r := h.do("flush 0 t %s", chunkFile(t, event(chunkTime, kv{"log", "BOOM"}))); r != "flush 0 0" {
 		t.Fatalf("panicking flush: %s, want FLB_ERROR (0)", r)

@@ -3,13 +3,16 @@
 // audit text in each record and delivers structured records over OTLP/HTTP,
 // Fluent forward or stdout.
 //
-// This file holds only the functions Fluent Bit's Go proxy calls; every one
-// recovers from a panic and returns an error code instead.
+// This file holds only the functions Fluent Bit's Go proxy calls, and their
+// panic guard: every one recovers from a panic and returns an error code.
 package main
 
 import "C"
 
 import (
+	"fmt"
+	"os"
+	"runtime/debug"
 	"unsafe"
 
 	"github.com/fluent/fluent-bit-go/output"
@@ -24,6 +27,8 @@ func FLBPluginRegister(def unsafe.Pointer) (ret int) {
 //export FLBPluginInit
 func FLBPluginInit(plugin unsafe.Pointer) (ret int) {
 	defer guard("init", &ret, output.FLB_ERROR)
+	// plugin is valid during this call only: every key is read here. The
+	// instance lives on as the context Fluent Bit passes to each flush.
 	in, err := initInstance(func(key string) string { return output.FLBPluginConfigKey(plugin, key) })
 	if err != nil {
 		return output.FLB_ERROR
@@ -39,7 +44,9 @@ func FLBPluginFlushCtx(ctx, data unsafe.Pointer, length C.int, tag *C.char) (ret
 	if !ok {
 		return output.FLB_ERROR
 	}
-	// The chunk is only read during this call: a view, not a copy.
+	// Fluent Bit frees the chunk when this call returns: it is read in place,
+	// and every record made from it is delivered, with copies of its
+	// strings, before the call returns.
 	return in.flush(unsafe.Slice((*byte)(data), int(length)), C.GoString(tag))
 }
 
@@ -60,6 +67,15 @@ func FLBPluginUnregister(def unsafe.Pointer) {
 	var ret int
 	defer guard("unregister", &ret, 0)
 	output.FLBPluginUnregister(def)
+}
+
+// guard, deferred by every export, turns a panic into the error code ret,
+// logged with its stack: no panic may cross into Fluent Bit.
+func guard(what string, ret *int, code int) {
+	if r := recover(); r != nil {
+		fmt.Fprintf(os.Stderr, "[error] [output:pamaudit] panic in %s: %v\n%s", what, r, debug.Stack())
+		*ret = code
+	}
 }
 
 func main() {}

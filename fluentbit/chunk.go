@@ -1,0 +1,504 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// A Fluent Bit chunk into records, in one pass: decode an event, parse its
+// text, hand the record to the sink, then the next event. The MessagePack
+// reader at the bottom walks the chunk in place, so strings are slices of
+// the chunk and decoding allocates nothing.
+
+// Attributes and error types the plugin adds (documented in docs/schema.md).
+const (
+	attrTag       = "fluentbit.tag"
+	attrRawChunk  = "fluentbit.raw_base64"
+	errMissingKey = "missing_source_key"
+	errBadChunk   = "malformed_chunk"
+)
+
+// maxKeyDepth bounds the flattening of nested maps in a Fluent Bit record.
+const maxKeyDepth = 8
+
+// sink receives the records of one chunk. A record is valid only during add:
+// the converter reuses it for the next.
+type sink interface {
+	add(rec *core.Record)
+}
+
+// faultHook, when set, sees each text before it is parsed. Only a build with
+// -tags pamaudit_faults sets it (faults.go), for the harness's panic test.
+var faultHook func(text []byte)
+
+// converter turns chunks into records. It owns a Parser, so one flush uses
+// it at a time; the instance keeps one per concurrent flush.
+type converter struct {
+	parser     *core.Parser
+	sourceKeys []string
+	now        func() time.Time // the parser's clock, for the records made here
+	keyBuf     []byte
+	extra      []core.Attr
+	own        core.Record // a record for input that never reached the parser
+}
+
+func newConverter(cfg *config) (*converter, error) {
+	p, err := core.NewParser(cfg.parser)
+	if err != nil {
+		return nil, err
+	}
+	now := cfg.parser.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &converter{parser: p, sourceKeys: cfg.sourceKeys, now: now}, nil
+}
+
+// convertChunk hands every event of a chunk to out as a record and returns
+// how many it handed. Group markers are skipped; the bytes from the first
+// event that cannot be decoded become one record with error.type
+// malformed_chunk, so nothing is lost.
+func (c *converter) convertChunk(data []byte, tag string, out sink) int {
+	r := mpReader{buf: data}
+	n := 0
+	for r.pos < len(data) {
+		start := r.pos
+		rec, err := c.event(&r, tag)
+		if err != nil {
+			rec = c.badChunk(data[start:], tag)
+			r.pos = len(data)
+		} else if rec == nil {
+			continue // a group start or end marker
+		}
+		out.add(rec)
+		n++
+	}
+	return n
+}
+
+// event reads one event, [[time, metadata], map] or the older [time, map],
+// and returns its record, or nil for a group marker.
+func (c *converter) event(r *mpReader, tag string) (*core.Record, error) {
+	h, err := r.next()
+	if err != nil || h.kind != mpArray || h.n != 2 {
+		return nil, errMsgpack
+	}
+	t, err := r.next()
+	if err != nil {
+		return nil, err
+	}
+	if t.kind == mpArray { // [time, metadata]
+		if t.n < 1 {
+			return nil, errMsgpack
+		}
+		header := t.n
+		if t, err = r.next(); err != nil {
+			return nil, err
+		}
+		for i := 1; i < header; i++ { // the metadata is not used
+			if err := r.skip(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	ts, group, ok := eventTime(t)
+	if !ok {
+		return nil, errMsgpack
+	}
+	body, err := r.next()
+	if err != nil || body.kind != mpMap {
+		return nil, errMsgpack
+	}
+	if group {
+		return nil, skipContents(r, body)
+	}
+	return c.record(r, body.n, tag, ts)
+}
+
+// eventTime reads an event's time: EventTime (ext 0), an integer or a float
+// of seconds. Negative seconds (-1, -2) mark group starts and ends.
+func eventTime(v mpValue) (ts time.Time, group, ok bool) {
+	switch v.kind {
+	case mpExt:
+		if v.extType != 0 || len(v.s) != 8 {
+			return time.Time{}, false, false
+		}
+		sec := int32(binary.BigEndian.Uint32(v.s))
+		nsec := binary.BigEndian.Uint32(v.s[4:])
+		return time.Unix(int64(sec), int64(nsec)), sec < 0, true
+	case mpInt:
+		return time.Unix(v.i, 0), v.i < 0, true
+	case mpUint:
+		return time.Unix(int64(v.u), 0), false, true
+	case mpFloat:
+		sec, frac := math.Modf(v.f)
+		return time.Unix(int64(sec), int64(frac*1e9)), v.f < 0, true
+	}
+	return time.Time{}, false, false
+}
+
+// record reads a record map of n pairs and parses it: the text of the first
+// source key present is parsed, the other keys become attributes under their
+// own names. The event time is the observed time.
+func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.Record, error) {
+	c.extra = c.extra[:0]
+	var text []byte
+	found := false
+	rank := len(c.sourceKeys)
+	for i := 0; i < n; i++ {
+		k, err := r.next()
+		if err != nil || k.kind != mpStr {
+			return nil, errMsgpack
+		}
+		v, err := r.next()
+		if err != nil {
+			return nil, err
+		}
+		if v.kind == mpStr {
+			if j := keyRank(c.sourceKeys, k.s); j < rank {
+				if found {
+					// A lower-ranked source key seen before: keep it as an attribute.
+					c.extra = append(c.extra, core.Attr{Key: c.sourceKeys[rank], Kind: core.KindString, Str: string(text)})
+				}
+				text, found, rank = v.s, true, j
+				continue
+			}
+		}
+		c.keyBuf = append(c.keyBuf[:0], k.s...)
+		if err := c.value(r, v, 0); err != nil {
+			return nil, err
+		}
+	}
+	var rec *core.Record
+	if found {
+		if faultHook != nil {
+			faultHook(text)
+		}
+		// A text that does not parse still gives a record, with error.type
+		// and error.message: the error is in the record.
+		rec, _ = c.parser.Parse(text)
+	} else {
+		rec = c.errorRecord("", errMissingKey, "the record has none of the source keys "+strings.Join(c.sourceKeys, ", "))
+	}
+	rec.ObservedTime = ts
+	rec.Attrs = append(rec.Attrs, core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
+	for _, a := range c.extra {
+		if rec.Index(a.Key) < 0 { // the parsed attribute wins
+			rec.Attrs = append(rec.Attrs, a)
+		}
+	}
+	return rec, nil
+}
+
+func keyRank(keys []string, k []byte) int {
+	for i, s := range keys {
+		if s == string(k) {
+			return i
+		}
+	}
+	return len(keys)
+}
+
+// value adds the value v (already read) under the key in c.keyBuf; maps
+// flatten with dots, arrays become string arrays.
+func (c *converter) value(r *mpReader, v mpValue, depth int) error {
+	key := func() string { return string(c.keyBuf) }
+	switch v.kind {
+	case mpNil:
+	case mpBool:
+		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindBool, Bool: v.b})
+	case mpInt:
+		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindInt, Int: v.i})
+	case mpUint:
+		if v.u <= math.MaxInt64 {
+			c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindInt, Int: int64(v.u)})
+		} else {
+			c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: strconv.FormatUint(v.u, 10)})
+		}
+	case mpFloat:
+		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: strconv.FormatFloat(v.f, 'g', -1, 64)})
+	case mpStr:
+		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: string(v.s)})
+	case mpExt:
+		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: base64.StdEncoding.EncodeToString(v.s)})
+	case mpMap:
+		if depth >= maxKeyDepth {
+			return skipContents(r, v)
+		}
+		n := len(c.keyBuf)
+		for i := 0; i < v.n; i++ {
+			k, err := r.next()
+			if err != nil || k.kind != mpStr {
+				return errMsgpack
+			}
+			e, err := r.next()
+			if err != nil {
+				return err
+			}
+			c.keyBuf = append(append(c.keyBuf[:n], '.'), k.s...)
+			if err := c.value(r, e, depth+1); err != nil {
+				return err
+			}
+		}
+		c.keyBuf = c.keyBuf[:n]
+	case mpArray:
+		strs := make([]string, 0, v.n)
+		for i := 0; i < v.n; i++ {
+			e, err := r.next()
+			if err != nil {
+				return err
+			}
+			switch e.kind {
+			case mpStr:
+				strs = append(strs, string(e.s))
+			case mpInt:
+				strs = append(strs, strconv.FormatInt(e.i, 10))
+			case mpUint:
+				strs = append(strs, strconv.FormatUint(e.u, 10))
+			case mpFloat:
+				strs = append(strs, strconv.FormatFloat(e.f, 'g', -1, 64))
+			case mpBool:
+				strs = append(strs, strconv.FormatBool(e.b))
+			case mpArray, mpMap: // nested containers in arrays are not kept
+				if err := skipContents(r, e); err != nil {
+					return err
+				}
+			}
+		}
+		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindStrings, Strs: strs})
+	}
+	return nil
+}
+
+// errorRecord is a record of the plugin's own making, for input that never
+// reached the parser: body, error.type and error.message, severity INFO as
+// the parser gives its error records. It is c.own, valid until the next.
+func (c *converter) errorRecord(body, code, msg string) *core.Record {
+	rec := &c.own
+	rec.Reset()
+	rec.ObservedTime = c.now()
+	rec.SetSeverity(record.SevInfo)
+	rec.Body = body
+	rec.Attrs = append(rec.Attrs,
+		core.Attr{Key: record.AttrErrorType, Kind: core.KindString, Str: code},
+		core.Attr{Key: record.AttrErrorMessage, Kind: core.KindString, Str: msg})
+	return rec
+}
+
+// badChunk keeps the bytes that could not be decoded.
+func (c *converter) badChunk(rest []byte, tag string) *core.Record {
+	msg := "malformed Fluent Bit chunk: " + strconv.Itoa(len(rest)) + " bytes could not be decoded"
+	rec := c.errorRecord(msg, errBadChunk, msg)
+	rec.Attrs = append(rec.Attrs,
+		core.Attr{Key: attrRawChunk, Kind: core.KindString, Str: base64.StdEncoding.EncodeToString(rest)},
+		core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
+	return rec
+}
+
+// The MessagePack reader. Only what Fluent Bit writes is supported; anything
+// else is an error, never a panic.
+
+var errMsgpack = errors.New("malformed msgpack")
+
+// mpKind is the kind of a decoded value.
+type mpKind uint8
+
+const (
+	mpNil mpKind = iota
+	mpBool
+	mpInt
+	mpUint
+	mpFloat
+	mpStr // str or bin
+	mpArray
+	mpMap
+	mpExt
+)
+
+// mpValue is a decoded scalar, or the header of an array or map (n
+// elements or pairs follow). s is a slice of the chunk.
+type mpValue struct {
+	kind    mpKind
+	b       bool
+	i       int64
+	u       uint64
+	f       float64
+	s       []byte // str, bin or ext data
+	n       int    // array or map length
+	extType int8
+}
+
+type mpReader struct {
+	buf []byte
+	pos int
+}
+
+func (r *mpReader) need(n int) ([]byte, error) {
+	if n < 0 || r.pos+n > len(r.buf) || r.pos+n < r.pos {
+		return nil, errMsgpack
+	}
+	b := r.buf[r.pos : r.pos+n]
+	r.pos += n
+	return b, nil
+}
+
+func (r *mpReader) u8() (uint8, error) {
+	b, err := r.need(1)
+	if err != nil {
+		return 0, err
+	}
+	return b[0], nil
+}
+
+func (r *mpReader) be(n int) (uint64, error) {
+	b, err := r.need(n)
+	if err != nil {
+		return 0, err
+	}
+	switch n {
+	case 1:
+		return uint64(b[0]), nil
+	case 2:
+		return uint64(binary.BigEndian.Uint16(b)), nil
+	case 4:
+		return uint64(binary.BigEndian.Uint32(b)), nil
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
+// next reads one value; for arrays and maps only the header.
+func (r *mpReader) next() (mpValue, error) {
+	c, err := r.u8()
+	if err != nil {
+		return mpValue{}, err
+	}
+	switch {
+	case c <= 0x7f:
+		return mpValue{kind: mpInt, i: int64(c)}, nil
+	case c >= 0xe0:
+		return mpValue{kind: mpInt, i: int64(int8(c))}, nil
+	case c&0xf0 == 0x80:
+		return mpValue{kind: mpMap, n: int(c & 0x0f)}, nil
+	case c&0xf0 == 0x90:
+		return mpValue{kind: mpArray, n: int(c & 0x0f)}, nil
+	case c&0xe0 == 0xa0:
+		s, err := r.need(int(c & 0x1f))
+		return mpValue{kind: mpStr, s: s}, err
+	}
+	switch c {
+	case 0xc0:
+		return mpValue{kind: mpNil}, nil
+	case 0xc2, 0xc3:
+		return mpValue{kind: mpBool, b: c == 0xc3}, nil
+	case 0xc4, 0xc5, 0xc6, 0xd9, 0xda, 0xdb: // bin8/16/32, str8/16/32
+		base := byte(0xc4)
+		if c >= 0xd9 {
+			base = 0xd9
+		}
+		n, err := r.be(1 << (c - base))
+		if err != nil {
+			return mpValue{}, err
+		}
+		if n > uint64(len(r.buf)) {
+			return mpValue{}, errMsgpack
+		}
+		s, err := r.need(int(n))
+		return mpValue{kind: mpStr, s: s}, err
+	case 0xc7, 0xc8, 0xc9: // ext8/16/32
+		n, err := r.be(1 << (c - 0xc7))
+		if err != nil {
+			return mpValue{}, err
+		}
+		t, err := r.u8()
+		if err != nil || n > uint64(len(r.buf)) {
+			return mpValue{}, errMsgpack
+		}
+		s, err := r.need(int(n))
+		return mpValue{kind: mpExt, extType: int8(t), s: s}, err
+	case 0xca:
+		v, err := r.be(4)
+		return mpValue{kind: mpFloat, f: float64(math.Float32frombits(uint32(v)))}, err
+	case 0xcb:
+		v, err := r.be(8)
+		return mpValue{kind: mpFloat, f: math.Float64frombits(v)}, err
+	case 0xcc, 0xcd, 0xce, 0xcf:
+		v, err := r.be(1 << (c - 0xcc))
+		return mpValue{kind: mpUint, u: v}, err
+	case 0xd0:
+		v, err := r.be(1)
+		return mpValue{kind: mpInt, i: int64(int8(v))}, err
+	case 0xd1:
+		v, err := r.be(2)
+		return mpValue{kind: mpInt, i: int64(int16(v))}, err
+	case 0xd2:
+		v, err := r.be(4)
+		return mpValue{kind: mpInt, i: int64(int32(v))}, err
+	case 0xd3:
+		v, err := r.be(8)
+		return mpValue{kind: mpInt, i: int64(v)}, err
+	case 0xd4, 0xd5, 0xd6, 0xd7, 0xd8: // fixext 1/2/4/8/16
+		t, err := r.u8()
+		if err != nil {
+			return mpValue{}, err
+		}
+		s, err := r.need(1 << (c - 0xd4))
+		return mpValue{kind: mpExt, extType: int8(t), s: s}, err
+	case 0xdc, 0xdd:
+		n, err := r.be(2 << (c - 0xdc))
+		if n > uint64(len(r.buf)) {
+			return mpValue{}, errMsgpack
+		}
+		return mpValue{kind: mpArray, n: int(n)}, err
+	case 0xde, 0xdf:
+		n, err := r.be(2 << (c - 0xde))
+		if n > uint64(len(r.buf)) {
+			return mpValue{}, errMsgpack
+		}
+		return mpValue{kind: mpMap, n: int(n)}, err
+	}
+	return mpValue{}, errMsgpack // 0xc1, never used
+}
+
+// skip skips one whole value, nested ones included, iteratively.
+func (r *mpReader) skip() error {
+	pending := 1
+	for pending > 0 {
+		v, err := r.next()
+		if err != nil {
+			return err
+		}
+		pending--
+		switch v.kind {
+		case mpArray:
+			pending += v.n
+		case mpMap:
+			pending += 2 * v.n
+		}
+		if pending > len(r.buf) {
+			return errMsgpack
+		}
+	}
+	return nil
+}
+
+// skipContents skips the elements of a container whose header was read.
+func skipContents(r *mpReader, h mpValue) error {
+	pending := h.n
+	if h.kind == mpMap {
+		pending *= 2
+	}
+	for ; pending > 0; pending-- {
+		if err := r.skip(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
