@@ -14,7 +14,7 @@ FUZZ_TARGETS := \
 BUILDER_VERSION := v0.160.0
 BUILDER := bin/builder
 OTELCOL := build/otelcol-pamaudit/otelcol-pamaudit
-GO_SOURCES := $(shell find core otelprocessor internal -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+GO_SOURCES := $(shell find core record otelprocessor internal -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 
 # The Fluent Bit plugin, the same with fault injection for the harness's
 # panic test (-tags pamaudit_faults; never shipped), and the C harness that
