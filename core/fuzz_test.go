@@ -86,7 +86,7 @@ func FuzzParseCAPAM(f *testing.F)   { fuzzFormat(f, "capam", FormatCAPAM) }
 func FuzzParseNetwrix(f *testing.F) { fuzzFormat(f, "netwrix", FormatNetwrix) }
 
 // FuzzSplitter: no byte of text is lost or invented; only line endings,
-// blank lines and a leading BOM go.
+// blank lines, a leading BOM and the CRI headers of continuation lines go.
 func FuzzSplitter(f *testing.F) {
 	for _, dir := range []string{"passman", "capam", "netwrix"} {
 		files, _ := os.ReadDir("../testdata/" + dir)
@@ -98,8 +98,11 @@ func FuzzSplitter(f *testing.F) {
 		}
 	}
 	f.Add([]byte("\ufeffa\r\nb\rc\n{\n\"x\":\n1}\n  indented\n"))
+	f.Add([]byte("\xef\n\xbb\xbf")) // a BOM's bytes split by a newline are text, not a BOM
+	f.Add([]byte("2026-03-05T10:16:02.1Z stdout P {\"a\":\n2026-03-05T10:16:02.2Z stdout F 1}\n"))
+	const max = 64
 	f.Fuzz(func(t *testing.T, in []byte) {
-		sp := NewSplitter(bytes.NewReader(in), 64)
+		sp := NewSplitter(bytes.NewReader(in), max)
 		var got []byte
 		for n := 0; ; n++ {
 			r, err := sp.Next()
@@ -109,26 +112,59 @@ func FuzzSplitter(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r) > 64 {
-				t.Fatalf("record of %d bytes, limit 64", len(r))
+			msg := r
+			if h, ok := criHeader(r); ok {
+				msg = r[h.Msg:] // a CRI record: the limit holds for its messages
 			}
-			got = append(got, r...)
+			if len(msg) > max {
+				t.Fatalf("record of %d bytes, limit %d", len(msg), max)
+			}
+			got = append(got, withoutCRI(r, max)...)
 			if n > len(in)+1 {
 				t.Fatal("more records than bytes")
 			}
 		}
-		strip := func(b []byte) string {
-			b = bytes.TrimPrefix(b, []byte("\ufeff"))
-			var s []byte
-			for _, c := range b {
-				if c != '\r' && c != '\n' && c != ' ' && c != '\t' {
-					s = append(s, c)
-				}
-			}
-			return string(s)
-		}
-		if strip(got) != strip(in) {
+		want := withoutCRI(bytes.TrimPrefix(in, []byte("\ufeff")), max)
+		if strip(got) != strip(want) {
 			t.Fatalf("text changed:\n in %q\nout %q", in, got)
 		}
 	})
+}
+
+// withoutCRI drops the CRI headers from the pieces the splitter reads: the
+// lines, cut at lone CRs and at max bytes as readLine cuts them.
+func withoutCRI(b []byte, max int) []byte {
+	var out []byte
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		for len(line) > 0 {
+			piece := line
+			if i := bytes.IndexByte(line, '\r'); i >= 0 && i <= max {
+				piece, line = line[:i], line[i+1:]
+			} else if len(line) > max {
+				piece, line = line[:max], line[max:]
+			} else {
+				line = nil
+			}
+			for {
+				h, ok := criHeader(piece)
+				if !ok {
+					break
+				}
+				piece = piece[h.Msg:]
+			}
+			out = append(append(out, piece...), '\n')
+		}
+	}
+	return out
+}
+
+// strip drops line endings and blanks, which the splitter may drop or add.
+func strip(b []byte) string {
+	var s []byte
+	for _, c := range b {
+		if c != '\r' && c != '\n' && c != ' ' && c != '\t' {
+			s = append(s, c)
+		}
+	}
+	return string(s)
 }

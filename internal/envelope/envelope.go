@@ -38,6 +38,9 @@ type Frame struct {
 	sd []syslog.Param
 }
 
+// wrapperName names the row that decodes instead of cutting a header.
+const wrapperName = "json-wrapper"
+
 // maxLayers bounds how many framings are taken off one record (a CRI line
 // holding Fluentd's wrapper holding a syslog line is three).
 const maxLayers = 4
@@ -59,7 +62,7 @@ var framings = [...]framing{
 	{"fluentd-tsv", digitStart, takeFluentd(fluentd.ParseTSV)},
 	{"cri", digitStart, takeCRI},
 	{"syslog", syslogStart, takeSyslog},
-	{"json-wrapper", braceStart, takeWrapper},
+	{wrapperName, braceStart, takeWrapper},
 }
 
 // Unwrap takes the framings off s. pipeline, when not nil, is what the
@@ -213,4 +216,31 @@ func takeWrapper(f *Frame, s string, loc *time.Location, _ time.Time) (int, stri
 	f.setStr(record.AttrContainerID, w.ContainerID)
 	f.setStr(record.AttrContainerName, w.ContainerName)
 	return -1, w.Log, true
+}
+
+// HeaderEnd returns where the payload starts after the framing headers at
+// the start of s (syslog, CRI, Fluentd; not the JSON wrappers), or 0 when s
+// starts with none. The splitter uses it to find records that start behind a
+// header.
+func HeaderEnd(s string) int {
+	var f Frame
+	off := 0
+	for layer := 0; layer < maxLayers; layer++ {
+		took := false
+		for i := range framings {
+			fr := &framings[i]
+			if fr.name == wrapperName || !fr.sniff(s[off:]) {
+				continue
+			}
+			if msg, _, ok := fr.take(&f, s[off:], time.UTC, time.Time{}); ok && msg > 0 {
+				off += msg
+				took = true
+				break
+			}
+		}
+		if !took {
+			break
+		}
+	}
+	return off
 }
