@@ -7,7 +7,8 @@ BENCHTIME ?= 1s
 # Every fuzz target, as package:Function.
 FUZZ_TARGETS := \
 	./core:FuzzParsePassMan ./core:FuzzParseCAPAM ./core:FuzzParseNetwrix \
-	./core:FuzzSplitter ./core:FuzzJSONWalker ./fluentbit:FuzzChunk \
+	./core:FuzzSplitter ./internal/jsonwalk:FuzzJSONWalker \
+	./internal/envelope/syslog:FuzzRFC5424 ./internal/envelope/syslog:FuzzRFC3164 ./fluentbit:FuzzChunk \
 	./otelprocessor:FuzzProcessRecord
 
 # The collector distribution (builder-config.yaml) and its builder.

@@ -2,11 +2,11 @@ package capam
 
 import "github.com/pamaudit/pamaudit/record"
 
-// CA Privileged Access Manager Server Control mapping tables, from
-// shared/seeds/001_a720d7e5bb1f4b29.txt (Login), 003_e6ecb605c7dccef1.txt
-// (Shutdown) and 004_8bf099a10b0de77e.txt (Password verification). seaudit -t
-// lists the full code tables on a live system; these are the codes the
-// documents show. An unknown code keeps its number and gets no text.
+// CA Privileged Access Manager Server Control mapping tables, from the
+// vendor's documented seaudit examples (Login, Shutdown, Password
+// verification). seaudit -t lists the full code tables on a live system;
+// these are the codes the documents show. An unknown code keeps its number
+// and gets no text.
 
 // capamStages: authorization stage codes (the Details column).
 var capamStages = map[int64]string{

@@ -2,8 +2,8 @@ package netwrix
 
 import "github.com/pamaudit/pamaudit/record"
 
-// Netwrix Privilege Secure mapping tables, from
-// shared/seeds/002_8023f150e3d0307f.txt.
+// Netwrix Privilege Secure mapping tables, from the vendor's documented
+// API log examples (docs/contract.md).
 
 // nxMatch says how an event rule's text is compared with the message.
 type nxMatch uint8

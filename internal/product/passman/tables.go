@@ -5,7 +5,8 @@ import (
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// PassMan mapping tables, from shared/seeds/000_edb87e15afe9a759.txt.
+// PassMan mapping tables, from the appliance's documented audit activity
+// types (docs/contract.md).
 
 // passmanActivity is what an audit `type` value maps to.
 type passmanActivity struct {
