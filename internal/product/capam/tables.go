@@ -4,9 +4,9 @@ import "github.com/pamaudit/pamaudit/record"
 
 // CA Privileged Access Manager Server Control mapping tables, from Broadcom's
 // reference "Audit Log Records > Audit Event Types" (one page per record
-// type) and the product seeds. seaudit -t lists the full code tables on a
-// live system; these are the codes the documents show. An unknown code keeps
-// its number and gets no text.
+// type). seaudit -t lists the full code tables on a live system; these are
+// the codes the documents show. An unknown code keeps its number and gets no
+// text.
 
 // capamStages: authorization stage codes (the Details column).
 var capamStages = map[int64]string{
