@@ -14,18 +14,25 @@ import (
 
 // Parser reads seaudit records into its Builder. It is reused from record
 // to record, like the Builder.
-type Parser struct{ b *builder.Builder }
+type Parser struct {
+	b *builder.Builder
+	// The record's codes by their capamCodes index, kept so that their texts
+	// need no attribute search.
+	codes    [len(capamCodes)]int64
+	hasCodes uint8
+}
 
 // New returns a Parser that builds into b.
 func New(b *builder.Builder) *Parser { return &Parser{b: b} }
 
 // CA Privileged Access Manager Server Control: seaudit records.
 //
-//	DD Mmm YYYY HH:MM:SS {status} {EVENT} {user} [{session id}] {columns...} [Label: value ...]
+//	DD Mmm YYYY HH:MM:SS {status} {EVENT} {columns...} [Label: value ...]
 //
-// The columns after the user depend on the event (capamLayouts). Detailed
-// output adds "Label: value" pairs, on the same line (where the documents
-// print them run together) or on indented lines that the Splitter joins.
+// The columns after the Event column depend on the record type
+// (capamLayouts). Detailed output adds "Label: value" pairs, on the same
+// line (where the documents print them run together) or on indented lines
+// that the Splitter joins.
 
 // Sniff: "DD Mmm xxxx HH:MM:SS L " at the start.
 func Sniff(s string) bool {
@@ -57,15 +64,15 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	status := s[21]
 	p.b.AddStr(attrCAPAMStatus, s[21:22])
 	statusWord := ""
-	for _, st := range capamStatuses {
-		if st.letter == status {
+	for k := range capamStatuses {
+		if st := &capamStatuses[k]; st.letter == status {
 			p.b.SetOutcome(st.outcome)
 			statusWord = st.word
+			break
 		}
 	}
 
-	i := 23
-	ev, i := nextField(summary, i)
+	ev, i := nextField(summary, 23)
 	p.b.AddStr(record.AttrEventAction, ev)
 	b := append(p.b.Scratch[:0], "capam."...)
 	for j := 0; j < len(ev); j++ {
@@ -74,41 +81,290 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	p.b.Scratch = b
 	r.EventName = p.b.Intern(b)
 
-	var layout *capamLayout
+	p.hasCodes = 0
+	var c colSpans // on the stack: the summary's columns, split once
+	c.split(summary, i)
+	l := capamPick(ev, status, &c)
+	read(p, l, &c, ev, true)
+	p.capamCodeTexts()
+	if detail < len(s) {
+		p.capamDetails(s, detail, statusWord, detailsKey(l))
+	}
+	return err
+}
+
+// capamPick chooses the record type. An Event column that names a record
+// type takes the row that lists the status letter, else its first row (rows
+// of one event share their columns, so only the name differs; a code column
+// that is not a number then sends the rest to capam.fields). A class takes
+// the first class row that lists the letter and whose code columns hold
+// numbers, else the first that fits for any letter, else capamOther.
+func capamPick(ev string, status byte, c *colSpans) *capamLayout {
+	var first *capamLayout
 	for k := range capamLayouts {
-		if capamLayouts[k].event == ev {
-			layout = &capamLayouts[k]
+		l := &capamLayouts[k]
+		if !l.hasEvent(ev) {
+			continue
+		}
+		if strings.IndexByte(l.statuses, status) >= 0 {
+			return l
+		}
+		if first == nil {
+			first = l
 		}
 	}
-	switch {
-	case layout != nil && layout.service:
-		p.capamColumns(summary, i, layout.columns)
-	default:
-		user, j := nextField(summary, i)
-		if user == "" {
-			break
+	if first != nil {
+		return first
+	}
+	for k := range capamLayouts {
+		l := &capamLayouts[k]
+		if strings.IndexByte(l.statuses, status) >= 0 && l.hasClass(ev) && read(nil, l, c, ev, false) {
+			return l
 		}
-		p.b.AddStr(record.AttrUserName, user)
-		i = j
-		if sid, j := nextField(summary, i); isSessionID(sid) {
-			p.b.AddStr(record.AttrSessionID, sid)
-			i = j
+	}
+	for k := range capamLayouts {
+		if l := &capamLayouts[k]; l.hasClass(ev) && read(nil, l, c, ev, false) {
+			return l
 		}
-		switch {
-		case layout != nil:
-			p.capamColumns(summary, i, layout.columns)
-		case capamFits(summary, i, capamResourceColumns):
-			p.b.AddStr("capam.class", ev)
-			p.capamColumns(summary, i, capamResourceColumns)
-		default:
-			if rest := strings.TrimSpace(summary[min(i, len(summary)):]); rest != "" {
-				p.b.AddStr(attrCAPAMFields, rest)
+	}
+	return &capamOther
+}
+
+func (l *capamLayout) hasEvent(ev string) bool {
+	for _, e := range l.events {
+		if e == ev {
+			return true
+		}
+	}
+	return false
+}
+
+// hasClass: a class row for this class (ev names no record type).
+func (l *capamLayout) hasClass(ev string) bool {
+	if l.events != nil {
+		return false
+	}
+	if l.classes == nil {
+		return true
+	}
+	for _, c := range l.classes {
+		if c == ev {
+			return true
+		}
+	}
+	return false
+}
+
+// detailsKey: where the Details label of detailed output goes, the text of
+// the record type's first code column.
+func detailsKey(l *capamLayout) string {
+	for _, c := range l.columns {
+		if c.kind == colCode {
+			for _, cc := range capamCodes {
+				if cc.code == c.key {
+					return cc.text
+				}
 			}
 		}
 	}
-	p.capamCodeTexts(ev)
-	p.capamDetails(s, detail, statusWord)
-	return err
+	return attrCAPAMStage
+}
+
+// read walks the columns of l over c. Without emit it only reports whether
+// the record fits: every code column present holds a number (a record that
+// stops early fits); p may then be nil. With emit it adds the attributes; a
+// code column that is not a number sends the rest of the summary to
+// capam.fields.
+func read(p *Parser, l *capamLayout, c *colSpans, ev string, emit bool) bool {
+	cols := l.columns
+	k := 0 // the next column of c
+	for n := 0; n < len(cols); n++ {
+		col := cols[n]
+		last := n == len(cols)-1
+		switch {
+		case col.kind == colEventClass:
+			if emit {
+				p.b.AddStr(col.key, ev)
+			}
+		case col.kind == colSession || col.kind == colFlags && !last:
+			// Optional columns: taken only when they have their form.
+			if k < c.n && (col.kind == colSession && isSessionID(c.val(k)) || col.kind == colFlags && isParenthesised(c.raw(k))) {
+				if emit {
+					p.b.AddStr(col.key, c.val(k))
+				}
+				k++
+			}
+		case k >= c.n:
+			return true
+		default:
+			v := c.val(k)
+			if last {
+				v = c.rest(k)
+			}
+			switch col.kind {
+			case colCode, colMessageID:
+				num, ok := scan.Atoi(v)
+				if !ok {
+					if emit {
+						p.b.AddStr(attrCAPAMFields, c.rest(k))
+					}
+					return false
+				}
+				if emit {
+					p.addCode(col, num)
+				}
+			default:
+				if emit {
+					p.addText(col, v)
+				}
+			}
+			k++
+		}
+		if l.unix != nil && col.key == l.unixAfter && k < c.n && l.unixIf(c.raw(k)) {
+			cols = l.unix // same columns up to here
+		}
+	}
+	return true
+}
+
+func (p *Parser) addCode(col column, v int64) {
+	key := col.key
+	if col.kind == colMessageID {
+		// The page: a message id follows untrust reason 1, errno any other.
+		if p.hasCodes&(1<<codeUntrust) == 0 || p.codes[codeUntrust] != 1 {
+			key = attrCAPAMErrno
+		}
+	}
+	for k := range capamCodes {
+		if capamCodes[k].code == key {
+			p.codes[k] = v
+			p.hasCodes |= 1 << k
+		}
+	}
+	p.b.AddInt(key, v)
+}
+
+func (p *Parser) addText(col column, v string) {
+	if v == "" {
+		return
+	}
+	key := col.key
+	switch col.kind {
+	case colObject:
+		if a, ok := p.b.Rec.Get(attrCAPAMClass); ok && isTargetClass(a.Str) {
+			key = record.AttrUserTargetName
+		}
+	case colClient:
+		v = scan.UnmapIPv4(v)
+	}
+	p.b.AddStr(key, v)
+}
+
+func isTargetClass(class string) bool {
+	for _, c := range capamTargetClasses {
+		if c == class {
+			return true
+		}
+	}
+	return false
+}
+
+// maxColumns bounds the columns split ahead; the widest record type has 11
+// after the Event column, and the last one takes the rest anyway.
+const maxColumns = 12
+
+// colSpans are the summary's columns after the Event column, as offsets: a
+// column is a run of non-blanks, or a quoted or parenthesised value that may
+// hold blanks ("C:\Program Files\x.exe", (OS user)).
+type colSpans struct {
+	s          string
+	n          int
+	more       bool // text follows the last column split
+	start, end [maxColumns]int32
+}
+
+func (c *colSpans) split(s string, i int) {
+	c.s, c.n, c.more = s, 0, false
+	for {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		if i >= len(s) {
+			return
+		}
+		if c.n == maxColumns {
+			c.more = true
+			return
+		}
+		j := columnEnd(s, i)
+		c.start[c.n], c.end[c.n] = int32(i), int32(j)
+		c.n++
+		i = j
+	}
+}
+
+// columnEnd returns the end of the column at s[i]: after the closing quote or
+// parenthesis when one ends a word, else at the next blank.
+func columnEnd(s string, i int) int {
+	switch s[i] {
+	case '"':
+		for j := i + 1; j < len(s); j++ {
+			if s[j] == '"' && isBoundary(s, j+1) {
+				return j + 1
+			}
+		}
+	case '(':
+		depth := 0
+		for j := i; j < len(s); j++ {
+			switch s[j] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+				if depth == 0 && isBoundary(s, j+1) {
+					return j + 1
+				}
+			}
+		}
+	}
+	j := i
+	for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+		j++
+	}
+	return j
+}
+
+func isBoundary(s string, j int) bool { return j == len(s) || s[j] == ' ' || s[j] == '\t' }
+
+func (c *colSpans) raw(k int) string { return c.s[c.start[k]:c.end[k]] }
+
+// val is the column's value: a quoted value loses its quotes; parentheses
+// stay, they are part of seaudit's "(OS user)".
+func (c *colSpans) val(k int) string {
+	v := c.raw(k)
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		return v[1 : len(v)-1]
+	}
+	return v
+}
+
+// rest is the summary from column k on: the column's value when it is the
+// last one.
+func (c *colSpans) rest(k int) string {
+	if k == c.n-1 && !c.more {
+		return c.val(k)
+	}
+	return c.s[c.start[k]:]
+}
+
+func isParenthesised(v string) bool { return len(v) >= 2 && v[0] == '(' && v[len(v)-1] == ')' }
+
+// notUserID: not a number nor a Windows SID, so not a RealUID column.
+func notUserID(v string) bool {
+	if _, ok := scan.Atoi(v); ok {
+		return false
+	}
+	return !strings.HasPrefix(v, "S-1-")
 }
 
 // capamTime reads "DD Mmm YYYY HH:MM:SS" in loc.
@@ -151,66 +407,11 @@ func isSessionID(s string) bool {
 	return true
 }
 
-// isCodeColumn: columns that hold a number.
-func isCodeColumn(key string) bool { return key == colStage || key == colReason || key == colQuality }
-
-// capamColumns reads columns from s[i:]: one field each, the last one takes
-// the rest. A code column that is not a number means the layout does not
-// fit: what is left goes to capam.fields.
-func (p *Parser) capamColumns(s string, i int, cols []string) {
-	for n, key := range cols {
-		if n == len(cols)-1 {
-			if rest := strings.TrimSpace(s[min(i, len(s)):]); rest != "" {
-				p.b.AddStr(key, rest)
-			}
-			return
-		}
-		f, j := nextField(s, i)
-		if f == "" {
-			return
-		}
-		if isCodeColumn(key) {
-			v, ok := scan.Atoi(f)
-			if !ok {
-				p.b.AddStr(attrCAPAMFields, strings.TrimSpace(s[i:]))
-				return
-			}
-			p.b.AddInt(key, v)
-		} else {
-			p.b.AddStr(key, f)
-		}
-		i = j
-	}
-}
-
-// capamFits reports whether s[i:] has the columns cols with numbers where
-// codes go (the last column is optional).
-func capamFits(s string, i int, cols []string) bool {
-	for _, key := range cols[:len(cols)-1] {
-		f, j := nextField(s, i)
-		if f == "" {
-			return false
-		}
-		if _, ok := scan.Atoi(f); isCodeColumn(key) && !ok {
-			return false
-		}
-		i = j
-	}
-	return true
-}
-
 // capamCodeTexts adds the text of each code from the code tables.
-func (p *Parser) capamCodeTexts(ev string) {
-	for _, c := range [...]struct {
-		code, text string
-		table      map[int64]string
-	}{
-		{colStage, attrCAPAMStage, capamStages},
-		{colReason, attrCAPAMReason, capamReasons},
-		{colQuality, attrCAPAMPasswordQuality, capamPasswordQualities},
-	} {
-		if a, ok := p.b.Rec.Get(c.code); ok {
-			if t, ok := c.table[a.Int]; ok {
+func (p *Parser) capamCodeTexts() {
+	for k := range capamCodes {
+		if c := &capamCodes[k]; p.hasCodes&(1<<k) != 0 && c.table != nil {
+			if t, ok := c.table[p.codes[k]]; ok {
 				p.b.AddStr(c.text, t)
 			}
 		}
@@ -242,7 +443,7 @@ func capamFindLabel(s string, i int) (pos, label, value int) {
 // capamDetails maps the labels of detailed output from s[at:]. A label that
 // disagrees with the summary is kept under capam.detail.<label>; the summary
 // wins.
-func (p *Parser) capamDetails(s string, at int, statusWord string) {
+func (p *Parser) capamDetails(s string, at int, statusWord, details string) {
 	_, k, v0 := capamFindLabel(s, at)
 	for k >= 0 {
 		next, nk, nv := capamFindLabel(s, v0)
@@ -257,10 +458,7 @@ func (p *Parser) capamDetails(s string, at int, statusWord string) {
 		case "capam.time":
 			agrees = strings.HasPrefix(s[12:20], val)
 		case attrCAPAMStage:
-			if a, ok := p.b.Rec.Get(record.AttrEventAction); ok && a.Str == "PASSWORD" {
-				key = attrCAPAMPasswordQuality
-			}
-			p.b.AddStr(key, val) // the record's own text beats the table's
+			p.b.AddStr(details, val) // the record's own text beats the table's
 			key = ""
 		default:
 			if a, ok := p.b.Rec.Get(key); ok && a.Str != val {

@@ -2,11 +2,11 @@ package capam
 
 import "github.com/pamaudit/pamaudit/record"
 
-// CA Privileged Access Manager Server Control mapping tables, from the
-// vendor's documented seaudit examples (Login, Shutdown, Password
-// verification). seaudit -t lists the full code tables on a live system;
-// these are the codes the documents show. An unknown code keeps its number
-// and gets no text.
+// CA Privileged Access Manager Server Control mapping tables, from Broadcom's
+// reference "Audit Log Records > Audit Event Types" (one page per record
+// type). seaudit -t lists the full code tables on a live system; these are
+// the codes the documents show. An unknown code keeps its number and gets no
+// text.
 
 // capamStages: authorization stage codes (the Details column).
 var capamStages = map[int64]string{
@@ -27,60 +27,159 @@ var capamPasswordQualities = map[int64]string{
 	1: "Password too short",
 }
 
-// capamStatuses: the status letter, its word in detailed output, and the
-// outcome. M (daemon and engine messages such as START and SHUTDOWN), O
-// (logout) and N (notify) say that something happened, not whether a rule
-// allowed it, so their outcome is unknown.
+// capamCodes: the code columns, the attribute of their text and the table
+// that gives it, in the order their texts are added. The untrust reason has
+// no table here: its text comes only from detailed output.
+var capamCodes = [...]struct {
+	code, text, name string
+	table            map[int64]string
+}{
+	{attrCAPAMStageCode, attrCAPAMStage, "Stage codes", capamStages},
+	{attrCAPAMReasonCode, attrCAPAMReason, "Reason codes", capamReasons},
+	{attrCAPAMPasswordQualityCode, attrCAPAMPasswordQuality, "Password quality codes", capamPasswordQualities},
+	{attrCAPAMUntrustReasonCode, attrCAPAMUntrustReason, "Untrust reason codes", nil},
+}
+
+// codeUntrust is the untrust reason's index in capamCodes.
+const codeUntrust = 3
+
+// capamStatuses: every status letter the record-type pages document, its
+// word there (and in detailed output), and the outcome its meaning gives.
+// Permitted in any form is success; refused, failed, a wrong password, a
+// disabled login and an untrusted program are failures. M marks daemon
+// messages (START, SHUTDOWN) and says nothing of a verdict.
 var capamStatuses = [...]struct {
 	letter  byte
 	word    string
 	outcome string
+	meaning string
 }{
-	{'P', "Permitted", record.OutcomeSuccess},
-	{'W', "Warning", record.OutcomeSuccess},
-	{'D', "Denied", record.OutcomeFailure},
-	{'F', "Failed", record.OutcomeFailure},
-	{'M', "", record.OutcomeUnknown},
-	{'O', "", record.OutcomeUnknown},
-	{'N', "", record.OutcomeUnknown},
+	{'P', "Permitted", record.OutcomeSuccess, "permitted"},
+	{'W', "Warning", record.OutcomeSuccess, "permitted in warning mode although a rule was violated"},
+	{'N', "Notify", record.OutcomeSuccess, "permitted, with a notification that the resource was accessed"},
+	{'S', "Success", record.OutcomeSuccess, "the administration command succeeded"},
+	{'E', "Login enabled", record.OutcomeSuccess, "serevu enabled the user's login"},
+	{'O', "Logout", record.OutcomeSuccess, "the user's session ended"},
+	{'D', "Denied", record.OutcomeFailure, "denied for insufficient authorization"},
+	{'F', "Failed", record.OutcomeFailure, "failed (a password change, a command, or an operation the system refused)"},
+	{'A', "Password attempt", record.OutcomeFailure, "a login with a wrong password"},
+	{'I', "Login disabled", record.OutcomeFailure, "serevu disabled the user's login"},
+	{'U', "Untrust", record.OutcomeFailure, "the Watchdog untrusted a program or secured file"},
+	{'M', "", record.OutcomeUnknown, "a daemon or service message"},
 }
 
-// capamLayout names the columns that follow the user in a summary record, per
-// event; an optional session id may stand right after the user. The last
-// column takes the rest of the line.
-type capamLayout struct {
-	event   string
-	columns []string // attribute keys, in order
-	service bool     // the first column is the service and there is no user (START)
-}
+// colKind says how a column is read.
+type colKind uint8
 
-// capamColumn keys that are codes: they become integers, and their text comes
-// from a code table.
 const (
-	colStage   = attrCAPAMStageCode
-	colReason  = attrCAPAMReasonCode
-	colQuality = attrCAPAMPasswordQualityCode
+	colText       colKind = iota // one column, taken whole when quoted or in parentheses
+	colCode                      // an integer code; anything else means the layout does not fit
+	colUser                      // the acting user: user.name
+	colSession                   // optional: a hex:hex column is the session id (seaudit -sessionid)
+	colFlags                     // audit flags: before the last column, only a value in parentheses
+	colEventClass                // no column: the Event column holds the class
+	colObject                    // the object administered: user.target.name for user and group classes
+	colMessageID                 // an integer: the message id when the untrust reason is 1, else errno
+	colClient                    // the connecting host: client.address
 )
 
-var capamLayouts = [...]capamLayout{
-	{event: "LOGIN", columns: []string{colStage, colReason, attrCAPAMTerminal, attrCAPAMProgram, attrCAPAMAuditFlags}},
-	{event: "SHUTDOWN", columns: []string{colStage, attrCAPAMService, attrCAPAMAuditFlags}},
-	{event: "PASSWORD", columns: []string{colQuality, colReason, attrCAPAMAuditFlags}},
-	{event: "START", columns: []string{attrCAPAMService, attrCAPAMFields}, service: true},
+type column struct {
+	key  string
+	kind colKind
 }
 
-// capamResourceColumns: a resource access record (any other event, whose
-// Event column is the resource class) that has this shape:
-// class user [session] access details reason resource program terminal
-// effective-user [audit flags].
-var capamResourceColumns = []string{
-	"capam.access", colStage, colReason, "capam.resource", attrCAPAMProgram,
-	attrCAPAMTerminal, "capam.effective_user", attrCAPAMAuditFlags,
+// capamLayout is one record type: the Event column values or resource
+// classes it has, its status letters, and its columns after the Event
+// column. The last column takes the rest of the summary.
+type capamLayout struct {
+	name     string   // the record type, as Broadcom's reference names it
+	events   []string // the Event column holds one of these; nil: a resource class
+	classes  []string // for class rows, the classes; nil: any class
+	statuses string   // the status letters documented for the type
+	columns  []column // in the documented order (Windows where the platforms differ)
+	// unix is the UNIX order where it differs. The two orders share their
+	// columns up to and including unixAfter; the column after it decides.
+	unix      []column
+	unixAfter string
+	unixIf    func(col string) bool
+	unixRule  string // unixIf in words, for the docs
 }
+
+var (
+	cUser    = column{record.AttrUserName, colUser}
+	cSession = column{record.AttrSessionID, colSession}
+	cStage   = column{attrCAPAMStageCode, colCode}
+	cReason  = column{attrCAPAMReasonCode, colCode}
+	cTerm    = column{attrCAPAMTerminal, colText}
+	cProgram = column{attrCAPAMProgram, colText}
+	cFlags   = column{attrCAPAMAuditFlags, colFlags}
+	cClassEv = column{attrCAPAMClass, colEventClass}
+	cClass   = column{attrCAPAMClass, colText}
+	cEffUser = column{attrCAPAMEffectiveUserName, colText}
+	cRes     = column{attrCAPAMResource, colText}
+	cService = column{attrCAPAMService, colText}
+)
+
+// loginColumns: Login, Password attempt and Login account enabled/disabled
+// records share them.
+var loginColumns = []column{cUser, cSession, cStage, cReason, cTerm, cProgram, cFlags}
+
+// capamLayouts: every documented record type, tried in order (see Parse:
+// a row whose statuses list the letter first, then any row of the event).
+// Class rows (events nil) apply to an Event column that no row names.
+var capamLayouts = [...]capamLayout{
+	{name: "Login", events: []string{"LOGIN"}, statuses: "PDW", columns: loginColumns},
+	{name: "Password attempt", events: []string{"LOGIN"}, statuses: "A", columns: loginColumns},
+	{name: "Login account enabled", events: []string{"LOGIN"}, statuses: "E", columns: loginColumns},
+	{name: "Login account disabled", events: []string{"LOGIN"}, statuses: "I", columns: loginColumns},
+	{name: "Logout", events: []string{"LOGOUT"}, statuses: "O",
+		columns: []column{cUser, cSession, cStage, cReason, cTerm, cFlags}},
+	{name: "Password verification", events: []string{"PASSWORD"}, statuses: "F",
+		columns: []column{cUser, cSession, {attrCAPAMPasswordQualityCode, colCode}, cReason, cFlags}},
+	{name: "Security database administration", events: []string{"ADMIN"}, statuses: "SDF",
+		columns: []column{cClass, cUser, cSession, cStage, cReason, {attrCAPAMObject, colObject}, cTerm,
+			{attrCAPAMCommand, colText}, cFlags}},
+	{name: "Trace message on a user", events: []string{"TRACE"}, statuses: "PDW",
+		columns: []column{cUser, cSession, {attrCAPAMRealUID, colText}, {attrCAPAMRealUserName, colText}, cClass, cRes,
+			cStage, cFlags, {attrCAPAMTrace, colText}},
+		unix: []column{cUser, cSession, cEffUser, {attrCAPAMRealUserName, colText}, cClass, cRes,
+			cStage, cFlags, {attrCAPAMTrace, colText}},
+		unixAfter: record.AttrSessionID, unixIf: notUserID,
+		unixRule: "the column after the user (and session id) is not a user id (digits, or a SID `S-1-…`)"},
+	{name: "Startup", events: []string{"START"}, statuses: "M",
+		columns: []column{cService, {attrCAPAMFields, colText}}},
+	{name: "Shutdown", events: []string{"SHUTDOWN"}, statuses: "MD",
+		columns: []column{cUser, cSession, cStage, cService, cFlags}},
+	{name: "Inbound network connection", classes: []string{"TCP", "HOST"}, statuses: "PDW",
+		columns: []column{cClassEv, cService, cStage, cReason, {record.AttrClientAddress, colClient}, cProgram}},
+	{name: "Outbound network connection", classes: []string{"TCP", "HOST"}, statuses: "PDW",
+		columns: []column{cClassEv, cService, cUser, cSession, cStage, cReason, {attrCAPAMHost, colText}, cProgram,
+			cTerm, cFlags}},
+	{name: "Untrust message", classes: []string{"PROGRAM", "SECFILE"}, statuses: "U",
+		columns: []column{cClassEv, {attrCAPAMModule, colText}, {attrCAPAMUntrustReasonCode, colCode},
+			{attrCAPAMMessageID, colMessageID}, {attrCAPAMFile, colText}}},
+	{name: "Resource access", statuses: "PDWNF",
+		columns: []column{cUser, cSession, cClassEv, {attrCAPAMAccess, colText}, cStage, cReason, cRes, cProgram, cTerm,
+			cEffUser, cFlags},
+		unix: []column{cUser, cSession, cClassEv, {attrCAPAMAccess, colText}, cStage, cReason, cRes, cProgram, cTerm,
+			cFlags, cEffUser},
+		unixAfter: attrCAPAMTerminal, unixIf: isParenthesised,
+		unixRule: "the column after Terminal is in parentheses (the audit flags, `(OS user)`)"},
+}
+
+// capamOther reads a record that no row fits: the user, the session id and
+// the rest of the summary in capam.fields.
+var capamOther = capamLayout{name: "any other record", columns: []column{cUser, cSession, {attrCAPAMFields, colText}}}
+
+// capamTargetClasses: the classes whose administered object is a user or a
+// group (XUSER and XGROUP are the enterprise ones), so the object is the
+// user acted upon.
+var capamTargetClasses = [...]string{"USER", "GROUP", "XUSER", "XGROUP"}
 
 // capamLabels are the labels of detailed output, longest first so that a
 // label that is the tail of another ("Event" in "Event type") is not found
-// inside it. key is where the value goes.
+// inside it. key is where the value goes; Details goes to the text of the
+// record type's first code.
 var capamLabels = [...]struct{ label, key string }{
 	{"User Logon Session ID", record.AttrSessionID},
 	{"Engine service", attrCAPAMService},
@@ -113,4 +212,20 @@ const (
 	attrCAPAMPasswordQualityCode = "capam.password_quality_code"
 	attrCAPAMPasswordQuality     = "capam.password_quality"
 	attrCAPAMFields              = "capam.fields"
+	attrCAPAMClass               = "capam.class"
+	attrCAPAMAccess              = "capam.access"
+	attrCAPAMResource            = "capam.resource"
+	attrCAPAMEffectiveUserName   = "capam.effective_user_name"
+	attrCAPAMObject              = "capam.object"
+	attrCAPAMCommand             = "capam.command"
+	attrCAPAMRealUID             = "capam.real_uid"
+	attrCAPAMRealUserName        = "capam.real_user_name"
+	attrCAPAMTrace               = "capam.trace"
+	attrCAPAMHost                = "capam.host"
+	attrCAPAMModule              = "capam.module"
+	attrCAPAMUntrustReasonCode   = "capam.untrust_reason_code"
+	attrCAPAMUntrustReason       = "capam.untrust_reason"
+	attrCAPAMMessageID           = "capam.message_id"
+	attrCAPAMErrno               = "capam.errno"
+	attrCAPAMFile                = "capam.file"
 )
