@@ -71,7 +71,7 @@ func (p *Parser) Parse(s string) error {
 	if j < 0 {
 		return p.netwrixUnrecoverable(s, 0)
 	}
-	if j > 0 {
+	if j > scan.SkipWS(s, 0) { // a header before the object, not just indentation
 		h, _ := syslog.Parse(s, p.b.Loc, p.b.Now)
 		r.Time = h.Time
 		p.b.AddStr(record.AttrHostName, h.Host)

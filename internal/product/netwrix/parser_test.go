@@ -33,6 +33,10 @@ func TestNetwrix(t *testing.T) {
 			"netwrix.jita.expire", map[string]any{"host.name": "w2", "process.pid": int64(3310)}, nil},
 		{"docker wrapper", `{"log":"{\"msg\":\"token create\",\"level\":40}\n","stream":"stdout","time":"2026-04-07T11:16:00Z"}`,
 			"netwrix.token.create", map[string]any{"netwrix.docker.stream": "stdout"}, nil},
+		{"indented JSON is the record's own host and service", `  {"name":"api","hostname":"h1","msg":"token validate","v":0}`, "netwrix.token.validate",
+			map[string]any{"host.name": "h1", "service.name": "api", "netwrix.hostname": nil, "netwrix.name": nil}, nil},
+		{"the requester's SID is the user id", `{"message":"Access request granted","request":{"requestedByUser":{"objectSid":"S-1-5-21-1366766991-2637077591-3940904154-210120","sAMAccountName":"ivan"}}}`,
+			"netwrix.jita.grant", map[string]any{"user.id": "S-1-5-21-1366766991-2637077591-3940904154-210120", "netwrix.request.requested_by_user.object_sid": nil}, nil},
 		{"arrays of objects are indexed", `{"message":"Password failed for: ivan","authInfo":[{"type":"username"},{"success":false,"type":"ldap"}]}`,
 			"netwrix.authentication", map[string]any{"netwrix.auth_info.1.type": "ldap", "netwrix.auth_info.1.success": false, "event.outcome": "failure"}, nil},
 	} {
