@@ -19,6 +19,8 @@ func TestNetwrix(t *testing.T) {
 				"user.full_name": "Ivan Tam", "host.name": "h1", "process.pid": int64(412), "netwrix.req_id": "r1"}, nil},
 		{"missing comma is recovered", `{"msg":"token create" "type":"token"}`, "netwrix.token.create",
 			map[string]any{"netwrix.lenient": true, "netwrix.type": "token"}, nil},
+		{"a bare key after a missing comma is still read", `{"msg":"cache warm","a":"x" b:1, "c":"d"}`, "netwrix.log",
+			map[string]any{"netwrix.lenient": true, "netwrix.a": "x", "netwrix.b": int64(1), "netwrix.c": "d"}, nil},
 		{"trailing comma is recovered", `{"msg":"cache warm","v":0,}`, "netwrix.log",
 			map[string]any{"netwrix.lenient": true, "netwrix.v": int64(0)}, nil},
 		{"duplicated key: the last wins", `{"message":"Successful authentication by: ivan","authInfo":[{"domain":"A","domain":"RTEST","type":"username"}]}`,
