@@ -43,6 +43,8 @@ type Walker[P any] struct {
 	EOF    bool   // the text ended inside the object
 	Loose  bool   // the text was not strict JSON: something was recovered
 	Cut    int    // subtrees and leaves cut by the limits
+
+	noEnd int // a search for a string's end from here found none (damagedEnd)
 }
 
 // Walk flattens the value at t[i] into w.Leaves and returns the offset
@@ -53,7 +55,8 @@ func (w *Walker[P]) Walk(t string, i int) int {
 	w.EOF = false
 	w.Loose = false
 	w.Cut = 0
-	return w.value(t, i, 0)
+	w.noEnd = len(t) + 1
+	return w.value(t, i, 0, false)
 }
 
 // ws skips white space in the walker, noting no-break spaces as loose.
@@ -65,7 +68,9 @@ func (w *Walker[P]) ws(t string, i int) int {
 	return i
 }
 
-func (w *Walker[P]) value(t string, i, depth int) int {
+// value reads the value at t[i]; inArray says it is an array element (what
+// may follow a string differs).
+func (w *Walker[P]) value(t string, i, depth int, inArray bool) int {
 	i = w.ws(t, i)
 	if i >= len(t) {
 		w.EOF = true
@@ -86,6 +91,13 @@ func (w *Walker[P]) value(t string, i, depth int) int {
 		return w.array(t, i, depth)
 	case c == '"':
 		s0, s1, end, esc := String(t, i)
+		// What follows the quote says whether it ends the value; the common
+		// case, a comma then the next member on this line or the next, is
+		// checked here without a call.
+		common := end+1 < len(t) && t[end] == ',' && (t[end+1] == '"' || t[end+1] == '\n')
+		if !common && end <= len(t) && !valueEnds(t, end, inArray) {
+			s1, end, esc = w.damagedEnd(t, s1, end, esc, inArray)
+		}
 		if end > len(t) {
 			w.EOF = true
 		}
@@ -279,7 +291,7 @@ func (w *Walker[P]) object(t string, i, depth int) int {
 			w.Path = append(w.Path, '.')
 		}
 		w.Path = append(w.Path, key...)
-		i = w.value(t, i, depth+1)
+		i = w.value(t, i, depth+1, false)
 		w.Path = w.Path[:plen]
 		afterMember, afterComma = true, false
 	}
@@ -330,14 +342,14 @@ func (w *Walker[P]) array(t string, i, depth int) int {
 				w.Path = append(w.Path, '.')
 			}
 			w.Path = strconv.AppendInt(w.Path, int64(idx), 10)
-			i = w.value(t, i, depth+1)
+			i = w.value(t, i, depth+1, true)
 			w.Path = w.Path[:plen]
 			idx++
 			continue
 		}
 		// A scalar: read it as a leaf, then fold it into the array.
 		n := len(w.Leaves)
-		i = w.value(t, i, depth+1)
+		i = w.value(t, i, depth+1, true)
 		if len(w.Leaves) > n {
 			l := w.Leaves[n]
 			w.Leaves = w.Leaves[:n]
@@ -385,6 +397,84 @@ func String(t string, i int) (s0, s1, end int, esc bool) {
 		}
 	}
 	return s0, len(t), len(t) + 1, esc
+}
+
+// damagedEnd finds the end of a string value whose first closing quote, at
+// t[s1], is followed by text. In valid JSON a value's closing quote is
+// always followed by what can follow a value (valueEnds), so valid JSON
+// never comes here. A quote followed by text is part of damaged text: most
+// often an escaped quote that a line wrap split from its backslash (`\"`
+// became `\   "`). Reading it as the end would turn the rest of the string
+// into keys and values that were never there, and upset the reading of
+// every field after it; so the string runs on to the first quote that can
+// end a value. When none comes before the end of the text, or a member
+// ("key": with both quotes bare, which damaged text inside a string does not
+// have) comes first, the first quote stays the end: the text after it is
+// structure, some other mistake (a bare key after a missing comma).
+func (w *Walker[P]) damagedEnd(t string, s1, end int, esc, inArray bool) (int, int, bool) {
+	w.Loose = true
+	if s1 >= w.noEnd {
+		return s1, end, esc // an earlier search found no end after here
+	}
+	for q := s1; ; {
+		_, q1, e, qesc := String(t, q)
+		if e > len(t) {
+			// None: remember it, so that hostile text stays linear.
+			w.noEnd = s1
+			return s1, end, esc
+		}
+		esc = esc || qesc
+		if valueEnds(t, e, inArray) {
+			return q1, e, esc
+		}
+		if opensMember(t, q) && followedBy(t, e, ':') {
+			return s1, end, esc
+		}
+		q = q1
+	}
+}
+
+// opensMember reports whether the quote at t[q] stands where a key starts:
+// after a comma or an opening brace and white space.
+func opensMember(t string, q int) bool {
+	for q--; q >= 0 && isWrapSpace(t[q]); q-- {
+	}
+	return q >= 0 && (t[q] == ',' || t[q] == '{')
+}
+
+// followedBy reports whether white space then c come at t[j].
+func followedBy(t string, j int, c byte) bool {
+	j = scan.SkipWS(t, j)
+	return j < len(t) && t[j] == c
+}
+
+// valueEnds reports whether a quote ending at t[j] can close a string value:
+// white space, then the end of the text, a closer, or a comma not followed
+// on its line by escaped text (`\"` of embedded JSON); or, a comma missing,
+// the next element of an array, or the next key of an object ("key" then a
+// colon).
+func valueEnds(t string, j int, inArray bool) bool {
+	j = scan.SkipWS(t, j)
+	if j >= len(t) {
+		return true
+	}
+	switch t[j] {
+	case '}', ']':
+		return true
+	case ',':
+		j++
+		for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+			j++
+		}
+		return j >= len(t) || t[j] != '\\'
+	case '"':
+		if inArray {
+			return true
+		}
+		_, _, e, _ := String(t, j)
+		return e <= len(t) && followedBy(t, e, ':')
+	}
+	return false
 }
 
 // SkipBalanced returns the offset after the object or array at t[i],
@@ -446,6 +536,14 @@ func Unescape(v string) (string, bool) {
 				}
 			}
 			b.WriteRune(r)
+		case ' ', '\t', '\n', '\r':
+			// A backslash, a line break or not, then indentation: a line
+			// wrap's mark, which was never part of the value. Dropped with
+			// its white space; what follows is read as it comes.
+			ok = false
+			for i+1 < len(v) && isWrapSpace(v[i+1]) {
+				i++
+			}
 		default:
 			ok = false
 			b.WriteByte('\\')
@@ -454,6 +552,8 @@ func Unescape(v string) (string, bool) {
 	}
 	return b.String(), ok
 }
+
+func isWrapSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func hex4(v string, i int) (rune, int) {
 	if i+4 > len(v) {
@@ -484,23 +584,42 @@ func decodeSurrogate(r1, r2 rune) rune {
 	return (r1-0xd800)<<10 | (r2 - 0xdc00) + 0x10000
 }
 
-// Depth follows brace depth across lines, outside strings.
+// Depth follows brace depth across lines, outside strings. Like the walker,
+// it takes a quote in a string for its end only when what follows can
+// follow a string (white space, then a comma, a closer, a colon or a
+// quote): a quote followed by text is damaged text, and taking it for the
+// end would count the braces of the rest of the string.
 type Depth struct {
 	N          int  // the depth
 	InStr, esc bool // inside a string; after a backslash in it
+	quote      bool // a quote ended the string, unless text follows it
 }
 
-// Scan consumes b and returns the depth after it.
+// Scan consumes one line b, without its ending, and the line break after it
+// (which may end an escape, as it does in the text the walker reads); it
+// returns the depth after them.
 func (d *Depth) Scan(b []byte) int {
 	for _, c := range b {
 		d.Step(c)
 	}
+	d.Step('\n')
 	return d.N
 }
 
 // Step consumes one byte; it reports whether the byte closed an object or
 // array.
 func (d *Depth) Step(c byte) (closed bool) {
+	if d.quote {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			return false
+		case ',', '}', ']', ':', '"':
+			d.quote = false // the string ended there
+		default:
+			d.quote = false // text: the quote was part of the string
+			d.InStr = true
+		}
+	}
 	if d.InStr {
 		switch {
 		case d.esc:
@@ -509,6 +628,7 @@ func (d *Depth) Step(c byte) (closed bool) {
 			d.esc = true
 		case c == '"':
 			d.InStr = false
+			d.quote = true
 		}
 		return false
 	}

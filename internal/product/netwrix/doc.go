@@ -7,7 +7,7 @@ import "github.com/pamaudit/pamaudit/record"
 func Doc(w func(s ...string)) {
 	w("## Netwrix Privilege Secure")
 	w()
-	w("Classification, first matching row wins (text is `message`, else `msg`); anything else is `", netwrixEventOther, "`. The body is the message. `netwrix.req_id` is the request id: one user action emits several records with the same id, so group by it. `netwrix.lenient` (bool) marks a record that was not strict JSON and was recovered. The original text (`log.record.original`) is redacted like the attributes; inside a Docker or Fluentd JSON wrapper it is the unwrapped record (see Framings).")
+	w("Classification, first matching row wins (text is `message`, else `msg`); anything else is `", netwrixEventOther, "`. The body is the message. `netwrix.req_id` is the request id: one user action emits several records with the same id, so group by it. `netwrix.lenient` (bool) marks a record that was not strict JSON and was recovered; recovery never makes an attribute from text inside a string: a string value that a line wrap broke (a backslash then white space, an escaped quote split from its backslash, a raw line break) stays that field's value (a backslash then white space dropped as a wrap mark), and the fields after it are read. The original text (`log.record.original`) is redacted like the attributes; inside a Docker or Fluentd JSON wrapper it is the unwrapped record (see Framings).")
 	w()
 	w("| text | match | type | action | event name | outcome |")
 	w("|---|---|---|---|---|---|")

@@ -122,12 +122,15 @@ var netwrixFieldList = [...]nxField{
 
 // netwrixSuffixFields match any path that ends with their path: the
 // requester of a JITA request stands at request.requested_by_info, and one
-// level deeper in the seed's example that lost a closing brace.
+// level deeper in the seed's example that lost a closing brace; the acting
+// user's requestedByUser may stand at any level too.
 var netwrixSuffixFields = [...]nxField{
 	{path: "requested_by_info.sAMAccountName", key: record.AttrUserName},
 	{path: "requested_by_info.domain_netbios", key: record.AttrUserDomain},
 	{path: "requested_by_info.objectSid", key: record.AttrUserID},
 	{path: "requested_by_info.distinguishedName", key: record.AttrUserFullName, conv: nxCN},
+	// The requester as some records name it.
+	{path: "requestedByUser.objectSid", key: record.AttrUserID},
 }
 
 // netwrixFields indexes netwrixFieldList by path, rows in table order.
