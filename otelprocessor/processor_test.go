@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -298,6 +300,42 @@ func TestProcessorSources(t *testing.T) {
 			})
 		}
 	}
+}
+
+// ConsumeLogs calls at once, more than there are parsers: each gets a
+// parser of its own (the race detector watches, make race), and every batch
+// comes out as one alone does.
+func TestProcessorConcurrent(t *testing.T) {
+	in := productLogs(t, "passman/audit.log", "capam/detailed.log", "netwrix/pretty.log")
+	want := consume(t, createDefaultConfig(), plogCopy(in))
+	p, sink := newProcessor(t, createDefaultConfig(), processortest.NewNopSettings(metadata.Type))
+	n := 4 * runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for range n {
+		ld := plogCopy(in)
+		wg.Go(func() {
+			if err := p.ConsumeLogs(context.Background(), ld); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	var m plog.JSONMarshaler
+	w, _ := m.MarshalLogs(want)
+	for i, got := range sink.AllLogs() {
+		if g, _ := m.MarshalLogs(got); !bytes.Equal(g, w) {
+			t.Fatalf("batch %d differs from the batch processed alone", i)
+		}
+	}
+	if len(sink.AllLogs()) != n {
+		t.Fatalf("%d batches out, %d in", len(sink.AllLogs()), n)
+	}
+}
+
+func plogCopy(ld plog.Logs) plog.Logs {
+	c := plog.NewLogs()
+	ld.CopyTo(c)
+	return c
 }
 
 func TestOnErrorDrop(t *testing.T) {
