@@ -92,7 +92,7 @@ func start(b *testing.B, f processor.Factory, cfg component.Config) processor.Lo
 func BenchmarkProcessor(b *testing.B) {
 	for _, prod := range benchProducts {
 		b.Run(prod.name, func(b *testing.B) {
-			p := start(b, NewFactory(), createDefaultConfig())
+			p := start(b, newFactory(testNow), createDefaultConfig())
 			runBatches(b, p, batch(b, prod.files, 1000))
 		})
 	}

@@ -15,8 +15,9 @@ type Config struct {
 	// Formats lists the formats to detect: passman, capam, netwrix. Empty
 	// means all of them; one means every record is read as that format.
 	Formats []string `mapstructure:"formats"`
-	// Source is where the raw text is: "body" (a string body, or the
-	// message, log or msg key of a map body) or attributes["name"].
+	// Source is where the raw text is: "body" or "log.body" (a string
+	// body, or the message, log or msg key of a map body), or
+	// attributes["name"] or log.attributes["name"] (OTTL's log context).
 	Source string `mapstructure:"source"`
 	// Timezone is the IANA zone of times without an offset.
 	Timezone string `mapstructure:"timezone"`
@@ -70,93 +71,116 @@ func createDefaultConfig() *Config {
 
 // Validate checks every key; each message names the key it is about.
 func (c *Config) Validate() error {
-	var errs []error
-	if _, err := c.formats(); err != nil {
-		errs = append(errs, err)
-	}
-	if _, err := c.sourceAttribute(); err != nil {
-		errs = append(errs, err)
-	}
-	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
-		errs = append(errs, fmt.Errorf("timezone: unknown time zone %q", c.Timezone))
-	}
-	if c.OnError != onErrorKeep && c.OnError != onErrorDrop {
-		errs = append(errs, fmt.Errorf("on_error: %q is not keep or drop", c.OnError))
-	}
-	for _, h := range c.Redact.Headers {
-		if strings.TrimSpace(h) == "" {
-			errs = append(errs, errors.New("redact::headers: empty header name"))
-		}
-	}
-	for _, k := range c.Redact.KeyPatterns {
-		if strings.TrimSpace(k) == "" {
-			errs = append(errs, errors.New("redact::key_patterns: empty pattern"))
-		}
-	}
-	for _, l := range []struct {
-		key string
-		v   int
-	}{
-		{"limits::max_record_bytes", c.Limits.MaxRecordBytes},
-		{"limits::max_attributes", c.Limits.MaxAttributes},
-		{"limits::max_depth", c.Limits.MaxDepth},
-		{"limits::max_value_bytes", c.Limits.MaxValueBytes},
-	} {
-		if l.v < 0 {
-			errs = append(errs, fmt.Errorf("%s: must not be negative", l.key))
-		}
-	}
-	if c.Limits.MaxAttributes > 0 && c.Limits.MaxAttributes < 8 {
-		errs = append(errs, errors.New("limits::max_attributes: must be at least 8"))
-	}
-	return errors.Join(errs...)
+	_, err := c.settings()
+	return err
 }
 
-func (c *Config) formats() ([]core.Format, error) {
+// settings is a checked Config, in the terms the processor works with.
+type settings struct {
+	opts   core.Options
+	source string // the attribute holding the text; "" for the body
+	drop   bool   // on_error: drop
+}
+
+// settings maps the configuration onto the parser's options and the
+// processor's own settings, and checks every key once: the keys only the
+// processor has here, the parser's options by core.Options.Validate, whose
+// keys are renamed into the processor's.
+func (c *Config) settings() (settings, error) {
+	var errs []error
+	bad := func(key, msg string) { errs = append(errs, &core.OptionError{Key: key, Msg: msg}) }
+	s := settings{
+		drop: c.OnError == onErrorDrop,
+		opts: core.Options{
+			NoOriginal:     !c.KeepOriginal,
+			NoRedact:       !c.Redact.Enabled,
+			RedactHeaders:  c.Redact.Headers,
+			RedactKeys:     c.Redact.KeyPatterns,
+			MaxRecordBytes: c.Limits.MaxRecordBytes,
+			MaxAttrs:       c.Limits.MaxAttributes,
+			MaxDepth:       c.Limits.MaxDepth,
+			MaxValueBytes:  c.Limits.MaxValueBytes,
+		},
+	}
 	var fs []core.Format
 	for _, name := range c.Formats {
 		var f core.Format
 		if err := f.UnmarshalText([]byte(name)); err != nil || f == core.FormatAuto {
-			return nil, fmt.Errorf("formats: unknown format %q (want passman, capam or netwrix)", name)
+			bad("formats", fmt.Sprintf("unknown format %q (want passman, capam or netwrix)", name))
+			continue
 		}
 		fs = append(fs, f)
 	}
-	return fs, nil
+	if len(fs) == 1 {
+		s.opts.Format = fs[0]
+	} else {
+		s.opts.Formats = fs
+	}
+	var ok bool
+	if s.source, ok = sourceAttribute(c.Source); !ok {
+		bad("source", fmt.Sprintf(`%q is none of body, log.body, attributes["name"], log.attributes["name"]`, c.Source))
+	}
+	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		bad("timezone", fmt.Sprintf("unknown time zone %q", c.Timezone))
+	} else {
+		s.opts.Location = loc
+	}
+	if c.OnError != onErrorKeep && c.OnError != onErrorDrop {
+		bad("on_error", fmt.Sprintf("%q is not keep or drop", c.OnError))
+	}
+	if err := s.opts.Validate(); err != nil {
+		errs = append(errs, processorKeys(err)...)
+	}
+	return s, errors.Join(errs...)
 }
 
-// sourceAttribute returns the attribute named by source, or "" for the body.
-func (c *Config) sourceAttribute() (string, error) {
-	s := strings.TrimSpace(c.Source)
-	if s == sourceBody || s == "" {
-		return "", nil
+// coreKeys are the processor's names for the keys of core.OptionError.
+var coreKeys = map[string]string{
+	"format":           "formats",
+	"formats":          "formats",
+	"max_record_bytes": "limits::max_record_bytes",
+	"max_attributes":   "limits::max_attributes",
+	"max_depth":        "limits::max_depth",
+	"max_value_bytes":  "limits::max_value_bytes",
+	"redact_headers":   "redact::headers",
+	"redact_keys":      "redact::key_patterns",
+}
+
+// processorKeys returns the errors of Options.Validate (joined) with the
+// keys of its option errors in the processor's syntax.
+func processorKeys(err error) []error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		var oe *core.OptionError
+		if errors.As(e, &oe) {
+			if key, ok := coreKeys[oe.Key]; ok {
+				e = &core.OptionError{Key: key, Msg: oe.Msg}
+			}
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// sourceAttribute reads source: the attribute it names, or "" for the body.
+// It takes OTTL's log context paths, log.body and
+// log.attributes["name"], and the short forms without log.
+func sourceAttribute(source string) (attr string, ok bool) {
+	s := strings.TrimSpace(source)
+	if s == "" {
+		return "", true // unset: the body
+	}
+	if s = strings.TrimPrefix(s, "log."); s == sourceBody {
+		return "", true
 	}
 	if name, ok := strings.CutPrefix(s, "attributes["); ok {
 		if name, ok = strings.CutSuffix(name, "]"); ok && len(name) > 2 && (name[0] == '"' && name[len(name)-1] == '"' || name[0] == '\'' && name[len(name)-1] == '\'') {
-			return name[1 : len(name)-1], nil
+			return name[1 : len(name)-1], true
 		}
 	}
-	return "", fmt.Errorf(`source: %q is neither body nor attributes["name"]`, c.Source)
-}
-
-// parserOptions turns a validated Config into core options.
-func (c *Config) parserOptions() core.Options {
-	fs, _ := c.formats()
-	loc, _ := time.LoadLocation(c.Timezone)
-	opts := core.Options{
-		Location:       loc,
-		NoOriginal:     !c.KeepOriginal,
-		NoRedact:       !c.Redact.Enabled,
-		RedactHeaders:  c.Redact.Headers,
-		RedactKeys:     c.Redact.KeyPatterns,
-		MaxRecordBytes: c.Limits.MaxRecordBytes,
-		MaxAttrs:       c.Limits.MaxAttributes,
-		MaxDepth:       c.Limits.MaxDepth,
-		MaxValueBytes:  c.Limits.MaxValueBytes,
-	}
-	if len(fs) == 1 {
-		opts.Format = fs[0]
-	} else {
-		opts.Formats = fs
-	}
-	return opts
+	return "", false
 }

@@ -2,6 +2,7 @@ package otelprocessor
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -49,10 +50,14 @@ func TestLoadConfig(t *testing.T) {
 		cfg.OnError != "drop" || cfg.Redact.Headers[0] != "x-api-key" || cfg.Limits.MaxDepth != 16 {
 		t.Errorf("custom config: %+v", cfg)
 	}
-	if a, _ := cfg.sourceAttribute(); a != "log.raw" {
-		t.Errorf("source attribute %q", a)
+	s, err := cfg.settings()
+	if err != nil {
+		t.Fatal(err)
 	}
-	opts := cfg.parserOptions()
+	if s.source != "log.raw" || !s.drop {
+		t.Errorf("source attribute %q, drop %v", s.source, s.drop)
+	}
+	opts := s.opts
 	if len(opts.Formats) != 2 || !opts.NoOriginal || opts.MaxAttrs != 128 || opts.Location.String() != "Europe/Berlin" {
 		t.Errorf("parser options: %+v", opts)
 	}
@@ -75,4 +80,65 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("%s: error %v does not name %q", name, err, key)
 		}
 	}
+}
+
+// source takes OTTL's log context paths beside the short forms.
+func TestSourceForms(t *testing.T) {
+	for _, tc := range []struct {
+		source, attr string
+		ok           bool
+	}{
+		{"", "", true},
+		{"body", "", true},
+		{"log.body", "", true},
+		{" log.body ", "", true},
+		{`attributes["log.raw"]`, "log.raw", true},
+		{`log.attributes["log.raw"]`, "log.raw", true},
+		{`log.attributes['a b']`, "a b", true},
+		{"log.", "", false},
+		{"log.log.body", "", false},
+		{"resource.attributes[\"x\"]", "", false},
+		{`log.attributes[x]`, "", false},
+		{`log.attributes[""]`, "", false},
+		{"attributes", "", false},
+	} {
+		cfg := createDefaultConfig()
+		cfg.Source = tc.source
+		s, err := cfg.settings()
+		if (err == nil) != tc.ok || s.source != tc.attr {
+			t.Errorf("source %q: attribute %q, error %v; want %q, ok %v", tc.source, s.source, err, tc.attr, tc.ok)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "source: ") {
+			t.Errorf("source %q: error %q does not name the key", tc.source, err)
+		}
+	}
+}
+
+// Every key core.Options.Validate can name is renamed into a key the
+// processor's configuration has, and each bad option comes back once.
+func TestCoreKeys(t *testing.T) {
+	for coreKey, key := range coreKeys {
+		if !hasKey(reflect.TypeFor[Config](), strings.Split(key, "::")) {
+			t.Errorf("%s is renamed %s, which the configuration does not have", coreKey, key)
+		}
+	}
+	cfg := createDefaultConfig()
+	cfg.Limits.MaxDepth = -1
+	cfg.Redact.KeyPatterns = []string{" "}
+	err := cfg.Validate()
+	if err == nil || err.Error() != "limits::max_depth: must not be negative\nredact::key_patterns: empty name" {
+		t.Errorf("errors %q", err)
+	}
+}
+
+// hasKey reports whether the mapstructure path is a field of t.
+func hasKey(t reflect.Type, path []string) bool {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Tag.Get("mapstructure") != path[0] {
+			continue
+		}
+		return len(path) == 1 || f.Type.Kind() == reflect.Struct && hasKey(f.Type, path[1:])
+	}
+	return false
 }

@@ -11,9 +11,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor/processortest"
 
-	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/hostile"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // FuzzProcessRecord: any text, as a string or map body, gives one record
@@ -28,7 +28,7 @@ func FuzzProcessRecord(f *testing.F) {
 		}
 	}
 	f.Add("garbage password=hunter2", true)
-	p, err := newLogsProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig())
+	p, err := newLogsProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig(), testNow)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -42,14 +42,14 @@ func FuzzProcessRecord(f *testing.F) {
 			} else {
 				lr.Body().SetStr(text)
 			}
-			parser := p.parsers.Get().(*core.Parser)
-			defer p.parsers.Put(parser)
+			w := <-p.workers
+			defer func() { p.workers <- w }()
 			var n counts
-			failed := p.processRecord(parser, lr, &n)
+			failed := p.processRecord(w, lr, &n)
 			if total := n.parsed[0] + n.parsed[1] + n.parsed[2] + n.parsed[3] + n.failed[0] + n.failed[1] + n.failed[2] + n.failed[3]; text != "" && total != 1 {
 				t.Fatalf("counted %d records", total)
 			}
-			et, hasErr := lr.Attributes().Get("error.type")
+			et, hasErr := lr.Attributes().Get(record.AttrErrorType)
 			if failed != hasErr || (hasErr && et.Str() == "") {
 				t.Fatalf("failed %v, error.type %v", failed, et.AsString())
 			}

@@ -2,8 +2,8 @@ package otelprocessor
 
 import (
 	"context"
+	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -16,32 +16,35 @@ import (
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/pdataconv"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
+	"github.com/pamaudit/pamaudit/record"
 )
-
-// now is the parser's clock; tests fix it (syslog times without a year
-// depend on it).
-var now = time.Now
 
 type logsProcessor struct {
 	logger    *zap.Logger
 	telemetry *metadata.TelemetryBuilder
 	source    string // attribute holding the text; "" for the body
 	drop      bool   // on_error: drop
-	// A core.Parser is reused but not shared: ConsumeLogs may run
-	// concurrently, so each call takes one from the pool.
-	parsers sync.Pool
+	// workers are built once, one per CPU: a core.Parser is reused but not
+	// shared, and ConsumeLogs may run concurrently, so each call takes one.
+	workers chan *worker
 	// product attribute sets, by core.Format, built once.
 	products [4]metric.MeasurementOption
 	unknown  metric.MeasurementOption
 }
 
-func newLogsProcessor(set processor.Settings, cfg *Config) (*logsProcessor, error) {
-	opts := cfg.parserOptions()
-	opts.Now = now
-	if _, err := core.NewParser(opts); err != nil {
+// worker is what one ConsumeLogs call needs to itself.
+type worker struct {
+	parser *core.Parser
+	conv   pdataconv.Writer
+}
+
+// newLogsProcessor builds the processor; now is the parsers' clock.
+func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time) (*logsProcessor, error) {
+	s, err := cfg.settings()
+	if err != nil {
 		return nil, err
 	}
-	source, _ := cfg.sourceAttribute()
+	s.opts.Now = now
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
@@ -49,12 +52,17 @@ func newLogsProcessor(set processor.Settings, cfg *Config) (*logsProcessor, erro
 	p := &logsProcessor{
 		logger:    set.Logger,
 		telemetry: tb,
-		source:    source,
-		drop:      cfg.OnError == onErrorDrop,
+		source:    s.source,
+		drop:      s.drop,
+		workers:   make(chan *worker, runtime.GOMAXPROCS(0)),
 	}
-	p.parsers.New = func() any {
-		parser, _ := core.NewParser(opts) // opts were checked above
-		return parser
+	for range cap(p.workers) {
+		parser, err := core.NewParser(s.opts)
+		if err != nil {
+			tb.Shutdown()
+			return nil, err
+		}
+		p.workers <- &worker{parser: parser}
 	}
 	for f := core.FormatPassMan; f <= core.FormatNetwrix; f++ {
 		p.products[f] = metric.WithAttributeSet(attribute.NewSet(attribute.String("product", f.String())))
@@ -73,8 +81,9 @@ func (p *logsProcessor) shutdown(context.Context) error {
 type counts struct{ parsed, failed [4]int64 }
 
 func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	parser := p.parsers.Get().(*core.Parser)
-	defer p.parsers.Put(parser)
+	// With a worker per CPU, waiting for one is waiting for a CPU.
+	w := <-p.workers
+	defer func() { p.workers <- w }()
 	var n counts
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
@@ -82,7 +91,7 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 		for j := 0; j < sls.Len(); j++ {
 			lrs := sls.At(j).LogRecords()
 			lrs.RemoveIf(func(lr plog.LogRecord) bool {
-				return p.processRecord(parser, lr, &n) && p.drop
+				return p.processRecord(w, lr, &n) && p.drop
 			})
 		}
 	}
@@ -101,7 +110,7 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 }
 
 // processRecord parses one record in place and reports whether it failed.
-func (p *logsProcessor) processRecord(parser *core.Parser, lr plog.LogRecord, n *counts) bool {
+func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) bool {
 	text, key, ok := p.text(lr)
 	if !ok {
 		// Nothing to parse (an empty or non-text body): passed on as it is.
@@ -114,9 +123,9 @@ func (p *logsProcessor) processRecord(parser *core.Parser, lr plog.LogRecord, n 
 		lr.Body().Map().CopyTo(rest)
 		rest.Remove(key)
 	}
-	rec, err := parser.ParseString(text)
-	parsed := pdataconv.Fill(lr, rec)
-	if !parsed && rec.Body != text && strings.Contains(rec.Body, "[REDACTED]") {
+	rec, err := w.parser.ParseString(text)
+	parsed := w.conv.Fill(lr, rec)
+	if !parsed && rec.Body != text && strings.Contains(rec.Body, record.Redacted) {
 		// Unparsed, but the text held secrets: it passes on redacted.
 		if p.source != "" {
 			lr.Attributes().PutStr(p.source, rec.Body)
@@ -143,9 +152,6 @@ func (p *logsProcessor) processRecord(parser *core.Parser, lr plog.LogRecord, n 
 	return false
 }
 
-// mapBodyKeys are the keys of a map body that hold the text, in order.
-var mapBodyKeys = [...]string{"message", "log", "msg"}
-
 // text returns the raw text of lr and, for a map body, the key it came from.
 func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 	if p.source != "" {
@@ -161,7 +167,7 @@ func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 		return body.Str(), "", body.Str() != ""
 	case pcommon.ValueTypeMap:
 		m := body.Map()
-		for _, k := range mapBodyKeys {
+		for _, k := range core.DefaultSourceKeys {
 			if v, ok := m.Get(k); ok && v.Type() == pcommon.ValueTypeStr {
 				return v.Str(), k, true
 			}

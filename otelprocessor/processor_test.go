@@ -3,16 +3,17 @@ package otelprocessor
 import (
 	"bytes"
 	"context"
-	"flag"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
-	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/plogtest"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -24,16 +25,18 @@ import (
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
+	"github.com/pamaudit/pamaudit/record"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected golden files")
+// clock is the parsers' fixed clock in tests (syslog times without a year
+// depend on it), the observed time of every input record, and the time of
+// the golden files.
+var clock = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func testNow() time.Time { return clock }
 
 // observed is the observed timestamp of every input record.
-var observed = pcommon.NewTimestampFromTime(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
-
-func init() {
-	now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
-}
+var observed = pcommon.NewTimestampFromTime(clock)
 
 // productLogs builds plog.Logs from the repository's testdata logs: one
 // resource per file, one record per split record, the text as string body.
@@ -70,7 +73,7 @@ func newProcessor(t testing.TB, cfg *Config, set processor.Settings) (processor.
 		t.Fatal(err)
 	}
 	sink := new(consumertest.LogsSink)
-	p, err := NewFactory().CreateLogs(context.Background(), set, cfg, sink)
+	p, err := newFactory(testNow).CreateLogs(context.Background(), set, cfg, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,104 +84,258 @@ func newProcessor(t testing.TB, cfg *Config, set processor.Settings) (processor.
 	return p, sink
 }
 
-// compareGolden compares with testdata/expected/<name>.yaml; -update writes it.
-func compareGolden(t *testing.T, name string, got plog.Logs) {
+// consume runs ld through a processor with cfg and returns its output.
+func consume(t *testing.T, cfg *Config, ld plog.Logs) plog.Logs {
 	t.Helper()
-	file := filepath.Join("testdata", "expected", name+".yaml")
-	if *update {
-		if err := golden.WriteLogsToFile(file, got); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := golden.ReadLogs(file)
-	if err != nil {
-		t.Fatalf("%v (go test ./otelprocessor -update writes it)", err)
-	}
-	if err := plogtest.CompareLogs(want, got); err != nil {
+	p, sink := newProcessor(t, cfg, processortest.NewNopSettings(metadata.Type))
+	if err := p.ConsumeLogs(context.Background(), ld); err != nil {
 		t.Fatal(err)
 	}
-	// plogtest does not compare event names.
-	if w, g := eventNames(want), eventNames(got); w != g {
-		t.Fatalf("event names differ:\nwant %s\n got %s", w, g)
-	}
+	return sink.AllLogs()[0]
 }
 
-func eventNames(ld plog.Logs) string {
-	var names []string
-	otlptest.ForEach(ld, func(lr plog.LogRecord) { names = append(names, lr.EventName()) })
-	return strings.Join(names, ",")
-}
-
+// Every testdata log through the processor gives, record by record, what
+// pamaudit parse prints (the NDJSON goldens), and keeps what the collector
+// put around the records.
 func TestProcessorGolden(t *testing.T) {
-	for _, product := range []string{"passman", "capam", "netwrix"} {
-		t.Run(product, func(t *testing.T) {
-			files, _ := filepath.Glob(filepath.Join("..", "testdata", product, "*.log"))
-			var rel []string
-			for _, f := range files {
-				rel = append(rel, filepath.Join(product, filepath.Base(f)))
-			}
-			in := productLogs(t, rel...)
-			n := in.LogRecordCount()
-			p, sink := newProcessor(t, createDefaultConfig(), processortest.NewNopSettings(metadata.Type))
-			if err := p.ConsumeLogs(context.Background(), in); err != nil {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	for _, f := range files {
+		rel := filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
+		t.Run(rel, func(t *testing.T) {
+			g, err := os.ReadFile(strings.TrimSuffix(f, ".log") + ".ndjson")
+			if err != nil {
 				t.Fatal(err)
 			}
-			got := sink.AllLogs()[0]
-			if got.LogRecordCount() != n {
-				t.Fatalf("%d records out, %d in", got.LogRecordCount(), n)
+			want := strings.Split(strings.TrimSuffix(string(g), "\n"), "\n")
+			got := consume(t, createDefaultConfig(), productLogs(t, rel))
+			rl := got.ResourceLogs().At(0)
+			if v, _ := rl.Resource().Attributes().Get("log.file.name"); v.Str() != filepath.Base(f) {
+				t.Errorf("resource attributes changed: %v", rl.Resource().Attributes().AsRaw())
 			}
-			compareGolden(t, product, got)
+			if name := rl.ScopeLogs().At(0).Scope().Name(); name != "filelog" {
+				t.Errorf("scope name changed: %q", name)
+			}
+			lrs := rl.ScopeLogs().At(0).LogRecords()
+			if lrs.Len() != len(want) {
+				t.Fatalf("%d records out, %d golden", lrs.Len(), len(want))
+			}
+			for i, w := range want {
+				if g := goldenJSON(t, lrs.At(i), "/var/log/"+rel, w); g != w {
+					t.Errorf("record %d:\n got %s\nwant %s", i+1, g, w)
+				}
+			}
 		})
 	}
 }
 
-// Map bodies, an attribute source, failures and bodies with no text.
+// goldenJSON prints lr as record.AppendJSON prints a record, after checking
+// what the processor keeps of the input: its observed time and the
+// attribute log.file.path (first, as productLogs put it; left out of the
+// JSON). A record nothing parsed passes on with its severity unset, where
+// pamaudit parse prints the parser's: that of the golden line is printed
+// for it, so the rest still compares.
+func goldenJSON(t *testing.T, lr plog.LogRecord, path, golden string) string {
+	t.Helper()
+	if lr.ObservedTimestamp() != observed {
+		t.Errorf("observed time changed to %v", lr.ObservedTimestamp())
+	}
+	attrs := pcommon.NewMap()
+	lr.Attributes().CopyTo(attrs)
+	first := true
+	attrs.RemoveIf(func(k string, v pcommon.Value) bool {
+		if first && (k != "log.file.path" || v.Str() != path) {
+			t.Errorf("the existing attribute log.file.path was not kept first: %v", lr.Attributes().AsRaw())
+		}
+		drop := first
+		first = false
+		return drop
+	})
+	rec := record.Record{
+		SeverityNumber: int32(lr.SeverityNumber()),
+		SeverityText:   lr.SeverityText(),
+		EventName:      lr.EventName(),
+		Body:           lr.Body().Str(),
+	}
+	if lr.Body().Type() != pcommon.ValueTypeStr {
+		t.Errorf("body is %s, not a string", lr.Body().Type())
+	}
+	if lr.Timestamp() != 0 {
+		rec.Time = lr.Timestamp().AsTime()
+	}
+	if rec.EventName == "" {
+		if rec.SeverityNumber != 0 || rec.SeverityText != "" {
+			t.Errorf("unparsed record got severity %d %q", rec.SeverityNumber, rec.SeverityText)
+		}
+		var sev struct {
+			Number int32  `json:"severity_number"`
+			Text   string `json:"severity_text"`
+		}
+		if err := json.Unmarshal([]byte(golden), &sev); err != nil {
+			t.Fatal(err)
+		}
+		rec.SeverityNumber, rec.SeverityText = sev.Number, sev.Text
+	}
+	attrs.Range(func(k string, v pcommon.Value) bool {
+		a := record.Attr{Key: k}
+		switch v.Type() {
+		case pcommon.ValueTypeStr:
+			a.Kind, a.Str = record.KindString, v.Str()
+		case pcommon.ValueTypeInt:
+			a.Kind, a.Int = record.KindInt, v.Int()
+		case pcommon.ValueTypeBool:
+			a.Kind, a.Bool = record.KindBool, v.Bool()
+		case pcommon.ValueTypeSlice:
+			a.Kind = record.KindStrings
+			for _, e := range v.Slice().All() {
+				if e.Type() != pcommon.ValueTypeStr {
+					t.Errorf("attribute %s holds a %s", k, e.Type())
+				}
+				a.Strs = append(a.Strs, e.Str())
+			}
+		default:
+			t.Errorf("attribute %s is a %s", k, v.Type())
+		}
+		rec.Attrs = append(rec.Attrs, a)
+		return true
+	})
+	return string(rec.AppendJSON(nil))
+}
+
+// What only the processor does: read the text from a map body or an
+// attribute (under every spelling of source), keep the attributes a record
+// had, and pass on what has no text.
 func TestProcessorSources(t *testing.T) {
 	const line = "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): type = CheckoutCredentials, user_upn = alice@corp.example, business_result = success"
-	ld := plog.NewLogs()
-	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-	add := func(f func(plog.LogRecord)) {
-		lr := lrs.AppendEmpty()
-		lr.SetObservedTimestamp(observed)
-		f(lr)
+	// checkout is what line parses to.
+	checkout := func(more ...any) map[string]any {
+		m := map[string]any{
+			"host.name": "pm-node1", "service.name": "passman", "process.executable.name": "passman-audit",
+			"process.pid": int64(2301), "event.action": "CheckoutCredentials", "passman.category": "account",
+			"user.name": "alice@corp.example", "user.domain": "corp.example", "event.outcome": "success",
+		}
+		for i := 0; i < len(more); i += 2 {
+			m[more[i].(string)] = more[i+1]
+		}
+		return m
 	}
-	add(func(lr plog.LogRecord) { // map body, "log" key (Fluent Bit, Docker)
-		m := lr.Body().SetEmptyMap()
-		m.PutStr("log", line)
-		m.PutStr("stream", "stdout")
-	})
-	add(func(lr plog.LogRecord) { // map body, "message" key wins over "msg"
-		m := lr.Body().SetEmptyMap()
-		m.PutStr("msg", "ignored")
-		m.PutStr("message", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10")
-	})
-	add(func(lr plog.LogRecord) { lr.Body().SetStr("not an audit line at all") })
-	add(func(lr plog.LogRecord) { lr.Body().SetInt(42) })
-	add(func(lr plog.LogRecord) {})
-	add(func(lr plog.LogRecord) {
-		lr.Body().SetStr(line)
-		lr.Attributes().PutStr("user.name", "overwritten by the parsed value")
-		lr.Attributes().PutStr("k8s.pod.name", "kept")
-	})
-	p, sink := newProcessor(t, createDefaultConfig(), processortest.NewNopSettings(metadata.Type))
-	if err := p.ConsumeLogs(context.Background(), ld); err != nil {
-		t.Fatal(err)
+	checkoutTime := time.Date(2026, 3, 5, 10, 16, 2, 0, time.UTC)
+	bodySources := []string{"body", "log.body", ""}
+	attrSources := []string{`attributes["log.raw"]`, `log.attributes["log.raw"]`, `attributes['log.raw']`}
+	type want struct {
+		event    string
+		severity string
+		time     time.Time
+		body     any
+		attrs    map[string]any
 	}
-	compareGolden(t, "sources", sink.AllLogs()[0])
+	for _, tc := range []struct {
+		name    string
+		sources []string
+		in      func(plog.LogRecord)
+		want    want
+	}{
+		{"map body, log key (Fluent Bit, Docker)", bodySources, func(lr plog.LogRecord) {
+			m := lr.Body().SetEmptyMap()
+			m.PutStr("log", line)
+			m.PutStr("stream", "stdout")
+		}, want{"passman.checkout_credentials", "INFO", checkoutTime, line, checkout("stream", "stdout")}},
+		{"map body, message key wins over msg", bodySources, func(lr plog.LogRecord) {
+			m := lr.Body().SetEmptyMap()
+			m.PutStr("msg", "ignored")
+			m.PutStr("message", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10")
+		}, want{"capam.password", "WARN", time.Date(2008, 12, 2, 10, 23, 47, 0, time.UTC), "02 Dec 2008 10:23:47 F PASSWORD test1 1 10", map[string]any{
+			"capam.status": "F", "event.outcome": "failure", "event.action": "PASSWORD", "user.name": "test1",
+			"capam.password_quality_code": int64(1), "capam.reason_code": int64(10),
+			"capam.reason":           "An explicit request to log the operation was received",
+			"capam.password_quality": "Password too short", "msg": "ignored",
+		}}},
+		{"unparsed string body", bodySources, func(lr plog.LogRecord) { lr.Body().SetStr("not an audit line at all") },
+			want{body: "not an audit line at all", attrs: map[string]any{
+				record.AttrErrorType:    "unknown_format",
+				record.AttrErrorMessage: `auto: unknown format at byte 0: "not an audit line at all"`,
+			}}},
+		{"int body", bodySources, func(lr plog.LogRecord) { lr.Body().SetInt(42) }, want{body: int64(42), attrs: map[string]any{}}},
+		{"empty body", bodySources, func(plog.LogRecord) {}, want{attrs: map[string]any{}}},
+		{"existing attributes", bodySources, func(lr plog.LogRecord) {
+			lr.Body().SetStr(line)
+			lr.Attributes().PutStr("user.name", "overwritten by the parsed value")
+			lr.Attributes().PutStr("k8s.pod.name", "kept")
+		}, want{"passman.checkout_credentials", "INFO", checkoutTime, line, checkout("k8s.pod.name", "kept")}},
+		{"attribute source: the body becomes the text", attrSources, func(lr plog.LogRecord) {
+			lr.Attributes().PutStr("log.raw", line)
+		}, want{"passman.checkout_credentials", "INFO", checkoutTime, line, checkout("log.raw", line)}},
+		{"attribute source, missing: passed on", attrSources, func(lr plog.LogRecord) {
+			lr.Body().SetStr(line)
+		}, want{body: line, attrs: map[string]any{}}},
+	} {
+		for _, source := range tc.sources {
+			name := source
+			if name == "" {
+				name = "unset"
+			}
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				ld := plog.NewLogs()
+				lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+				lr.SetObservedTimestamp(observed)
+				tc.in(lr)
+				cfg := createDefaultConfig()
+				cfg.Source = source
+				got := consume(t, cfg, ld).ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+				w := tc.want
+				if got.EventName() != w.event || got.SeverityText() != w.severity || got.ObservedTimestamp() != observed {
+					t.Errorf("event %q severity %q observed %v, want %q %q %v", got.EventName(), got.SeverityText(), got.ObservedTimestamp(), w.event, w.severity, observed)
+				}
+				if tm := got.Timestamp(); (tm == 0) != w.time.IsZero() || tm != 0 && !tm.AsTime().Equal(w.time) {
+					t.Errorf("time %v, want %v", tm, w.time)
+				}
+				if b := got.Body().AsRaw(); b != w.body {
+					t.Errorf("body %#v, want %#v", b, w.body)
+				}
+				if a := got.Attributes().AsRaw(); !reflect.DeepEqual(a, w.attrs) {
+					t.Errorf("attributes\n got %v\nwant %v", a, w.attrs)
+				}
+			})
+		}
+	}
+}
 
-	// The text in an attribute; the body stays as it is.
-	cfg := createDefaultConfig()
-	cfg.Source = `attributes["log.raw"]`
-	ld2 := plog.NewLogs()
-	lr := ld2.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
-	lr.SetObservedTimestamp(observed)
-	lr.Attributes().PutStr("log.raw", line)
-	p2, sink2 := newProcessor(t, cfg, processortest.NewNopSettings(metadata.Type))
-	if err := p2.ConsumeLogs(context.Background(), ld2); err != nil {
-		t.Fatal(err)
+// ConsumeLogs calls at once, more than there are parsers: each gets a
+// parser of its own (the race detector watches, make race), and every batch
+// comes out as one alone does.
+func TestProcessorConcurrent(t *testing.T) {
+	in := productLogs(t, "passman/audit.log", "capam/detailed.log", "netwrix/pretty.log")
+	want := consume(t, createDefaultConfig(), plogCopy(in))
+	p, sink := newProcessor(t, createDefaultConfig(), processortest.NewNopSettings(metadata.Type))
+	n := 4 * runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for range n {
+		ld := plogCopy(in)
+		wg.Go(func() {
+			if err := p.ConsumeLogs(context.Background(), ld); err != nil {
+				t.Error(err)
+			}
+		})
 	}
-	compareGolden(t, "attribute_source", sink2.AllLogs()[0])
+	wg.Wait()
+	var m plog.JSONMarshaler
+	w, _ := m.MarshalLogs(want)
+	for i, got := range sink.AllLogs() {
+		if g, _ := m.MarshalLogs(got); !bytes.Equal(g, w) {
+			t.Fatalf("batch %d differs from the batch processed alone", i)
+		}
+	}
+	if len(sink.AllLogs()) != n {
+		t.Fatalf("%d batches out, %d in", len(sink.AllLogs()), n)
+	}
+}
+
+func plogCopy(ld plog.Logs) plog.Logs {
+	c := plog.NewLogs()
+	ld.CopyTo(c)
+	return c
 }
 
 func TestOnErrorDrop(t *testing.T) {
@@ -195,7 +352,7 @@ func TestOnErrorDrop(t *testing.T) {
 		t.Fatalf("%d records out of %d, want one dropped", got.LogRecordCount(), n)
 	}
 	otlptest.ForEach(got, func(lr plog.LogRecord) {
-		if _, ok := lr.Attributes().Get("error.type"); ok {
+		if _, ok := lr.Attributes().Get(record.AttrErrorType); ok {
 			t.Error("a failed record was not dropped")
 		}
 	})

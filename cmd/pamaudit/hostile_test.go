@@ -23,7 +23,7 @@ func TestHostileCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out, errb bytes.Buffer
-			if code := run([]string{"parse", file}, nil, &out, &errb); code != 0 {
+			if code := run([]string{"parse", file}, nil, &out, &errb, testNow); code != 0 {
 				t.Fatalf("exit %d: %s", code, errb.String())
 			}
 			want := 0

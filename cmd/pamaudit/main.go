@@ -24,15 +24,13 @@ Usage:
 Run 'pamaudit parse --help' for the flags.
 `
 
-// now is the clock; tests fix it, since syslog times without a year depend
-// on it.
-var now = time.Now
-
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, time.Now))
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// run runs the command; now is the parser's clock, which tests fix since
+// syslog times without a year depend on it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -42,13 +40,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "parse":
-		return parse(args[1:], stdin, stdout, stderr)
+		return parse(args[1:], stdin, stdout, stderr, now)
 	}
 	fmt.Fprintf(stderr, "pamaudit: unknown command %q (try pamaudit --help)\n", args[0])
 	return 2
 }
 
-func parse(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func parse(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
 	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "auto", "source format: auto, passman, capam or netwrix")

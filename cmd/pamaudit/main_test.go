@@ -9,9 +9,8 @@ import (
 	"time"
 )
 
-func init() {
-	now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
-}
+// testNow is the clock of the golden files.
+func testNow() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
 
 // The command prints exactly the golden records of every testdata log.
 func TestParseGolden(t *testing.T) {
@@ -21,7 +20,7 @@ func TestParseGolden(t *testing.T) {
 	}
 	for _, f := range files {
 		var out, errb bytes.Buffer
-		if code := run([]string{"parse", f}, nil, &out, &errb); code != 0 {
+		if code := run([]string{"parse", f}, nil, &out, &errb, testNow); code != 0 {
 			t.Fatalf("%s: exit %d: %s", f, code, errb.String())
 		}
 		want, err := os.ReadFile(strings.TrimSuffix(f, ".log") + ".ndjson")
@@ -38,7 +37,7 @@ func TestParseStdinAndFlags(t *testing.T) {
 	in := "2026-03-05T10:00:00 pm-node1 passman: passman-audit(1): type = Logout, user_upn = a@b\n" +
 		"garbage\n"
 	var out, errb bytes.Buffer
-	code := run([]string{"parse", "--format", "passman", "--timezone", "Europe/Berlin", "--no-original"}, strings.NewReader(in), &out, &errb)
+	code := run([]string{"parse", "--format", "passman", "--timezone", "Europe/Berlin", "--no-original"}, strings.NewReader(in), &out, &errb, testNow)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -69,7 +68,7 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"parse", "--help"}, 0, ""},
 	} {
 		var out, errb bytes.Buffer
-		code := run(tc.args, strings.NewReader(""), &out, &errb)
+		code := run(tc.args, strings.NewReader(""), &out, &errb, testNow)
 		if code != tc.code || !strings.Contains(errb.String()+out.String(), tc.msg) {
 			t.Errorf("%v: exit %d (%q), want %d mentioning %q", tc.args, code, errb.String(), tc.code, tc.msg)
 		}

@@ -1,14 +1,44 @@
-// Package pdataconv writes core records into OpenTelemetry pdata log
-// records. The collector processor and the Fluent Bit plugin's OTLP output
-// both use it, so the two faces cannot build records differently.
+// Package pdataconv writes records into OpenTelemetry pdata log records. The
+// collector processor and the Fluent Bit plugin's OTLP output both use it, so
+// the two faces cannot build records differently; and it is a
+// record.FieldWriter driven by Record.Write, as the NDJSON and MessagePack
+// encodings are, so no face walks a record's fields itself.
 package pdataconv
 
 import (
+	"time"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/record"
 )
+
+// part is what of a record a Writer writes.
+type part uint8
+
+const (
+	// partAll: a parsed record, every field.
+	partAll part = iota
+	// partUnparsed: a record nothing parsed, built from scratch: its text
+	// and attributes; time, severity and event name stay unset.
+	partUnparsed
+	// partErrors: a record nothing parsed, written over the log record it
+	// came from: only error.type and error.message.
+	partErrors
+)
+
+// Writer writes records into pdata log records: it is the pdata
+// record.FieldWriter. Its zero value is ready to use. A Writer that is
+// reused spares the allocation a fresh one costs per record (Record.Write
+// takes it as an interface); it must not be shared between goroutines.
+type Writer struct {
+	lr    plog.LogRecord
+	attrs pcommon.Map
+	part  part
+}
+
+var _ record.FieldWriter = (*Writer)(nil)
 
 // Fill writes rec into lr. A parsed record (one with an event name) sets the
 // time (when the text has one), severity, event name, body and attributes; an
@@ -16,31 +46,17 @@ import (
 // same key. A record nothing could parse only adds its error.type and
 // error.message: the rest of lr passes on unchanged. Fill reports whether rec
 // was parsed.
-func Fill(lr plog.LogRecord, rec *core.Record) bool {
-	attrs := lr.Attributes()
+func (w *Writer) Fill(lr plog.LogRecord, rec *record.Record) bool {
 	if rec.EventName == "" {
-		for i := range rec.Attrs {
-			a := &rec.Attrs[i]
-			if a.Key == "error.type" || a.Key == "error.message" {
-				putAttr(attrs, a)
-			}
-		}
+		w.write(lr, rec, partErrors)
 		return false
-	}
-	if !rec.Time.IsZero() {
-		lr.SetTimestamp(pcommon.NewTimestampFromTime(rec.Time))
 	}
 	if lr.ObservedTimestamp() == 0 {
 		lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(rec.ObservedTime))
 	}
-	lr.SetSeverityNumber(plog.SeverityNumber(rec.SeverityNumber))
-	lr.SetSeverityText(rec.SeverityText)
-	lr.SetEventName(rec.EventName)
-	lr.Body().SetStr(rec.Body)
+	attrs := lr.Attributes()
 	attrs.EnsureCapacity(attrs.Len() + len(rec.Attrs))
-	for i := range rec.Attrs {
-		putAttr(attrs, &rec.Attrs[i])
-	}
+	w.write(lr, rec, partAll)
 	return true
 }
 
@@ -48,33 +64,85 @@ func Fill(lr plog.LogRecord, rec *core.Record) bool {
 // records from scratch (the Fluent Bit plugin). A record nothing could parse
 // keeps its text as body and every attribute it has; its severity stays
 // unset, as the collector processor leaves it.
-func NewRecord(lrs plog.LogRecordSlice, rec *core.Record) plog.LogRecord {
+func (w *Writer) NewRecord(lrs plog.LogRecordSlice, rec *record.Record) plog.LogRecord {
 	lr := lrs.AppendEmpty()
-	if !Fill(lr, rec) {
-		lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(rec.ObservedTime))
-		lr.Body().SetStr(rec.Body)
-		attrs := lr.Attributes()
-		attrs.EnsureCapacity(len(rec.Attrs))
-		for i := range rec.Attrs {
-			putAttr(attrs, &rec.Attrs[i])
-		}
+	if w.Fill(lr, rec) {
+		return lr
 	}
+	// Fill wrote the error attributes first; writing every attribute now
+	// keeps them there (a put overwrites in place).
+	lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(rec.ObservedTime))
+	lr.Attributes().EnsureCapacity(len(rec.Attrs))
+	w.write(lr, rec, partUnparsed)
 	return lr
 }
 
-func putAttr(m pcommon.Map, a *core.Attr) {
+// Fill is Writer.Fill with a Writer of its own.
+func Fill(lr plog.LogRecord, rec *record.Record) bool {
+	var w Writer
+	return w.Fill(lr, rec)
+}
+
+// NewRecord is Writer.NewRecord with a Writer of its own.
+func NewRecord(lrs plog.LogRecordSlice, rec *record.Record) plog.LogRecord {
+	var w Writer
+	return w.NewRecord(lrs, rec)
+}
+
+// write has rec write the given part of itself into lr.
+func (w *Writer) write(lr plog.LogRecord, rec *record.Record, p part) {
+	w.lr, w.attrs, w.part = lr, lr.Attributes(), p
+	rec.Write(w)
+	// A reused Writer must not keep the batch alive.
+	w.lr, w.attrs = plog.LogRecord{}, pcommon.Map{}
+}
+
+// Time sets the timestamp.
+func (w *Writer) Time(t time.Time) {
+	if w.part == partAll {
+		w.lr.SetTimestamp(pcommon.NewTimestampFromTime(t))
+	}
+}
+
+// Severity sets the severity number and text.
+func (w *Writer) Severity(number int32, text string) {
+	if w.part == partAll {
+		w.lr.SetSeverityNumber(plog.SeverityNumber(number))
+		w.lr.SetSeverityText(text)
+	}
+}
+
+// EventName sets the event name.
+func (w *Writer) EventName(name string) {
+	if w.part == partAll {
+		w.lr.SetEventName(name)
+	}
+}
+
+// Body sets a string body.
+func (w *Writer) Body(body string) {
+	if w.part != partErrors {
+		w.lr.Body().SetStr(body)
+	}
+}
+
+// Attr puts one attribute, overwriting one of the same key in place.
+func (w *Writer) Attr(a *record.Attr) {
+	if w.part == partErrors && a.Key != record.AttrErrorType && a.Key != record.AttrErrorMessage {
+		return
+	}
 	switch a.Kind {
-	case core.KindInt:
-		m.PutInt(a.Key, a.Int)
-	case core.KindBool:
-		m.PutBool(a.Key, a.Bool)
-	case core.KindStrings:
-		s := m.PutEmptySlice(a.Key)
+	case record.KindInt:
+		w.attrs.PutInt(a.Key, a.Int)
+	case record.KindBool:
+		w.attrs.PutBool(a.Key, a.Bool)
+	case record.KindStrings:
+		s := w.attrs.PutEmptySlice(a.Key)
 		s.EnsureCapacity(len(a.Strs))
 		for _, v := range a.Strs {
 			s.AppendEmpty().SetStr(v)
 		}
 	default:
-		m.PutStr(a.Key, a.Str)
+		w.attrs.PutStr(a.Key, a.Str)
 	}
 }
