@@ -1,0 +1,68 @@
+package redact
+
+import (
+	"testing"
+)
+
+// Each form the contract names, with the secret value "s3cr3t-v4lue".
+func TestFindForms(t *testing.T) {
+	r := New(nil, nil, true)
+	for _, tc := range []struct{ name, text, want string }{
+		{"JSON", `{"cookie":"s3cr3t-v4lue","a":1}`, `{"cookie":"[REDACTED]","a":1}`},
+		{"JSON escaped once", `{"log":"{\"x-access-token\":\"s3cr3t-v4lue\"}"}`, `{"log":"{\"x-access-token\":\"[REDACTED]\"}"}`},
+		{"JSON escaped twice", `"{\\\"password\\\":\\\"s3cr3t-v4lue\\\"}"`, `"{\\\"password\\\":\\\"[REDACTED]\\\"}"`},
+		{"query string", `/api?page=2&password=s3cr3t-v4lue&x=1`, `/api?page=2&password=[REDACTED]&x=1`},
+		{"URL-encoded JSON", `%7B%22password%22%3A%22s3cr3t-v4lue%22%7D`, `%7B%22password%22%3A%22[REDACTED]%22%7D`},
+		{"key = value", `type = Login, new_password = s3cr3t-v4lue, user = a`, `type = Login, new_password = [REDACTED], user = a`},
+		{"header line to its end", `Cookie: sid=s3cr3t-v4lue; theme=dark`, `Cookie: [REDACTED]`},
+		{"underscore for dash", `x_access_token=s3cr3t-v4lue`, `x_access_token=[REDACTED]`},
+		{"upper case", `AUTHORIZATION: Basic s3cr3t-v4lue`, `AUTHORIZATION: [REDACTED]`},
+		{"bearer anywhere", `sent Bearer s3cr3t-v4lue to x`, `sent Bearer [REDACTED] to x`},
+		{"a name without a value is text", `Password failed for: alice`, `Password failed for: alice`},
+		{"null is not a secret", `{"authorization":null}`, `{"authorization":null}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(Replace(nil, tc.text, r.Find(tc.text, 0, nil, true)))
+			if got != tc.want {
+				t.Errorf("\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestOff(t *testing.T) {
+	r := New(nil, nil, false)
+	if r.IsSecret("password") || r.Enabled() {
+		t.Error("redaction off still redacts")
+	}
+	if sp := r.Find(`password=x`, 0, nil, false); len(sp) != 0 {
+		t.Errorf("spans %v", sp)
+	}
+}
+
+// Names the user adds are looked for like the contract's.
+func TestExtraNames(t *testing.T) {
+	r := New([]string{"X-Api-Key"}, []string{"pin"}, true)
+	text := `x-api-key: k3y and user_pin=1234`
+	if got := string(Replace(nil, text, r.Find(text, 0, nil, false))); got != `x-api-key: [REDACTED]` {
+		t.Errorf("%s", got)
+	}
+	if !r.IsSecret("user_pin") || !r.IsSecret("X_API_KEY") {
+		t.Error("IsSecret misses the added names")
+	}
+}
+
+// A run of names is read once: linear, whatever its length.
+func BenchmarkFindNoSecret(b *testing.B) {
+	r := New(nil, nil, true)
+	line := "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): id = 18735, type = CheckoutCredentials, user_upn = alice@corp.example, user_address = 10.1.2.3, entity_path = 'Servers/Linux/db-prod-01', business_result = Success"
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	var sp []Span
+	for i := 0; i < b.N; i++ {
+		sp = r.Find(line, 0, sp[:0], false)
+	}
+	sinkSpans = sp
+}
+
+var sinkSpans []Span
