@@ -144,7 +144,7 @@ func flagNames(table []option, err error) []error {
 const parseUsage = `Usage: pamaudit parse [flags] [FILE...]
 
 Reads the files, or standard input when none is given ("-" is standard input
-too), parses each record and writes one JSON object per record:
+too), parses each record and writes it as a JSON object on a line of its own:
 
   {"time":…,"severity_number":…,"severity_text":…,"event_name":…,
    "body":…,"attributes":{…}}
