@@ -21,9 +21,11 @@ func newRecordReader(r io.Reader, maxRecordBytes int) recordReader {
 		maxRecordBytes = core.DefaultMaxRecordBytes
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
-	bom := 0
-	if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
-		bom = 3
+	bom := 0 // a BOM is looked for only when its first byte comes
+	if b, _ := br.Peek(1); len(b) == 1 && b[0] == 0xef {
+		if b, _ := br.Peek(3); string(b) == "\xef\xbb\xbf" {
+			bom = 3
+		}
 	}
 	if _, _, ok := frameHeader(br, bom); ok {
 		br.Discard(bom)

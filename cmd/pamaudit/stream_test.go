@@ -148,6 +148,12 @@ func TestIdleFlush(t *testing.T) {
 // with no timer.
 func TestFlushEachRecord(t *testing.T) {
 	s := startStream(t, true)
+	// Picking the framing waits for no more bytes than it needs: a record
+	// of one byte comes out at once.
+	s.write("x\n")
+	if w := s.next(); !strings.Contains(w, `"body":"x"`) {
+		t.Fatalf("wrote %q", w)
+	}
 	for range 3 {
 		s.write(passmanLine + "\n")
 		if w := s.next(); !strings.Contains(w, `"passman.logout"`) {
