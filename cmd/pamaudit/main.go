@@ -6,134 +6,269 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 const usage = `pamaudit turns PAM audit logs into structured records.
 
 Usage:
   pamaudit parse [flags] [FILE...]   parse files (or standard input) to NDJSON
+  pamaudit --version                 the version
   pamaudit --help                    this text
 
 Run 'pamaudit parse --help' for the flags.
 `
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, time.Now))
+// command is what one run works with: main passes the process's, tests
+// their own.
+type command struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	// flushEach flushes the output after each record (standard output is a
+	// pipe or a terminal); otherwise it is flushed when the input is idle.
+	flushEach bool
+
+	now     func() time.Time                     // the parser's clock
+	after   func(time.Duration) <-chan time.Time // the idle timer
+	signals <-chan os.Signal                     // SIGINT and SIGTERM
 }
 
-// run runs the command; now is the parser's clock, which tests fix since
-// syslog times without a year depend on it.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
+func main() {
+	c := &command{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		flushEach: !isRegularFile(os.Stdout),
+		now:       time.Now,
+		after:     time.After,
+		signals:   notifySignals(),
+	}
+	os.Exit(c.run(os.Args[1:]))
+}
+
+// notifySignals delivers the first SIGINT or SIGTERM; a second one has its
+// default effect, so a command stuck on a blocked output can still be
+// stopped.
+func notifySignals() <-chan os.Signal {
+	in := make(chan os.Signal, 1)
+	signal.Notify(in, os.Interrupt, syscall.SIGTERM)
+	out := make(chan os.Signal, 1)
+	go func() {
+		s := <-in
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		out <- s
+	}()
+	return out
+}
+
+func isRegularFile(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func (c *command) run(args []string) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(c.stderr, usage)
 		return 2
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(c.stdout, usage)
+		return 0
+	case "-version", "--version", "version":
+		fmt.Fprintln(c.stdout, "pamaudit", version())
 		return 0
 	case "parse":
-		return parse(args[1:], stdin, stdout, stderr, now)
+		return c.parse(args[1:])
 	}
-	fmt.Fprintf(stderr, "pamaudit: unknown command %q (try pamaudit --help)\n", args[0])
+	fmt.Fprintf(c.stderr, "pamaudit: unknown command %q (try pamaudit --help)\n", args[0])
 	return 2
 }
 
-func parse(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
-	fs := flag.NewFlagSet("parse", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "auto", "source format: auto, passman, capam or netwrix")
-	zone := fs.String("timezone", "UTC", "IANA time zone for times without an offset (e.g. Europe/Berlin)")
-	noOriginal := fs.Bool("no-original", false, "do not add log.record.original")
-	maxRecord := fs.Int("max-record-bytes", core.DefaultMaxRecordBytes, "longest record; longer lines are cut into records of this size")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: pamaudit parse [flags] [FILE...]
-
-Reads the files, or standard input when none is given ("-" is standard input
-too), groups lines into records (pretty-printed JSON and indented seaudit
-details span lines), parses each and writes one JSON object per record:
-
-  {"time":…,"severity_number":…,"severity_text":…,"event_name":…,"body":…,"attributes":{…}}
-
-A record that cannot be parsed is written with error.type and error.message,
-never skipped. The exit status is 0 unless a flag is bad (2) or a file cannot
-be read (1).
-
-Flags:
-`)
-		fs.PrintDefaults()
+// version is the module version the binary was built from, or "devel".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	return "devel"
+}
+
+func (c *command) parse(args []string) int {
+	var cfg parseConfig
+	table := parseFlags(&cfg)
+	if err := readFlags(&cfg, table, args); err != nil {
+		if errors.Is(err, errHelp) {
+			writeUsage(c.stdout, table)
 			return 0
 		}
+		for _, e := range unjoin(err) {
+			fmt.Fprintf(c.stderr, "pamaudit: %v\n", e)
+		}
+		fmt.Fprintln(c.stderr, "Run 'pamaudit parse --help' for the flags.")
 		return 2
 	}
-	opts := core.Options{NoOriginal: *noOriginal, MaxRecordBytes: *maxRecord, Now: now}
-	if err := opts.Format.UnmarshalText([]byte(*format)); err != nil {
-		fmt.Fprintf(stderr, "pamaudit: --format: %v\n", err)
+	cfg.opts.Now = c.now
+	p, err := core.NewParser(cfg.opts)
+	if err != nil { // Validate passed in readFlags
+		fmt.Fprintf(c.stderr, "pamaudit: %v\n", err)
 		return 2
 	}
-	loc, err := time.LoadLocation(*zone)
-	if err != nil {
-		fmt.Fprintf(stderr, "pamaudit: --timezone: unknown zone %q\n", *zone)
-		return 2
-	}
-	opts.Location = loc
-	p, err := core.NewParser(opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "pamaudit: %v\n", err)
-		return 2
-	}
-	out := bufio.NewWriterSize(stdout, 64<<10)
-	defer out.Flush()
-	files := fs.Args()
+	out := bufio.NewWriterSize(c.stdout, 64<<10)
+	files := cfg.files
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
+	var sum summary
 	status := 0
+	var stop os.Signal
 	for _, name := range files {
-		if err := parseFile(p, name, stdin, out, *maxRecord); err != nil {
+		s, err := c.parseFile(p, name, out, cfg.opts.MaxRecordBytes, &sum)
+		if err != nil {
 			out.Flush()
-			fmt.Fprintf(stderr, "pamaudit: %v\n", err)
+			fmt.Fprintf(c.stderr, "pamaudit: %v\n", err)
 			status = 1
 		}
+		if stop = s; stop != nil {
+			break
+		}
+	}
+	if err := out.Flush(); err != nil && status == 0 {
+		fmt.Fprintf(c.stderr, "pamaudit: %v\n", err)
+		status = 1
+	}
+	sum.write(c.stderr)
+	switch {
+	case stop != nil:
+		return 128 + signalNumber(stop)
+	case status == 0 && cfg.strict && sum.failed():
+		return 1
 	}
 	return status
 }
 
-func parseFile(p *core.Parser, name string, stdin io.Reader, out *bufio.Writer, maxRecord int) error {
-	r := stdin
+func signalNumber(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return int(n)
+	}
+	return int(syscall.SIGINT)
+}
+
+// parseFile parses one input into out. It returns the signal that stopped
+// it, if one did.
+func (c *command) parseFile(p *core.Parser, name string, out *bufio.Writer, maxRecord int, sum *summary) (os.Signal, error) {
+	r := c.stdin
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer f.Close()
 		r = f
 	}
-	sp := core.NewSplitter(r, maxRecord)
+	in := newFeed(r, c, func() bool { return out.Buffered() > 0 }, func() { out.Flush() })
+	defer in.close()
+	recs := newRecordReader(in, maxRecord)
 	var buf []byte
 	for {
-		text, err := sp.Next()
-		if err == io.EOF {
-			return nil
+		text, err := recs.Next()
+		var cut *frameCut
+		if err != nil && !errors.As(err, &cut) {
+			if err == io.EOF {
+				return in.stop, nil
+			}
+			return in.stop, fmt.Errorf("%s: %w", name, err)
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		rec, perr := p.Parse(text) // a bad record is still written, with error.type
+		if cut != nil {
+			markCut(rec, cut)
+			perr = cut
 		}
-		rec, _ := p.Parse(text) // a bad record is still written, with error.type
+		sum.add(rec, perr)
 		buf = rec.AppendJSON(buf[:0])
 		buf = append(buf, '\n')
 		if _, err := out.Write(buf); err != nil {
-			return err
+			return in.stop, err
 		}
+		if c.flushEach {
+			if err := out.Flush(); err != nil {
+				return in.stop, err
+			}
+		}
+	}
+}
+
+// markCut marks a record made of a cut frame as malformed, or says so in its
+// error.message when it failed anyway.
+func markCut(rec *core.Record, cut *frameCut) {
+	if i := rec.Index(record.AttrErrorMessage); i >= 0 {
+		rec.Attrs[i].Str = cut.Error() + "; " + rec.Attrs[i].Str
+		return
+	}
+	rec.Attrs = append(rec.Attrs,
+		record.Attr{Key: record.AttrErrorType, Kind: record.KindString, Str: record.ErrorCode(record.ErrMalformed)},
+		record.Attr{Key: record.AttrErrorMessage, Kind: record.KindString, Str: cut.Error()})
+}
+
+// summary counts records and failures per product.
+type summary struct {
+	records, failures [core.FormatNetwrix + 1]int
+}
+
+func (s *summary) add(rec *core.Record, err error) {
+	f := rec.Format
+	var pe *core.ParseError
+	if f == core.FormatAuto && errors.As(err, &pe) {
+		f = pe.Format
+	}
+	if int(f) >= len(s.records) {
+		f = core.FormatAuto
+	}
+	s.records[f]++
+	if err != nil {
+		s.failures[f]++
+	}
+}
+
+func (s *summary) failed() bool {
+	for _, n := range s.failures {
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// write prints a line per product that had records ("passman: 120 records,
+// 2 failed"), the records of no product last, as "unknown".
+func (s *summary) write(w io.Writer) {
+	total := 0
+	for _, f := range []core.Format{core.FormatPassMan, core.FormatCAPAM, core.FormatNetwrix, core.FormatAuto} {
+		n := s.records[f]
+		if n == 0 {
+			continue
+		}
+		total += n
+		name := f.String()
+		if f == core.FormatAuto {
+			name = "unknown"
+		}
+		plural := "s"
+		if n == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(w, "%s: %d record%s, %d failed\n", name, n, plural, s.failures[f])
+	}
+	if total == 0 {
+		fmt.Fprintln(w, "no records")
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,13 @@ import (
 
 // testNow is the clock of the golden files.
 func testNow() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+
+// run runs the command as main does, on the given input and output, with
+// the clock fixed (syslog times without a year depend on it) and no signals.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) int {
+	c := &command{stdin: stdin, stdout: stdout, stderr: stderr, now: now, after: time.After}
+	return c.run(args)
+}
 
 // The command prints exactly the golden records of every testdata log.
 func TestParseGolden(t *testing.T) {
