@@ -38,6 +38,7 @@ type anchoredName struct {
 	name   string
 	at     int  // offset of the anchor letter in name
 	header bool // a header: its unquoted value runs to the end of the line
+	adj    int  // offset of a neighbour of the anchor, checked before the whole name
 }
 
 // rarity orders letters from rare to common in log text; a name is anchored
@@ -75,7 +76,11 @@ func New(headers, parts []string, on bool) Redactor {
 				r.anchors = append(r.anchors, anchor{c: n[at]})
 				i = len(r.anchors) - 1
 			}
-			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0})
+			adj := at + 1
+			if adj == len(n) {
+				adj = at - 1
+			}
+			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0, adj})
 		}
 	}
 	return r
@@ -160,7 +165,8 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 				from = i + 1
 				for _, n := range a.names {
 					j := i - n.at
-					if j < 0 || j+len(n.name) > len(s) || scan.IndexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
+					if j < 0 || j+len(n.name) > len(s) || foldDash(s[j+n.adj]) != n.name[n.adj] ||
+						scan.IndexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
 						continue
 					}
 					v0, v1, next, ok := secretValue(s, j+len(n.name), n.header)
@@ -316,6 +322,14 @@ func valueEnd(c byte, header bool) bool {
 		return !header
 	}
 	return false
+}
+
+// foldDash is the byte as IndexFoldDash compares it.
+func foldDash(c byte) byte {
+	if c == '_' {
+		return '-'
+	}
+	return scan.Lower(c)
 }
 
 // Enabled reports whether redaction is on.
