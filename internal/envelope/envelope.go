@@ -6,6 +6,7 @@
 package envelope
 
 import (
+	"strings"
 	"time"
 
 	"github.com/pamaudit/pamaudit/internal/envelope/cri"
@@ -58,9 +59,9 @@ type framing struct {
 // before syslog for the same reason ("… stdout F …").
 var framings = [...]framing{
 	{"syslog-rfc5424", syslog.Is5424, takeRFC5424},
-	{"fluentd-stdout", digitStart, takeFluentd(fluentd.ParseStdout)},
-	{"fluentd-tsv", digitStart, takeFluentd(fluentd.ParseTSV)},
-	{"cri", digitStart, takeCRI},
+	{"fluentd-stdout", fluentdStdoutStart, takeFluentd(fluentd.ParseStdout)},
+	{"fluentd-tsv", tsvStart, takeFluentd(fluentd.ParseTSV)},
+	{"cri", criStart, takeCRI},
 	{"syslog", syslogStart, takeSyslog},
 	{wrapperName, braceStart, takeWrapper},
 }
@@ -138,6 +139,32 @@ func (f *Frame) setStr(key, v string) {
 }
 
 func digitStart(s string) bool { return len(s) > 0 && s[0] >= '0' && s[0] <= '9' }
+
+// The sniffs of the framings that start with a time look past it, so a
+// syslog line's time is not read three times over.
+
+// fluentdStdoutStart: "YYYY-MM-DD HH:MM:SS ±".
+func fluentdStdoutStart(s string) bool {
+	return len(s) > 27 && digitStart(s) && s[4] == '-' && s[10] == ' ' && s[19] == ' ' && (s[20] == '+' || s[20] == '-')
+}
+
+// tsvStart: a time, then a TAB before any space.
+func tsvStart(s string) bool {
+	if !digitStart(s) {
+		return false
+	}
+	i := strings.IndexByte(s, '\t')
+	return i >= 19 && strings.IndexByte(s[:i], ' ') < 0
+}
+
+// criStart: a time, then " stdout " or " stderr ".
+func criStart(s string) bool {
+	if !digitStart(s) {
+		return false
+	}
+	i := strings.IndexByte(s, ' ')
+	return i >= 19 && i+8 <= len(s) && (s[i+1:i+8] == "stdout " || s[i+1:i+8] == "stderr ")
+}
 
 func syslogStart(s string) bool {
 	return len(s) > 0 && (s[0] == '<' || s[0] >= '0' && s[0] <= '9' || s[0] >= 'A' && s[0] <= 'Z' || s[0] >= 'a' && s[0] <= 'z')
