@@ -74,6 +74,7 @@ func TestConfigErrors(t *testing.T) {
 		"bad_limit":      "limits::max_depth",
 		"bad_attributes": "limits::max_attributes",
 		"unknown_key":    "formatz",
+		"bad_conditions": "conditions[1]: ",
 	} {
 		_, err := loadConfig(t, name)
 		if err == nil || !strings.Contains(err.Error(), key) {
