@@ -167,6 +167,17 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 			lr.Body().SetStr(rec.Body)
 		}
 	}
+	if parsed && p.source != "" {
+		// Parsed from an attribute, which stays: redacted when the text
+		// held secrets (as log.record.original, or the body that is it).
+		redacted := rec.Body
+		if o, ok := rec.Get(record.AttrLogRecordOriginal); ok {
+			redacted = o.Str
+		}
+		if redacted != text && strings.Contains(redacted, record.Redacted) {
+			lr.Attributes().PutStr(p.source, redacted)
+		}
+	}
 	if parsed && key != "" {
 		attrs := lr.Attributes()
 		rest.Range(func(k string, v pcommon.Value) bool {

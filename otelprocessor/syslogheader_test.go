@@ -2,6 +2,7 @@ package otelprocessor
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,14 @@ func TestSyslogReceiverHeader(t *testing.T) {
 					}
 					for k, v := range l.attrs {
 						if k == "message" && tc.name == "message in the body" {
+							continue
+						}
+						if k == "message" && strings.Contains(v.(string), "abc123secret") {
+							// Read from the attribute, which keeps the text redacted.
+							if m, _ := got.Attributes().Get(k); tc.source == "body" && m.Str() != v ||
+								tc.source != "body" && m.Str() != strings.ReplaceAll(v.(string), "sid=abc123secret", record.Redacted) {
+								t.Errorf("attribute message = %q", m.Str())
+							}
 							continue
 						}
 						if g, ok := got.Attributes().Get(k); !ok || !reflect.DeepEqual(g.AsRaw(), v) {
