@@ -41,8 +41,9 @@ func needDistribution(t *testing.T) {
 
 // output is the distribution's output, written while the test reads it.
 type output struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	exited chan struct{} // closed when the distribution has exited
 }
 
 func (o *output) Write(p []byte) (int, error) {
@@ -62,7 +63,7 @@ func (o *output) String() string {
 func startDistribution(t *testing.T, cfgFile string, env ...string) *output {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := new(output)
+	out := &output{exited: make(chan struct{})}
 	cmd := exec.CommandContext(ctx, distribution, "--config", cfgFile)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -70,8 +71,25 @@ func startDistribution(t *testing.T, cfgFile string, env ...string) *output {
 		cancel()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	go func() { _ = cmd.Wait(); close(out.exited) }()
+	t.Cleanup(func() { cancel(); <-out.exited })
 	return out
+}
+
+// waitRecords waits until count() reaches n, the timeout passes or the
+// distribution exits, then a second more for records beyond n to show, and
+// returns the count.
+func waitRecords(out *output, count func() int, n int, timeout time.Duration) int {
+	deadline := time.Now().Add(timeout)
+	for count() < n && time.Now().Before(deadline) {
+		select {
+		case <-out.exited:
+			return count()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	time.Sleep(time.Second)
+	return count()
 }
 
 // TestEndToEnd runs the distribution built from builder-config.yaml on the
@@ -129,9 +147,7 @@ func TestEndToEnd(t *testing.T) {
 
 	out := startDistribution(t, cfgFile)
 
-	sink.Wait(total, 90*time.Second)
-	time.Sleep(time.Second) // anything beyond the expected count would show now
-	if n := sink.Count(); n != total {
+	if n := waitRecords(out, sink.Count, total, 90*time.Second); n != total {
 		t.Fatalf("collector exported %d records, want %d\n%s", n, total, out.String())
 	}
 

@@ -143,7 +143,7 @@ func TestSyslogEndToEnd(t *testing.T) {
 
 	for name, sink := range map[string]*otlptest.Receiver{"logs/body": body, "logs/message": message} {
 		t.Run(name, func(t *testing.T) {
-			if n := sink.Wait(len(lines), 90*time.Second); n != len(lines) {
+			if n := waitRecords(out, sink.Count, len(lines), 90*time.Second); n != len(lines) {
 				t.Fatalf("%d records exported, want %d\n%s", n, len(lines), out.String())
 			}
 			byKey := map[string]plog.LogRecord{}
