@@ -6,6 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/ottl"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/ottl/contexts/ottllog"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/ottl/ottlfuncs"
+	"go.opentelemetry.io/collector/component"
+	"go.uber.org/zap"
+
 	"github.com/pamaudit/pamaudit/core"
 )
 
@@ -19,6 +25,11 @@ type Config struct {
 	// body, or the message, log or msg key of a map body), or
 	// attributes["name"] or log.attributes["name"] (OTTL's log context).
 	Source string `mapstructure:"source"`
+	// Conditions are OTTL conditions in the log context (body,
+	// attributes["k"], resource.attributes["k"], …), ORed: a record is
+	// parsed when one of them is true, and passes on untouched otherwise.
+	// Empty means every record is parsed.
+	Conditions []string `mapstructure:"conditions"`
 	// Timezone is the IANA zone of times without an offset.
 	Timezone string `mapstructure:"timezone"`
 	// KeepOriginal adds log.record.original when the body is not the
@@ -80,6 +91,8 @@ type settings struct {
 	opts   core.Options
 	source string // the attribute holding the text; "" for the body
 	drop   bool   // on_error: drop
+	// conditions select the records to parse; nil: every record.
+	conditions []*ottl.Condition[*ottllog.TransformContext]
 }
 
 // settings maps the configuration onto the parser's options and the
@@ -120,6 +133,9 @@ func (c *Config) settings() (settings, error) {
 	if s.source, ok = sourceAttribute(c.Source); !ok {
 		bad("source", fmt.Sprintf(`%q is none of body, log.body, attributes["name"], log.attributes["name"]`, c.Source))
 	}
+	conds, condErrs := parseConditions(c.Conditions)
+	s.conditions = conds
+	errs = append(errs, condErrs...)
 	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		bad("timezone", fmt.Sprintf("unknown time zone %q", c.Timezone))
 	} else {
@@ -183,4 +199,34 @@ func sourceAttribute(source string) (attr string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// parseConditions parses the conditions as the contrib processors parse
+// theirs (filterottl): OTTL's log context with the standard converters
+// (IsMatch, Concat, …). Each error names the condition's key,
+// conditions[i] (0-based, as the collector names list items).
+func parseConditions(conds []string) ([]*ottl.Condition[*ottllog.TransformContext], []error) {
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	// The parser logs nothing while parsing; the processor's condition
+	// sequence logs with the collector's logger.
+	parser, err := ottllog.NewParser(ottlfuncs.StandardConverters[*ottllog.TransformContext](), component.TelemetrySettings{Logger: zap.NewNop()})
+	if err != nil {
+		return nil, []error{&core.OptionError{Key: "conditions", Msg: err.Error()}}
+	}
+	var errs []error
+	out := make([]*ottl.Condition[*ottllog.TransformContext], 0, len(conds))
+	for i, c := range conds {
+		cond, err := parser.ParseCondition(c)
+		if err != nil {
+			errs = append(errs, &core.OptionError{Key: fmt.Sprintf("conditions[%d]", i), Msg: fmt.Sprintf("%q: %v", c, err)})
+			continue
+		}
+		out = append(out, cond)
+	}
+	if errs != nil {
+		return nil, errs
+	}
+	return out, nil
 }

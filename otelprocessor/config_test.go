@@ -63,6 +63,21 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
+// conditions are read from the file and parsed at start.
+func TestLoadConditions(t *testing.T) {
+	cfg, err := loadConfig(t, "selected")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := cfg.settings()
+	if err != nil || len(cfg.Conditions) != 2 || len(s.conditions) != 2 {
+		t.Fatalf("conditions %q parsed into %d, error %v", cfg.Conditions, len(s.conditions), err)
+	}
+	if s, _ := createDefaultConfig().settings(); s.conditions != nil {
+		t.Error("no conditions by default")
+	}
+}
+
 // Every bad value fails at start with a message naming its key.
 func TestConfigErrors(t *testing.T) {
 	for name, key := range map[string]string{
@@ -74,6 +89,7 @@ func TestConfigErrors(t *testing.T) {
 		"bad_limit":      "limits::max_depth",
 		"bad_attributes": "limits::max_attributes",
 		"unknown_key":    "formatz",
+		"bad_conditions": "conditions[1]: ",
 	} {
 		_, err := loadConfig(t, name)
 		if err == nil || !strings.Contains(err.Error(), key) {

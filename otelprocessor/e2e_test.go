@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,16 +27,76 @@ var e2eFiles = map[string][]string{
 	"netwrix": {"netwrix/bunyan.log", "netwrix/framed.log", "netwrix/pretty.log"},
 }
 
-// TestEndToEnd runs the distribution built from builder-config.yaml on the
-// testdata logs (filelog receiver, pamaudit processor, OTLP/HTTP exporter)
-// and compares what it exports with the golden records.
-func TestEndToEnd(t *testing.T) {
+// needDistribution skips the test when the distribution is not built,
+// unless PAMAUDIT_E2E is set (make unit sets it): then it fails.
+func needDistribution(t *testing.T) {
+	t.Helper()
 	if _, err := os.Stat(distribution); err != nil {
 		if os.Getenv("PAMAUDIT_E2E") != "" {
 			t.Fatalf("%s is missing: run make otelcol", distribution)
 		}
 		t.Skipf("%s not built (make otelcol builds it; make test runs this test)", distribution)
 	}
+}
+
+// output is the distribution's output, written while the test reads it.
+type output struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	exited chan struct{} // closed when the distribution has exited
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// startDistribution runs the distribution on the configuration file, with
+// env (NAME=value) added to the environment, until the test ends.
+func startDistribution(t *testing.T, cfgFile string, env ...string) *output {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &output{exited: make(chan struct{})}
+	cmd := exec.CommandContext(ctx, distribution, "--config", cfgFile)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	go func() { _ = cmd.Wait(); close(out.exited) }()
+	t.Cleanup(func() { cancel(); <-out.exited })
+	return out
+}
+
+// waitRecords waits until count() reaches n, the timeout passes or the
+// distribution exits, then a second more for records beyond n to show, and
+// returns the count.
+func waitRecords(out *output, count func() int, n int, timeout time.Duration) int {
+	deadline := time.Now().Add(timeout)
+	for count() < n && time.Now().Before(deadline) {
+		select {
+		case <-out.exited:
+			return count()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	time.Sleep(time.Second)
+	return count()
+}
+
+// TestEndToEnd runs the distribution built from builder-config.yaml on the
+// testdata logs (filelog receiver, pamaudit processor, OTLP/HTTP exporter)
+// and compares what it exports with the golden records.
+func TestEndToEnd(t *testing.T) {
+	needDistribution(t)
 	dir := t.TempDir()
 	want := map[string][]string{} // golden NDJSON lines by file name
 	total := 0
@@ -84,19 +145,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, distribution, "--config", cfgFile)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	out := startDistribution(t, cfgFile)
 
-	sink.Wait(total, 90*time.Second)
-	time.Sleep(time.Second) // anything beyond the expected count would show now
-	if n := sink.Count(); n != total {
+	if n := waitRecords(out, sink.Count, total, 90*time.Second); n != total {
 		t.Fatalf("collector exported %d records, want %d\n%s", n, total, out.String())
 	}
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/ottl"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/ottl/contexts/ottllog"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
@@ -24,6 +26,12 @@ type logsProcessor struct {
 	telemetry *metadata.TelemetryBuilder
 	source    string // attribute holding the text; "" for the body
 	drop      bool   // on_error: drop
+	// syslogHeader: the text is the body or attributes["message"], where
+	// the collector's syslog receiver leaves a message whose header it read
+	// into attributes: records that carry them are parsed with that header.
+	syslogHeader bool
+	// conditions select the records to parse; nil: every record.
+	conditions *ottl.ConditionSequence[*ottllog.TransformContext]
 	// workers are built once, one per CPU: a core.Parser is reused but not
 	// shared, and ConsumeLogs may run concurrently, so each call takes one.
 	workers chan *worker
@@ -36,6 +44,7 @@ type logsProcessor struct {
 type worker struct {
 	parser *core.Parser
 	conv   pdataconv.Writer
+	header core.Header
 }
 
 // newLogsProcessor builds the processor; now is the parsers' clock.
@@ -55,6 +64,15 @@ func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time)
 		source:    s.source,
 		drop:      s.drop,
 		workers:   make(chan *worker, runtime.GOMAXPROCS(0)),
+
+		syslogHeader: s.source == "" || s.source == receiverMessage,
+	}
+	if s.conditions != nil {
+		// A condition that cannot be evaluated on a record (a converter's
+		// error) is logged and counts as false: the record passes on.
+		cs := ottllog.NewConditionSequence(s.conditions, set.TelemetrySettings,
+			ottllog.WithConditionSequenceErrorMode(ottl.IgnoreError))
+		p.conditions = &cs
 	}
 	for range cap(p.workers) {
 		parser, err := core.NewParser(s.opts)
@@ -87,10 +105,14 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 	var n counts
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
-		sls := rls.At(i).ScopeLogs()
+		rl := rls.At(i)
+		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
-			lrs := sls.At(j).LogRecords()
-			lrs.RemoveIf(func(lr plog.LogRecord) bool {
+			sl := sls.At(j)
+			sl.LogRecords().RemoveIf(func(lr plog.LogRecord) bool {
+				if p.conditions != nil && !p.selected(ctx, rl, sl, lr) {
+					return false // not for pamaudit: passed on untouched
+				}
 				return p.processRecord(w, lr, &n) && p.drop
 			})
 		}
@@ -123,8 +145,18 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		lr.Body().Map().CopyTo(rest)
 		rest.Remove(key)
 	}
-	rec, err := w.parser.ParseString(text)
+	var rec *core.Record
+	var err error
+	hdr := p.syslogHeader && receiverHeader(lr, &w.header)
+	if hdr {
+		rec, err = w.parser.ParseMessage(text, &w.header)
+	} else {
+		rec, err = w.parser.ParseString(text)
+	}
 	parsed := w.conv.Fill(lr, rec)
+	if parsed && hdr {
+		receiverSyslogAttrs(lr.Attributes())
+	}
 	if !parsed && rec.Body != text && strings.Contains(rec.Body, record.Redacted) {
 		// Unparsed, but the text held secrets: it passes on redacted.
 		if p.source != "" {
@@ -133,6 +165,17 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 			lr.Body().Map().PutStr(key, rec.Body)
 		} else {
 			lr.Body().SetStr(rec.Body)
+		}
+	}
+	if parsed && p.source != "" {
+		// Parsed from an attribute, which stays: redacted when the text
+		// held secrets (as log.record.original, or the body that is it).
+		redacted := rec.Body
+		if o, ok := rec.Get(record.AttrLogRecordOriginal); ok {
+			redacted = o.Str
+		}
+		if redacted != text && strings.Contains(redacted, record.Redacted) {
+			lr.Attributes().PutStr(p.source, redacted)
 		}
 	}
 	if parsed && key != "" {
@@ -174,4 +217,97 @@ func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// selected reports whether one of the conditions is true for lr.
+func (p *logsProcessor) selected(ctx context.Context, rl plog.ResourceLogs, sl plog.ScopeLogs, lr plog.LogRecord) bool {
+	tCtx := ottllog.NewTransformContextPtr(rl, sl, lr)
+	ok, err := p.conditions.Eval(ctx, tCtx)
+	tCtx.Close()
+	return ok && err == nil
+}
+
+// The attributes the collector's syslog receiver (stanza's syslog parser,
+// protocols rfc5424 and rfc3164) writes the header into; the message is in
+// attributes["message"], the time in the record's Timestamp, the severity
+// in its SeverityNumber.
+const (
+	receiverMessage        = "message"
+	receiverHostname       = "hostname"
+	receiverAppname        = "appname"
+	receiverProcID         = "proc_id"
+	receiverMsgID          = "msg_id"
+	receiverPriority       = "priority"
+	receiverStructuredData = "structured_data"
+)
+
+// receiverHeader reads into h the syslog header the receiver left in lr's
+// attributes, and reports whether there is one: a string hostname or
+// appname.
+func receiverHeader(lr plog.LogRecord, h *core.Header) bool {
+	attrs := lr.Attributes()
+	if attrs.Len() == 0 {
+		return false
+	}
+	host, app := strAttr(attrs, receiverHostname), strAttr(attrs, receiverAppname)
+	if host == "" && app == "" {
+		return false
+	}
+	*h = core.Header{Host: host, App: app, PID: strAttr(attrs, receiverProcID)}
+	if ts := lr.Timestamp(); ts != 0 {
+		h.Time = ts.AsTime()
+	}
+	return true
+}
+
+func strAttr(attrs pcommon.Map, key string) string {
+	if v, ok := attrs.Get(key); ok && v.Type() == pcommon.ValueTypeStr {
+		return v.Str()
+	}
+	return ""
+}
+
+// receiverSyslogAttrs adds the log.syslog.* attributes the full line would
+// have had, from the receiver's priority, msg_id and structured_data, where
+// the record has none of them yet (a full line in the body gave them).
+func receiverSyslogAttrs(attrs pcommon.Map) {
+	if v, ok := attrs.Get(receiverPriority); ok && v.Type() == pcommon.ValueTypeInt {
+		if pri := v.Int(); pri >= 0 && pri <= 191 {
+			putIntIfAbsent(attrs, record.AttrSyslogPriority, pri)
+			putIntIfAbsent(attrs, record.AttrSyslogFacilityCode, pri/8)
+			putIntIfAbsent(attrs, record.AttrSyslogSeverityCode, pri%8)
+		}
+	}
+	if id := strAttr(attrs, receiverMsgID); id != "" {
+		if _, ok := attrs.Get(record.AttrSyslogMsgID); !ok {
+			attrs.PutStr(record.AttrSyslogMsgID, id)
+		}
+	}
+	v, ok := attrs.Get(receiverStructuredData)
+	if !ok || v.Type() != pcommon.ValueTypeMap {
+		return
+	}
+	// Read first, then put: attrs must not change while its value is read.
+	var sd [][2]string
+	for id, params := range v.Map().All() {
+		if params.Type() != pcommon.ValueTypeMap {
+			continue
+		}
+		for name, pv := range params.Map().All() {
+			if pv.Type() == pcommon.ValueTypeStr {
+				sd = append(sd, [2]string{record.AttrSyslogStructuredData + "." + id + "." + name, pv.Str()})
+			}
+		}
+	}
+	for _, kv := range sd {
+		if _, ok := attrs.Get(kv[0]); !ok {
+			attrs.PutStr(kv[0], kv[1])
+		}
+	}
+}
+
+func putIntIfAbsent(attrs pcommon.Map, key string, v int64) {
+	if _, ok := attrs.Get(key); !ok {
+		attrs.PutInt(key, v)
+	}
 }

@@ -1,0 +1,217 @@
+package otelprocessor
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+
+	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// resourceSink is otlptest's OTLP/HTTP receiver that also keeps whole
+// batches, resources included (the k8s.* attributes are on the resource).
+type resourceSink struct {
+	*otlptest.Receiver
+	mu   sync.Mutex
+	logs []plog.Logs
+}
+
+func newResourceSink(t *testing.T) *resourceSink {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &resourceSink{Receiver: &otlptest.Receiver{URL: "http://" + ln.Addr().String() + "/v1/logs"}}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return s
+}
+
+// ServeHTTP keeps the batch, then has the receiver count it and answer.
+func (s *resourceSink) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	raw, err := io.ReadAll(req.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	req.Body = io.NopCloser(bytes.NewReader(raw))
+	if req.Header.Get("Content-Encoding") == "gzip" {
+		if zr, err := gzip.NewReader(bytes.NewReader(raw)); err == nil {
+			raw, _ = io.ReadAll(zr)
+		}
+	}
+	if ex := plogotlp.NewExportRequest(); ex.UnmarshalProto(raw) == nil {
+		s.mu.Lock()
+		s.logs = append(s.logs, ex.Logs())
+		s.mu.Unlock()
+	}
+	s.Receiver.ServeHTTP(w, req) // it answers 400 for what did not decode
+}
+
+// byContainer returns the records by namespace/pod/container, from the
+// resource attributes the container operator set, in arrival order.
+func (s *resourceSink) byContainer() map[string][]plog.LogRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]plog.LogRecord{}
+	for _, ld := range s.logs {
+		for _, rl := range ld.ResourceLogs().All() {
+			res := rl.Resource().Attributes()
+			var k []string
+			for _, name := range []string{"k8s.namespace.name", "k8s.pod.name", "k8s.container.name"} {
+				v, _ := res.Get(name)
+				k = append(k, v.Str())
+			}
+			key := strings.Join(k, "/")
+			for _, sl := range rl.ScopeLogs().All() {
+				for _, lr := range sl.LogRecords().All() {
+					out[key] = append(out[key], lr)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// podContainer is one container's log on the node and what it holds.
+type podContainer struct {
+	namespace, pod, uid, container string
+	files                          []string // testdata logs, in order, whose goldens its records are
+	lines                          []string // or lines of its own, which pass on untouched
+}
+
+// criLines writes text as a runtime does: one CRI line per line; a line
+// longer than split (0: none) is cut into P lines and a last F line.
+func criLines(w io.Writer, text string, at time.Time, split int) {
+	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		stamp := at.UTC().Format("2006-01-02T15:04:05.000000000Z")
+		for split > 0 && len(l) > split {
+			fmt.Fprintf(w, "%s stdout P %s\n", stamp, l[:split])
+			l = l[split:]
+		}
+		fmt.Fprintf(w, "%s stdout F %s\n", stamp, l)
+		at = at.Add(time.Millisecond)
+	}
+}
+
+var nodeContainers = []podContainer{
+	{"pam", "passman-0", "3f0c2a7e-1b4d-4c5e-9f60-7a8b9c0d1e2f", "passman", []string{"passman/audit.log"}, nil},
+	// Pretty-printed JSON, one CRI line a line, then one-line bunyan JSON.
+	{"pam", "netwrix-api-6f7c9d-x2k4q", "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "netwrix-api", []string{"netwrix/pretty.log", "netwrix/bunyan.log"}, nil},
+	// Another namespace: selected by the container name.
+	{"security", "capam-1", "0d1e2f3a-4b5c-4d6e-8f7a-8b9c0d1e2f3a", "capam-seaudit", []string{"capam/summary.log"}, nil},
+	// Neither: passes on untouched.
+	{"web", "nginx-5c6b8-q7z9w", "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", "nginx", nil, []string{
+		`10.0.0.1 - - [05/Mar/2026:10:16:02 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.31"`,
+		`10.0.0.9 - - [05/Mar/2026:10:16:03 +0000] "POST /login?password=hunter2 HTTP/1.1" 302 0 "-" "curl/8.5"`,
+		`2026/03/05 10:16:04 [error] 29#29: *1 open() "/usr/share/nginx/html/x" failed (2: No such file or directory)`,
+	}},
+}
+
+// TestNodeEndToEnd runs the distribution on examples/otelcol/node.yaml over
+// a /var/log/pods tree of CRI logs: the PAM containers' records come out as
+// the goldens (Netwrix's pretty-printed JSON recombined from its CRI lines,
+// PassMan lines the runtime split joined), with k8s.* from the path; the
+// nginx container's records pass on untouched.
+func TestNodeEndToEnd(t *testing.T) {
+	needDistribution(t)
+	pods := filepath.Join(t.TempDir(), "var", "log", "pods")
+	want := map[string][]string{} // namespace/pod/container: golden records, or the lines
+	total := 0
+	at := time.Date(2026, 3, 5, 10, 16, 2, 0, time.UTC)
+	for _, c := range nodeContainers {
+		dir := filepath.Join(pods, c.namespace+"_"+c.pod+"_"+c.uid, c.container)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var log strings.Builder
+		key := c.namespace + "/" + c.pod + "/" + c.container
+		for _, f := range c.files {
+			in, err := os.ReadFile(filepath.Join("..", "testdata", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			split := 0
+			if strings.HasPrefix(f, "passman/") {
+				split = 200 // the long audit lines come as P lines and an F line
+			}
+			criLines(&log, string(in), at, split)
+			g, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[key] = append(want[key], strings.Split(strings.TrimSpace(string(g)), "\n")...)
+		}
+		for _, l := range c.lines {
+			criLines(&log, l, at, 0)
+			want[key] = append(want[key], l)
+		}
+		total += len(want[key])
+		if err := os.WriteFile(filepath.Join(dir, "0.log"), []byte(log.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	sink := newResourceSink(t)
+	out := startDistribution(t, "../examples/otelcol/node.yaml",
+		"PAMAUDIT_POD_LOGS="+pods, "PAMAUDIT_START_AT=beginning", "PAMAUDIT_OTLP_ENDPOINT="+sink.URL)
+	if n := waitRecords(out, sink.Count, total, 90*time.Second); n != total {
+		t.Fatalf("collector exported %d records, want %d\n%s", n, total, out.String())
+	}
+
+	got := sink.byContainer()
+	for _, c := range nodeContainers {
+		key := c.namespace + "/" + c.pod + "/" + c.container
+		recs := got[key]
+		if len(recs) != len(want[key]) {
+			t.Errorf("%s: %d records, want %d (by container: %v)", key, len(recs), len(want[key]), keys(got))
+			continue
+		}
+		for i, lr := range recs {
+			if c.files == nil {
+				// Not selected: untouched, as the container operator left it.
+				if lr.EventName() != "" || lr.Body().Str() != want[key][i] {
+					t.Errorf("%s record %d: event %q body %q, want the line untouched", key, i+1, lr.EventName(), lr.Body().Str())
+				}
+				if v, ok := lr.Attributes().Get(record.AttrErrorType); ok {
+					t.Errorf("%s record %d: error.type %q on a record no condition selected", key, i+1, v.Str())
+				}
+				continue
+			}
+			if !strings.Contains(want[key][i], `"time":`) {
+				// No time of its own: the record keeps the CRI line's.
+				if ts := lr.Timestamp().AsTime(); ts.Before(at) || ts.After(at.Add(time.Hour)) {
+					t.Errorf("%s record %d: time %v, not the CRI line's", key, i+1, ts)
+				}
+				lr.SetTimestamp(0)
+			}
+			g := otlptest.RecordJSON(lr, "log.file.path", "log.iostream", "logtag")
+			if w := otlptest.Golden(t, want[key][i]); g != w {
+				t.Errorf("%s record %d:\n got %s\nwant %s", key, i+1, g, w)
+			}
+		}
+	}
+}
+
+func keys(m map[string][]plog.LogRecord) []string {
+	var out []string
+	for k, v := range m {
+		out = append(out, fmt.Sprintf("%s:%d", k, len(v)))
+	}
+	return out
+}
