@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -92,15 +93,29 @@ func expandEnv(t *testing.T, s string, vars map[string]string) string {
 	})
 }
 
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort(t *testing.T) int {
+// freePort returns a loopback port ("tcp" or "udp") that was free a
+// moment ago.
+func freePort(t *testing.T, network string) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var c io.Closer
+	var addr net.Addr
+	if network == "udp" {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, addr = pc, pc.LocalAddr()
+	} else {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, addr = ln, ln.Addr()
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	defer c.Close()
+	_, port, _ := net.SplitHostPort(addr.String())
+	p, _ := strconv.Atoi(port)
+	return p
 }
 
 // goldenEvents returns the event names of the golden records of a testdata
