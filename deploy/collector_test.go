@@ -367,6 +367,9 @@ func TestCollectorPipelineRuns(t *testing.T) {
 	var sysEvents []string
 	for _, r := range syslog {
 		sysEvents = append(sysEvents, r.event)
+		if r.attrs["net.peer.ip"] != "127.0.0.1" {
+			t.Errorf("syslog record %q: net.peer.ip %q, want the sender's address", r.event, r.attrs["net.peer.ip"])
+		}
 	}
 	slices.Sort(sysEvents)
 	wantSys := []string{gold[1], gold[2]}
