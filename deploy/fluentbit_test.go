@@ -143,8 +143,8 @@ func TestFluentBitPipeline(t *testing.T) {
 	}
 
 	tail := conf.section(t, "INPUT", "tail")
-	parsers := strings.Split(strings.ReplaceAll(tail.get("multiline.parser"), " ", ""), ",")
-	if !slices.Contains(parsers, "cri") {
+	multiline := strings.Split(strings.ReplaceAll(tail.get("multiline.parser"), " ", ""), ",")
+	if !slices.Contains(multiline, "cri") {
 		t.Errorf("tail: multiline.parser %q does not read CRI files", tail.get("multiline.parser"))
 	}
 	if tail.get("path") != "${PAMAUDIT_CONTAINER_LOGS}" || !strings.HasPrefix(o.configMap(t, "fluent-bit-pamaudit-settings").Data["PAMAUDIT_CONTAINER_LOGS"], "/var/log/containers/") {
@@ -158,11 +158,37 @@ func TestFluentBitPipeline(t *testing.T) {
 			t.Errorf("input %s: storage.type %q, want filesystem (a restart must not lose buffered records)", s.get("name"), s.get("storage.type"))
 		}
 	}
-	for _, name := range []string{"tcp", "udp"} {
-		in := conf.section(t, "INPUT", name)
-		if in.get("port") != "5514" || in.get("format") != "none" {
-			t.Errorf("input %s: port %s format %s, want 5514 and none (the whole line for pamaudit)", name, in.get("port"), in.get("format"))
+	// Syslog over TCP and UDP on 5514, each message whole under "log": the
+	// parser the inputs name must match any text (a message it does not
+	// match is dropped) and capture all of it.
+	parsersFile := svc.get("parsers_file")
+	parsers := parseClassic(t, data[filepath.Base(parsersFile)])
+	modes := map[string]bool{}
+	for _, in := range conf {
+		if in.kind != "INPUT" || in.get("name") != "syslog" {
+			continue
 		}
+		modes[in.get("mode")] = true
+		if in.get("port") != "5514" {
+			t.Errorf("syslog %s: port %s", in.get("mode"), in.get("port"))
+		}
+		p := parsers.section(t, "PARSER", in.get("parser"))
+		re, err := regexp.Compile(strings.ReplaceAll(p.get("regex"), "(?<", "(?P<"))
+		if err != nil || p.get("format") != "regex" {
+			t.Fatalf("parser %s: %v", in.get("parser"), err)
+		}
+		for _, msg := range []string{"<134>" + testdataLines(t, "passman/audit.log")[1], "", "not syslog at all: {\"a\": 1}"} {
+			m := re.FindStringSubmatch(msg)
+			if m == nil || m[re.SubexpIndex("log")] != msg {
+				t.Errorf("parser %s does not keep %q whole under log", in.get("parser"), msg)
+			}
+		}
+	}
+	if !modes["tcp"] || !modes["udp"] {
+		t.Errorf("syslog inputs %v: tcp and udp", modes)
+	}
+	if !strings.HasPrefix(parsersFile, "/fluent-bit/etc/conf/") {
+		t.Errorf("parsers_file %s is not in the mounted ConfigMap", parsersFile)
 	}
 
 	plugins := parseClassic(t, data["plugins.conf"]).section(t, "PLUGINS", "")
@@ -248,9 +274,10 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 	if r := h.do("flush 0 kube.var.log.containers.passman-0_pam_passman-0123.log " + file); r != "flush 0 1" {
 		t.Fatalf("flush: %s", r)
 	}
-	// Syslog from an appliance: the tcp input's {"log": line}.
+	// Syslog from an appliance: the syslog input's {"log": line}, with the
+	// sender's address.
 	syslog := "<134>" + passman[1]
-	sys := appendEvent(nil, now, []kv{{k: "log", v: syslog}})
+	sys := appendEvent(nil, now, []kv{{k: "log", v: syslog}, {k: "fluentbit.source_address", v: "tcp://10.20.0.7:51234"}})
 	sysFile := filepath.Join(t.TempDir(), "syslog.chunk")
 	if err := os.WriteFile(sysFile, sys, 0o644); err != nil {
 		t.Fatal(err)

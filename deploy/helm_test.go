@@ -242,6 +242,10 @@ func TestHelmFluentBitValues(t *testing.T) {
 	if !reflect.DeepEqual(parseClassic(t, v.Config.ExtraFiles["plugins.conf"]), parseClassic(t, data["plugins.conf"])) {
 		t.Errorf("plugins.conf differs from the kustomize one")
 	}
+	// The chart writes customParsers to custom_parsers.conf beside the rest.
+	if !reflect.DeepEqual(parseClassic(t, v.Config.CustomParsers), parseClassic(t, data["custom_parsers.conf"])) {
+		t.Errorf("customParsers differs from the kustomize custom_parsers.conf")
+	}
 	// The chart mounts its ConfigMap at /fluent-bit/etc/conf, as the
 	// DaemonSet does: plugins_file finds plugins.conf there.
 	if pf := conf.section(t, "SERVICE", "").get("plugins_file"); pf != "/fluent-bit/etc/conf/plugins.conf" {
