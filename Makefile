@@ -25,7 +25,17 @@ PLUGIN_FAULTS := build/pamaudit-faults.so
 HARNESS := build/flb-harness
 PLUGIN_SOURCES := $(GO_SOURCES) $(shell find record fluentbit -name '*.go' -not -name '*_test.go' 2>/dev/null)
 
-.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit
+# Container images (deploy/images, `make images`), tagged with the
+# distribution's version. The Kubernetes manifests and Helm values under
+# deploy/ name exactly these (deploy's tests check it).
+REGISTRY ?= ghcr.io/pamaudit
+IMAGE_TAG ?= $(shell sed -n 's/^  version: //p' builder-config.yaml)
+OTELCOL_IMAGE := $(REGISTRY)/otelcol-pamaudit:$(IMAGE_TAG)
+FLUENTBIT_IMAGE := $(REGISTRY)/fluent-bit-pamaudit:$(IMAGE_TAG)
+PLUGIN_IMAGE := $(REGISTRY)/pamaudit-fluent-bit-plugin:$(IMAGE_TAG)
+DOCKER ?= docker
+
+.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images
 
 all: build
 
@@ -37,7 +47,7 @@ build: fluentbit
 ## collector end-to-end test on the distribution, and every fuzz target's
 ## committed inputs (plain `go test` runs them). No open-ended fuzzing: CI
 ## must not pass or fail by luck.
-test: lint otelcol fluentbit unit race
+test: lint otelcol fluentbit unit race deploy
 
 unit:
 	PAMAUDIT_E2E=1 PAMAUDIT_PLUGIN=$(CURDIR)/$(PLUGIN) PAMAUDIT_PLUGIN_FAULTS=$(CURDIR)/$(PLUGIN_FAULTS) PAMAUDIT_HARNESS=$(CURDIR)/$(HARNESS) $(GO) test -count=1 ./...
@@ -46,6 +56,15 @@ unit:
 # under the race detector.
 race:
 	$(GO) test -count=1 -race -run 'Concurrent|TestProcessor' ./fluentbit ./otelprocessor
+
+## deploy: the tests of deploy/ (a module of its own: the Kubernetes and
+## kustomize dependencies stay out of the main module): manifests and
+## overlays decoded strictly, the collector's pipeline run by the
+## distribution, the Fluent Bit pipeline's output given to the real plugin.
+deploy: otelcol fluentbit
+	cd deploy && $(GO) vet ./... && \
+	PAMAUDIT_OTELCOL=$(CURDIR)/$(OTELCOL) PAMAUDIT_PLUGIN=$(CURDIR)/$(PLUGIN) PAMAUDIT_HARNESS=$(CURDIR)/$(HARNESS) \
+		$(GO) test -count=1 ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -101,6 +120,15 @@ $(PLUGIN_FAULTS): $(PLUGIN_SOURCES)
 $(HARNESS): fluentbit/harness/harness.c
 	mkdir -p build
 	gcc -O2 -Wall -o $@ $< -ldl -lpthread
+
+## images: the container images of deploy/images, built from the
+## repository root. Each Dockerfile's build step is a target of this
+## Makefile that `make test` runs too. Push them to your registry with
+## REGISTRY=registry.example.com/pamaudit.
+images:
+	$(DOCKER) build -f deploy/images/otelcol/Dockerfile -t $(OTELCOL_IMAGE) .
+	$(DOCKER) build -f deploy/images/fluent-bit/Dockerfile -t $(FLUENTBIT_IMAGE) .
+	$(DOCKER) build -f deploy/images/plugin-init/Dockerfile -t $(PLUGIN_IMAGE) .
 
 clean:
 	rm -rf bin build

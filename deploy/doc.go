@@ -1,0 +1,4 @@
+// Package deploy holds the tests of the Kubernetes manifests, Helm values
+// and container images under deploy/. It is a module of its own so that the
+// Kubernetes and kustomize dependencies stay out of the main module.
+package deploy

@@ -1,0 +1,386 @@
+package deploy
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+)
+
+// root is the repository root, seen from this module.
+const root = ".."
+
+// readFile returns a file of the repository as text.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var (
+	makeMu   sync.Mutex
+	makeVars = map[string]string{}
+)
+
+// makeVar returns the value of a variable of the Makefile, as make computes
+// it, so the tests compare against what `make images` and `make test` use
+// rather than a copy.
+func makeVar(t *testing.T, name string) string {
+	t.Helper()
+	makeMu.Lock()
+	defer makeMu.Unlock()
+	if v, ok := makeVars[name]; ok {
+		return v
+	}
+	cmd := exec.Command("make", "-s", "--no-print-directory", "-C", root,
+		"--eval", "print-deploy-var-%: ; @echo '$($*)'", "print-deploy-var-"+name)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("make %s: %v", name, err)
+	}
+	v := strings.TrimSpace(string(out))
+	if v == "" {
+		t.Fatalf("the Makefile has no %s", name)
+	}
+	makeVars[name] = v
+	return v
+}
+
+// artifact returns the path of a build output named by an environment
+// variable that the Makefile sets in `make test`; without it the test is
+// skipped, as otelprocessor's end-to-end test is.
+func artifact(t *testing.T, env, what string) string {
+	t.Helper()
+	p := os.Getenv(env)
+	if p == "" {
+		t.Skipf("%s is not set: %s is built by make (make test sets it)", env, what)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s=%s: %v", env, p, err)
+	}
+	return p
+}
+
+// expandEnv resolves ${VAR} references (Fluent Bit's syntax) from vars; a
+// reference without a value fails the test.
+func expandEnv(t *testing.T, s string, vars map[string]string) string {
+	t.Helper()
+	return regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`).ReplaceAllStringFunc(s, func(m string) string {
+		v, ok := vars[m[2:len(m)-1]]
+		if !ok {
+			t.Fatalf("no value for %s", m)
+		}
+		return v
+	})
+}
+
+// freePort returns a loopback port ("tcp" or "udp") that was free a
+// moment ago.
+func freePort(t *testing.T, network string) int {
+	t.Helper()
+	var c io.Closer
+	var addr net.Addr
+	if network == "udp" {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, addr = pc, pc.LocalAddr()
+	} else {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, addr = ln, ln.Addr()
+	}
+	defer c.Close()
+	_, port, _ := net.SplitHostPort(addr.String())
+	p, _ := strconv.Atoi(port)
+	return p
+}
+
+// goldenEvents returns the event names of the golden records of a testdata
+// log, in order.
+func goldenEvents(t *testing.T, log string) []string {
+	t.Helper()
+	text := readFile(t, filepath.Join("testdata", strings.TrimSuffix(log, ".log")+".ndjson"))
+	var names []string
+	re := regexp.MustCompile(`"event_name":"([^"]*)"`)
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		m := re.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("%s: a golden record without event_name: %s", log, line)
+		}
+		names = append(names, m[1])
+	}
+	return names
+}
+
+// testdataLines returns the lines of a testdata log.
+func testdataLines(t *testing.T, log string) []string {
+	t.Helper()
+	return strings.Split(strings.TrimRight(readFile(t, filepath.Join("testdata", log)), "\n"), "\n")
+}
+
+// receiver is an OTLP/HTTP logs receiver on loopback.
+type receiver struct {
+	url  string
+	mu   sync.Mutex
+	recs []record
+}
+
+// record is one received log record with its resource attributes.
+type record struct {
+	event    string
+	body     string
+	attrs    map[string]string
+	resource map[string]string
+}
+
+func newReceiver(t *testing.T) *receiver {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &receiver{url: "http://" + ln.Addr().String() + "/v1/logs"}
+	srv := &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return r
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	var body io.Reader = req.Body
+	if req.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(req.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		body = zr
+	}
+	b, err := io.ReadAll(body)
+	ex := plogotlp.NewExportRequest()
+	if err == nil {
+		if strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
+			err = ex.UnmarshalJSON(b)
+		} else {
+			err = ex.UnmarshalProto(b)
+		}
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var got []record
+	rls := ex.Logs().ResourceLogs()
+	for i := 0; i < rls.Len(); i++ {
+		rl := rls.At(i)
+		res := attrMap(rl.Resource().Attributes().AsRaw())
+		for j := 0; j < rl.ScopeLogs().Len(); j++ {
+			lrs := rl.ScopeLogs().At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				lr := lrs.At(k)
+				got = append(got, record{event: lr.EventName(), body: bodyText(lr), attrs: attrMap(lr.Attributes().AsRaw()), resource: res})
+			}
+		}
+	}
+	r.mu.Lock()
+	r.recs = append(r.recs, got...)
+	r.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	resp, _ := plogotlp.NewExportResponse().MarshalProto()
+	_, _ = w.Write(resp)
+}
+
+func bodyText(lr plog.LogRecord) string { return lr.Body().AsString() }
+
+// attrMap flattens attributes to text: strings as they are, anything else
+// as fmt prints it.
+func attrMap(m map[string]any) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		} else {
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	return out
+}
+
+func (r *receiver) records() []record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]record(nil), r.recs...)
+}
+
+// wait waits until at least n records arrived, or the timeout passed.
+func (r *receiver) wait(n int, timeout time.Duration) []record {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if recs := r.records(); len(recs) >= n {
+			return recs
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return r.records()
+}
+
+// Fluent Bit chunks: msgpack events [[EventTime, {}], {key: value}], as the
+// tail input writes them. Values are strings or maps of strings.
+func appendStr(b []byte, s string) []byte {
+	switch n := len(s); {
+	case n < 32:
+		b = append(b, 0xa0|byte(n))
+	case n < 1<<8:
+		b = append(b, 0xd9, byte(n))
+	case n < 1<<16:
+		b = append(b, 0xda, byte(n>>8), byte(n))
+	default:
+		b = append(b, 0xdb, 0, 0, 0, 0)
+		binary.BigEndian.PutUint32(b[len(b)-4:], uint32(n))
+	}
+	return append(b, s...)
+}
+
+func appendMapHeader(b []byte, n int) []byte {
+	if n < 16 {
+		return append(b, 0x80|byte(n))
+	}
+	return append(b, 0xde, byte(n>>8), byte(n))
+}
+
+// kv is one key of a record: a string value, or a nested map.
+type kv struct {
+	k   string
+	v   string
+	sub []kv
+}
+
+func appendRecord(b []byte, rec []kv) []byte {
+	b = appendMapHeader(b, len(rec))
+	for _, f := range rec {
+		b = appendStr(b, f.k)
+		if f.sub != nil {
+			b = appendRecord(b, f.sub)
+		} else {
+			b = appendStr(b, f.v)
+		}
+	}
+	return b
+}
+
+func appendEvent(b []byte, t time.Time, rec []kv) []byte {
+	b = append(b, 0x92, 0x92)                         // [[time, metadata], record]
+	b = append(b, 0xd7, 0x00, 0, 0, 0, 0, 0, 0, 0, 0) // fixext8 type 0: EventTime
+	binary.BigEndian.PutUint32(b[len(b)-8:], uint32(t.Unix()))
+	binary.BigEndian.PutUint32(b[len(b)-4:], uint32(t.Nanosecond()))
+	b = append(b, 0x80) // empty metadata map
+	return appendRecord(b, rec)
+}
+
+// harness drives the real plugin through build/flb-harness, the C program
+// that loads it as Fluent Bit's Go proxy does (fluentbit/harness/harness.c).
+type harness struct {
+	t   *testing.T
+	in  io.WriteCloser
+	out *bufio.Reader
+	log *bytes.Buffer
+	mu  *sync.Mutex
+}
+
+func startHarness(t *testing.T, bin, plugin string) *harness {
+	t.Helper()
+	cmd := exec.Command(bin, plugin)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, in: in, out: bufio.NewReader(out), log: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	cmd.Stderr = lockedWriter{h.mu, h.log}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = io.WriteString(in, "quit\n")
+		_ = in.Close()
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("plugin log:\n%s", h.logText())
+		}
+	})
+	if got := h.read(); !strings.HasPrefix(got, "register 0 ") {
+		t.Fatalf("register: %q", got)
+	}
+	return h
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (h *harness) logText() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.log.String()
+}
+
+// read returns the next result line ("@@ ..."), skipping the plugin's own
+// output.
+func (h *harness) read() string {
+	for {
+		line, err := h.out.ReadString('\n')
+		if err != nil {
+			h.t.Fatalf("harness ended: %v\n%s", err, h.logText())
+		}
+		if r, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "@@ "); ok {
+			return r
+		}
+	}
+}
+
+func (h *harness) do(cmd string) string {
+	h.t.Helper()
+	if _, err := io.WriteString(h.in, cmd+"\n"); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.read()
+}
