@@ -179,7 +179,7 @@ func TestConfigKeys(t *testing.T) {
 	for key, bad := range map[string]string{
 		"format": "syslog", "timezone": "Mars/Base", "keep_original": "maybe", "redact": "2",
 		"output": "kafka", "otlp_endpoint": "collector:4318", "otlp_headers": "novalue", "otlp_timeout": "soon",
-		"otlp_compression": "zstd", "max_depth": "-3", "max_attributes": "2",
+		"otlp_compression": "zstd", "max_depth": "-3", "max_attributes": "2", "syslog_keys": "maybe",
 	} {
 		_, err := parseConfig(func(k string) string {
 			if k == key {

@@ -96,10 +96,16 @@ func (c *converter) syslogHeader(event time.Time) core.Header {
 	for _, f := range []struct {
 		key int
 		dst *string
-	}{{sysHost, &h.Host}, {sysIdent, &h.App}, {sysPID, &h.PID}} {
+	}{{sysHost, &h.Host}, {sysIdent, &h.App}} {
 		if c.sys.at[f.key] >= 0 {
 			*f.dst = c.sysField(f.key)
 			c.sys.drop[f.key] = true
+		}
+	}
+	if s := c.sysField(sysPID); s != "" {
+		if _, ok := scan.Atoi(s); ok {
+			h.PID = s
+			c.sys.drop[sysPID] = true
 		}
 	}
 	if s := c.sysField(sysTime); s != "" {

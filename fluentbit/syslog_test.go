@@ -151,10 +151,10 @@ func TestSyslogTime(t *testing.T) {
 // What the header keys cannot say stays under its own name; a record whose
 // text is not message, or with syslog_keys off, keeps its keys as they are.
 func TestSyslogKeysKept(t *testing.T) {
-	rec := []kv{{"pri", "999"}, {"time", "yesterday"}, {"host", "pm-node1"}, {"ident", "passman"}, {"pid", "12"}, {"msgid", "-"},
+	rec := []kv{{"pri", "999"}, {"time", "yesterday"}, {"host", "pm-node1"}, {"ident", "passman"}, {"pid", "main"}, {"msgid", "-"},
 		{"extradata", "[not sd"}, {"message", "id = 1, type = Login"}}
 	r := convertAll(t, testConfig(t, nil), event(chunkTime, rec...))[0]
-	if attr(r, "pri") != "999" || attr(r, "time") != "yesterday" || attr(r, "extradata") != "[not sd" ||
+	if attr(r, "pri") != "999" || attr(r, "time") != "yesterday" || attr(r, "extradata") != "[not sd" || attr(r, "pid") != "main" ||
 		attr(r, "msgid") != nil || attr(r, "host") != nil || attr(r, "host.name") != "pm-node1" ||
 		attr(r, "log.syslog.priority") != nil || r["time"] != chunkTime.Format(time.RFC3339Nano) {
 		t.Errorf("unreadable header values: %v", r)
