@@ -29,7 +29,7 @@ var benchFiles = []struct{ name, file string }{
 // discard counts records and drops them.
 type discard struct{ n int }
 
-func (d *discard) add(*core.Record) { d.n++ }
+func (d *discard) add(*core.Record, []core.Attr) { d.n++ }
 
 // BenchmarkFlush: a 1000-record chunk through decode, parse and conversion.
 // "records" delivers to a sink that drops them; "otlp" builds the OTLP

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -29,10 +30,12 @@ const (
 // maxKeyDepth bounds the flattening of nested maps in a Fluent Bit record.
 const maxKeyDepth = 8
 
-// sink receives the records of one chunk. A record is valid only during add:
-// the converter reuses it for the next.
+// sink receives the records of one chunk, each with its resource
+// attributes (kubernetes.go; none unless the converter was made for the
+// otlp output). Both are valid only during add: the converter reuses them
+// for the next record.
 type sink interface {
-	add(rec *core.Record)
+	add(rec *core.Record, res []core.Attr)
 }
 
 // faultHook, when set, sees each text before it is parsed. Only a build with
@@ -42,12 +45,18 @@ var faultHook func(text []byte)
 // converter turns chunks into records. It owns a Parser, so one flush uses
 // it at a time; the instance keeps one per concurrent flush.
 type converter struct {
-	parser     *core.Parser
-	sourceKeys []string
-	now        func() time.Time // the parser's clock, for the records made here
-	keyBuf     []byte
-	extra      []core.Attr
-	own        core.Record // a record for input that never reached the parser
+	parser      *core.Parser
+	sourceKeys  []string
+	syslogKeys  bool // read a syslog input's header keys (syslog.go)
+	k8sResource bool // the kubernetes map's pod fields go to res (kubernetes.go)
+	loc         *time.Location
+	now         func() time.Time // the parser's clock, for the records made here
+	keyBuf      []byte
+	extra       []core.Attr
+	res         []core.Attr
+	sys         syslogKeys
+	sd          []syslog.Param
+	own         core.Record // a record for input that never reached the parser
 }
 
 func newConverter(cfg *config) (*converter, error) {
@@ -59,7 +68,12 @@ func newConverter(cfg *config) (*converter, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &converter{parser: p, sourceKeys: cfg.sourceKeys, now: now}, nil
+	loc := cfg.parser.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &converter{parser: p, sourceKeys: cfg.sourceKeys, syslogKeys: cfg.syslogKeys,
+		k8sResource: cfg.output == outputOTLP, loc: loc, now: now}, nil
 }
 
 // convertChunk hands every event of a chunk to out as a record and returns
@@ -72,13 +86,14 @@ func (c *converter) convertChunk(data []byte, tag string, out sink) int {
 	for r.pos < len(data) {
 		start := r.pos
 		rec, err := c.event(&r, tag)
+		res := c.res
 		if err != nil {
-			rec = c.badChunk(data[start:], tag)
+			rec, res = c.badChunk(data[start:], tag), nil
 			r.pos = len(data)
 		} else if rec == nil {
 			continue // a group start or end marker
 		}
-		out.add(rec)
+		out.add(rec, res)
 		n++
 	}
 	return n
@@ -147,18 +162,18 @@ func eventTime(v mpValue) (ts time.Time, group, ok bool) {
 
 // record reads a record map of n pairs and parses it: the text of the first
 // source key present is parsed, the other keys become attributes under their
-// own names. The event time is the observed time.
+// own names, but for a syslog input's header keys (syslog.go) and, for the
+// otlp output, the kubernetes filter's resource fields (kubernetes.go). The
+// event time is the observed time.
 func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.Record, error) {
 	c.extra = c.extra[:0]
+	c.res = c.res[:0]
+	c.sys.reset()
 	var text []byte
 	found := false
 	rank := len(c.sourceKeys)
 	for i := 0; i < n; i++ {
-		k, err := r.next()
-		if err != nil || k.kind != mpStr {
-			return nil, errMsgpack
-		}
-		v, err := r.next()
+		k, v, err := r.pair()
 		if err != nil {
 			return nil, err
 		}
@@ -172,25 +187,45 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 				continue
 			}
 		}
+		if c.k8sResource && v.kind == mpMap && string(k.s) == k8sKey {
+			if err := c.kubernetes(r, v); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if c.syslogKeys {
+			c.sys.note(k.s, v, len(c.extra))
+		}
 		c.keyBuf = append(c.keyBuf[:0], k.s...)
 		if err := c.value(r, v, 0); err != nil {
 			return nil, err
 		}
 	}
 	var rec *core.Record
+	syslogInput := false
 	if found {
 		if faultHook != nil {
 			faultHook(text)
 		}
 		// A text that does not parse still gives a record, with error.type
 		// and error.message: the error is in the record.
-		rec, _ = c.parser.Parse(text)
+		syslogInput = c.syslogKeys && c.sourceKeys[rank] == "message" && c.sys.present()
+		if syslogInput {
+			h := c.syslogHeader(ts)
+			rec, _ = c.parser.ParseMessage(string(text), &h)
+			c.syslogAttrs(rec)
+		} else {
+			rec, _ = c.parser.Parse(text)
+		}
 	} else {
 		rec = c.errorRecord("", errMissingKey, "the record has none of the source keys "+strings.Join(c.sourceKeys, ", "))
 	}
 	rec.ObservedTime = ts
 	rec.Attrs = append(rec.Attrs, core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
-	for _, a := range c.extra {
+	for i, a := range c.extra {
+		if syslogInput && c.sys.dropped(i) {
+			continue
+		}
 		if rec.Index(a.Key) < 0 { // the parsed attribute wins
 			rec.Attrs = append(rec.Attrs, a)
 		}
@@ -235,11 +270,7 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 		}
 		n := len(c.keyBuf)
 		for i := 0; i < v.n; i++ {
-			k, err := r.next()
-			if err != nil || k.kind != mpStr {
-				return errMsgpack
-			}
-			e, err := r.next()
+			k, e, err := r.pair()
 			if err != nil {
 				return err
 			}
@@ -465,6 +496,16 @@ func (r *mpReader) next() (mpValue, error) {
 		return mpValue{kind: mpMap, n: int(n)}, err
 	}
 	return mpValue{}, errMsgpack // 0xc1, never used
+}
+
+// pair reads a map entry: its key, which must be a string, and its value
+// (for an array or map, only the header).
+func (r *mpReader) pair() (k, v mpValue, err error) {
+	if k, err = r.next(); err != nil || k.kind != mpStr {
+		return k, v, errMsgpack
+	}
+	v, err = r.next()
+	return k, v, err
 }
 
 // skip skips one whole value, nested ones included, iteratively.

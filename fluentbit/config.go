@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -19,6 +20,7 @@ import (
 type config struct {
 	parser     core.Options
 	sourceKeys []string // the first present key holds the raw text
+	syslogKeys bool     // read a syslog input's header keys (syslog.go)
 
 	output string // otlp, forward or stdout
 
@@ -30,6 +32,8 @@ type config struct {
 	forwardAddr    string
 	forwardTag     string // "" means the input tag plus ".parsed"
 	forwardTimeout time.Duration
+
+	tls *tls.Config // nil: no TLS (otlp: an http:// endpoint)
 }
 
 const (
@@ -40,10 +44,11 @@ const (
 
 // configKeys lists every key the plugin reads, for the docs and the tests.
 var configKeys = []string{
-	"format", "source_key", "timezone", "keep_original", "redact", "redact_headers", "redact_keys",
+	"format", "source_key", "syslog_keys", "timezone", "keep_original", "redact", "redact_headers", "redact_keys",
 	"max_record_bytes", "max_attributes", "max_depth", "max_value_bytes",
 	"output", "otlp_endpoint", "otlp_headers", "otlp_timeout", "otlp_compression",
 	"forward_host", "forward_port", "forward_tag", "forward_timeout",
+	keyTLS, keyTLSVerify, keyTLSCA, keyTLSCrt, keyTLSKey, keyTLSVhost,
 }
 
 // parseConfig reads and checks every key; each error is a
@@ -51,6 +56,7 @@ var configKeys = []string{
 func parseConfig(get func(key string) string) (*config, error) {
 	c := &config{
 		sourceKeys:   core.DefaultSourceKeys, // shared: never modified
+		syslogKeys:   true,
 		output:       outputOTLP,
 		otlpEndpoint: "http://127.0.0.1:4318/v1/logs",
 		otlpTimeout:  10 * time.Second,
@@ -81,14 +87,15 @@ func parseConfig(get func(key string) string) (*config, error) {
 	}
 	for _, b := range []struct {
 		key string
-		dst *bool // set to !value: the core options are negative
-	}{{"keep_original", &c.parser.NoOriginal}, {"redact", &c.parser.NoRedact}} {
+		dst *bool // set to the value, or to !value when neg (core options are negative)
+		neg bool
+	}{{"keep_original", &c.parser.NoOriginal, true}, {"redact", &c.parser.NoRedact, true}, {"syslog_keys", &c.syslogKeys, false}} {
 		if v := val(b.key); v != "" {
 			on, ok := parseBool(v)
 			if !ok {
 				fail(b.key, "%q is not on or off", v)
 			}
-			*b.dst = !on
+			*b.dst = on != b.neg
 		}
 	}
 	c.parser.RedactHeaders = splitList(val("redact_headers"))
@@ -152,6 +159,7 @@ func parseConfig(get func(key string) string) (*config, error) {
 		default:
 			fail("otlp_compression", "%q is not gzip or none", v)
 		}
+		c.tls = parseTLS(val, c.otlpEndpoint, fail)
 	case outputForward:
 		host, port := val("forward_host"), val("forward_port")
 		if host == "" {
@@ -173,6 +181,7 @@ func parseConfig(get func(key string) string) (*config, error) {
 			}
 			c.forwardTimeout = d
 		}
+		c.tls = parseTLS(val, "", fail)
 	case outputStdout:
 	default:
 		fail("output", "%q is not otlp, forward or stdout", c.output)

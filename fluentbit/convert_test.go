@@ -24,7 +24,7 @@ func testConfig(t testing.TB, props map[string]string) *config {
 
 type collect struct{ recs []string }
 
-func (c *collect) add(rec *core.Record) {
+func (c *collect) add(rec *core.Record, _ []core.Attr) {
 	c.recs = append(c.recs, string(rec.AppendJSON(nil)))
 }
 
@@ -63,7 +63,9 @@ func TestConvertChunk(t *testing.T) {
 	chunk = append(chunk, event(chunkTime, kv{"msg", "ignored"}, kv{"log", "28 Oct 2008 12:15:01 P LOGIN root 59 2 console /bin/login"})...)
 	chunk = append(chunk, event(chunkTime, kv{"other", "no source key here"})...)
 
-	recs := convertAll(t, testConfig(t, nil), chunk)
+	// stdout: the kubernetes map flattens into record attributes (for otlp
+	// its pod fields are the resource: kubernetes_test.go).
+	recs := convertAll(t, testConfig(t, map[string]string{"output": "stdout"}), chunk)
 	if len(recs) != 4 {
 		t.Fatalf("%d records, want 4 (group markers are not records)", len(recs))
 	}
@@ -177,7 +179,7 @@ func TestConfigKeys(t *testing.T) {
 	for key, bad := range map[string]string{
 		"format": "syslog", "timezone": "Mars/Base", "keep_original": "maybe", "redact": "2",
 		"output": "kafka", "otlp_endpoint": "collector:4318", "otlp_headers": "novalue", "otlp_timeout": "soon",
-		"otlp_compression": "zstd", "max_depth": "-3", "max_attributes": "2",
+		"otlp_compression": "zstd", "max_depth": "-3", "max_attributes": "2", "syslog_keys": "maybe",
 	} {
 		_, err := parseConfig(func(k string) string {
 			if k == key {

@@ -2,11 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"net"
-	"time"
 
 	"github.com/pamaudit/pamaudit/core"
 )
@@ -42,7 +43,7 @@ type forwardSink struct {
 	w       recordWriter
 }
 
-func (s *forwardSink) add(rec *core.Record) {
+func (s *forwardSink) add(rec *core.Record, _ []core.Attr) {
 	t := rec.Time
 	if t.IsZero() {
 		t = rec.ObservedTime
@@ -68,26 +69,49 @@ func (o *forwardOutput) send(tag string, entries []byte, n int) int {
 	msg = appendStr(msg, "size")
 	msg = appendInt(msg, int64(n))
 
-	conn, err := net.DialTimeout("tcp", o.cfg.forwardAddr, o.cfg.forwardTimeout)
+	// One deadline for connect, TLS handshake, send and ack.
+	ctx, cancel := context.WithTimeout(context.Background(), o.cfg.forwardTimeout)
+	defer cancel()
+	conn, err := o.dial(ctx)
 	if err != nil {
-		o.logf("warn", "forward: %v; Fluent Bit will retry", err)
-		return flbRetry
+		return o.retry(err)
 	}
 	defer conn.Close()
-	if err := conn.SetDeadline(time.Now().Add(o.cfg.forwardTimeout)); err != nil {
-		o.logf("warn", "forward: %v; Fluent Bit will retry", err)
-		return flbRetry
+	if d, ok := ctx.Deadline(); ok {
+		if err := conn.SetDeadline(d); err != nil {
+			return o.retry(err)
+		}
 	}
 	if _, err := conn.Write(msg); err != nil {
-		o.logf("warn", "forward: %v; Fluent Bit will retry", err)
-		return flbRetry
+		return o.retry(err)
 	}
 	ack, err := readAck(bufio.NewReader(conn))
-	if err != nil || ack != chunk {
-		o.logf("warn", "forward: no ack for chunk %s (%v); Fluent Bit will retry", chunk, err)
+	if err == nil && ack != chunk {
+		err = errors.New("the ack is for another chunk")
+	}
+	if err != nil {
+		level, m := sendFailure(err)
+		o.logf(level, "forward: no ack for chunk %s (%s); Fluent Bit will retry", chunk, m)
 		return flbRetry
 	}
 	return flbOK
+}
+
+// dial connects to the receiver, over TLS when pamaudit.tls is on (the
+// handshake is done here, so its failure is reported as one).
+func (o *forwardOutput) dial(ctx context.Context) (net.Conn, error) {
+	if o.cfg.tls == nil {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", o.cfg.forwardAddr)
+	}
+	d := tls.Dialer{Config: o.cfg.tls}
+	return d.DialContext(ctx, "tcp", o.cfg.forwardAddr)
+}
+
+func (o *forwardOutput) retry(err error) int {
+	level, msg := sendFailure(err)
+	o.logf(level, "forward: %s; Fluent Bit will retry", msg)
+	return flbRetry
 }
 
 // readAck reads the receiver's {"ack": chunk} reply, a byte at a time until

@@ -258,6 +258,11 @@ func newForwardReceiver(t *testing.T) *forwardReceiver {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveForward(t, ln)
+}
+
+// serveForward serves the forward protocol on ln until the test ends.
+func serveForward(t *testing.T, ln net.Listener) *forwardReceiver {
 	t.Cleanup(func() { _ = ln.Close() })
 	f := &forwardReceiver{addr: ln.Addr().String()}
 	go func() {

@@ -65,6 +65,9 @@ func initInstance(get func(string) string) (*instance, error) {
 		return nil, err
 	}
 	in.logf("info", "output=%s format=%s", in.cfg.output, in.cfg.parser.Format)
+	if in.cfg.tls != nil && in.cfg.tls.InsecureSkipVerify {
+		in.logf("warn", "%s is off: the server's certificate is not checked", keyTLSVerify)
+	}
 	return in, nil
 }
 

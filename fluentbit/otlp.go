@@ -21,7 +21,13 @@ type otlpOutput struct {
 }
 
 func newOTLPOutput(cfg *config, logf func(string, string, ...any)) *otlpOutput {
-	return &otlpOutput{cfg: cfg, client: &http.Client{Timeout: cfg.otlpTimeout}, logf: logf}
+	client := &http.Client{Timeout: cfg.otlpTimeout}
+	if cfg.tls != nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = cfg.tls
+		client.Transport = t
+	}
+	return &otlpOutput{cfg: cfg, client: client, logf: logf}
 }
 
 func (o *otlpOutput) flush(conv *converter, data []byte, tag string) int {
@@ -35,20 +41,36 @@ func (o *otlpOutput) flush(conv *converter, data []byte, tag string) int {
 func (o *otlpOutput) close() { o.client.CloseIdleConnections() }
 
 // otlpSink builds the OTLP request with the collector processor's
-// conversion (internal/pdataconv), which copies each record.
+// conversion (internal/pdataconv), which copies each record: one
+// ResourceLogs per distinct resource (kubernetes.go), in the order of their
+// first records.
 type otlpSink struct {
-	logs plog.Logs
-	lrs  plog.LogRecordSlice
+	logs   plog.Logs
+	groups map[string]plog.LogRecordSlice
+	key    []byte
 }
 
 func newOTLPSink() *otlpSink {
-	ld := plog.NewLogs()
-	sl := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty()
-	sl.Scope().SetName("github.com/pamaudit/pamaudit/fluentbit")
-	return &otlpSink{logs: ld, lrs: sl.LogRecords()}
+	return &otlpSink{logs: plog.NewLogs(), groups: map[string]plog.LogRecordSlice{}}
 }
 
-func (s *otlpSink) add(rec *core.Record) { pdataconv.NewRecord(s.lrs, rec) }
+func (s *otlpSink) add(rec *core.Record, res []core.Attr) {
+	s.key = appendResourceKey(s.key[:0], res)
+	lrs, ok := s.groups[string(s.key)]
+	if !ok {
+		rl := s.logs.ResourceLogs().AppendEmpty()
+		attrs := rl.Resource().Attributes()
+		attrs.EnsureCapacity(len(res))
+		for i := range res {
+			attrs.PutStr(res[i].Key, res[i].Str)
+		}
+		sl := rl.ScopeLogs().AppendEmpty()
+		sl.Scope().SetName("github.com/pamaudit/pamaudit/fluentbit")
+		lrs = sl.LogRecords()
+		s.groups[string(s.key)] = lrs
+	}
+	pdataconv.NewRecord(lrs, rec)
+}
 
 // send posts the logs as OTLP/HTTP protobuf, gzipped unless
 // otlp_compression is none.
@@ -81,7 +103,8 @@ func (o *otlpOutput) send(ld plog.Logs) int {
 	}
 	resp, err := o.client.Do(req)
 	if err != nil {
-		o.logf("warn", "otlp: %v; Fluent Bit will retry", err)
+		level, msg := sendFailure(err)
+		o.logf(level, "otlp: %s; Fluent Bit will retry", msg)
 		return flbRetry
 	}
 	defer resp.Body.Close()

@@ -33,7 +33,7 @@ func (o *stdoutOutput) close() {}
 // jsonSink collects NDJSON (Record.AppendJSON).
 type jsonSink struct{ buf []byte }
 
-func (s *jsonSink) add(rec *core.Record) {
+func (s *jsonSink) add(rec *core.Record, _ []core.Attr) {
 	s.buf = rec.AppendJSON(s.buf)
 	s.buf = append(s.buf, '\n')
 }

@@ -8,6 +8,8 @@
  *   - per [OUTPUT] instance, FLBPluginInit(plugin) with the flbgo_output_plugin
  *     structure, an flb_api whose output_get_property looks the instance's
  *     properties up case-insensitively, and the instance's proxy context;
+ *     as in Fluent Bit, the properties its core keeps for itself (match,
+ *     workers, host, port, tls, tls.*, ...) are not among them;
  *   - FLBPluginFlushCtx(remote_context, data, size, tag) with a copied,
  *     NUL-terminated tag, from one thread or several at once (workers);
  *   - FLBPluginExitCtx(remote_context), then FLBPluginUnregister(def).
@@ -16,7 +18,10 @@
  * output as lines that start with "@@ " (the plugin may write there too):
  *
  *   new ID                     a new instance
- *   set ID KEY VALUE           a property (VALUE is the rest of the line)
+ *   set ID KEY VALUE           a property (VALUE is the rest of the line):
+ *                              @@ set ID 0, or @@ set ID core for a key
+ *                              Fluent Bit keeps for itself, or
+ *                              @@ set ID -1 where Fluent Bit fails
  *   init ID                    @@ init ID RET
  *   flush ID TAG FILE          @@ flush ID RET        (FILE holds the chunk)
  *   pflush ID N TAG FILE       @@ pflush ID RET...    (N threads at once)
@@ -89,6 +94,42 @@ struct instance {
     char *vals[MAX_PROPS];
     struct flb_plugin_proxy_context *context;
 };
+
+/*
+ * The output properties Fluent Bit's core keeps for itself
+ * (flb_output_set_property in src/flb_output.c, Fluent Bit 5.1): they never
+ * reach the instance's property list, so a plugin's output_get_property
+ * does not see them. Exact names, and prefixes ending in '*'.
+ */
+static const char *core_props[] = {
+    "match", "match_regex", "alias", "log_level", "log_suppress_interval",
+    "host", "port", "ipv6", "retry_limit", "net.*", "oauth2*", "_debug.http.*",
+    "tls", "tls.verify", "tls.verify_hostname", "tls.debug", "tls.vhost",
+    "tls.ca_path", "tls.ca_file", "tls.crt_file", "tls.key_file",
+    "tls.key_passwd", "tls.min_version", "tls.max_version", "tls.ciphers",
+    "tls.proxy.verify", "tls.proxy.verify_hostname", "tls.proxy.ca_path",
+    "tls.proxy.ca_file", "storage.total_limit_size", "workers",
+    NULL
+};
+
+static int core_prop(const char *key)
+{
+    int i;
+    size_t n;
+
+    for (i = 0; core_props[i]; i++) {
+        n = strlen(core_props[i]);
+        if (core_props[i][n - 1] == '*') {
+            if (strncasecmp(core_props[i], key, n - 1) == 0) {
+                return 1;
+            }
+        }
+        else if (strcasecmp(core_props[i], key) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 static struct instance instances[MAX_INSTANCES];
 static struct flbgo_output_plugin plugin;
@@ -242,15 +283,31 @@ int main(int argc, char **argv)
         }
         if (strcmp(cmd, "set") == 0) {
             char key[256];
+            const char *val;
             int off = 0;
             if (sscanf(line, "%*s %*d %255s %n", key, &off) < 1 || in->nprops == MAX_PROPS) {
                 printf("@@ error bad set\n");
                 continue;
             }
+            val = off > 0 ? line + off : "";
+            if (core_prop(key)) {
+                /* A Go plugin registers without FLB_IO_TLS, so Fluent Bit
+                 * refuses "tls on" for it: "does not support TLS". */
+                if (strcasecmp(key, "tls") == 0 &&
+                    (strcasecmp(val, "on") == 0 || strcasecmp(val, "true") == 0 ||
+                     strcasecmp(val, "yes") == 0)) {
+                    fprintf(stderr, "[error] [config] %s.%d does not support TLS\n", plugin.name, id);
+                    printf("@@ set %d -1\n", id);
+                }
+                else {
+                    printf("@@ set %d core\n", id);
+                }
+                continue;
+            }
             in->keys[in->nprops] = strdup(key);
-            in->vals[in->nprops] = strdup(off > 0 ? line + off : "");
+            in->vals[in->nprops] = strdup(val);
             in->nprops++;
-            printf("@@ set %d\n", id);
+            printf("@@ set %d 0\n", id);
         }
         else if (strcmp(cmd, "init") == 0) {
             /* proxy_go_output_init: the same plugin structure, pointed at
