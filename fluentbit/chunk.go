@@ -48,6 +48,7 @@ type converter struct {
 	keyBuf     []byte
 	extra      []core.Attr
 	own        core.Record // a record for input that never reached the parser
+	scratch    scratch     // the sinks' buffers, reused (scratch.go)
 }
 
 func newConverter(cfg *config) (*converter, error) {

@@ -17,7 +17,6 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/hostile"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 )
@@ -505,17 +504,7 @@ func TestHarnessHostile(t *testing.T) {
 	h.instance(1, map[string]string{"output": "stdout"})
 	total := 0
 	for _, in := range hostile.Inputs(t, "..") {
-		var chunk []byte
-		n := 0
-		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
-		for {
-			text, err := sp.Next()
-			if err == io.EOF {
-				break
-			}
-			chunk = append(chunk, event(chunkTime, kv{"log", string(text)})...)
-			n++
-		}
+		chunk, n := splitChunk(in.Data)
 		if n == 0 {
 			continue
 		}

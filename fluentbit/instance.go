@@ -101,6 +101,7 @@ func (in *instance) flush(data []byte, tag string) int {
 		return flbError
 	}
 	ret := in.out.flush(conv, data, tag)
+	conv.scratch.trim()
 	// Not deferred: after a panic the converter's state is unknown, so it
 	// is dropped, and a later flush makes a new one.
 	in.giveConverter(conv)

@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
+	"sync"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
@@ -18,24 +18,40 @@ type otlpOutput struct {
 	cfg    *config
 	client *http.Client // shared by the workers; keeps connections alive
 	logf   func(level, format string, args ...any)
+
+	envOnce sync.Once
+	env     *otlpEnvelope // the request around the records (otlp_proto.go)
+	envErr  error
 }
 
 func newOTLPOutput(cfg *config, logf func(string, string, ...any)) *otlpOutput {
 	return &otlpOutput{cfg: cfg, client: &http.Client{Timeout: cfg.otlpTimeout}, logf: logf}
 }
 
+// flush writes the chunk's records straight into the protobuf request
+// (otlp_proto.go), in the converter's reused buffers.
 func (o *otlpOutput) flush(conv *converter, data []byte, tag string) int {
-	s := newOTLPSink()
-	if conv.convertChunk(data, tag, s) == 0 {
+	o.envOnce.Do(func() { o.env, o.envErr = newOTLPEnvelope(newOTLPSink().logs) })
+	if o.envErr != nil {
+		o.logf("error", "otlp: %v", o.envErr)
+		return flbError
+	}
+	sc := &conv.scratch
+	w := &sc.proto
+	w.reset()
+	if conv.convertChunk(data, tag, w) == 0 {
 		return flbOK
 	}
-	return o.send(s.logs)
+	sc.body = o.env.appendRequest(sc.body[:0], w.records)
+	return o.send(sc, w.n)
 }
 
 func (o *otlpOutput) close() { o.client.CloseIdleConnections() }
 
 // otlpSink builds the OTLP request with the collector processor's
-// conversion (internal/pdataconv), which copies each record.
+// conversion (internal/pdataconv), which copies each record. The output
+// writes protobuf directly (otlp_proto.go); otlpSink gives it the resource
+// and scope, and the tests the pdata it must match.
 type otlpSink struct {
 	logs plog.Logs
 	lrs  plog.LogRecordSlice
@@ -50,22 +66,12 @@ func newOTLPSink() *otlpSink {
 
 func (s *otlpSink) add(rec *core.Record) { pdataconv.NewRecord(s.lrs, rec) }
 
-// send posts the logs as OTLP/HTTP protobuf, gzipped unless
-// otlp_compression is none.
-func (o *otlpOutput) send(ld plog.Logs) int {
-	var m plog.ProtoMarshaler
-	body, err := m.MarshalLogs(ld)
-	if err != nil {
-		o.logf("error", "otlp: %v", err)
-		return flbError
-	}
-	var enc string
+// send posts the request in sc.body (n records) as OTLP/HTTP protobuf,
+// gzipped unless otlp_compression is none.
+func (o *otlpOutput) send(sc *scratch, n int) int {
+	body, enc := sc.body, ""
 	if o.cfg.otlpGzip {
-		var b bytes.Buffer
-		zw := gzip.NewWriter(&b)
-		_, _ = zw.Write(body) // a bytes.Buffer does not fail
-		_ = zw.Close()
-		body, enc = b.Bytes(), "gzip"
+		body, enc = sc.gzip(body), "gzip"
 	}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, o.cfg.otlpEndpoint, bytes.NewReader(body))
 	if err != nil {
@@ -87,7 +93,7 @@ func (o *otlpOutput) send(ld plog.Logs) int {
 	defer resp.Body.Close()
 	// The reason, for the log; a short or failed read leaves it shorter.
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	return o.result(resp.StatusCode, msg, ld.LogRecordCount())
+	return o.result(resp.StatusCode, msg, n)
 }
 
 // result classifies an HTTP status: 2xx delivered; 429 and 5xx may pass

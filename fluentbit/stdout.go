@@ -16,11 +16,12 @@ type stdoutOutput struct {
 }
 
 func (o *stdoutOutput) flush(conv *converter, data []byte, tag string) int {
-	s := &jsonSink{buf: make([]byte, 0, 2*len(data))}
+	s := &jsonSink{buf: conv.scratch.json[:0]}
 	conv.convertChunk(data, tag, s)
 	o.mu.Lock()
 	_, err := o.w.Write(s.buf)
 	o.mu.Unlock()
+	conv.scratch.json = s.buf
 	if err != nil {
 		o.logf("warn", "stdout: %v", err)
 		return flbRetry
