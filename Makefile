@@ -24,7 +24,7 @@ PLUGIN_FAULTS := build/pamaudit-faults.so
 HARNESS := build/flb-harness
 PLUGIN_SOURCES := $(GO_SOURCES) $(shell find record fluentbit -name '*.go' -not -name '*_test.go' 2>/dev/null)
 
-.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit
+.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit bench-fluentbit
 
 all: build
 
@@ -62,6 +62,15 @@ parse:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## bench-fluentbit: the plugin beside Fluent Bit's own regex parser and
+## beside tail -> null, each in a real Fluent Bit process, on the same
+## generated PassMan input (scripts/bench-fluentbit.sh; N, SIZE, GRACE, RUNS,
+## PAMAUDIT_KEYS as there). Needs FLUENT_BIT=/path/to/fluent-bit; not part of
+## `make test`.
+bench-fluentbit: $(PLUGIN)
+	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
+	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/bench-fluentbit.sh
 
 ## fuzz: every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10m). The
 ## inputs it finds interesting grow a local corpus in Go's cache

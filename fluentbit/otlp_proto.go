@@ -147,9 +147,10 @@ func pbSplitField(b []byte, key byte) (rest, value []byte, err error) {
 // protoWriter encodes records as ScopeLogs.log_records fields. Reused from
 // chunk to chunk; not for concurrent use.
 type protoWriter struct {
-	records []byte // the encoded log_records fields of the chunk so far
-	rec     []byte // the record being encoded
-	n       int    // records in records
+	records []byte  // the encoded log_records fields of the chunk so far
+	rec     []byte  // the record being encoded
+	n       int     // records in records
+	bits    []uint8 // the record's keys' keyBit
 }
 
 func (w *protoWriter) reset() {
@@ -189,7 +190,7 @@ func (w *protoWriter) add(rec *core.Record) {
 	b = pbAppendString(b, pbAnyString, rec.Body)
 
 	attrs := rec.Attrs
-	dups := attrCollisions(attrs)
+	dups := w.attrCollisions(attrs)
 	if !parsed {
 		// error.type and error.message first, then the rest (Fill, then
 		// NewRecord's own loop).
@@ -238,14 +239,17 @@ func keyBit(k string) uint {
 	return uint((h * 0x9E3779B1) >> 24)
 }
 
-// attrCollisions returns the filter of the bits two or more keys share.
-func attrCollisions(attrs []core.Attr) keyFilter {
+// attrCollisions returns the filter of the bits two or more keys share, and
+// keeps each key's bit in w.bits for appendAttr.
+func (w *protoWriter) attrCollisions(attrs []core.Attr) keyFilter {
 	var seen, twice keyFilter
+	w.bits = w.bits[:0]
 	for i := range attrs {
 		bit := keyBit(attrs[i].Key)
-		w, m := bit>>6, uint64(1)<<(bit&63)
-		twice[w] |= seen[w] & m
-		seen[w] |= m
+		w.bits = append(w.bits, uint8(bit))
+		i, m := bit>>6, uint64(1)<<(bit&63)
+		twice[i] |= seen[i] & m
+		seen[i] |= m
 	}
 	return twice
 }
@@ -254,7 +258,7 @@ func attrCollisions(attrs []core.Attr) keyFilter {
 // repeat is written at its first position with its last value.
 func (w *protoWriter) appendAttr(b []byte, attrs []core.Attr, i int, dups *keyFilter) []byte {
 	a := &attrs[i]
-	if bit := keyBit(a.Key); dups[bit>>6]&(1<<(bit&63)) != 0 {
+	if bit := w.bits[i]; dups[bit>>6]&(1<<(bit&63)) != 0 {
 		for j := 0; j < i; j++ {
 			if attrs[j].Key == a.Key {
 				return b // written at j
