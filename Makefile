@@ -35,7 +35,7 @@ FLUENTBIT_IMAGE := $(REGISTRY)/fluent-bit-pamaudit:$(IMAGE_TAG)
 PLUGIN_IMAGE := $(REGISTRY)/pamaudit-fluent-bit-plugin:$(IMAGE_TAG)
 DOCKER ?= docker
 
-.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images
+.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit
 
 all: build
 
@@ -82,6 +82,15 @@ parse:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## bench-fluentbit: the plugin beside Fluent Bit's own regex parser and
+## beside tail -> null, each in a real Fluent Bit process, on the same
+## generated PassMan input (scripts/bench-fluentbit.sh; N, SIZE, GRACE, RUNS,
+## PAMAUDIT_KEYS as there). Needs FLUENT_BIT=/path/to/fluent-bit; not part of
+## `make test`.
+bench-fluentbit: $(PLUGIN)
+	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
+	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/bench-fluentbit.sh
 
 ## fuzz: every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10m). The
 ## inputs it finds interesting grow a local corpus in Go's cache

@@ -57,6 +57,7 @@ type converter struct {
 	sys         syslogKeys
 	sd          []syslog.Param
 	own         core.Record // a record for input that never reached the parser
+	scratch     scratch     // the sinks' buffers, reused (scratch.go)
 }
 
 func newConverter(cfg *config) (*converter, error) {

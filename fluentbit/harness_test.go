@@ -17,7 +17,6 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/hostile"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 )
@@ -510,17 +509,7 @@ func TestHarnessHostile(t *testing.T) {
 	h.instance(1, map[string]string{"output": "stdout"})
 	total := 0
 	for _, in := range hostile.Inputs(t, "..") {
-		var chunk []byte
-		n := 0
-		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
-		for {
-			text, err := sp.Next()
-			if err == io.EOF {
-				break
-			}
-			chunk = append(chunk, event(chunkTime, kv{"log", string(text)})...)
-			n++
-		}
+		chunk, n := splitChunk(in.Data)
 		if n == 0 {
 			continue
 		}
@@ -552,5 +541,29 @@ func TestHarnessHostile(t *testing.T) {
 		lr.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
 		out, _ := m.MarshalLogs(ld)
 		hostile.CheckNoSecret(t, "otlp", out)
+	}
+}
+
+// A flush in Fluent Bit's engine thread (a Go output without workers) is
+// warned about once; a flush in a worker thread is not. The plugin also
+// logs the Go runtime settings it runs with.
+func TestHarnessEngineThread(t *testing.T) {
+	h := startHarness(t)
+	h.instance(0, map[string]string{"output": "stdout"})
+	h.instance(1, map[string]string{"output": "stdout", "go_maxprocs": "2"})
+	if !h.logged("[output:pamaudit:1] output=stdout format=auto go: GOMAXPROCS=2") {
+		t.Errorf("runtime settings not logged:\n%s", h.stderr.String())
+	}
+	chunk := chunkFile(t, event(chunkTime, kv{"log", "28 Oct 2008 12:15:01 P LOGIN root 59 2 console /bin/login"}))
+	h.do("thread flb-out-pamaud-w0")
+	h.do("flush 0 t %s", chunk)
+	h.do("thread flb-pipeline")
+	h.do("flush 1 t %s", chunk)
+	h.do("flush 1 t %s", chunk)
+	if !h.logged("[output:pamaudit:1] flushing in Fluent Bit's engine thread") {
+		t.Fatalf("no warning:\n%s", h.stderr.String())
+	}
+	if log := h.stderr.String(); strings.Contains(log, "[output:pamaudit:0] flushing in") || strings.Count(log, "engine thread") != 1 {
+		t.Errorf("warned for a worker thread, or twice:\n%s", log)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,6 +42,8 @@ type instance struct {
 	// sync.Pool, nothing is dropped at garbage collection.
 	mu    sync.Mutex
 	convs []*converter
+
+	threadCheck sync.Once // the first flush looks at the thread it runs on
 }
 
 // delivery is an instance's output: otlp.go, forward.go, stdout.go. One
@@ -54,9 +57,13 @@ type delivery interface {
 
 // initInstance makes an instance from Fluent Bit's properties; each bad
 // value is logged with its key.
+// The Go runtime's keys (runtime.go) are read and applied here, not in
+// newInstance: they change the whole process.
 func initInstance(get func(string) string) (*instance, error) {
 	name := strconv.FormatInt(instances.Add(1)-1, 10)
+	rc, rerrs := parseRuntimeConfig(get)
 	in, err := newInstance(name, get, os.Stdout)
+	err = errors.Join(append([]error{err}, rerrs...)...)
 	if err != nil {
 		log := stderrLog(name)
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -64,7 +71,7 @@ func initInstance(get func(string) string) (*instance, error) {
 		}
 		return nil, err
 	}
-	in.logf("info", "output=%s format=%s", in.cfg.output, in.cfg.parser.Format)
+	in.logf("info", "output=%s format=%s %s", in.cfg.output, in.cfg.parser.Format, applyRuntime(rc))
 	if in.cfg.tls != nil && in.cfg.tls.InsecureSkipVerify {
 		in.logf("warn", "%s is off: the server's certificate is not checked", keyTLSVerify)
 	}
@@ -98,16 +105,35 @@ func newInstance(name string, get func(string) string, stdout io.Writer) (*insta
 // record is delivered, FLB_RETRY when delivery may work later, FLB_ERROR
 // when the receiver rejected the data for good.
 func (in *instance) flush(data []byte, tag string) int {
+	in.threadCheck.Do(in.checkThread)
 	conv, err := in.takeConverter()
 	if err != nil {
 		in.logf("error", "parser: %v", err)
 		return flbError
 	}
 	ret := in.out.flush(conv, data, tag)
+	conv.scratch.trim()
 	// Not deferred: after a panic the converter's state is unknown, so it
 	// is dropped, and a later flush makes a new one.
 	in.giveConverter(conv)
 	return ret
+}
+
+// engineThread is the name of Fluent Bit's engine thread (flb_lib.c).
+const engineThread = "flb-pipeline"
+
+// checkThread warns when Fluent Bit flushes in its engine thread, which it
+// does for a Go plugin without the workers property: each flush then stops
+// the engine (inputs, timers, other outputs) while it runs, and the flushes
+// still queued when the Grace period ends are dropped, where a worker thread
+// finishes its queue first. A cgo callback runs on the caller's thread, so
+// /proc/thread-self names Fluent Bit's thread.
+func (in *instance) checkThread() {
+	name, err := os.ReadFile("/proc/thread-self/comm")
+	if err == nil && strings.TrimSpace(string(name)) == engineThread {
+		in.logf("warn", "flushing in Fluent Bit's engine thread: set workers 1 (or more) on this output, "+
+			"or a backlog is lost when the Grace period ends (docs/fluent-bit.md, Shutdown)")
+	}
 }
 
 func (in *instance) takeConverter() (*converter, error) {

@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
+	"sync"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
@@ -18,6 +18,10 @@ type otlpOutput struct {
 	cfg    *config
 	client *http.Client // shared by the workers; keeps connections alive
 	logf   func(level, format string, args ...any)
+
+	envOnce sync.Once
+	env     *otlpEnvelope // the request around the records (otlp_proto.go)
+	envErr  error
 }
 
 func newOTLPOutput(cfg *config, logf func(string, string, ...any)) *otlpOutput {
@@ -30,12 +34,36 @@ func newOTLPOutput(cfg *config, logf func(string, string, ...any)) *otlpOutput {
 	return &otlpOutput{cfg: cfg, client: client, logf: logf}
 }
 
+// flush writes the chunk's records straight into the protobuf request
+// (otlp_proto.go), in the converter's reused buffers.
 func (o *otlpOutput) flush(conv *converter, data []byte, tag string) int {
-	s := newOTLPSink()
-	if conv.convertChunk(data, tag, s) == 0 {
+	o.envOnce.Do(func() { o.env, o.envErr = newOTLPEnvelope(otlpTemplate()) })
+	if o.envErr != nil {
+		o.logf("error", "otlp: %v", o.envErr)
+		return flbError
+	}
+	sc := &conv.scratch
+	w := &sc.proto
+	w.reset()
+	if conv.convertChunk(data, tag, w) == 0 {
 		return flbOK
 	}
-	return o.send(s.logs)
+	if w.grouped {
+		// Records with Kubernetes pod fields go one ResourceLogs per pod:
+		// the chunk is converted again through pdata, which groups them.
+		s := newOTLPSink()
+		conv.convertChunk(data, tag, s)
+		var m plog.ProtoMarshaler
+		body, err := m.MarshalLogs(s.logs)
+		if err != nil {
+			o.logf("error", "otlp: %v", err)
+			return flbError
+		}
+		sc.body = append(sc.body[:0], body...)
+		return o.send(sc, w.n)
+	}
+	sc.body = o.env.appendRequest(sc.body[:0], w.records)
+	return o.send(sc, w.n)
 }
 
 func (o *otlpOutput) close() { o.client.CloseIdleConnections() }
@@ -43,12 +71,26 @@ func (o *otlpOutput) close() { o.client.CloseIdleConnections() }
 // otlpSink builds the OTLP request with the collector processor's
 // conversion (internal/pdataconv), which copies each record: one
 // ResourceLogs per distinct resource (kubernetes.go), in the order of their
-// first records.
+// first records. The output writes protobuf directly (otlp_proto.go) for a
+// chunk whose records carry no resource; otlpSink gives it the resource and
+// scope, builds the request of a chunk that does, and gives the tests the
+// pdata the direct writer must match.
 type otlpSink struct {
 	logs   plog.Logs
 	groups map[string]plog.LogRecordSlice
 	key    []byte
 }
+
+// otlpTemplate is the request around a chunk without resources: one
+// ResourceLogs, its scope, no records.
+func otlpTemplate() plog.Logs {
+	ld := plog.NewLogs()
+	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().Scope().SetName(otlpScope)
+	return ld
+}
+
+// otlpScope names the plugin as the records' instrumentation scope.
+const otlpScope = "github.com/pamaudit/pamaudit/fluentbit"
 
 func newOTLPSink() *otlpSink {
 	return &otlpSink{logs: plog.NewLogs(), groups: map[string]plog.LogRecordSlice{}}
@@ -65,29 +107,19 @@ func (s *otlpSink) add(rec *core.Record, res []core.Attr) {
 			attrs.PutStr(res[i].Key, res[i].Str)
 		}
 		sl := rl.ScopeLogs().AppendEmpty()
-		sl.Scope().SetName("github.com/pamaudit/pamaudit/fluentbit")
+		sl.Scope().SetName(otlpScope)
 		lrs = sl.LogRecords()
 		s.groups[string(s.key)] = lrs
 	}
 	pdataconv.NewRecord(lrs, rec)
 }
 
-// send posts the logs as OTLP/HTTP protobuf, gzipped unless
-// otlp_compression is none.
-func (o *otlpOutput) send(ld plog.Logs) int {
-	var m plog.ProtoMarshaler
-	body, err := m.MarshalLogs(ld)
-	if err != nil {
-		o.logf("error", "otlp: %v", err)
-		return flbError
-	}
-	var enc string
+// send posts the request in sc.body (n records) as OTLP/HTTP protobuf,
+// gzipped unless otlp_compression is none.
+func (o *otlpOutput) send(sc *scratch, n int) int {
+	body, enc := sc.body, ""
 	if o.cfg.otlpGzip {
-		var b bytes.Buffer
-		zw := gzip.NewWriter(&b)
-		_, _ = zw.Write(body) // a bytes.Buffer does not fail
-		_ = zw.Close()
-		body, enc = b.Bytes(), "gzip"
+		body, enc = sc.gzip(body), "gzip"
 	}
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, o.cfg.otlpEndpoint, bytes.NewReader(body))
 	if err != nil {
@@ -110,7 +142,7 @@ func (o *otlpOutput) send(ld plog.Logs) int {
 	defer resp.Body.Close()
 	// The reason, for the log; a short or failed read leaves it shorter.
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	return o.result(resp.StatusCode, msg, ld.LogRecordCount())
+	return o.result(resp.StatusCode, msg, n)
 }
 
 // result classifies an HTTP status: 2xx delivered; 429 and 5xx may pass

@@ -26,10 +26,13 @@
  *   flush ID TAG FILE          @@ flush ID RET        (FILE holds the chunk)
  *   pflush ID N TAG FILE       @@ pflush ID RET...    (N threads at once)
  *   exit ID                    @@ exit ID RET
+ *   thread NAME                flushes run in threads named NAME (Fluent
+ *                              Bit's: flb-pipeline, flb-out-NAME-wN)
  *   quit
  *
  * Build: gcc -O2 -Wall -o flb-harness harness.c -ldl -lpthread
  */
+#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -197,9 +200,13 @@ struct job {
     int ret;
 };
 
+/* The name of the flush threads, as Fluent Bit names its own. */
+static char thread_name[16] = "flb-harness";
+
 static void *flush_thread(void *arg)
 {
     struct job *j = arg;
+    pthread_setname_np(pthread_self(), thread_name);
     j->ret = flush(j->in, j->data, j->size, j->tag);
     return NULL;
 }
@@ -264,6 +271,14 @@ int main(int argc, char **argv)
         }
         if (strcmp(cmd, "quit") == 0) {
             break;
+        }
+        if (strcmp(cmd, "thread") == 0) {
+            if (sscanf(line, "%*s %15s", thread_name) != 1) {
+                printf("@@ error bad thread\n");
+                continue;
+            }
+            printf("@@ thread %s\n", thread_name);
+            continue;
         }
         if (strcmp(cmd, "new") == 0) {
             if (id < 0 || id >= MAX_INSTANCES) {
