@@ -51,8 +51,12 @@ func benchParse(b *testing.B, recs [][]byte) {
 func BenchmarkParsePassMan(b *testing.B) {
 	seed := records(b, "passman/audit.log")
 	b.Run("seed", func(b *testing.B) { benchParse(b, seed) })
-	b.Run("rfc5424", func(b *testing.B) { benchParse(b, reframe(seed, "<134>1 2026-03-05T10:16:02Z pm-node1 passman 2301 - - passman-audit(2301): ")) })
-	b.Run("rfc3164", func(b *testing.B) { benchParse(b, reframe(seed, "<134>Mar  5 10:16:02 pm-node1 passman-audit[2301]: ")) })
+	b.Run("rfc5424", func(b *testing.B) {
+		benchParse(b, reframe(seed, "<134>1 2026-03-05T10:16:02Z pm-node1 passman 2301 - - passman-audit(2301): "))
+	})
+	b.Run("rfc3164", func(b *testing.B) {
+		benchParse(b, reframe(seed, "<134>Mar  5 10:16:02 pm-node1 passman-audit[2301]: "))
+	})
 }
 
 // reframe puts each line's key = value pairs behind head.

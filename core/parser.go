@@ -148,7 +148,7 @@ func (p *Parser) parse(s string, h *Header) (*Record, error) {
 		orig, b.Orig = fr.Orig, fr.Orig
 	}
 	b.SetBase(fr.Offset)
-	b.Frame(fr.Time, fr.Host, fr.App, fr.PID, fr.Attrs)
+	b.Frame(fr.Time, fr.TimeText, fr.Host, fr.App, fr.PID, fr.Attrs)
 	if f := p.pick(fr.Payload, fr.Syslog); f == nil {
 		err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
 	} else {

@@ -18,6 +18,7 @@ const (
 	KindInt     = record.KindInt
 	KindBool    = record.KindBool
 	KindStrings = record.KindStrings
+	KindMap     = record.KindMap
 )
 
 // The formats. FormatAuto detects the format of each record.

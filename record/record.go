@@ -13,12 +13,13 @@ import (
 type Kind uint8
 
 // Attribute value kinds; they map one to one onto OpenTelemetry's AnyValue
-// kinds (string, int, bool, array of strings).
+// kinds (string, int, bool, array of strings, map).
 const (
 	KindString Kind = iota + 1
 	KindInt
 	KindBool
 	KindStrings
+	KindMap // Map holds the members, in order; the OCSF schema's objects
 )
 
 // Attr is one attribute of a Record: a key and a typed value. Only the field
@@ -27,6 +28,7 @@ type Attr struct {
 	Key  string
 	Str  string
 	Strs []string
+	Map  []Attr
 	Int  int64
 	Kind Kind
 	Bool bool
@@ -43,8 +45,14 @@ type Record struct {
 	SeverityText   string
 	EventName      string // <product>.<event>
 	Body           string
+	BodyMap        []Attr // when not nil the body is this map (an OCSF event), and Body is unused
 	Attrs          []Attr
 	Format         Format // the product that parsed it; FormatAuto when none did
+	Schema         Schema // the names and shape of the fields (Options.Schema)
+
+	// What the schema layer reads besides the fields.
+	TimeText   string // Time as the text wrote it (OCSF metadata.original_time); "" when unknown
+	HasMessage bool   // Body is the source's human message, not the original text
 }
 
 // OpenTelemetry severity numbers (the first of each range).
@@ -83,8 +91,12 @@ func (r *Record) Reset() {
 	r.SeverityText = ""
 	r.EventName = ""
 	r.Body = ""
+	r.BodyMap = nil
 	r.Attrs = r.Attrs[:0]
 	r.Format = FormatAuto
+	r.Schema = SchemaOTel
+	r.TimeText = ""
+	r.HasMessage = false
 }
 
 // SetSeverity sets the severity number and its text.
@@ -114,14 +126,17 @@ func (r *Record) Index(key string) int {
 }
 
 // FieldWriter receives a record's fields in the order every encoding writes
-// them: time (only when known), severity, event name, body, then each
-// attribute. NDJSON, the Fluent Bit MessagePack writer and the pdata
-// conversion are FieldWriters, so the three encodings cannot drift apart.
+// them: time (only when known), severity, event name, body (a string, or a
+// map with BodyMap), then each attribute. An attribute of KindMap holds its
+// members: the writer encodes them in place, as it encodes the body map.
+// NDJSON, the Fluent Bit MessagePack writer and the pdata conversion are
+// FieldWriters, so the three encodings cannot drift apart.
 type FieldWriter interface {
 	Time(t time.Time)
 	Severity(number int32, text string)
 	EventName(name string)
 	Body(body string)
+	BodyMap(members []Attr)
 	Attr(a *Attr)
 }
 
@@ -132,65 +147,181 @@ func (r *Record) Write(w FieldWriter) {
 	}
 	w.Severity(r.SeverityNumber, r.SeverityText)
 	w.EventName(r.EventName)
-	w.Body(r.Body)
+	if r.BodyMap != nil {
+		w.BodyMap(r.BodyMap)
+	} else {
+		w.Body(r.Body)
+	}
 	for i := range r.Attrs {
 		w.Attr(&r.Attrs[i])
 	}
 }
 
-// AppendJSON appends the record as one JSON object, the shape `pamaudit parse`
-// prints:
-//
-//	{"time":…,"severity_number":…,"severity_text":…,"event_name":…,"body":…,"attributes":{…}}
-//
-// time is RFC 3339 with nanoseconds in UTC and is left out when unknown.
-func (r *Record) AppendJSON(dst []byte) []byte {
-	w := jsonWriter{b: append(dst, '{')}
-	r.Write(&w)
-	if w.attrs == 0 {
-		w.b = append(w.b, `,"attributes":{`...)
+// DocTime is the time a document encoding (NDJSON, the forward output's
+// MessagePack) writes for an ECS record that has none of its own: ECS
+// requires @timestamp, and the observed time is the best known.
+func (r *Record) DocTime() (time.Time, bool) {
+	if r.Schema == SchemaECS && r.Time.IsZero() && !r.ObservedTime.IsZero() {
+		return r.ObservedTime, true
 	}
-	return append(w.b, "}}"...)
+	return time.Time{}, false
+}
+
+// AppendJSON appends the record as one JSON object, the document
+// `pamaudit parse` prints. Its shape is the record's Schema's (DocNames):
+//
+//	otel: {"time":…,"severity_number":…,"severity_text":…,"event_name":…,"body":…,"attributes":{…}}
+//	ecs:  {"@timestamp":…,"log.level":…,"message":…,"event.kind":…,…}  (attributes at the top)
+//	ocsf: the OCSF event (the body map) alone
+//
+// time is RFC 3339 with nanoseconds in UTC and is left out when unknown
+// (ECS: the observed time stands in, as @timestamp is required).
+func (r *Record) AppendJSON(dst []byte) []byte {
+	w := jsonWriter{b: dst, names: &DocNames[r.Schema]}
+	w.open()
+	if t, ok := r.DocTime(); ok {
+		w.Time(t)
+	}
+	r.Write(&w)
+	return w.close()
+}
+
+// DocName is how a document encoding lays out one schema's records: the
+// keys of the record's fields ("" leaves the field out) and where the
+// attributes go.
+type DocName struct {
+	Time, SeverityNumber, SeverityText, EventName, Body string
+	Attributes                                          string // "" puts them at the top, beside the fields
+	BodyIsDoc                                           bool   // the body map is the document (OCSF)
+}
+
+// DocNames is the document layout of each schema; NDJSON and the forward
+// output's MessagePack both follow it.
+var DocNames = [...]DocName{
+	SchemaOTel: {Time: "time", SeverityNumber: "severity_number", SeverityText: "severity_text", EventName: "event_name", Body: "body", Attributes: "attributes"},
+	// ECS: @timestamp, log.level and message are the ECS names of the
+	// record's time, severity and body; the event name is in event.code.
+	SchemaECS:  {Time: "@timestamp", SeverityText: "log.level", Body: "message"},
+	SchemaOCSF: {BodyIsDoc: true},
 }
 
 // jsonWriter is the NDJSON FieldWriter.
 type jsonWriter struct {
-	b     []byte
-	attrs int
+	b      []byte
+	names  *DocName
+	fields int // members written in the current object
+	attrs  int
+}
+
+func (w *jsonWriter) open() { w.b = append(w.b, '{') }
+
+func (w *jsonWriter) close() []byte {
+	if w.names.Attributes != "" {
+		if w.attrs == 0 {
+			w.key(w.names.Attributes)
+			w.b = append(w.b, '{')
+		}
+		w.b = append(w.b, '}')
+	}
+	return append(w.b, '}')
+}
+
+// key writes a member's key, after a comma unless it is the first.
+func (w *jsonWriter) key(k string) {
+	if w.fields > 0 {
+		w.b = append(w.b, ',')
+	}
+	w.fields++
+	w.b = AppendJSONString(w.b, k)
+	w.b = append(w.b, ':')
 }
 
 func (w *jsonWriter) Time(t time.Time) {
-	w.b = append(w.b, `"time":"`...)
+	if w.names.Time == "" {
+		return
+	}
+	w.key(w.names.Time)
+	w.b = append(w.b, '"')
 	w.b = t.UTC().AppendFormat(w.b, time.RFC3339Nano)
-	w.b = append(w.b, `",`...)
+	w.b = append(w.b, '"')
 }
 
 func (w *jsonWriter) Severity(n int32, text string) {
-	w.b = append(w.b, `"severity_number":`...)
-	w.b = strconv.AppendInt(w.b, int64(n), 10)
-	w.b = append(w.b, `,"severity_text":`...)
-	w.b = AppendJSONString(w.b, text)
+	if w.names.SeverityNumber != "" {
+		w.key(w.names.SeverityNumber)
+		w.b = strconv.AppendInt(w.b, int64(n), 10)
+	}
+	if w.names.SeverityText != "" {
+		w.key(w.names.SeverityText)
+		w.b = AppendJSONString(w.b, text)
+	}
 }
 
 func (w *jsonWriter) EventName(s string) {
-	w.b = append(w.b, `,"event_name":`...)
-	w.b = AppendJSONString(w.b, s)
+	if w.names.EventName != "" {
+		w.key(w.names.EventName)
+		w.b = AppendJSONString(w.b, s)
+	}
 }
 
 func (w *jsonWriter) Body(s string) {
-	w.b = append(w.b, `,"body":`...)
-	w.b = AppendJSONString(w.b, s)
+	if w.names.Body != "" {
+		w.key(w.names.Body)
+		w.b = AppendJSONString(w.b, s)
+	}
+}
+
+func (w *jsonWriter) BodyMap(m []Attr) {
+	if w.names.BodyIsDoc {
+		// The document is the map: its members are the object's.
+		for i := range m {
+			w.key(m[i].Key)
+			w.value(&m[i])
+		}
+		return
+	}
+	if w.names.Body != "" {
+		w.key(w.names.Body)
+		w.object(m)
+	}
 }
 
 func (w *jsonWriter) Attr(a *Attr) {
+	if w.names.BodyIsDoc {
+		return // the document is the body map
+	}
+	if w.names.Attributes == "" {
+		w.key(a.Key)
+		w.value(a)
+		return
+	}
 	if w.attrs == 0 {
-		w.b = append(w.b, `,"attributes":{`...)
+		w.key(w.names.Attributes)
+		w.b = append(w.b, '{')
 	} else {
 		w.b = append(w.b, ',')
 	}
 	w.attrs++
 	w.b = AppendJSONString(w.b, a.Key)
 	w.b = append(w.b, ':')
+	w.value(a)
+}
+
+// object writes members as a JSON object.
+func (w *jsonWriter) object(m []Attr) {
+	w.b = append(w.b, '{')
+	for i := range m {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		w.b = AppendJSONString(w.b, m[i].Key)
+		w.b = append(w.b, ':')
+		w.value(&m[i])
+	}
+	w.b = append(w.b, '}')
+}
+
+func (w *jsonWriter) value(a *Attr) {
 	switch a.Kind {
 	case KindInt:
 		w.b = strconv.AppendInt(w.b, a.Int, 10)
@@ -205,6 +336,8 @@ func (w *jsonWriter) Attr(a *Attr) {
 			w.b = AppendJSONString(w.b, s)
 		}
 		w.b = append(w.b, ']')
+	case KindMap:
+		w.object(a.Map)
 	default:
 		w.b = AppendJSONString(w.b, a.Str)
 	}
