@@ -1,0 +1,522 @@
+// Package ocsf maps records of the OpenTelemetry schema (what the products
+// build) onto OCSF events: the event is the record's body map, time,
+// severity and event name stay on the record. The tables (tables.go) say
+// which class and activity each event is; classes.go holds the OCSF facts.
+package ocsf
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/internal/schema/table"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// Mapper maps records. It is built once (the tables compiled) and reused
+// from record to record; not safe for concurrent use. The record Map
+// returns is valid until the next call.
+type Mapper struct {
+	keepOriginal bool
+	products     [len(tables)]*compiled
+
+	out      record.Record
+	idx      [nFields]int // per field, the index of its attribute, or -1
+	unmapped []int        // indexes of the attributes that go to unmapped
+	t        tree
+}
+
+// compiled is a product's table prepared for lookups.
+type compiled struct {
+	p       *product
+	rows    *table.Index[crow]
+	other   *crow          // a record no row matches
+	product [2]record.Attr // metadata.product's members
+}
+
+// crow is a row with what it gives computed once.
+type crow struct {
+	*row
+	key    table.Key
+	fields map[string]field // key → field: the row's, the product's, the common ones
+	act    [2]record.Attr   // activity_id, activity_name ("" name: event.action)
+	typ    [2]record.Attr   // type_uid, type_name
+	cls    [4]record.Attr   // class_uid, class_name, category_uid, category_name
+	privs  record.Attr
+	base   *crow // the Base Event this row falls back to
+}
+
+// New compiles the tables. keepOriginal puts the original text in
+// raw_data when the body is that text (keep_original).
+func New(keepOriginal bool) *Mapper {
+	m := &Mapper{keepOriginal: keepOriginal}
+	for f, p := range tables {
+		m.products[f] = compile(p)
+	}
+	return m
+}
+
+func compile(p *product) *compiled {
+	c := &compiled{p: p}
+	c.product = [2]record.Attr{str("name", p.name), str("vendor_name", p.vendor)}
+	base := map[string]field{}
+	for _, kf := range commonFields {
+		base[kf.key] = kf.f
+	}
+	for _, kf := range p.fields {
+		base[kf.key] = kf.f
+	}
+	rows := make([]*crow, len(p.rows))
+	for i := range p.rows {
+		rows[i] = compileRow(&p.rows[i], base)
+	}
+	c.rows = table.NewIndex(rows, func(r *crow) *table.Key { return &r.key })
+	c.other = compileRow(&unknownTable.rows[0], base)
+	return c
+}
+
+func compileRow(r *row, base map[string]field) *crow {
+	c := &crow{row: r, fields: base, key: table.Key{Event: r.event, When: r.when}}
+	if len(r.fields) > 0 {
+		c.fields = make(map[string]field, len(base)+len(r.fields))
+		for k, f := range base {
+			c.fields[k] = f
+		}
+		for _, kf := range r.fields {
+			c.fields[kf.key] = kf.f
+		}
+	}
+	c.setClass(r.class, r.activity, r.name)
+	c.privs = record.Attr{Key: "privileges", Kind: record.KindStrings, Strs: r.privileges}
+	c.base = c.fallback()
+	return c
+}
+
+// setClass fills the class and activity members.
+func (c *crow) setClass(cl *class, activity int, name string) {
+	if name == "" {
+		name = cl.activityName(activity)
+		if activity == 99 {
+			name = "" // the record's event.action
+		}
+	}
+	c.cls = [4]record.Attr{num("class_uid", cl.uid), str("class_name", cl.name), num("category_uid", cl.cat.uid), str("category_name", cl.cat.name)}
+	c.act = [2]record.Attr{num("activity_id", activity), str("activity_name", name)}
+	typeName := cl.name + ": " + cl.activityName(activity)
+	c.typ = [2]record.Attr{num("type_uid", cl.uid*100+activity), str("type_name", typeName)}
+}
+
+// fallback is the Base Event a row falls back to when a record lacks what
+// its class requires: activity 99, named after the row's activity.
+func (c *crow) fallback() *crow {
+	name := c.name
+	if name == "" && c.activity != 99 {
+		name = c.class.activityName(c.activity)
+	}
+	f := &crow{row: c.row, fields: c.fields, privs: c.privs}
+	f.setClass(baseEvent, 99, name)
+	f.base = f
+	return f
+}
+
+// lookup finds the row of rec's event.
+func (c *compiled) lookup(rec *record.Record) *crow {
+	if r := c.rows.Lookup(rec); r != nil {
+		return r
+	}
+	return c.other
+}
+
+// Map returns rec as an OCSF event: its body map is the event, and it has
+// no attributes (the event's unmapped holds every field read that OCSF has
+// no place for).
+func (m *Mapper) Map(rec *record.Record) *record.Record {
+	c := m.products[0]
+	if int(rec.Format) < len(m.products) {
+		c = m.products[rec.Format]
+	}
+	r := c.lookup(rec)
+	// Each attribute to its field; a field taken, or none, is unmapped.
+	for i := range m.idx {
+		m.idx[i] = -1
+	}
+	m.unmapped = m.unmapped[:0]
+	for i := range rec.Attrs {
+		f := r.fields[rec.Attrs[i].Key]
+		if f == fNone || m.idx[f] >= 0 || !fits(f, &rec.Attrs[i]) {
+			m.unmapped = append(m.unmapped, i)
+			continue
+		}
+		m.idx[f] = i
+	}
+	cl := r.class
+	if !m.satisfies(cl, r, rec) {
+		r, cl = r.base, baseEvent
+	}
+	m.emit(c, r, cl, rec)
+	out := &m.out
+	attrs := out.Attrs[:0]
+	*out = record.Record{
+		Time: rec.Time, ObservedTime: rec.ObservedTime, SeverityNumber: rec.SeverityNumber, SeverityText: rec.SeverityText,
+		EventName: rec.EventName, Body: rec.Body, BodyMap: m.t.root(), Attrs: attrs, Format: rec.Format,
+		Schema: record.SchemaOCSF, TimeText: rec.TimeText, HasMessage: rec.HasMessage,
+	}
+	return out
+}
+
+// fits reports whether an attribute's kind is the one its field takes.
+func fits(f field, a *record.Attr) bool {
+	switch f {
+	case fSrcPort, fHTTPStatus:
+		return a.Kind == record.KindInt
+	}
+	return a.Kind == record.KindString
+}
+
+// attr returns the attribute of field f, or nil.
+func (m *Mapper) attr(rec *record.Record, f field) *record.Attr {
+	if i := m.idx[f]; i >= 0 {
+		return &rec.Attrs[i]
+	}
+	return nil
+}
+
+func (m *Mapper) any(fs ...field) bool {
+	for _, f := range fs {
+		if m.idx[f] >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// users says which of the record's users is the class's user and which
+// its actor.user: 'a' the acting user, 't' the user acted upon, 0 none.
+func (m *Mapper) users(cl *class, r *crow) (user, actor byte) {
+	target := m.any(fTargetName, fTargetUID, fTargetFullName)
+	switch cl.role {
+	case roleSubject:
+		return 'a', 0
+	case roleTarget:
+		if !target && r.self {
+			return 'a', 0
+		}
+		if cl.has&hActor != 0 {
+			return 't', 'a'
+		}
+		return 't', 0
+	case roleActor:
+		if cl.has&hActor != 0 {
+			return 0, 'a'
+		}
+	}
+	return 0, 0
+}
+
+// userFields are the fields of the acting user and of the user acted upon,
+// in the order of the user object's members.
+var userFields = [2][4]field{
+	{fUserName, fUserUID, fUserDomain, fUserFullName},
+	{fTargetName, fTargetUID, fNone, fTargetFullName},
+}
+
+var userKeys = [4]string{"name", "uid", "domain", "full_name"}
+
+func whose(u byte) *[4]field {
+	if u == 't' {
+		return &userFields[1]
+	}
+	return &userFields[0]
+}
+
+// satisfies reports whether the record has what the class requires (the
+// user and entity objects need a name or uid).
+func (m *Mapper) satisfies(cl *class, r *crow, rec *record.Record) bool {
+	req := cl.required
+	if req&hUser != 0 {
+		u, _ := m.users(cl, r)
+		if u == 0 || !m.any(whose(u)[0], whose(u)[1]) {
+			return false
+		}
+	}
+	if req&hEntity != 0 && !m.any(fEntityName, fEntityUID) {
+		return false
+	}
+	if req&hPrivileges != 0 && len(r.privileges) == 0 {
+		return false
+	}
+	if req&hDst != 0 && !m.any(fDstHost, fDstHostPort) {
+		return false
+	}
+	if req&hHTTPRequest != 0 && !m.any(fHTTPMethod, fURLPath, fUserAgent) {
+		return false
+	}
+	if req&hHTTPResponse != 0 && !m.any(fHTTPStatus) {
+		return false
+	}
+	return true
+}
+
+// place puts field f's attribute under key in the open object, and marks
+// it placed; it reports whether there was one.
+func (m *Mapper) place(rec *record.Record, f field, key string) bool {
+	a := m.attr(rec, f)
+	if a == nil {
+		return false
+	}
+	v := *a
+	v.Key = key
+	m.t.add(v)
+	m.idx[f] = -2 // placed
+	return true
+}
+
+// emit builds the event in m.t.
+func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
+	t := &m.t
+	t.reset()
+	t.begin()
+	t.add(r.cls[:]...)
+	act := r.act
+	if act[1].Str == "" {
+		act[1].Str = "Other"
+		if a := m.attr(rec, fAction); a != nil {
+			act[1].Str = a.Str
+		}
+	}
+	t.add(act[:]...)
+	t.add(r.typ[:]...)
+	sev := &severities[len(severities)-1]
+	for i := range severities {
+		if rec.SeverityNumber >= severities[i].min {
+			sev = &severities[i]
+			break
+		}
+	}
+	t.add(num("severity_id", sev.id), str("severity", sev.name))
+	st := &statuses[len(statuses)-1]
+	if a := m.attr(rec, fOutcome); a != nil {
+		for i := range statuses {
+			if statuses[i].outcome == a.Str {
+				st = &statuses[i]
+			}
+		}
+		m.idx[fOutcome] = -2
+	}
+	t.add(num("status_id", st.id), str("status", st.name))
+	m.place(rec, fStatusCode, "status_code")
+	m.place(rec, fStatusDetail, "status_detail")
+	tm := rec.Time
+	if tm.IsZero() {
+		tm = rec.ObservedTime // time is required: when the text has none, when it was seen
+	}
+	t.add(record.Attr{Key: "time", Kind: record.KindInt, Int: tm.UnixMilli()})
+	if rec.HasMessage {
+		t.add(str("message", rec.Body))
+	}
+
+	t.begin()
+	m.place(rec, fCorrelation, "correlation_uid")
+	m.place(rec, fAction, "event_code")
+	if rec.TimeText != "" {
+		t.add(str("original_time", rec.TimeText))
+	}
+	t.begin()
+	t.add(c.product[:]...)
+	t.end("product")
+	m.place(rec, fEventUID, "uid")
+	t.add(str("version", Version))
+	t.end("metadata")
+
+	user, actor := m.users(cl, r)
+	if actor != 0 {
+		t.begin()
+		m.user(rec, actor, "user")
+		if cl.has&hSession == 0 {
+			m.object(rec, "session", fSession, "uid")
+		}
+		t.end("actor")
+	}
+	if user != 0 {
+		m.user(rec, user, "user")
+	}
+	if cl.has&hEntity != 0 {
+		t.begin()
+		m.place(rec, fEntityName, "name")
+		m.place(rec, fEntityUID, "uid")
+		if !m.place(rec, fEntityType, "type") && r.entityType != "" {
+			t.add(str("type", r.entityType))
+		}
+		t.end("entity")
+	}
+	if cl.has&hPrivileges != 0 && len(r.privileges) > 0 {
+		t.add(r.privs)
+	}
+	if cl.has&hResource != 0 {
+		m.object(rec, "resource", fResourceName, "name")
+	}
+	if cl.has&hApp != 0 {
+		t.begin()
+		if !m.place(rec, fAppName, "name") {
+			name := r.app
+			if name == "" {
+				name = c.p.name
+			}
+			t.add(str("name", name))
+		}
+		t.add(str("vendor_name", c.p.vendor))
+		t.end("app")
+	}
+	if cl.has&hAuthProtocol != 0 {
+		if a := m.attr(rec, fAuthProtocol); a != nil {
+			id := 99
+			for _, p := range authProtocols {
+				if strings.EqualFold(p.name, a.Str) {
+					id = p.id
+				}
+			}
+			t.add(num("auth_protocol_id", id))
+			m.place(rec, fAuthProtocol, "auth_protocol")
+		}
+	}
+	if cl.has&hSession != 0 {
+		m.object(rec, "session", fSession, "uid")
+	}
+	if cl.has&hSrc != 0 {
+		t.begin()
+		if a := m.attr(rec, fSrcAddr); a != nil {
+			key := "hostname"
+			if _, err := netip.ParseAddr(a.Str); err == nil {
+				key = "ip"
+			}
+			m.place(rec, fSrcAddr, key)
+		}
+		m.place(rec, fSrcPort, "port")
+		t.end("src_endpoint")
+	}
+	if cl.has&hDst != 0 {
+		t.begin()
+		if !m.place(rec, fDstHost, "hostname") {
+			if a := m.attr(rec, fDstHostPort); a != nil {
+				host, port := a.Str, ""
+				if i := strings.LastIndexByte(host, ':'); i > 0 && strings.IndexByte(host[:i], ':') < 0 {
+					host, port = host[:i], host[i+1:]
+				}
+				t.add(str("hostname", host))
+				if n, ok := scan.Atoi(port); ok {
+					t.add(record.Attr{Key: "port", Kind: record.KindInt, Int: n})
+				}
+				m.idx[fDstHostPort] = -2
+			}
+		}
+		t.end("dst_endpoint")
+	}
+	if cl.has&hHTTPRequest != 0 {
+		t.begin()
+		m.place(rec, fHTTPMethod, "http_method")
+		m.object(rec, "url", fURLPath, "path")
+		m.place(rec, fUserAgent, "user_agent")
+		t.end("http_request")
+	}
+	if cl.has&hHTTPResponse != 0 {
+		m.object(rec, "http_response", fHTTPStatus, "code")
+	}
+	if !m.place(rec, fOriginal, "raw_data") && !rec.HasMessage && m.keepOriginal {
+		t.add(str("raw_data", rec.Body))
+	}
+	m.emitUnmapped(rec)
+	t.endRoot()
+}
+
+// object writes the object obj of one member, field f's attribute as key;
+// without it, no object.
+func (m *Mapper) object(rec *record.Record, obj string, f field, key string) {
+	m.t.begin()
+	m.place(rec, f, key)
+	m.t.end(obj)
+}
+
+// user writes the acting user ('a') or the user acted upon ('t') as the
+// object key.
+func (m *Mapper) user(rec *record.Record, u byte, key string) {
+	m.t.begin()
+	for i, f := range whose(u) {
+		if f != fNone {
+			m.place(rec, f, userKeys[i])
+		}
+	}
+	m.t.end(key)
+}
+
+// emitUnmapped writes unmapped: the attributes no field took and those
+// whose field the class has no room for, in the record's order, under their
+// own names.
+func (m *Mapper) emitUnmapped(rec *record.Record) {
+	for _, i := range m.idx {
+		if i >= 0 {
+			m.unmapped = append(m.unmapped, i)
+		}
+	}
+	u := m.unmapped
+	for i := 1; i < len(u); i++ { // insertion sort: a few, mostly in order
+		for j := i; j > 0 && u[j] < u[j-1]; j-- {
+			u[j], u[j-1] = u[j-1], u[j]
+		}
+	}
+	m.t.begin()
+	for _, i := range u {
+		m.t.add(rec.Attrs[i])
+	}
+	m.t.end("unmapped")
+}
+
+func str(k, v string) record.Attr { return record.Attr{Key: k, Kind: record.KindString, Str: v} }
+func num(k string, v int) record.Attr {
+	return record.Attr{Key: k, Kind: record.KindInt, Int: int64(v)}
+}
+
+// tree builds nested maps without allocating in steady state: the members
+// of the open objects stand on a stack; an object that ends is copied to
+// the arena, where its members stay contiguous, and becomes a member of the
+// object around it. An empty object is left out.
+type tree struct {
+	arena []record.Attr
+	stack []record.Attr
+	opens []int
+	out   []record.Attr
+}
+
+func (t *tree) reset() {
+	t.arena, t.stack, t.opens = t.arena[:0], t.stack[:0], t.opens[:0]
+}
+
+func (t *tree) begin()                 { t.opens = append(t.opens, len(t.stack)) }
+func (t *tree) add(a ...record.Attr)   { t.stack = append(t.stack, a...) }
+func (t *tree) root() []record.Attr    { return t.out }
+func (t *tree) members() []record.Attr { return t.stack[t.opens[len(t.opens)-1]:] }
+func (t *tree) pop() (start int) {
+	start = t.opens[len(t.opens)-1]
+	t.opens = t.opens[:len(t.opens)-1]
+	return
+}
+func (t *tree) keep(m []record.Attr) []record.Attr {
+	n := len(t.arena)
+	t.arena = append(t.arena, m...)
+	return t.arena[n:len(t.arena):len(t.arena)]
+}
+
+func (t *tree) end(key string) {
+	m := t.members()
+	start := t.pop()
+	if len(m) == 0 {
+		return
+	}
+	obj := record.Attr{Key: key, Kind: record.KindMap, Map: t.keep(m)}
+	t.stack = append(t.stack[:start], obj)
+}
+
+func (t *tree) endRoot() {
+	m := t.members()
+	t.pop()
+	t.out = t.keep(m)
+}
