@@ -42,7 +42,8 @@ var faultHook func(text []byte)
 // converter turns chunks into records. It owns a Parser, so one flush uses
 // it at a time; the instance keeps one per concurrent flush.
 type converter struct {
-	parser     *core.Parser
+	parser     *core.Parser // in the OpenTelemetry schema: the plugin adds its attributes, then shapes
+	shaper     *core.Shaper
 	sourceKeys []string
 	now        func() time.Time // the parser's clock, for the records made here
 	keyBuf     []byte
@@ -51,7 +52,13 @@ type converter struct {
 }
 
 func newConverter(cfg *config) (*converter, error) {
-	p, err := core.NewParser(cfg.parser)
+	shaper, err := core.NewShaper(cfg.parser)
+	if err != nil {
+		return nil, err
+	}
+	opts := cfg.parser
+	opts.Schema = core.SchemaOTel
+	p, err := core.NewParser(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +66,7 @@ func newConverter(cfg *config) (*converter, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &converter{parser: p, sourceKeys: cfg.sourceKeys, now: now}, nil
+	return &converter{parser: p, shaper: shaper, sourceKeys: cfg.sourceKeys, now: now}, nil
 }
 
 // convertChunk hands every event of a chunk to out as a record and returns
@@ -78,7 +85,7 @@ func (c *converter) convertChunk(data []byte, tag string, out sink) int {
 		} else if rec == nil {
 			continue // a group start or end marker
 		}
-		out.add(rec)
+		out.add(c.shaper.Shape(rec))
 		n++
 	}
 	return n

@@ -51,6 +51,7 @@ func parse(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() 
 	fs.SetOutput(stderr)
 	format := fs.String("format", "auto", "source format: auto, passman, capam or netwrix")
 	zone := fs.String("timezone", "UTC", "IANA time zone for times without an offset (e.g. Europe/Berlin)")
+	schema := fs.String("schema", "otel", "output schema: otel, ecs (ECS documents) or ocsf (OCSF events)")
 	noOriginal := fs.Bool("no-original", false, "do not add log.record.original")
 	maxRecord := fs.Int("max-record-bytes", core.DefaultMaxRecordBytes, "longest record; longer lines are cut into records of this size")
 	fs.Usage = func() {
@@ -61,6 +62,9 @@ too), groups lines into records (pretty-printed JSON and indented seaudit
 details span lines), parses each and writes one JSON object per record:
 
   {"time":…,"severity_number":…,"severity_text":…,"event_name":…,"body":…,"attributes":{…}}
+
+With --schema ecs each line is an ECS document ({"@timestamp":…,"log.level":…,
+"message":…,"event.kind":…,…}); with --schema ocsf an OCSF event.
 
 A record that cannot be parsed is written with error.type and error.message,
 never skipped. The exit status is 0 unless a flag is bad (2) or a file cannot
@@ -79,6 +83,10 @@ Flags:
 	opts := core.Options{NoOriginal: *noOriginal, MaxRecordBytes: *maxRecord, Now: now}
 	if err := opts.Format.UnmarshalText([]byte(*format)); err != nil {
 		fmt.Fprintf(stderr, "pamaudit: --format: %v\n", err)
+		return 2
+	}
+	if err := opts.Schema.UnmarshalText([]byte(*schema)); err != nil {
+		fmt.Fprintf(stderr, "pamaudit: --schema: %v\n", err)
 		return 2
 	}
 	loc, err := time.LoadLocation(*zone)

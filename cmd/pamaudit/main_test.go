@@ -61,6 +61,7 @@ func TestExitStatus(t *testing.T) {
 	}{
 		{[]string{"parse", "--format", "csv"}, 2, "--format"},
 		{[]string{"parse", "--timezone", "Mars/Olympus"}, 2, "--timezone"},
+		{[]string{"parse", "--schema", "xml"}, 2, "--schema"},
 		{[]string{"parse", "--bogus"}, 2, "bogus"},
 		{[]string{"parse", "/nonexistent/file.log"}, 1, "/nonexistent/file.log"},
 		{[]string{"frobnicate"}, 2, "unknown command"},
