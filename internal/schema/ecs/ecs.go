@@ -70,9 +70,12 @@ func New() *Mapper {
 		}
 		c.rows = table.NewIndex(rows, func(r *crow) *table.Key { return &r.key })
 		c.other = compileRow(&unknownTable.rows[0], record.FormatAuto)
-		c.fixed = []record.Attr{str(keyModule, module)}
+		// A record no product read carries only what the collector adds to
+		// a failed record too (event.kind, error.*), so every face gives
+		// the same.
 		if p.format != record.FormatAuto {
-			c.fixed = append(c.fixed, str(keyDataset, module+"."+p.format.String()), str(keyVendor, p.vendor), str(keyProduct, p.name))
+			c.fixed = []record.Attr{str(keyModule, module), str(keyDataset, module+"."+p.format.String()),
+				str(keyVendor, p.vendor), str(keyProduct, p.name)}
 		}
 		m.products[f] = c
 	}
