@@ -56,7 +56,7 @@ const (
 var roleDocs = [...]string{
 	roleNone:    "users go to `unmapped`",
 	roleSubject: "`user` is the acting user (`user.*`); `user.target.*` go to `unmapped`",
-	roleTarget:  "`user` is the user acted upon (`user.target.*` and the row's fields), `actor.user` the acting user (`unmapped` when the class has no `actor`); without a user acted upon, `user` is the acting user",
+	roleTarget:  "`user` is the user acted upon (`user.target.*` and the row's fields), `actor.user` the acting user (`unmapped` when the class has no `actor`); without a user acted upon, `user` is the acting user in the rows that say so (their own account), and the event lacks its user in the others",
 	roleActor:   "`actor.user` is the acting user; `user.target.*` go to `unmapped`",
 }
 

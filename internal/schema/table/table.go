@@ -110,3 +110,16 @@ func (x *Index[R]) Find(ev string, rec *record.Record) *R {
 	}
 	return nil
 }
+
+// Lines builds a generated document line by line.
+type Lines struct{ b strings.Builder }
+
+// W writes one line of the pieces s.
+func (l *Lines) W(s ...string) {
+	for _, x := range s {
+		l.b.WriteString(x)
+	}
+	l.b.WriteByte('\n')
+}
+
+func (l *Lines) String() string { return l.b.String() }
