@@ -93,9 +93,9 @@ func (w *recordWriter) Body(body string) {
 func (w *recordWriter) BodyMap(members []core.Attr) {
 	if w.names.BodyIsDoc {
 		// The record is the map: its members are the record's pairs.
-		for i := range members {
+		for i := 0; i < len(members); i = record.Next(members, i) {
 			w.key(members[i].Key)
-			w.b = appendAttrValue(w.b, &members[i])
+			w.b = appendMember(w.b, members, i)
 		}
 		return
 	}
@@ -106,21 +106,35 @@ func (w *recordWriter) BodyMap(members []core.Attr) {
 }
 
 func (w *recordWriter) Attr(a *core.Attr) {
+	if w.attrKey(a.Key) {
+		w.b = appendAttrValue(w.b, a)
+	}
+}
+
+func (w *recordWriter) AttrMap(key string, members []core.Attr) {
+	if w.attrKey(key) {
+		w.b = appendMap(w.b, members)
+	}
+}
+
+// attrKey writes an attribute's key where the layout puts attributes, and
+// reports whether it has a place for them.
+func (w *recordWriter) attrKey(k string) bool {
 	switch {
 	case w.names.BodyIsDoc:
-		return // the record is the body map
+		return false // the record is the body map
 	case w.names.Attributes == "":
-		w.key(a.Key)
-	default:
-		if w.attrs == 0 {
-			w.key(w.names.Attributes)
-			w.attrAt = len(w.b)
-			w.b = append(w.b, make([]byte, headerRoom)...)
-		}
-		w.attrs++
-		w.b = appendStr(w.b, a.Key)
+		w.key(k)
+		return true
 	}
-	w.b = appendAttrValue(w.b, a)
+	if w.attrs == 0 {
+		w.key(w.names.Attributes)
+		w.attrAt = len(w.b)
+		w.b = append(w.b, make([]byte, headerRoom)...)
+	}
+	w.attrs++
+	w.b = appendStr(w.b, k)
+	return true
 }
 
 // endAttrs closes the attributes map; without attributes it writes an
@@ -156,18 +170,24 @@ func appendAttrValue(b []byte, a *core.Attr) []byte {
 			b = appendStr(b, s)
 		}
 		return b
-	case core.KindMap:
-		return appendMap(b, a.Map)
 	}
 	return appendStr(b, a.Str)
 }
 
-// appendMap writes members as a map.
+// appendMember writes the value of members[i] of a flat map.
+func appendMember(b []byte, members []core.Attr, i int) []byte {
+	if members[i].Kind == core.KindMap {
+		return appendMap(b, record.Members(members, i))
+	}
+	return appendAttrValue(b, &members[i])
+}
+
+// appendMap writes the flat map members (see record.Attr) as a map.
 func appendMap(b []byte, members []core.Attr) []byte {
-	b = appendMapHeader(b, len(members))
-	for i := range members {
+	b = appendMapHeader(b, record.Len(members))
+	for i := 0; i < len(members); i = record.Next(members, i) {
 		b = appendStr(b, members[i].Key)
-		b = appendAttrValue(b, &members[i])
+		b = appendMember(b, members, i)
 	}
 	return b
 }

@@ -19,19 +19,44 @@ const (
 	KindInt
 	KindBool
 	KindStrings
-	KindMap // Map holds the members, in order; the OCSF schema's objects
+	KindMap // a map (the OCSF schema's objects): its members follow it (Members)
 )
 
 // Attr is one attribute of a Record: a key and a typed value. Only the field
 // that matches Kind is meaningful.
+//
+// A map is flat: an Attr of KindMap is followed, in the same slice, by its
+// members and theirs (preorder), Int of them in all. Members and Next walk
+// it. So an Attr stays three words of pointers and a map costs no slice of
+// its own: building one copies each member once.
 type Attr struct {
 	Key  string
 	Str  string
 	Strs []string
-	Map  []Attr
 	Int  int64
 	Kind Kind
 	Bool bool
+}
+
+// Members returns the members of the map m[i] (flat, as m is).
+func Members(m []Attr, i int) []Attr { return m[i+1 : i+1+int(m[i].Int)] }
+
+// Next returns the index of the member of m after m[i], past m[i]'s own
+// members when it is a map.
+func Next(m []Attr, i int) int {
+	if m[i].Kind == KindMap {
+		return i + 1 + int(m[i].Int)
+	}
+	return i + 1
+}
+
+// Len returns how many members the flat map m has, not counting theirs.
+func Len(m []Attr) int {
+	n := 0
+	for i := 0; i < len(m); i = Next(m, i) {
+		n++
+	}
+	return n
 }
 
 // Record is one audit event, shaped like an OpenTelemetry LogRecord.
@@ -45,7 +70,7 @@ type Record struct {
 	SeverityText   string
 	EventName      string // <product>.<event>
 	Body           string
-	BodyMap        []Attr // when not nil the body is this map (an OCSF event), and Body is unused
+	BodyMap        []Attr // when not nil the body is this map (an OCSF event; flat, see Attr), and Body is unused
 	Attrs          []Attr
 	Format         Format // the product that parsed it; FormatAuto when none did
 	Schema         Schema // the names and shape of the fields (Options.Schema)
@@ -127,10 +152,10 @@ func (r *Record) Index(key string) int {
 
 // FieldWriter receives a record's fields in the order every encoding writes
 // them: time (only when known), severity, event name, body (a string, or a
-// map with BodyMap), then each attribute. An attribute of KindMap holds its
-// members: the writer encodes them in place, as it encodes the body map.
-// NDJSON, the Fluent Bit MessagePack writer and the pdata conversion are
-// FieldWriters, so the three encodings cannot drift apart.
+// map with BodyMap), then each attribute (AttrMap for a map). Maps come as
+// their flat members (see Attr), which the writer walks with Next and
+// Members. NDJSON, the Fluent Bit MessagePack writer and the pdata
+// conversion are FieldWriters, so the three encodings cannot drift apart.
 type FieldWriter interface {
 	Time(t time.Time)
 	Severity(number int32, text string)
@@ -138,6 +163,7 @@ type FieldWriter interface {
 	Body(body string)
 	BodyMap(members []Attr)
 	Attr(a *Attr)
+	AttrMap(key string, members []Attr)
 }
 
 // Write passes the record's fields to w, in order.
@@ -152,8 +178,12 @@ func (r *Record) Write(w FieldWriter) {
 	} else {
 		w.Body(r.Body)
 	}
-	for i := range r.Attrs {
-		w.Attr(&r.Attrs[i])
+	for i := 0; i < len(r.Attrs); i = Next(r.Attrs, i) {
+		if a := &r.Attrs[i]; a.Kind == KindMap {
+			w.AttrMap(a.Key, Members(r.Attrs, i))
+		} else {
+			w.Attr(a)
+		}
 	}
 }
 
@@ -273,11 +303,7 @@ func (w *jsonWriter) Body(s string) {
 
 func (w *jsonWriter) BodyMap(m []Attr) {
 	if w.names.BodyIsDoc {
-		// The document is the map: its members are the object's.
-		for i := range m {
-			w.key(m[i].Key)
-			w.value(&m[i])
-		}
+		w.members(m) // the document is the map: its members are the object's
 		return
 	}
 	if w.names.Body != "" {
@@ -287,13 +313,26 @@ func (w *jsonWriter) BodyMap(m []Attr) {
 }
 
 func (w *jsonWriter) Attr(a *Attr) {
-	if w.names.BodyIsDoc {
-		return // the document is the body map
-	}
-	if w.names.Attributes == "" {
-		w.key(a.Key)
+	if w.attrKey(a.Key) {
 		w.value(a)
-		return
+	}
+}
+
+func (w *jsonWriter) AttrMap(key string, m []Attr) {
+	if w.attrKey(key) {
+		w.object(m)
+	}
+}
+
+// attrKey writes an attribute's key where the layout puts attributes, and
+// reports whether it has a place for them.
+func (w *jsonWriter) attrKey(k string) bool {
+	switch {
+	case w.names.BodyIsDoc:
+		return false // the document is the body map
+	case w.names.Attributes == "":
+		w.key(k)
+		return true
 	}
 	if w.attrs == 0 {
 		w.key(w.names.Attributes)
@@ -302,23 +341,31 @@ func (w *jsonWriter) Attr(a *Attr) {
 		w.b = append(w.b, ',')
 	}
 	w.attrs++
-	w.b = AppendJSONString(w.b, a.Key)
+	w.b = AppendJSONString(w.b, k)
 	w.b = append(w.b, ':')
-	w.value(a)
+	return true
 }
 
-// object writes members as a JSON object.
+// object writes the flat map m as a JSON object.
 func (w *jsonWriter) object(m []Attr) {
+	fields := w.fields
+	w.fields = 0
 	w.b = append(w.b, '{')
-	for i := range m {
-		if i > 0 {
-			w.b = append(w.b, ',')
-		}
-		w.b = AppendJSONString(w.b, m[i].Key)
-		w.b = append(w.b, ':')
-		w.value(&m[i])
-	}
+	w.members(m)
 	w.b = append(w.b, '}')
+	w.fields = fields
+}
+
+// members writes the members of the flat map m in the open object.
+func (w *jsonWriter) members(m []Attr) {
+	for i := 0; i < len(m); i = Next(m, i) {
+		w.key(m[i].Key)
+		if m[i].Kind == KindMap {
+			w.object(Members(m, i))
+		} else {
+			w.value(&m[i])
+		}
+	}
 }
 
 func (w *jsonWriter) value(a *Attr) {
@@ -336,8 +383,6 @@ func (w *jsonWriter) value(a *Attr) {
 			w.b = AppendJSONString(w.b, s)
 		}
 		w.b = append(w.b, ']')
-	case KindMap:
-		w.object(a.Map)
 	default:
 		w.b = AppendJSONString(w.b, a.Str)
 	}

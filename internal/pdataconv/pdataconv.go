@@ -147,6 +147,13 @@ func (w *Writer) Attr(a *record.Attr) {
 	put(w.attrs, a)
 }
 
+// AttrMap puts a map attribute (flat members, see record.Attr).
+func (w *Writer) AttrMap(key string, members []record.Attr) {
+	if w.part != partErrors {
+		putMembers(w.attrs.PutEmptyMap(key), members)
+	}
+}
+
 // put puts a's value under its key in m, overwriting one of the same key.
 func put(m pcommon.Map, a *record.Attr) {
 	switch a.Kind {
@@ -160,16 +167,19 @@ func put(m pcommon.Map, a *record.Attr) {
 		for _, v := range a.Strs {
 			s.AppendEmpty().SetStr(v)
 		}
-	case record.KindMap:
-		putMembers(m.PutEmptyMap(a.Key), a.Map)
 	default:
 		m.PutStr(a.Key, a.Str)
 	}
 }
 
+// putMembers puts the flat map members (see record.Attr) into m.
 func putMembers(m pcommon.Map, members []record.Attr) {
-	m.EnsureCapacity(len(members))
-	for i := range members {
-		put(m, &members[i])
+	m.EnsureCapacity(record.Len(members))
+	for i := 0; i < len(members); i = record.Next(members, i) {
+		if a := &members[i]; a.Kind == record.KindMap {
+			putMembers(m.PutEmptyMap(a.Key), record.Members(members, i))
+		} else {
+			put(m, a)
+		}
 	}
 }

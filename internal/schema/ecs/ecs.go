@@ -7,9 +7,9 @@
 package ecs
 
 import (
-	"net/netip"
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -37,6 +37,8 @@ type Mapper struct {
 	products [len(tables)]*compiled
 	names    map[string]string
 	nsKeys   map[string]string // pamaudit.<key>, built once per key
+	names1   table.KeyCache[string]
+	slowName func(string) string
 	out      record.Record
 }
 
@@ -62,6 +64,7 @@ func New() *Mapper {
 	for _, n := range names {
 		m.names[n.otel] = n.ecs
 	}
+	m.slowName = m.nameSlow
 	for f, p := range tables {
 		c := &compiled{}
 		rows := make([]*crow, len(p.rows))
@@ -118,19 +121,14 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 	attrs = append(attrs, c.fixed...)
 	for i := range rec.Attrs {
 		a := rec.Attrs[i]
-		k, ok := m.names[a.Key]
-		switch {
-		case !ok && kept(a.Key):
-			k = a.Key
-		case !ok:
-			k = m.nsKey(a.Key)
-		case k == keySourceAddress && a.Kind == record.KindString:
+		k := m.name(a.Key)
+		if k == keySourceAddress && a.Kind == record.KindString {
 			// ECS: an address is also given as source.ip or source.domain,
 			// whichever it is.
 			a.Key = k
 			attrs = append(attrs, a)
 			k = keySourceDomain
-			if _, err := netip.ParseAddr(a.Str); err == nil {
+			if scan.IsIP(a.Str) {
 				k = keySourceIP
 			}
 		}
@@ -152,6 +150,20 @@ func kept(k string) bool {
 		}
 	}
 	return false
+}
+
+// name returns the ECS name of an attribute key.
+func (m *Mapper) name(key string) string { return m.names1.Get(key, m.slowName) }
+
+func (m *Mapper) nameSlow(key string) string {
+	k, ok := m.names[key]
+	switch {
+	case !ok && kept(key):
+		k = key
+	case !ok:
+		k = m.nsKey(key)
+	}
+	return k
 }
 
 // nsKey returns pamaudit.<k>, from the cache when it was built before.

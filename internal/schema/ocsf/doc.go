@@ -26,11 +26,11 @@ func Markdown() string {
 	w("| attribute | from |")
 	w("|---|---|")
 	for _, r := range [][2]string{
-		{"`class_uid`, `class_name`, `category_uid`, `category_name`", "the event's row (below)"},
+		{"`class_uid`, `category_uid`", "the event's row (below)"},
 		{"`activity_id`, `activity_name`", "the row; `activity_name` of activity 99 (Other) is the row's name, else `event.action`"},
-		{"`type_uid`, `type_name`", "`class_uid` × 100 + `activity_id`; class name: activity name"},
-		{"`severity_id`, `severity`", "the record's severity (table below)"},
-		{"`status_id`, `status`", "`event.outcome` (table below); 0 Unknown without one"},
+		{"`type_uid`", "`class_uid` × 100 + `activity_id`"},
+		{"`severity_id`", "the record's severity (table below)"},
+		{"`status_id`", "`event.outcome` (table below); 0 Unknown without one"},
 		{"`status_code`, `status_detail`", "the product's fields (below)"},
 		{"`time`", "the record's time in epoch milliseconds; when the text has none, the time the record was seen"},
 		{"`message`", "the body, when the source has a human message"},
@@ -44,6 +44,8 @@ func Markdown() string {
 	} {
 		w("| ", r[0], " | ", r[1], " |")
 	}
+	w()
+	w("The captions OCSF derives from the ids (`class_name`, `category_name`, `type_name`, `severity`, `status`) are left out; they are optional, and every member costs every record.")
 	w()
 	w("Severity (the OpenTelemetry severity number, from the highest range down):")
 	w()
@@ -125,18 +127,25 @@ func productDoc(w func(...string), m *Mapper, p *product) {
 		out := m.Map(rec)
 		cl, act, name := "", "", ""
 		var unmapped []string
-		for _, a := range out.BodyMap {
+		for i := 0; i < len(out.BodyMap); i = record.Next(out.BodyMap, i) {
+			a := out.BodyMap[i]
 			switch a.Key {
 			case "class_uid":
-				cl = strconv.FormatInt(a.Int, 10) + cl
-			case "class_name":
-				cl += " " + a.Str
+				cl = strconv.FormatInt(a.Int, 10)
+				for _, k := range classes {
+					if k.uid == int(a.Int) {
+						cl += " " + k.name
+					}
+				}
+
 			case "activity_id":
 				act = strconv.FormatInt(a.Int, 10)
 			case "activity_name":
 				name = a.Str
 			case "unmapped":
-				for _, u := range a.Map {
+				m := record.Members(out.BodyMap, i)
+				for j := 0; j < len(m); j = record.Next(m, j) {
+					u := m[j]
 					if _, own := rec.Get(u.Key); own && !isCond(r, u.Key) {
 						unmapped = append(unmapped, "`"+u.Key+"`")
 					}

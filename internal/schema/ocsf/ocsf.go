@@ -5,7 +5,6 @@
 package ocsf
 
 import (
-	"net/netip"
 	"strings"
 
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -21,8 +20,11 @@ type Mapper struct {
 	products     [len(tables)]*compiled
 
 	out      record.Record
+	keys     table.KeyCache[int] // key → key id (0: no table names it)
+	keyIDs   map[string]int
+	keyOf    func(string) int
 	idx      [nFields]int // per field, the index of its attribute, or -1
-	unmapped []int        // indexes of the attributes that go to unmapped
+	unplaced []bool       // per attribute of the record, whether it goes to unmapped
 	t        tree
 }
 
@@ -30,18 +32,16 @@ type Mapper struct {
 type compiled struct {
 	p       *product
 	rows    *table.Index[crow]
-	other   *crow          // a record no row matches
-	product [2]record.Attr // metadata.product's members
+	other   *crow         // a record no row matches
+	product []record.Attr // metadata.product, flat
 }
 
 // crow is a row with what it gives computed once.
 type crow struct {
 	*row
 	key    table.Key
-	fields map[string]field // key → field: the row's, the product's, the common ones
-	act    [2]record.Attr   // activity_id, activity_name ("" name: event.action)
-	typ    [2]record.Attr   // type_uid, type_name
-	cls    [4]record.Attr   // class_uid, class_name, category_uid, category_name
+	fields []field        // by key id: the row's placements, the product's, the common ones
+	head   [5]record.Attr // class_uid, category_uid, activity_id, activity_name ("": event.action), type_uid
 	privs  record.Attr
 	base   *crow // the Base Event this row falls back to
 }
@@ -49,41 +49,58 @@ type crow struct {
 // New compiles the tables. keepOriginal puts the original text in
 // raw_data when the body is that text (keep_original).
 func New(keepOriginal bool) *Mapper {
-	m := &Mapper{keepOriginal: keepOriginal}
+	m := &Mapper{keepOriginal: keepOriginal, keyIDs: map[string]int{}}
+	// Every key any table names gets an id, so that a row's placements are
+	// an array and a record's key is looked up once, whatever its row.
+	id := func(k string) {
+		if _, ok := m.keyIDs[k]; !ok {
+			m.keyIDs[k] = len(m.keyIDs) + 1
+		}
+	}
+	for _, kf := range commonFields {
+		id(kf.key)
+	}
+	for _, p := range tables {
+		for _, kf := range p.fields {
+			id(kf.key)
+		}
+		for i := range p.rows {
+			for _, kf := range p.rows[i].fields {
+				id(kf.key)
+			}
+		}
+	}
+	m.keyOf = func(k string) int { return m.keyIDs[k] }
 	for f, p := range tables {
-		m.products[f] = compile(p)
+		m.products[f] = m.compile(p)
 	}
 	return m
 }
 
-func compile(p *product) *compiled {
+func (m *Mapper) compile(p *product) *compiled {
 	c := &compiled{p: p}
-	c.product = [2]record.Attr{str("name", p.name), str("vendor_name", p.vendor)}
-	base := map[string]field{}
-	for _, kf := range commonFields {
-		base[kf.key] = kf.f
-	}
-	for _, kf := range p.fields {
-		base[kf.key] = kf.f
+	c.product = []record.Attr{{Key: "product", Kind: record.KindMap, Int: 2}, str("name", p.name), str("vendor_name", p.vendor)}
+	base := make([]field, len(m.keyIDs)+1)
+	for _, kfs := range [][]keyField{commonFields[:], p.fields} {
+		for _, kf := range kfs {
+			base[m.keyIDs[kf.key]] = kf.f
+		}
 	}
 	rows := make([]*crow, len(p.rows))
 	for i := range p.rows {
-		rows[i] = compileRow(&p.rows[i], base)
+		rows[i] = m.compileRow(&p.rows[i], base)
 	}
 	c.rows = table.NewIndex(rows, func(r *crow) *table.Key { return &r.key })
-	c.other = compileRow(&unknownTable.rows[0], base)
+	c.other = m.compileRow(&unknownTable.rows[0], base)
 	return c
 }
 
-func compileRow(r *row, base map[string]field) *crow {
+func (m *Mapper) compileRow(r *row, base []field) *crow {
 	c := &crow{row: r, fields: base, key: table.Key{Event: r.event, When: r.when}}
 	if len(r.fields) > 0 {
-		c.fields = make(map[string]field, len(base)+len(r.fields))
-		for k, f := range base {
-			c.fields[k] = f
-		}
+		c.fields = append([]field(nil), base...)
 		for _, kf := range r.fields {
-			c.fields[kf.key] = kf.f
+			c.fields[m.keyIDs[kf.key]] = kf.f
 		}
 	}
 	c.setClass(r.class, r.activity, r.name)
@@ -100,11 +117,16 @@ func (c *crow) setClass(cl *class, activity int, name string) {
 			name = "" // the record's event.action
 		}
 	}
-	c.cls = [4]record.Attr{num("class_uid", cl.uid), str("class_name", cl.name), num("category_uid", cl.cat.uid), str("category_name", cl.cat.name)}
-	c.act = [2]record.Attr{num("activity_id", activity), str("activity_name", name)}
-	typeName := cl.name + ": " + cl.activityName(activity)
-	c.typ = [2]record.Attr{num("type_uid", cl.uid*100+activity), str("type_name", typeName)}
+	// The captions of the ids (class_name, category_name, type_name) are
+	// left out: OCSF makes them optional, consumers derive them, and each
+	// member costs every record. activity_name stays: for 99 (Other) it is
+	// the source's own name.
+	c.head = [5]record.Attr{num("class_uid", cl.uid), num("category_uid", cl.cat.uid),
+		num("activity_id", activity), str("activity_name", name), num("type_uid", cl.uid*100+activity)}
 }
+
+// headName is activity_name's index in crow.head.
+const headName = 3
 
 // fallback is the Base Event a row falls back to when a record lacks what
 // its class requires: activity 99, named after the row's activity.
@@ -140,13 +162,17 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 	for i := range m.idx {
 		m.idx[i] = -1
 	}
-	m.unmapped = m.unmapped[:0]
+	if cap(m.unplaced) < len(rec.Attrs) {
+		m.unplaced = make([]bool, len(rec.Attrs))
+	}
+	m.unplaced = m.unplaced[:len(rec.Attrs)]
 	for i := range rec.Attrs {
-		f := r.fields[rec.Attrs[i].Key]
+		f := r.fields[m.keys.Get(rec.Attrs[i].Key, m.keyOf)]
 		if f == fNone || m.idx[f] >= 0 || !fits(f, &rec.Attrs[i]) {
-			m.unmapped = append(m.unmapped, i)
+			m.unplaced[i] = true
 			continue
 		}
+		m.unplaced[i] = false
 		m.idx[f] = i
 	}
 	cl := r.class
@@ -264,9 +290,7 @@ func (m *Mapper) place(rec *record.Record, f field, key string) bool {
 	if a == nil {
 		return false
 	}
-	v := *a
-	v.Key = key
-	m.t.add(v)
+	m.t.add(*a).Key = key
 	m.idx[f] = -2 // placed
 	return true
 }
@@ -275,17 +299,14 @@ func (m *Mapper) place(rec *record.Record, f field, key string) bool {
 func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 	t := &m.t
 	t.reset()
-	t.begin()
-	t.add(r.cls[:]...)
-	act := r.act
-	if act[1].Str == "" {
-		act[1].Str = "Other"
+	t.add(r.head[:]...)
+	if r.head[headName].Str == "" {
+		name := &t.out[headName]
+		name.Str = "Other"
 		if a := m.attr(rec, fAction); a != nil {
-			act[1].Str = a.Str
+			name.Str = a.Str
 		}
 	}
-	t.add(act[:]...)
-	t.add(r.typ[:]...)
 	sev := &severities[len(severities)-1]
 	for i := range severities {
 		if rec.SeverityNumber >= severities[i].min {
@@ -293,7 +314,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 			break
 		}
 	}
-	t.add(num("severity_id", sev.id), str("severity", sev.name))
+	t.add(num("severity_id", sev.id))
 	st := &statuses[len(statuses)-1]
 	if a := m.attr(rec, fOutcome); a != nil {
 		for i := range statuses {
@@ -303,7 +324,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		}
 		m.idx[fOutcome] = -2
 	}
-	t.add(num("status_id", st.id), str("status", st.name))
+	t.add(num("status_id", st.id))
 	m.place(rec, fStatusCode, "status_code")
 	m.place(rec, fStatusDetail, "status_detail")
 	tm := rec.Time
@@ -321,9 +342,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 	if rec.TimeText != "" {
 		t.add(str("original_time", rec.TimeText))
 	}
-	t.begin()
-	t.add(c.product[:]...)
-	t.end("product")
+	t.add(c.product...)
 	m.place(rec, fEventUID, "uid")
 	t.add(str("version", Version))
 	t.end("metadata")
@@ -386,7 +405,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		t.begin()
 		if a := m.attr(rec, fSrcAddr); a != nil {
 			key := "hostname"
-			if _, err := netip.ParseAddr(a.Str); err == nil {
+			if scan.IsIP(a.Str) {
 				key = "ip"
 			}
 			m.place(rec, fSrcAddr, key)
@@ -425,7 +444,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		t.add(str("raw_data", rec.Body))
 	}
 	m.emitUnmapped(rec)
-	t.endRoot()
+
 }
 
 // object writes the object obj of one member, field f's attribute as key;
@@ -454,18 +473,21 @@ func (m *Mapper) user(rec *record.Record, u byte, key string) {
 func (m *Mapper) emitUnmapped(rec *record.Record) {
 	for _, i := range m.idx {
 		if i >= 0 {
-			m.unmapped = append(m.unmapped, i)
-		}
-	}
-	u := m.unmapped
-	for i := 1; i < len(u); i++ { // insertion sort: a few, mostly in order
-		for j := i; j > 0 && u[j] < u[j-1]; j-- {
-			u[j], u[j-1] = u[j-1], u[j]
+			m.unplaced[i] = true
 		}
 	}
 	m.t.begin()
-	for _, i := range u {
-		m.t.add(rec.Attrs[i])
+	for i := 0; i < len(m.unplaced); {
+		if !m.unplaced[i] {
+			i++
+			continue
+		}
+		j := i + 1 // a run of them, copied at once
+		for j < len(m.unplaced) && m.unplaced[j] {
+			j++
+		}
+		m.t.add(rec.Attrs[i:j]...)
+		i = j
 	}
 	m.t.end("unmapped")
 }
@@ -475,48 +497,39 @@ func num(k string, v int) record.Attr {
 	return record.Attr{Key: k, Kind: record.KindInt, Int: int64(v)}
 }
 
-// tree builds nested maps without allocating in steady state: the members
-// of the open objects stand on a stack; an object that ends is copied to
-// the arena, where its members stay contiguous, and becomes a member of the
-// object around it. An empty object is left out.
+// tree builds the event as a flat map (see record.Attr) without allocating
+// in steady state: an object is a KindMap header followed by its members,
+// each copied once; when it ends, the header gets its key and member count,
+// or the object goes when empty.
 type tree struct {
-	arena []record.Attr
-	stack []record.Attr
-	opens []int
 	out   []record.Attr
+	opens []int
 }
 
-func (t *tree) reset() {
-	t.arena, t.stack, t.opens = t.arena[:0], t.stack[:0], t.opens[:0]
+func (t *tree) reset() { t.out, t.opens = t.out[:0], t.opens[:0] }
+
+func (t *tree) root() []record.Attr { return t.out }
+
+// begin opens an object; end names it.
+func (t *tree) begin() {
+	t.opens = append(t.opens, len(t.out))
+	t.out = append(t.out, record.Attr{Kind: record.KindMap})
 }
 
-func (t *tree) begin()                 { t.opens = append(t.opens, len(t.stack)) }
-func (t *tree) add(a ...record.Attr)   { t.stack = append(t.stack, a...) }
-func (t *tree) root() []record.Attr    { return t.out }
-func (t *tree) members() []record.Attr { return t.stack[t.opens[len(t.opens)-1]:] }
-func (t *tree) pop() (start int) {
-	start = t.opens[len(t.opens)-1]
-	t.opens = t.opens[:len(t.opens)-1]
-	return
-}
-func (t *tree) keep(m []record.Attr) []record.Attr {
-	n := len(t.arena)
-	t.arena = append(t.arena, m...)
-	return t.arena[n:len(t.arena):len(t.arena)]
+func (t *tree) leaf() { t.begin() }
+
+// add adds members to the open object and returns the last.
+func (t *tree) add(a ...record.Attr) *record.Attr {
+	t.out = append(t.out, a...)
+	return &t.out[len(t.out)-1]
 }
 
 func (t *tree) end(key string) {
-	m := t.members()
-	start := t.pop()
-	if len(m) == 0 {
-		return
+	i := t.opens[len(t.opens)-1]
+	t.opens = t.opens[:len(t.opens)-1]
+	if n := len(t.out) - i - 1; n > 0 {
+		t.out[i].Key, t.out[i].Int = key, int64(n)
+	} else {
+		t.out = t.out[:i]
 	}
-	obj := record.Attr{Key: key, Kind: record.KindMap, Map: t.keep(m)}
-	t.stack = append(t.stack[:start], obj)
-}
-
-func (t *tree) endRoot() {
-	m := t.members()
-	t.pop()
-	t.out = t.keep(m)
 }

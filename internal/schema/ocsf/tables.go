@@ -70,7 +70,7 @@ var fieldDocs = [nFields]string{
 	fUserAgent:      "`http_request.user_agent`",
 	fHTTPStatus:     "`http_response.code`",
 	fAction:         "`metadata.event_code`",
-	fOutcome:        "`status_id`, `status`",
+	fOutcome:        "`status_id`",
 	fOriginal:       "`raw_data`",
 	fEventUID:       "`metadata.uid`",
 	fCorrelation:    "`metadata.correlation_uid`",

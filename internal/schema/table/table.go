@@ -67,16 +67,20 @@ func IsPrefix(event string) bool { return strings.HasSuffix(event, "*") }
 
 // Index finds rows by event name: the exact rows of the event in table
 // order, then the prefix rows in table order; the first whose conditions
-// hold wins. Built once; lookups do not allocate.
+// hold wins. Built once; lookups do not allocate. Not safe for concurrent
+// use (its cache).
 type Index[R any] struct {
 	byEvent map[string][]*R
 	prefix  []*R
 	key     func(*R) *Key
+	events  KeyCache[[]*R]
+	byName  func(string) []*R
 }
 
 // NewIndex indexes rows; key gives a row's key.
 func NewIndex[R any](rows []*R, key func(*R) *Key) *Index[R] {
 	x := &Index[R]{byEvent: map[string][]*R{}, key: key}
+	x.byName = func(ev string) []*R { return x.byEvent[ev] }
 	for _, r := range rows {
 		if ev := key(r).Event; IsPrefix(ev) {
 			x.prefix = append(x.prefix, r)
@@ -98,7 +102,7 @@ func (x *Index[R]) Find(ev string, rec *record.Record) *R {
 	if rec == nil {
 		rec = &record.Record{}
 	}
-	for _, r := range x.byEvent[ev] {
+	for _, r := range x.events.Get(ev, x.byName) {
 		if x.key(r).Matches(ev, rec) {
 			return r
 		}
@@ -123,3 +127,33 @@ func (l *Lines) W(s ...string) {
 }
 
 func (l *Lines) String() string { return l.b.String() }
+
+// KeyCache memoizes a function of a key: a direct-mapped table indexed by a
+// hash of the key's length and four of its bytes (no pass over the key), a
+// hit confirmed by comparing the key, which for the interned keys records
+// carry is a pointer compare. It spares the hot path the map lookups the
+// slow function does. The zero value is ready; not safe for concurrent use.
+type KeyCache[V any] struct {
+	slots [256]struct {
+		key string
+		v   V
+		set bool
+	}
+}
+
+// Get returns slow(k), from the cache when k was seen in its slot before.
+func (c *KeyCache[V]) Get(k string, slow func(string) V) V {
+	n := uint64(len(k))
+	h := n
+	if n > 0 {
+		// Keys share their namespace prefix: the bytes near the end and the
+		// middle tell them apart.
+		h |= uint64(k[n-1])<<8 | uint64(k[n/2])<<16 | uint64(k[n*3/4])<<24 | uint64(k[n-1-n/8])<<32
+	}
+	s := &c.slots[(h*0x9E3779B97F4A7C15)>>56]
+	if s.set && s.key == k {
+		return s.v
+	}
+	s.key, s.v, s.set = k, slow(k), true
+	return s.v
+}
