@@ -23,8 +23,8 @@ type Mapper struct {
 	keys     table.KeyCache[int] // key → key id (0: no table names it)
 	keyIDs   map[string]int
 	keyOf    func(string) int
-	idx      [nFields]int // per field, the index of its attribute, or -1
-	unplaced []bool       // per attribute of the record, whether it goes to unmapped
+	idx      [nFields]int32 // per field, the index of its attribute, or -1 (-2: placed)
+	unplaced []bool         // per attribute of the record, whether it goes to unmapped
 	t        tree
 }
 
@@ -33,7 +33,7 @@ type compiled struct {
 	p       *product
 	rows    *table.Index[crow]
 	other   *crow         // a record no row matches
-	product []record.Attr // metadata.product, flat
+	product []record.Attr // metadata.product (flat) and metadata.version
 }
 
 // crow is a row with what it gives computed once.
@@ -79,7 +79,8 @@ func New(keepOriginal bool) *Mapper {
 
 func (m *Mapper) compile(p *product) *compiled {
 	c := &compiled{p: p}
-	c.product = []record.Attr{{Key: "product", Kind: record.KindMap, Int: 2}, str("name", p.name), str("vendor_name", p.vendor)}
+	c.product = []record.Attr{{Key: "product", Kind: record.KindMap, Int: 2}, str("name", p.name), str("vendor_name", p.vendor),
+		str("version", Version)}
 	base := make([]field, len(m.keyIDs)+1)
 	for _, kfs := range [][]keyField{commonFields[:], p.fields} {
 		for _, kf := range kfs {
@@ -159,9 +160,7 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 	}
 	r := c.lookup(rec)
 	// Each attribute to its field; a field taken, or none, is unmapped.
-	for i := range m.idx {
-		m.idx[i] = -1
-	}
+	m.idx = noFields
 	if cap(m.unplaced) < len(rec.Attrs) {
 		m.unplaced = make([]bool, len(rec.Attrs))
 	}
@@ -173,7 +172,7 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 			continue
 		}
 		m.unplaced[i] = false
-		m.idx[f] = i
+		m.idx[f] = int32(i)
 	}
 	cl := r.class
 	if !m.satisfies(cl, r, rec) {
@@ -189,6 +188,14 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 	}
 	return out
 }
+
+// noFields is idx before a record's attributes are read.
+var noFields = func() (idx [nFields]int32) {
+	for i := range idx {
+		idx[i] = -1
+	}
+	return idx
+}()
 
 // fits reports whether an attribute's kind is the one its field takes.
 func fits(f field, a *record.Attr) bool {
@@ -290,7 +297,7 @@ func (m *Mapper) place(rec *record.Record, f field, key string) bool {
 	if a == nil {
 		return false
 	}
-	m.t.add(*a).Key = key
+	m.t.push(*a).Key = key
 	m.idx[f] = -2 // placed
 	return true
 }
@@ -314,7 +321,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 			break
 		}
 	}
-	t.add(num("severity_id", sev.id))
+	t.push(num("severity_id", sev.id))
 	st := &statuses[len(statuses)-1]
 	if a := m.attr(rec, fOutcome); a != nil {
 		for i := range statuses {
@@ -324,27 +331,26 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		}
 		m.idx[fOutcome] = -2
 	}
-	t.add(num("status_id", st.id))
+	t.push(num("status_id", st.id))
 	m.place(rec, fStatusCode, "status_code")
 	m.place(rec, fStatusDetail, "status_detail")
 	tm := rec.Time
 	if tm.IsZero() {
 		tm = rec.ObservedTime // time is required: when the text has none, when it was seen
 	}
-	t.add(record.Attr{Key: "time", Kind: record.KindInt, Int: tm.UnixMilli()})
+	t.push(record.Attr{Key: "time", Kind: record.KindInt, Int: tm.UnixMilli()})
 	if rec.HasMessage {
-		t.add(str("message", rec.Body))
+		t.push(str("message", rec.Body))
 	}
 
 	t.begin()
 	m.place(rec, fCorrelation, "correlation_uid")
 	m.place(rec, fAction, "event_code")
 	if rec.TimeText != "" {
-		t.add(str("original_time", rec.TimeText))
+		t.push(str("original_time", rec.TimeText))
 	}
-	t.add(c.product...)
 	m.place(rec, fEventUID, "uid")
-	t.add(str("version", Version))
+	t.add(c.product...) // and version
 	t.end("metadata")
 
 	user, actor := m.users(cl, r)
@@ -364,12 +370,12 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		m.place(rec, fEntityName, "name")
 		m.place(rec, fEntityUID, "uid")
 		if !m.place(rec, fEntityType, "type") && r.entityType != "" {
-			t.add(str("type", r.entityType))
+			t.push(str("type", r.entityType))
 		}
 		t.end("entity")
 	}
 	if cl.has&hPrivileges != 0 && len(r.privileges) > 0 {
-		t.add(r.privs)
+		t.push(r.privs)
 	}
 	if cl.has&hResource != 0 {
 		m.object(rec, "resource", fResourceName, "name")
@@ -381,9 +387,9 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 			if name == "" {
 				name = c.p.name
 			}
-			t.add(str("name", name))
+			t.push(str("name", name))
 		}
-		t.add(str("vendor_name", c.p.vendor))
+		t.push(str("vendor_name", c.p.vendor))
 		t.end("app")
 	}
 	if cl.has&hAuthProtocol != 0 {
@@ -394,14 +400,14 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 					id = p.id
 				}
 			}
-			t.add(num("auth_protocol_id", id))
+			t.push(num("auth_protocol_id", id))
 			m.place(rec, fAuthProtocol, "auth_protocol")
 		}
 	}
 	if cl.has&hSession != 0 {
 		m.object(rec, "session", fSession, "uid")
 	}
-	if cl.has&hSrc != 0 {
+	if cl.has&hSrc != 0 && m.any(fSrcAddr, fSrcPort) {
 		t.begin()
 		if a := m.attr(rec, fSrcAddr); a != nil {
 			key := "hostname"
@@ -413,7 +419,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		m.place(rec, fSrcPort, "port")
 		t.end("src_endpoint")
 	}
-	if cl.has&hDst != 0 {
+	if cl.has&hDst != 0 && m.any(fDstHost, fDstHostPort) {
 		t.begin()
 		if !m.place(rec, fDstHost, "hostname") {
 			if a := m.attr(rec, fDstHostPort); a != nil {
@@ -421,16 +427,16 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 				if i := strings.LastIndexByte(host, ':'); i > 0 && strings.IndexByte(host[:i], ':') < 0 {
 					host, port = host[:i], host[i+1:]
 				}
-				t.add(str("hostname", host))
+				t.push(str("hostname", host))
 				if n, ok := scan.Atoi(port); ok {
-					t.add(record.Attr{Key: "port", Kind: record.KindInt, Int: n})
+					t.push(record.Attr{Key: "port", Kind: record.KindInt, Int: n})
 				}
 				m.idx[fDstHostPort] = -2
 			}
 		}
 		t.end("dst_endpoint")
 	}
-	if cl.has&hHTTPRequest != 0 {
+	if cl.has&hHTTPRequest != 0 && m.any(fHTTPMethod, fURLPath, fUserAgent) {
 		t.begin()
 		m.place(rec, fHTTPMethod, "http_method")
 		m.object(rec, "url", fURLPath, "path")
@@ -441,7 +447,7 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		m.object(rec, "http_response", fHTTPStatus, "code")
 	}
 	if !m.place(rec, fOriginal, "raw_data") && !rec.HasMessage && m.keepOriginal {
-		t.add(str("raw_data", rec.Body))
+		t.push(str("raw_data", rec.Body))
 	}
 	m.emitUnmapped(rec)
 
@@ -450,6 +456,9 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 // object writes the object obj of one member, field f's attribute as key;
 // without it, no object.
 func (m *Mapper) object(rec *record.Record, obj string, f field, key string) {
+	if m.idx[f] < 0 {
+		return
+	}
 	m.t.begin()
 	m.place(rec, f, key)
 	m.t.end(obj)
@@ -518,9 +527,12 @@ func (t *tree) begin() {
 
 func (t *tree) leaf() { t.begin() }
 
-// add adds members to the open object and returns the last.
-func (t *tree) add(a ...record.Attr) *record.Attr {
-	t.out = append(t.out, a...)
+// add adds members to the open object.
+func (t *tree) add(a ...record.Attr) { t.out = append(t.out, a...) }
+
+// push adds one member and returns it.
+func (t *tree) push(a record.Attr) *record.Attr {
+	t.out = append(t.out, a)
 	return &t.out[len(t.out)-1]
 }
 

@@ -70,22 +70,28 @@ func IsPrefix(event string) bool { return strings.HasSuffix(event, "*") }
 // hold wins. Built once; lookups do not allocate. Not safe for concurrent
 // use (its cache).
 type Index[R any] struct {
-	byEvent map[string][]*R
-	prefix  []*R
-	key     func(*R) *Key
-	events  KeyCache[[]*R]
-	byName  func(string) []*R
+	byEvent map[string][]item[R]
+	prefix  []item[R]
+	events  KeyCache[[]item[R]]
+	byName  func(string) []item[R]
+}
+
+// item is a row with its key.
+type item[R any] struct {
+	key *Key
+	row *R
 }
 
 // NewIndex indexes rows; key gives a row's key.
 func NewIndex[R any](rows []*R, key func(*R) *Key) *Index[R] {
-	x := &Index[R]{byEvent: map[string][]*R{}, key: key}
-	x.byName = func(ev string) []*R { return x.byEvent[ev] }
+	x := &Index[R]{byEvent: map[string][]item[R]{}}
+	x.byName = func(ev string) []item[R] { return x.byEvent[ev] }
 	for _, r := range rows {
-		if ev := key(r).Event; IsPrefix(ev) {
-			x.prefix = append(x.prefix, r)
+		it := item[R]{key(r), r}
+		if ev := it.key.Event; IsPrefix(ev) {
+			x.prefix = append(x.prefix, it)
 		} else {
-			x.byEvent[ev] = append(x.byEvent[ev], r)
+			x.byEvent[ev] = append(x.byEvent[ev], it)
 		}
 	}
 	return x
@@ -102,14 +108,14 @@ func (x *Index[R]) Find(ev string, rec *record.Record) *R {
 	if rec == nil {
 		rec = &record.Record{}
 	}
-	for _, r := range x.events.Get(ev, x.byName) {
-		if x.key(r).Matches(ev, rec) {
-			return r
+	for _, it := range x.events.Get(ev, x.byName) {
+		if it.key.Matches(ev, rec) {
+			return it.row
 		}
 	}
-	for _, r := range x.prefix {
-		if x.key(r).Matches(ev, rec) {
-			return r
+	for _, it := range x.prefix {
+		if it.key.Matches(ev, rec) {
+			return it.row
 		}
 	}
 	return nil
