@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -147,4 +148,43 @@ func decodeAny(r *mpReader) (any, error) {
 		return m, nil
 	}
 	return nil, nil // nil, ext (the event time)
+}
+
+// The built plugin, driven as Fluent Bit drives it, prints the golden ECS
+// and OCSF documents on stdout (less its fluentbit.tag); a bad schema fails
+// its init.
+func TestHarnessSchemas(t *testing.T) {
+	_, texts := testdataChunk(t, "capam/record-types.log")
+	var chunk []byte
+	for _, text := range texts {
+		chunk = append(chunk, event(goldenNow, kv{"log", text})...)
+	}
+	for id, schema := range []string{"ecs", "ocsf"} {
+		h := startHarness(t)
+		props := exampleOutput(t, "stdout.conf", nil)
+		props["schema"] = schema
+		if r := h.instance(id, props); r != fmt.Sprintf("init %d 1", id) {
+			t.Fatal(r)
+		}
+		if r := h.do("flush %d t %s", id, chunkFile(t, chunk)); r != fmt.Sprintf("flush %d 1", id) {
+			t.Fatal(r)
+		}
+		h.mu.Lock()
+		lines := append([]string(nil), h.stdout...)
+		h.mu.Unlock()
+		want := otlptest.GoldenLines(t, filepath.Join("..", "testdata", "capam", "record-types.log"), schema)
+		if len(lines) != len(want) {
+			t.Fatalf("%s: %d lines, want %d", schema, len(lines), len(want))
+		}
+		for i, w := range want {
+			doc, _ := otlptest.GoldenDoc(t, w)
+			if got := canonicalJSON(t, withoutTag(schema, unmarshal(t, lines[i]))); got != doc {
+				t.Errorf("%s line %d:\n got %s\nwant %s", schema, i+1, got, doc)
+			}
+		}
+	}
+	h := startHarness(t)
+	if r := h.instance(0, map[string]string{"output": "stdout", "schema": "xml"}); r != "init 0 0" || !h.logged("schema") {
+		t.Errorf("bad schema: %s", r)
+	}
 }
