@@ -10,6 +10,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 )
 
@@ -186,5 +187,30 @@ func TestHarnessSchemas(t *testing.T) {
 	h := startHarness(t)
 	if r := h.instance(0, map[string]string{"output": "stdout", "schema": "xml"}); r != "init 0 0" || !h.logged("schema") {
 		t.Errorf("bad schema: %s", r)
+	}
+}
+
+// The MessagePack writer encodes nested maps (as a map body and as a map
+// attribute) as NDJSON does.
+func TestNestedMapsMsgpack(t *testing.T) {
+	flat := []core.Attr{
+		{Key: "a", Kind: core.KindInt, Int: 1},
+		{Key: "m", Kind: core.KindMap, Int: 2},
+		{Key: "n", Kind: core.KindMap, Int: 1},
+		{Key: "deep", Kind: core.KindString, Str: "x"},
+		{Key: "z", Kind: core.KindString, Str: "last"},
+	}
+	attrs := append([]core.Attr{{Key: "top", Kind: core.KindMap, Int: int64(len(flat))}}, flat...)
+	for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
+		rec := &core.Record{EventName: "e", BodyMap: flat, Attrs: attrs, Schema: schema, ObservedTime: goldenNow}
+		var w recordWriter
+		r := mpReader{buf: w.appendRecord(nil, rec)}
+		got, err := decodeAny(&r)
+		if err != nil || r.pos != len(r.buf) {
+			t.Fatalf("%s: %v", schema, err)
+		}
+		if g, want := canonicalJSON(t, got), canonicalJSON(t, unmarshal(t, string(rec.AppendJSON(nil)))); g != want {
+			t.Errorf("%s:\n got %s\nwant %s", schema, g, want)
+		}
 	}
 }
