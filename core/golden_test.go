@@ -56,37 +56,53 @@ func goldenFiles(t testing.TB) []string {
 	return files
 }
 
-// TestGolden parses every testdata log and compares with its .ndjson file
-// (go test ./core -run TestGolden -update rewrites them).
+// schemaGolden is the golden file of a testdata log in a schema: .ndjson for
+// otel, .ecs.ndjson and .ocsf.ndjson for the others.
+func schemaGolden(log string, s Schema) string {
+	ext := ".ndjson"
+	if s != SchemaOTel {
+		ext = "." + s.String() + ext
+	}
+	return strings.TrimSuffix(log, ".log") + ext
+}
+
+// TestGolden parses every testdata log in every schema and compares with
+// its golden file (go test ./core -run TestGolden -update rewrites them).
 func TestGolden(t *testing.T) {
 	for _, file := range goldenFiles(t) {
-		name := strings.TrimPrefix(file, "../testdata/")
-		t.Run(name, func(t *testing.T) {
-			in, err := os.ReadFile(file)
-			if err != nil {
+		for _, schema := range []Schema{SchemaOTel, SchemaECS, SchemaOCSF} {
+			testGolden(t, file, schema)
+		}
+	}
+}
+
+func testGolden(t *testing.T, file string, schema Schema) {
+	name := strings.TrimPrefix(file, "../testdata/") + "/" + schema.String()
+	t.Run(name, func(t *testing.T) {
+		in, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := parseAll(t, testParser(t, Options{Schema: schema}), bytes.NewReader(in))
+		golden := schemaGolden(file, schema)
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			got := parseAll(t, testParser(t, Options{}), bytes.NewReader(in))
-			golden := strings.TrimSuffix(file, ".log") + ".ndjson"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
+			return
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+			for i := 0; i < len(gl) && i < len(wl); i++ {
+				if gl[i] != wl[i] {
+					t.Fatalf("record %d differs:\n got: %s\nwant: %s", i+1, gl[i], wl[i])
 				}
-				return
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-				for i := 0; i < len(gl) && i < len(wl); i++ {
-					if gl[i] != wl[i] {
-						t.Fatalf("record %d differs:\n got: %s\nwant: %s", i+1, gl[i], wl[i])
-					}
-				}
-				t.Fatalf("got %d records, want %d", len(gl)-1, len(wl)-1)
-			}
-		})
-	}
+			t.Fatalf("got %d records, want %d", len(gl)-1, len(wl)-1)
+		}
+	})
 }

@@ -12,45 +12,51 @@ import (
 )
 
 // Every input, hostile ones included, gives valid records with no secret in
-// clear, within bounded memory: the allocation of one whole input stays
-// under 8 times its size plus 16 MiB.
+// clear in every schema, within bounded memory: the allocation of one whole
+// input stays under 8 times its size plus 16 MiB.
 func TestHostileCore(t *testing.T) {
-	for _, in := range hostile.Inputs(t, "..") {
-		t.Run(in.Name, func(t *testing.T) {
-			p, err := core.NewParser(core.Options{})
+	for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
+		for _, in := range hostile.Inputs(t, "..") {
+			testHostile(t, in, schema)
+		}
+	}
+}
+
+func testHostile(t *testing.T, in hostile.Input, schema core.Schema) {
+	t.Run(schema.String()+"/"+in.Name, func(t *testing.T) {
+		p, err := core.NewParser(core.Options{Schema: schema})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
+		var out []byte
+		n := 0
+		for {
+			text, err := sp.Next()
+			if err == io.EOF {
+				break
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
-			var out []byte
-			n := 0
-			for {
-				text, err := sp.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				rec, _ := p.Parse(text)
-				out = rec.AppendJSON(out[:0])
-				if !json.Valid(out) {
-					t.Fatalf("record %d is not valid JSON", n)
-				}
-				hostile.CheckNoSecret(t, in.Name, out)
-				n++
+			rec, _ := p.Parse(text)
+			out = rec.AppendJSON(out[:0])
+			if !json.Valid(out) {
+				t.Fatalf("record %d is not valid JSON", n)
 			}
-			runtime.ReadMemStats(&after)
-			if len(bytes.TrimSpace(in.Data)) > 0 && n == 0 {
-				t.Fatal("no record out")
-			}
-			alloc := after.TotalAlloc - before.TotalAlloc
-			if bound := uint64(8*len(in.Data) + 16<<20); alloc > bound {
-				t.Errorf("allocated %d MiB for %d KiB of input (bound %d MiB)", alloc>>20, len(in.Data)>>10, bound>>20)
-			}
-			t.Logf("%d records, %d KiB in, %d KiB allocated", n, len(in.Data)>>10, alloc>>10)
-		})
-	}
+			hostile.CheckNoSecret(t, in.Name, out)
+			n++
+		}
+		runtime.ReadMemStats(&after)
+		if len(bytes.TrimSpace(in.Data)) > 0 && n == 0 {
+			t.Fatal("no record out")
+		}
+		alloc := after.TotalAlloc - before.TotalAlloc
+		if bound := uint64(8*len(in.Data) + 16<<20); alloc > bound {
+			t.Errorf("allocated %d MiB for %d KiB of input (bound %d MiB)", alloc>>20, len(in.Data)>>10, bound>>20)
+		}
+		t.Logf("%d records, %d KiB in, %d KiB allocated", n, len(in.Data)>>10, alloc>>10)
+	})
 }

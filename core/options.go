@@ -12,6 +12,7 @@ type Options struct {
 	Format   Format         // one format for every record; FormatAuto detects
 	Formats  []Format       // with FormatAuto: detect only these (none: all)
 	Location *time.Location // zone of times without offset; nil means UTC
+	Schema   Schema         // names and shape of the records: SchemaOTel (the default), SchemaECS, SchemaOCSF
 
 	NoOriginal bool // do not emit log.record.original
 	NoRedact   bool // keep secrets in clear (for debugging only)
@@ -58,6 +59,9 @@ func (o *Options) Validate() error {
 	bad := func(key, msg string) { errs = append(errs, &OptionError{key, msg}) }
 	if o.Format > FormatNetwrix {
 		bad("format", "unknown format "+o.Format.String())
+	}
+	if o.Schema > SchemaOCSF {
+		bad("schema", "unknown schema "+o.Schema.String()+" (want otel, ecs or ocsf)")
 	}
 	for _, f := range o.Formats {
 		if f == FormatAuto || f > FormatNetwrix {

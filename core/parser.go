@@ -49,6 +49,7 @@ type Parser struct {
 	allowed uint8 // bit per Format that detection may pick
 	b       *builder.Builder
 	frame   envelope.Frame
+	shaper  *Shaper
 
 	passman *passman.Parser
 	capam   *capam.Parser
@@ -97,6 +98,7 @@ func NewParser(opts Options) (*Parser, error) {
 		opts:    opts,
 		allowed: allowed,
 		b:       b,
+		shaper:  newShaper(opts),
 		passman: passman.New(b),
 		capam:   capam.New(b),
 		netwrix: netwrix.New(b, opts.MaxDepth, opts.MaxAttrs),
@@ -109,10 +111,10 @@ func NewParser(opts Options) (*Parser, error) {
 // input in keys (host, ident, pid, the event time).
 type Header = envelope.Header
 
-// Parse parses one record. It always returns a Record: when the text cannot
-// be parsed the Record keeps it as body with error.type and error.message,
-// and the error (a *ParseError) says why. The Record is valid until the next
-// call.
+// Parse parses one record. It always returns a Record, in the schema of
+// Options.Schema: when the text cannot be parsed the Record keeps it as body
+// with error.type and error.message, and the error (a *ParseError) says why.
+// The Record is valid until the next call.
 func (p *Parser) Parse(b []byte) (*Record, error) {
 	return p.parse(string(b), nil)
 }
@@ -139,7 +141,7 @@ func (p *Parser) parse(s string, h *Header) (*Record, error) {
 	if len(s) > p.opts.MaxRecordBytes {
 		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
 		b.Finish(s, err)
-		return &b.Rec, err
+		return p.shaper.Shape(&b.Rec), err
 	}
 	fr := &p.frame
 	fr.Unwrap(s, h, p.opts.Location, b.Now)
@@ -148,7 +150,7 @@ func (p *Parser) parse(s string, h *Header) (*Record, error) {
 		orig, b.Orig = fr.Orig, fr.Orig
 	}
 	b.SetBase(fr.Offset)
-	b.Frame(fr.Time, fr.Host, fr.App, fr.PID, fr.Attrs)
+	b.Frame(fr.Time, fr.TimeText, fr.Host, fr.App, fr.PID, fr.Attrs)
 	if f := p.pick(fr.Payload, fr.Syslog); f == nil {
 		err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
 	} else {
@@ -156,7 +158,7 @@ func (p *Parser) parse(s string, h *Header) (*Record, error) {
 		err = f.parse(p)
 	}
 	b.Finish(orig, err)
-	return &b.Rec, err
+	return p.shaper.Shape(&b.Rec), err
 }
 
 // pick returns the table row for the payload s: the forced format, or the

@@ -10,6 +10,14 @@ type (
 	Kind       = record.Kind
 	Format     = record.Format
 	ParseError = record.ParseError
+	Schema     = record.Schema
+)
+
+// The output schemas (Options.Schema).
+const (
+	SchemaOTel = record.SchemaOTel
+	SchemaECS  = record.SchemaECS
+	SchemaOCSF = record.SchemaOCSF
 )
 
 // Attribute value kinds.
@@ -18,6 +26,7 @@ const (
 	KindInt     = record.KindInt
 	KindBool    = record.KindBool
 	KindStrings = record.KindStrings
+	KindMap     = record.KindMap
 )
 
 // The formats. FormatAuto detects the format of each record.

@@ -45,7 +45,8 @@ var faultHook func(text []byte)
 // converter turns chunks into records. It owns a Parser, so one flush uses
 // it at a time; the instance keeps one per concurrent flush.
 type converter struct {
-	parser      *core.Parser
+	parser      *core.Parser // in the OpenTelemetry schema: the plugin adds its attributes, then shapes
+	shaper      *core.Shaper
 	sourceKeys  []string
 	syslogKeys  bool // read a syslog input's header keys (syslog.go)
 	k8sResource bool // the kubernetes map's pod fields go to res (kubernetes.go)
@@ -61,7 +62,13 @@ type converter struct {
 }
 
 func newConverter(cfg *config) (*converter, error) {
-	p, err := core.NewParser(cfg.parser)
+	shaper, err := core.NewShaper(cfg.parser)
+	if err != nil {
+		return nil, err
+	}
+	opts := cfg.parser
+	opts.Schema = core.SchemaOTel
+	p, err := core.NewParser(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +80,7 @@ func newConverter(cfg *config) (*converter, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &converter{parser: p, sourceKeys: cfg.sourceKeys, syslogKeys: cfg.syslogKeys,
+	return &converter{parser: p, shaper: shaper, sourceKeys: cfg.sourceKeys, syslogKeys: cfg.syslogKeys,
 		k8sResource: cfg.output == outputOTLP, loc: loc, now: now}, nil
 }
 
@@ -94,7 +101,7 @@ func (c *converter) convertChunk(data []byte, tag string, out sink) int {
 		} else if rec == nil {
 			continue // a group start or end marker
 		}
-		out.add(rec, res)
+		out.add(c.shaper.Shape(rec), res)
 		n++
 	}
 	return n

@@ -44,7 +44,7 @@ const (
 
 // configKeys lists every key the plugin reads, for the docs and the tests.
 var configKeys = []string{
-	"format", "source_key", "syslog_keys", "timezone", "keep_original", "redact", "redact_headers", "redact_keys",
+	"format", "source_key", "syslog_keys", "timezone", "schema", "keep_original", "redact", "redact_headers", "redact_keys",
 	"max_record_bytes", "max_attributes", "max_depth", "max_value_bytes",
 	"output", "otlp_endpoint", "otlp_headers", "otlp_timeout", "otlp_compression",
 	"forward_host", "forward_port", "forward_tag", "forward_timeout",
@@ -84,6 +84,11 @@ func parseConfig(get func(key string) string) (*config, error) {
 			fail("timezone", "unknown time zone %q", v)
 		}
 		c.parser.Location = loc
+	}
+	if v := val("schema"); v != "" {
+		if err := c.parser.Schema.UnmarshalText([]byte(v)); err != nil {
+			fail("schema", "%q is not otel, ecs or ocsf", v)
+		}
 	}
 	for _, b := range []struct {
 		key string

@@ -6,101 +6,190 @@ import (
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // A MessagePack writer for the forward output: append functions for the few
 // types it sends, and recordWriter, which encodes a record.
 
-// recordWriter encodes a record as the map `pamaudit parse` prints (time,
-// severity_number, severity_text, event_name, body, attributes). It is a
-// record.FieldWriter driven by Record.Write, so the map holds what NDJSON and
-// OTLP hold, in the same order. Reused from record to record; not for
+// recordWriter encodes a record as the map `pamaudit parse` prints, in the
+// layout of the record's schema (record.DocNames): otel's time,
+// severity_number, severity_text, event_name, body and attributes; ECS's
+// fields and attributes side by side; the OCSF event alone. It is a
+// record.FieldWriter driven by Record.Write, so the map holds what NDJSON
+// and OTLP hold, in the same order. Reused from record to record; not for
 // concurrent use.
 type recordWriter struct {
 	b      []byte
-	head   int // offset of the record map's header
+	names  *record.DocName
+	head   int // offset of the room kept for the record map's header
+	fields int // pairs written in the record map
 	attrAt int // offset of the room kept for the attributes map's header
 	attrs  int // attributes written
 	tbuf   []byte
 }
 
-// attrHeaderRoom is the room kept for the attributes map's header: the
-// largest (map 32). Write gives the attributes one at a time, so their count
-// is known only at the end.
-const attrHeaderRoom = 5
+// headerRoom is the room kept for a map header whose count is known only at
+// the end: the largest form (map 32). Write gives the fields one at a time.
+const headerRoom = 5
 
 // appendRecord appends rec to b as a map.
 func (w *recordWriter) appendRecord(b []byte, rec *core.Record) []byte {
-	w.b, w.head, w.attrs = b, len(b), 0
-	// severity_number, severity_text, event_name, body and attributes; Time
-	// adds one.
-	w.b = appendMapHeader(w.b, 5)
+	w.b, w.names, w.fields, w.attrs = b, &record.DocNames[rec.Schema], 0, 0
+	w.head = len(w.b)
+	w.b = append(w.b, make([]byte, headerRoom)...)
+	if t, ok := rec.DocTime(); ok {
+		w.Time(t)
+	}
 	rec.Write(w)
-	w.endAttrs()
+	if w.names.Attributes != "" {
+		w.endAttrs()
+	}
+	w.b = closeMap(w.b, w.head, w.fields)
 	b, w.b = w.b, nil // the caller owns the bytes
 	return b
 }
 
+// key writes the key of a pair of the record map.
+func (w *recordWriter) key(k string) {
+	w.fields++
+	w.b = appendStr(w.b, k)
+}
+
 func (w *recordWriter) Time(t time.Time) {
-	w.b[w.head]++ // a fixmap header: its low bits count the pairs
-	w.b = appendStr(w.b, "time")
+	if w.names.Time == "" {
+		return
+	}
+	w.key(w.names.Time)
 	w.tbuf = t.UTC().AppendFormat(w.tbuf[:0], time.RFC3339Nano)
 	w.b = appendStr(w.b, w.tbuf)
 }
 
 func (w *recordWriter) Severity(number int32, text string) {
-	w.b = appendStr(w.b, "severity_number")
-	w.b = appendInt(w.b, int64(number))
-	w.b = appendStr(w.b, "severity_text")
-	w.b = appendStr(w.b, text)
+	if w.names.SeverityNumber != "" {
+		w.key(w.names.SeverityNumber)
+		w.b = appendInt(w.b, int64(number))
+	}
+	if w.names.SeverityText != "" {
+		w.key(w.names.SeverityText)
+		w.b = appendStr(w.b, text)
+	}
 }
 
 func (w *recordWriter) EventName(name string) {
-	w.b = appendStr(w.b, "event_name")
-	w.b = appendStr(w.b, name)
+	if w.names.EventName != "" {
+		w.key(w.names.EventName)
+		w.b = appendStr(w.b, name)
+	}
 }
 
 func (w *recordWriter) Body(body string) {
-	w.b = appendStr(w.b, "body")
-	w.b = appendStr(w.b, body)
+	if w.names.Body != "" {
+		w.key(w.names.Body)
+		w.b = appendStr(w.b, body)
+	}
+}
+
+func (w *recordWriter) BodyMap(members []core.Attr) {
+	if w.names.BodyIsDoc {
+		// The record is the map: its members are the record's pairs.
+		for i := 0; i < len(members); i = record.Next(members, i) {
+			w.key(members[i].Key)
+			w.b = appendMember(w.b, members, i)
+		}
+		return
+	}
+	if w.names.Body != "" {
+		w.key(w.names.Body)
+		w.b = appendMap(w.b, members)
+	}
 }
 
 func (w *recordWriter) Attr(a *core.Attr) {
-	if w.attrs == 0 {
-		w.b = appendStr(w.b, "attributes")
-		w.attrAt = len(w.b)
-		w.b = append(w.b, make([]byte, attrHeaderRoom)...)
-	}
-	w.attrs++
-	w.b = appendStr(w.b, a.Key)
-	switch a.Kind {
-	case core.KindInt:
-		w.b = appendInt(w.b, a.Int)
-	case core.KindBool:
-		w.b = appendBool(w.b, a.Bool)
-	case core.KindStrings:
-		w.b = appendArrayHeader(w.b, len(a.Strs))
-		for _, s := range a.Strs {
-			w.b = appendStr(w.b, s)
-		}
-	default:
-		w.b = appendStr(w.b, a.Str)
+	if w.attrKey(a.Key) {
+		w.b = appendAttrValue(w.b, a)
 	}
 }
 
-// endAttrs writes the attributes map's header, in its smallest form, into the
-// room kept for it and moves the attributes up to close the gap; without
-// attributes it writes an empty map.
+func (w *recordWriter) AttrMap(key string, members []core.Attr) {
+	if w.attrKey(key) {
+		w.b = appendMap(w.b, members)
+	}
+}
+
+// attrKey writes an attribute's key where the layout puts attributes, and
+// reports whether it has a place for them.
+func (w *recordWriter) attrKey(k string) bool {
+	switch {
+	case w.names.BodyIsDoc:
+		return false // the record is the body map
+	case w.names.Attributes == "":
+		w.key(k)
+		return true
+	}
+	if w.attrs == 0 {
+		w.key(w.names.Attributes)
+		w.attrAt = len(w.b)
+		w.b = append(w.b, make([]byte, headerRoom)...)
+	}
+	w.attrs++
+	w.b = appendStr(w.b, k)
+	return true
+}
+
+// endAttrs closes the attributes map; without attributes it writes an
+// empty one.
 func (w *recordWriter) endAttrs() {
 	if w.attrs == 0 {
-		w.b = appendStr(w.b, "attributes")
+		w.key(w.names.Attributes)
 		w.b = appendMapHeader(w.b, 0)
 		return
 	}
-	var room [attrHeaderRoom]byte
-	h := appendMapHeader(room[:0], w.attrs)
-	at := w.attrAt + copy(w.b[w.attrAt:], h)
-	w.b = append(w.b[:at], w.b[w.attrAt+attrHeaderRoom:]...)
+	w.b = closeMap(w.b, w.attrAt, w.attrs)
+}
+
+// closeMap writes the header of a map of n pairs, in its smallest form, into
+// the room kept for it at b[at:] and moves the pairs up to close the gap.
+func closeMap(b []byte, at, n int) []byte {
+	var room [headerRoom]byte
+	h := appendMapHeader(room[:0], n)
+	end := at + copy(b[at:], h)
+	return append(b[:end], b[at+headerRoom:]...)
+}
+
+// appendValue writes an attribute's value.
+func appendAttrValue(b []byte, a *core.Attr) []byte {
+	switch a.Kind {
+	case core.KindInt:
+		return appendInt(b, a.Int)
+	case core.KindBool:
+		return appendBool(b, a.Bool)
+	case core.KindStrings:
+		b = appendArrayHeader(b, len(a.Strs))
+		for _, s := range a.Strs {
+			b = appendStr(b, s)
+		}
+		return b
+	}
+	return appendStr(b, a.Str)
+}
+
+// appendMember writes the value of members[i] of a flat map.
+func appendMember(b []byte, members []core.Attr, i int) []byte {
+	if members[i].Kind == core.KindMap {
+		return appendMap(b, record.Members(members, i))
+	}
+	return appendAttrValue(b, &members[i])
+}
+
+// appendMap writes the flat map members (see record.Attr) as a map.
+func appendMap(b []byte, members []core.Attr) []byte {
+	b = appendMapHeader(b, record.Len(members))
+	for i := 0; i < len(members); i = record.Next(members, i) {
+		b = appendStr(b, members[i].Key)
+		b = appendMember(b, members, i)
+	}
+	return b
 }
 
 func appendMapHeader(b []byte, n int) []byte   { return appendHeader(b, n, 0x80, 0xde) }

@@ -375,7 +375,7 @@ func TestHarnessTLSBadConfig(t *testing.T) {
 	if r := h.do("set 0 pamaudit.tls.ca_file %s", pki.ca.file); r != "set 0 0" {
 		t.Errorf("pamaudit.tls.ca_file: %s, want it passed to the plugin", r)
 	}
-	if !strings.Contains(h.stderr.String(), "does not support TLS") {
+	if !h.logged("does not support TLS") { // stderr is read apart: wait for it
 		t.Errorf("log: %s", h.stderr.String())
 	}
 }

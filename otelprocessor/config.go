@@ -35,6 +35,10 @@ type Config struct {
 	// KeepOriginal adds log.record.original when the body is not the
 	// original text.
 	KeepOriginal bool `mapstructure:"keep_original"`
+	// Schema is the output schema: otel (OpenTelemetry names, the default),
+	// ecs (ECS names in the attributes) or ocsf (the OCSF event as a map
+	// body).
+	Schema string `mapstructure:"schema"`
 	// OnError is what happens to a record that cannot be parsed: keep (pass
 	// it on with error.type and error.message) or drop.
 	OnError string `mapstructure:"on_error"`
@@ -74,6 +78,7 @@ func createDefaultConfig() *Config {
 	return &Config{
 		Source:       sourceBody,
 		Timezone:     "UTC",
+		Schema:       "otel",
 		KeepOriginal: true,
 		OnError:      onErrorKeep,
 		Redact:       RedactConfig{Enabled: true},
@@ -140,6 +145,9 @@ func (c *Config) settings() (settings, error) {
 		bad("timezone", fmt.Sprintf("unknown time zone %q", c.Timezone))
 	} else {
 		s.opts.Location = loc
+	}
+	if err := s.opts.Schema.UnmarshalText([]byte(c.Schema)); err != nil {
+		bad("schema", fmt.Sprintf("%q is not otel, ecs or ocsf", c.Schema))
 	}
 	if c.OnError != onErrorKeep && c.OnError != onErrorDrop {
 		bad("on_error", fmt.Sprintf("%q is not keep or drop", c.OnError))

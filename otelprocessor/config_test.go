@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
+	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 )
 
@@ -58,7 +59,7 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("source attribute %q, drop %v", s.source, s.drop)
 	}
 	opts := s.opts
-	if len(opts.Formats) != 2 || !opts.NoOriginal || opts.MaxAttrs != 128 || opts.Location.String() != "Europe/Berlin" {
+	if len(opts.Formats) != 2 || !opts.NoOriginal || opts.MaxAttrs != 128 || opts.Location.String() != "Europe/Berlin" || opts.Schema != core.SchemaOCSF {
 		t.Errorf("parser options: %+v", opts)
 	}
 }
@@ -85,6 +86,7 @@ func TestConfigErrors(t *testing.T) {
 		"bad_source":     "source",
 		"bad_timezone":   "timezone",
 		"bad_on_error":   "on_error",
+		"bad_schema":     "schema",
 		"bad_header":     "redact::headers",
 		"bad_limit":      "limits::max_depth",
 		"bad_attributes": "limits::max_attributes",

@@ -131,6 +131,47 @@ func TestProcessorGolden(t *testing.T) {
 	}
 }
 
+// In the ECS and OCSF schemas every testdata log through the processor
+// gives, record by record, the document pamaudit parse --schema prints (the
+// .ecs.ndjson and .ocsf.ndjson goldens, which the command's test and the
+// plugin's compare with too): the OCSF event as a map body with time,
+// severity and event name on the record, the ECS attributes beside them.
+func TestProcessorSchemas(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
+	for _, f := range files {
+		rel := filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
+		for _, schema := range []string{"ecs", "ocsf"} {
+			t.Run(rel+"/"+schema, func(t *testing.T) {
+				want := otlptest.GoldenLines(t, f, schema)
+				cfg := createDefaultConfig()
+				cfg.Schema = schema
+				lrs := consume(t, cfg, productLogs(t, rel)).ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+				if lrs.Len() != len(want) {
+					t.Fatalf("%d records out, %d golden", lrs.Len(), len(want))
+				}
+				for i, w := range want {
+					lr := lrs.At(i)
+					if v, ok := lr.Attributes().Get("log.file.path"); !ok || v.Str() != "/var/log/"+rel {
+						t.Errorf("record %d: the existing attribute log.file.path was not kept", i+1)
+					}
+					if schema == "ocsf" {
+						if lr.Body().Type() != pcommon.ValueTypeMap || lr.Attributes().Len() != 1 {
+							t.Errorf("record %d: body %s, attributes %v", i+1, lr.Body().Type(), lr.Attributes().AsRaw())
+						}
+						if lr.SeverityNumber() == 0 {
+							t.Errorf("record %d: no severity on the record", i+1)
+						}
+					}
+					doc, level := otlptest.GoldenDoc(t, w)
+					if got := otlptest.DocJSON(lr, schema, level, "log.file.path"); got != doc {
+						t.Errorf("record %d:\n got %s\nwant %s", i+1, got, doc)
+					}
+				}
+			})
+		}
+	}
+}
+
 // goldenJSON prints lr as record.AppendJSON prints a record, after checking
 // what the processor keeps of the input: its observed time and the
 // attribute log.file.path (first, as productLogs put it; left out of the

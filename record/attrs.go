@@ -29,6 +29,7 @@ const (
 	AttrContainerName          = string(semconv.ContainerNameKey)
 
 	// ECS names.
+	AttrEventKind          = "event.kind" // the ECS schema's; pipeline_error marks a record nothing parsed
 	AttrEventAction        = "event.action"
 	AttrEventOutcome       = "event.outcome"
 	AttrUserDomain         = "user.domain"

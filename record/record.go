@@ -13,16 +13,22 @@ import (
 type Kind uint8
 
 // Attribute value kinds; they map one to one onto OpenTelemetry's AnyValue
-// kinds (string, int, bool, array of strings).
+// kinds (string, int, bool, array of strings, map).
 const (
 	KindString Kind = iota + 1
 	KindInt
 	KindBool
 	KindStrings
+	KindMap // a map (the OCSF schema's objects): its members follow it (Members)
 )
 
 // Attr is one attribute of a Record: a key and a typed value. Only the field
 // that matches Kind is meaningful.
+//
+// A map is flat: an Attr of KindMap is followed, in the same slice, by its
+// members and theirs (preorder), Int of them in all. Members and Next walk
+// it. So an Attr stays three words of pointers and a map costs no slice of
+// its own: building one copies each member once.
 type Attr struct {
 	Key  string
 	Str  string
@@ -30,6 +36,27 @@ type Attr struct {
 	Int  int64
 	Kind Kind
 	Bool bool
+}
+
+// Members returns the members of the map m[i] (flat, as m is).
+func Members(m []Attr, i int) []Attr { return m[i+1 : i+1+int(m[i].Int)] }
+
+// Next returns the index of the member of m after m[i], past m[i]'s own
+// members when it is a map.
+func Next(m []Attr, i int) int {
+	if m[i].Kind == KindMap {
+		return i + 1 + int(m[i].Int)
+	}
+	return i + 1
+}
+
+// Len returns how many members the flat map m has, not counting theirs.
+func Len(m []Attr) int {
+	n := 0
+	for i := 0; i < len(m); i = Next(m, i) {
+		n++
+	}
+	return n
 }
 
 // Record is one audit event, shaped like an OpenTelemetry LogRecord.
@@ -43,8 +70,14 @@ type Record struct {
 	SeverityText   string
 	EventName      string // <product>.<event>
 	Body           string
+	BodyMap        []Attr // when not nil the body is this map (an OCSF event; flat, see Attr), and Body is unused
 	Attrs          []Attr
 	Format         Format // the product that parsed it; FormatAuto when none did
+	Schema         Schema // the names and shape of the fields (Options.Schema)
+
+	// What the schema layer reads besides the fields.
+	TimeText   string // Time as the text wrote it (OCSF metadata.original_time); "" when unknown
+	HasMessage bool   // Body is the source's human message, not the original text
 }
 
 // OpenTelemetry severity numbers (the first of each range).
@@ -83,8 +116,12 @@ func (r *Record) Reset() {
 	r.SeverityText = ""
 	r.EventName = ""
 	r.Body = ""
+	r.BodyMap = nil
 	r.Attrs = r.Attrs[:0]
 	r.Format = FormatAuto
+	r.Schema = SchemaOTel
+	r.TimeText = ""
+	r.HasMessage = false
 }
 
 // SetSeverity sets the severity number and its text.
@@ -114,15 +151,19 @@ func (r *Record) Index(key string) int {
 }
 
 // FieldWriter receives a record's fields in the order every encoding writes
-// them: time (only when known), severity, event name, body, then each
-// attribute. NDJSON, the Fluent Bit MessagePack writer and the pdata
+// them: time (only when known), severity, event name, body (a string, or a
+// map with BodyMap), then each attribute (AttrMap for a map). Maps come as
+// their flat members (see Attr), which the writer walks with Next and
+// Members. NDJSON, the Fluent Bit MessagePack writer and the pdata
 // conversion are FieldWriters, so the three encodings cannot drift apart.
 type FieldWriter interface {
 	Time(t time.Time)
 	Severity(number int32, text string)
 	EventName(name string)
 	Body(body string)
+	BodyMap(members []Attr)
 	Attr(a *Attr)
+	AttrMap(key string, members []Attr)
 }
 
 // Write passes the record's fields to w, in order.
@@ -132,65 +173,202 @@ func (r *Record) Write(w FieldWriter) {
 	}
 	w.Severity(r.SeverityNumber, r.SeverityText)
 	w.EventName(r.EventName)
-	w.Body(r.Body)
-	for i := range r.Attrs {
-		w.Attr(&r.Attrs[i])
+	if r.BodyMap != nil {
+		w.BodyMap(r.BodyMap)
+	} else {
+		w.Body(r.Body)
+	}
+	for i := 0; i < len(r.Attrs); i = Next(r.Attrs, i) {
+		if a := &r.Attrs[i]; a.Kind == KindMap {
+			w.AttrMap(a.Key, Members(r.Attrs, i))
+		} else {
+			w.Attr(a)
+		}
 	}
 }
 
-// AppendJSON appends the record as one JSON object, the shape `pamaudit parse`
-// prints:
-//
-//	{"time":…,"severity_number":…,"severity_text":…,"event_name":…,"body":…,"attributes":{…}}
-//
-// time is RFC 3339 with nanoseconds in UTC and is left out when unknown.
-func (r *Record) AppendJSON(dst []byte) []byte {
-	w := jsonWriter{b: append(dst, '{')}
-	r.Write(&w)
-	if w.attrs == 0 {
-		w.b = append(w.b, `,"attributes":{`...)
+// DocTime is the time a document encoding (NDJSON, the forward output's
+// MessagePack) writes for an ECS record that has none of its own: ECS
+// requires @timestamp, and the observed time is the best known.
+func (r *Record) DocTime() (time.Time, bool) {
+	if r.Schema == SchemaECS && r.Time.IsZero() && !r.ObservedTime.IsZero() {
+		return r.ObservedTime, true
 	}
-	return append(w.b, "}}"...)
+	return time.Time{}, false
+}
+
+// AppendJSON appends the record as one JSON object, the document
+// `pamaudit parse` prints. Its shape is the record's Schema's (DocNames):
+//
+//	otel: {"time":…,"severity_number":…,"severity_text":…,"event_name":…,"body":…,"attributes":{…}}
+//	ecs:  {"@timestamp":…,"log.level":…,"message":…,"event.kind":…,…}  (attributes at the top)
+//	ocsf: the OCSF event (the body map) alone
+//
+// time is RFC 3339 with nanoseconds in UTC and is left out when unknown
+// (ECS: the observed time stands in, as @timestamp is required).
+func (r *Record) AppendJSON(dst []byte) []byte {
+	w := jsonWriter{b: dst, names: &DocNames[r.Schema]}
+	w.open()
+	if t, ok := r.DocTime(); ok {
+		w.Time(t)
+	}
+	r.Write(&w)
+	return w.close()
+}
+
+// DocName is how a document encoding lays out one schema's records: the
+// keys of the record's fields ("" leaves the field out) and where the
+// attributes go.
+type DocName struct {
+	Time, SeverityNumber, SeverityText, EventName, Body string
+	Attributes                                          string // "" puts them at the top, beside the fields
+	BodyIsDoc                                           bool   // the body map is the document (OCSF)
+}
+
+// DocNames is the document layout of each schema; NDJSON and the forward
+// output's MessagePack both follow it.
+var DocNames = [...]DocName{
+	SchemaOTel: {Time: "time", SeverityNumber: "severity_number", SeverityText: "severity_text", EventName: "event_name", Body: "body", Attributes: "attributes"},
+	// ECS: @timestamp, log.level and message are the ECS names of the
+	// record's time, severity and body; the event name is in event.code.
+	SchemaECS:  {Time: "@timestamp", SeverityText: "log.level", Body: "message"},
+	SchemaOCSF: {BodyIsDoc: true},
 }
 
 // jsonWriter is the NDJSON FieldWriter.
 type jsonWriter struct {
-	b     []byte
-	attrs int
+	b      []byte
+	names  *DocName
+	fields int // members written in the current object
+	attrs  int
+}
+
+func (w *jsonWriter) open() { w.b = append(w.b, '{') }
+
+func (w *jsonWriter) close() []byte {
+	if w.names.Attributes != "" {
+		if w.attrs == 0 {
+			w.key(w.names.Attributes)
+			w.b = append(w.b, '{')
+		}
+		w.b = append(w.b, '}')
+	}
+	return append(w.b, '}')
+}
+
+// key writes a member's key, after a comma unless it is the first.
+func (w *jsonWriter) key(k string) {
+	if w.fields > 0 {
+		w.b = append(w.b, ',')
+	}
+	w.fields++
+	w.b = AppendJSONString(w.b, k)
+	w.b = append(w.b, ':')
 }
 
 func (w *jsonWriter) Time(t time.Time) {
-	w.b = append(w.b, `"time":"`...)
+	if w.names.Time == "" {
+		return
+	}
+	w.key(w.names.Time)
+	w.b = append(w.b, '"')
 	w.b = t.UTC().AppendFormat(w.b, time.RFC3339Nano)
-	w.b = append(w.b, `",`...)
+	w.b = append(w.b, '"')
 }
 
 func (w *jsonWriter) Severity(n int32, text string) {
-	w.b = append(w.b, `"severity_number":`...)
-	w.b = strconv.AppendInt(w.b, int64(n), 10)
-	w.b = append(w.b, `,"severity_text":`...)
-	w.b = AppendJSONString(w.b, text)
+	if w.names.SeverityNumber != "" {
+		w.key(w.names.SeverityNumber)
+		w.b = strconv.AppendInt(w.b, int64(n), 10)
+	}
+	if w.names.SeverityText != "" {
+		w.key(w.names.SeverityText)
+		w.b = AppendJSONString(w.b, text)
+	}
 }
 
 func (w *jsonWriter) EventName(s string) {
-	w.b = append(w.b, `,"event_name":`...)
-	w.b = AppendJSONString(w.b, s)
+	if w.names.EventName != "" {
+		w.key(w.names.EventName)
+		w.b = AppendJSONString(w.b, s)
+	}
 }
 
 func (w *jsonWriter) Body(s string) {
-	w.b = append(w.b, `,"body":`...)
-	w.b = AppendJSONString(w.b, s)
+	if w.names.Body != "" {
+		w.key(w.names.Body)
+		w.b = AppendJSONString(w.b, s)
+	}
+}
+
+func (w *jsonWriter) BodyMap(m []Attr) {
+	if w.names.BodyIsDoc {
+		w.members(m) // the document is the map: its members are the object's
+		return
+	}
+	if w.names.Body != "" {
+		w.key(w.names.Body)
+		w.object(m)
+	}
 }
 
 func (w *jsonWriter) Attr(a *Attr) {
+	if w.attrKey(a.Key) {
+		w.value(a)
+	}
+}
+
+func (w *jsonWriter) AttrMap(key string, m []Attr) {
+	if w.attrKey(key) {
+		w.object(m)
+	}
+}
+
+// attrKey writes an attribute's key where the layout puts attributes, and
+// reports whether it has a place for them.
+func (w *jsonWriter) attrKey(k string) bool {
+	switch {
+	case w.names.BodyIsDoc:
+		return false // the document is the body map
+	case w.names.Attributes == "":
+		w.key(k)
+		return true
+	}
 	if w.attrs == 0 {
-		w.b = append(w.b, `,"attributes":{`...)
+		w.key(w.names.Attributes)
+		w.b = append(w.b, '{')
 	} else {
 		w.b = append(w.b, ',')
 	}
 	w.attrs++
-	w.b = AppendJSONString(w.b, a.Key)
+	w.b = AppendJSONString(w.b, k)
 	w.b = append(w.b, ':')
+	return true
+}
+
+// object writes the flat map m as a JSON object.
+func (w *jsonWriter) object(m []Attr) {
+	fields := w.fields
+	w.fields = 0
+	w.b = append(w.b, '{')
+	w.members(m)
+	w.b = append(w.b, '}')
+	w.fields = fields
+}
+
+// members writes the members of the flat map m in the open object.
+func (w *jsonWriter) members(m []Attr) {
+	for i := 0; i < len(m); i = Next(m, i) {
+		w.key(m[i].Key)
+		if m[i].Kind == KindMap {
+			w.object(Members(m, i))
+		} else {
+			w.value(&m[i])
+		}
+	}
+}
+
+func (w *jsonWriter) value(a *Attr) {
 	switch a.Kind {
 	case KindInt:
 		w.b = strconv.AppendInt(w.b, a.Int, 10)

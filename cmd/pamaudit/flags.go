@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,7 @@ func parseFlags(c *parseConfig) []option {
 	return []option{
 		{"format", "NAME", "the format of every record: auto (detect each), passman, capam or netwrix (default auto)", "format", textValue{&o.Format}},
 		{"formats", "LIST", "with --format auto, detect only these formats, comma-separated (e.g. passman,capam)", "formats", formatsValue{&o.Formats}},
+		{"schema", "NAME", "the output: otel (OpenTelemetry names, the default), ecs (ECS documents) or ocsf (OCSF events)", "schema", textValue{&o.Schema}},
 		{"timezone", "ZONE", "IANA time zone of times without an offset, e.g. Europe/Berlin (default UTC)", "", zoneValue{&o.Location}},
 		{"no-original", "", "do not add log.record.original", "", boolValue{&o.NoOriginal}},
 		{"no-redact", "", "keep secrets in clear (for debugging only)", "", boolValue{&o.NoRedact}},
@@ -211,7 +213,8 @@ func (v intValue) Set(s string) error {
 	return nil
 }
 
-type textValue struct{ p *core.Format }
+// textValue is a value that reads itself from text (a format, a schema).
+type textValue struct{ p encoding.TextUnmarshaler }
 
 func (v textValue) Set(s string) error { return v.p.UnmarshalText([]byte(s)) }
 

@@ -20,23 +20,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() ti
 	return c.run(args)
 }
 
-// The command prints exactly the golden records of every testdata log.
+// The command prints exactly the golden records of every testdata log, in
+// every schema (.ndjson, .ecs.ndjson, .ocsf.ndjson): the records the
+// processor and the plugin are compared with too.
 func TestParseGolden(t *testing.T) {
 	files, _ := filepath.Glob("../../testdata/*/*.log")
 	if len(files) == 0 {
 		t.Fatal("no testdata")
 	}
 	for _, f := range files {
-		var out, errb bytes.Buffer
-		if code := run([]string{"parse", f}, nil, &out, &errb, testNow); code != 0 {
-			t.Fatalf("%s: exit %d: %s", f, code, errb.String())
-		}
-		want, err := os.ReadFile(strings.TrimSuffix(f, ".log") + ".ndjson")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(out.Bytes(), want) {
-			t.Errorf("%s: output differs from the golden file", f)
+		for _, schema := range []string{"otel", "ecs", "ocsf"} {
+			var out, errb bytes.Buffer
+			if code := run([]string{"parse", "--schema", schema, f}, nil, &out, &errb, testNow); code != 0 {
+				t.Fatalf("%s: exit %d: %s", f, code, errb.String())
+			}
+			golden := strings.TrimSuffix(f, ".log") + ".ndjson"
+			if schema != "otel" {
+				golden = strings.TrimSuffix(f, ".log") + "." + schema + ".ndjson"
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%s: output differs from %s", f, golden)
+			}
 		}
 	}
 }
@@ -69,6 +77,7 @@ func TestExitStatus(t *testing.T) {
 	}{
 		{[]string{"parse", "--format", "csv"}, 2, "--format"},
 		{[]string{"parse", "--timezone", "Mars/Olympus"}, 2, "--timezone"},
+		{[]string{"parse", "--schema", "xml"}, 2, "--schema"},
 		{[]string{"parse", "--bogus"}, 2, "bogus"},
 		{[]string{"parse", "/nonexistent/file.log"}, 1, "/nonexistent/file.log"},
 		{[]string{"frobnicate"}, 2, "unknown command"},

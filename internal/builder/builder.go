@@ -118,9 +118,9 @@ func (b *Builder) SetBase(off int) { b.base = off }
 // its own fields) before the product reads it. The record's own fields
 // replace these: Framed tells a product a key holds only the framing's
 // value.
-func (b *Builder) Frame(t time.Time, host, app, pid string, attrs []record.Attr) {
+func (b *Builder) Frame(t time.Time, timeText, host, app, pid string, attrs []record.Attr) {
 	if !t.IsZero() {
-		b.Rec.Time = t
+		b.Rec.Time, b.Rec.TimeText = t, timeText
 	}
 	if host != "" {
 		b.AddStr(record.AttrHostName, host)
@@ -163,6 +163,7 @@ func (b *Builder) Finish(s string, err error) {
 		b.propagate(s, n)
 	}
 	original := b.redactSpans(s)
+	r.HasMessage = b.HasMsg
 	if b.HasMsg {
 		if !b.noOriginal && r.Body != original {
 			r.Attrs = append(r.Attrs, record.Attr{Key: record.AttrLogRecordOriginal, Kind: record.KindString, Str: original})

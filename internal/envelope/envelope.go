@@ -21,6 +21,7 @@ import (
 // about the record: its time, host, app name and process id.
 type Header struct {
 	Time      time.Time
+	TimeText  string // the time as the header wrote it
 	Host, App string
 	PID       string
 }
@@ -108,7 +109,7 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 // merge lays h over what outer framings said.
 func (f *Frame) merge(h Header) {
 	if !h.Time.IsZero() {
-		f.Time = h.Time
+		f.Time, f.TimeText = h.Time, h.TimeText
 	}
 	if h.Host != "" {
 		f.Host = h.Host
@@ -176,7 +177,7 @@ func braceStart(s string) bool {
 }
 
 func (f *Frame) syslogFields(h *syslog.Header) {
-	f.merge(Header{Time: h.Time, Host: h.Host, App: h.Tag, PID: h.PID})
+	f.merge(Header{Time: h.Time, TimeText: h.TimeText, Host: h.Host, App: h.Tag, PID: h.PID})
 	f.Syslog = true
 	if h.PRI >= 0 {
 		f.set(record.Attr{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: int64(h.PRI)})
@@ -215,7 +216,7 @@ func takeFluentd(parse func(string) (fluentd.Header, bool)) func(*Frame, string,
 		if !ok {
 			return 0, "", false
 		}
-		f.merge(Header{Time: h.Time})
+		f.merge(Header{Time: h.Time, TimeText: h.TimeText})
 		f.setStr(record.AttrFluentdTag, h.Tag)
 		return h.Msg, "", true
 	}
@@ -226,7 +227,7 @@ func takeCRI(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bo
 	if !ok {
 		return 0, "", false
 	}
-	f.merge(Header{Time: h.Time})
+	f.merge(Header{Time: h.Time, TimeText: h.TimeText})
 	f.setStr(record.AttrLogIostream, h.Stream)
 	return h.Msg, "", true
 }
@@ -237,7 +238,7 @@ func takeWrapper(f *Frame, s string, loc *time.Location, _ time.Time) (int, stri
 		return 0, "", false
 	}
 	if t, n, ok := scan.RFC3339(w.Time, loc); ok && n == len(w.Time) {
-		f.merge(Header{Time: t})
+		f.merge(Header{Time: t, TimeText: w.Time})
 	}
 	f.setStr(record.AttrLogIostream, w.Stream)
 	f.setStr(record.AttrContainerID, w.ContainerID)

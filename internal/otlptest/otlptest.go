@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -172,4 +174,58 @@ func canonical(v any) string {
 	_ = json.Unmarshal(b, &x)
 	b, _ = json.Marshal(x)
 	return string(b)
+}
+
+// DocJSON renders an exported record in the document form `pamaudit parse
+// --schema ecs|ocsf` prints, less the attributes named in drop, in a
+// canonical form that Golden's output compares with: ocsf, the OCSF event
+// (the map body); ecs, @timestamp (the record's time, else its observed
+// time), log.level, message and the attributes. A record no format parsed
+// has no severity (pipelines leave it unset): level stands in for it.
+func DocJSON(lr plog.LogRecord, schema, level string, drop ...string) string {
+	if schema == "ocsf" {
+		return canonical(lr.Body().AsRaw())
+	}
+	m := lr.Attributes().AsRaw()
+	for _, k := range drop {
+		delete(m, k)
+	}
+	ts := lr.Timestamp()
+	if ts == 0 {
+		ts = lr.ObservedTimestamp()
+	}
+	m["@timestamp"] = ts.AsTime().UTC().Format(time.RFC3339Nano)
+	m["message"] = lr.Body().AsString()
+	m["log.level"] = lr.SeverityText()
+	if lr.EventName() == "" {
+		m["log.level"] = level
+	}
+	return canonical(m)
+}
+
+// GoldenDoc renders a golden line of any schema in canonical form, and its
+// log.level (ECS).
+func GoldenDoc(t testing.TB, line string) (doc, level string) {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatal(err)
+	}
+	level, _ = m["log.level"].(string)
+	return canonical(m), level
+}
+
+// GoldenLines returns the golden lines of a testdata log in a schema
+// ("otel": .ndjson; "ecs", "ocsf": .<schema>.ndjson).
+func GoldenLines(t testing.TB, log, schema string) []string {
+	t.Helper()
+	ext := ".ndjson"
+	if schema != "otel" {
+		ext = "." + schema + ext
+	}
+	g, err := os.ReadFile(strings.TrimSuffix(log, ".log") + ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(g), "\n"), "\n")
 }

@@ -3,12 +3,20 @@
 package parsetest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/hostile"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -70,4 +78,53 @@ func (tc Case) Run(t *testing.T) *record.Record {
 		}
 	}
 	return r
+}
+
+// EachRecord parses every input of hostile.Inputs (root is the repository
+// root relative to the test) with opts, record by record as the splitter
+// cuts them, and calls f with each record's NDJSON line decoded.
+func EachRecord(t *testing.T, root string, opts core.Options, f func(in string, n int, rec *record.Record, doc map[string]any)) {
+	t.Helper()
+	p := Parser(t, opts)
+	for _, in := range hostile.Inputs(t, root) {
+		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
+		for n := 0; ; n++ {
+			text, err := sp.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, _ := p.Parse(text)
+			var doc map[string]any
+			if err := json.Unmarshal(rec.AppendJSON(nil), &doc); err != nil {
+				t.Fatalf("%s record %d: %v", in.Name, n, err)
+			}
+			f(in.Name, n, rec, doc)
+		}
+	}
+}
+
+// GoldenDocs decodes every line of the golden files that match pattern
+// and calls f with each, and where it stands.
+func GoldenDocs(t *testing.T, pattern string, f func(at string, doc map[string]any)) {
+	t.Helper()
+	files, _ := filepath.Glob(pattern)
+	if len(files) == 0 {
+		t.Fatalf("no golden files %s", pattern)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var doc map[string]any
+			if err := json.Unmarshal([]byte(line), &doc); err != nil {
+				t.Fatalf("%s:%d: %v", file, i+1, err)
+			}
+			f(file+":"+strconv.Itoa(i+1), doc)
+		}
+	}
 }

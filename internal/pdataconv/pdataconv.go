@@ -44,10 +44,12 @@ var _ record.FieldWriter = (*Writer)(nil)
 // time (when the text has one), severity, event name, body and attributes; an
 // attribute already on lr is overwritten only by a parsed attribute of the
 // same key. A record nothing could parse only adds its error.type and
-// error.message: the rest of lr passes on unchanged. Fill reports whether rec
-// was parsed.
+// error.message (and, in the ECS schema, event.kind): the rest of lr passes
+// on unchanged. In the OCSF schema every record is an event (a parse failure
+// a Base Event), written whole: its body map replaces lr's body. Fill reports
+// whether rec was written whole.
 func (w *Writer) Fill(lr plog.LogRecord, rec *record.Record) bool {
-	if rec.EventName == "" {
+	if rec.EventName == "" && rec.BodyMap == nil {
 		w.write(lr, rec, partErrors)
 		return false
 	}
@@ -126,23 +128,58 @@ func (w *Writer) Body(body string) {
 	}
 }
 
+// BodyMap sets a map body (an OCSF event).
+func (w *Writer) BodyMap(members []record.Attr) {
+	if w.part != partErrors {
+		putMembers(w.lr.Body().SetEmptyMap(), members)
+	}
+}
+
+// errorKeys are the attributes a record nothing parsed adds to the log
+// record it came from.
+var errorKeys = [...]string{record.AttrErrorType, record.AttrErrorMessage, record.AttrEventKind}
+
 // Attr puts one attribute, overwriting one of the same key in place.
 func (w *Writer) Attr(a *record.Attr) {
-	if w.part == partErrors && a.Key != record.AttrErrorType && a.Key != record.AttrErrorMessage {
+	if w.part == partErrors && a.Key != errorKeys[0] && a.Key != errorKeys[1] && a.Key != errorKeys[2] {
 		return
 	}
+	put(w.attrs, a)
+}
+
+// AttrMap puts a map attribute (flat members, see record.Attr).
+func (w *Writer) AttrMap(key string, members []record.Attr) {
+	if w.part != partErrors {
+		putMembers(w.attrs.PutEmptyMap(key), members)
+	}
+}
+
+// put puts a's value under its key in m, overwriting one of the same key.
+func put(m pcommon.Map, a *record.Attr) {
 	switch a.Kind {
 	case record.KindInt:
-		w.attrs.PutInt(a.Key, a.Int)
+		m.PutInt(a.Key, a.Int)
 	case record.KindBool:
-		w.attrs.PutBool(a.Key, a.Bool)
+		m.PutBool(a.Key, a.Bool)
 	case record.KindStrings:
-		s := w.attrs.PutEmptySlice(a.Key)
+		s := m.PutEmptySlice(a.Key)
 		s.EnsureCapacity(len(a.Strs))
 		for _, v := range a.Strs {
 			s.AppendEmpty().SetStr(v)
 		}
 	default:
-		w.attrs.PutStr(a.Key, a.Str)
+		m.PutStr(a.Key, a.Str)
+	}
+}
+
+// putMembers puts the flat map members (see record.Attr) into m.
+func putMembers(m pcommon.Map, members []record.Attr) {
+	m.EnsureCapacity(record.Len(members))
+	for i := 0; i < len(members); i = record.Next(members, i) {
+		if a := &members[i]; a.Kind == record.KindMap {
+			putMembers(m.PutEmptyMap(a.Key), record.Members(members, i))
+		} else {
+			put(m, a)
+		}
 	}
 }

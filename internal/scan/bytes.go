@@ -4,7 +4,10 @@
 // new string.
 package scan
 
-import "strings"
+import (
+	"net/netip"
+	"strings"
+)
 
 // UnmapIPv4 turns an IPv4-mapped IPv6 address (::ffff:10.0.0.1) into the IPv4
 // address.
@@ -13,6 +16,22 @@ func UnmapIPv4(s string) string {
 		return s[7:]
 	}
 	return s
+}
+
+// IsIP reports whether s is an IPv4 or IPv6 address. A host name fails on
+// its first letter past f, before netip, whose error would allocate.
+func IsIP(s string) bool {
+	addr, _, _ := strings.Cut(s, "%") // a zone (fe80::1%eth0) may hold any letter
+	if addr == "" {
+		return false
+	}
+	for i := 0; i < len(addr); i++ {
+		if c := addr[i]; !IsHex(c) && c != '.' && c != ':' {
+			return false
+		}
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 // Atoi reads a non-negative decimal integer that is the whole of s.

@@ -14,10 +14,11 @@ import (
 
 // Header is a CRI line's header.
 type Header struct {
-	Time    time.Time
-	Stream  string // stdout or stderr
-	Partial bool   // P: the next line continues the message
-	Msg     int    // offset of the message
+	Time     time.Time
+	TimeText string // the time as the line wrote it
+	Stream   string // stdout or stderr
+	Partial  bool   // P: the next line continues the message
+	Msg      int    // offset of the message
 }
 
 // Parse reads the header at the start of s.
@@ -48,7 +49,7 @@ func Parse(s string) (Header, bool) {
 	if j == i || (s[i] != 'F' && s[i] != 'P') || (j > i+1 && s[i+1] != ':') {
 		return h, false
 	}
-	h.Time, h.Partial = t, s[i] == 'P'
+	h.Time, h.TimeText, h.Partial = t, s[:n], s[i] == 'P'
 	if j < len(s) {
 		j++
 	}

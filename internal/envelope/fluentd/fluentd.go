@@ -16,9 +16,10 @@ import (
 
 // Header is the time and tag before a record.
 type Header struct {
-	Time time.Time
-	Tag  string
-	Msg  int // offset of the record
+	Time     time.Time
+	TimeText string // the time as the line wrote it
+	Tag      string
+	Msg      int // offset of the record
 }
 
 // ParseStdout reads "YYYY-MM-DD HH:MM:SS ±hhmm TAG: " at the start of s.
@@ -47,7 +48,7 @@ func ParseStdout(s string) (Header, bool) {
 	if j == i || j+1 >= len(s) || s[j] != ':' || s[j+1] != ' ' {
 		return h, false
 	}
-	h.Time = t.Add(-time.Duration(off) * time.Second)
+	h.Time, h.TimeText = t.Add(-time.Duration(off)*time.Second), s[:20+m]
 	h.Tag = s[i:j]
 	h.Msg = j + 2
 	return h, true
@@ -69,6 +70,6 @@ func ParseTSV(s string) (Header, bool) {
 	if j == i || j >= len(s) || s[j] != '\t' {
 		return h, false
 	}
-	h.Time, h.Tag, h.Msg = t, s[i:j], j+1
+	h.Time, h.TimeText, h.Tag, h.Msg = t, s[:n], s[i:j], j+1
 	return h, true
 }

@@ -32,7 +32,7 @@ func Parse5424(s string, loc *time.Location, sd []Param) (Header, bool) {
 		if !ok {
 			return h, false
 		}
-		h.Time = t
+		h.Time, h.TimeText = t, s[i:i+n]
 		i += n
 	}
 	var fields [4]string

@@ -42,6 +42,7 @@ func pri(s string) (int, int) {
 // "[<PRI>]TIME HOST TAG[[PID]]: ". msg is the offset of the message.
 type Header struct {
 	Time      time.Time
+	TimeText  string // the time as the line wrote it
 	Host, Tag string // HOSTNAME; APP-NAME or TAG
 	PID       string // PROCID or [pid]
 	Msg       int    // offset of the message
@@ -64,7 +65,7 @@ func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
 	if !ok {
 		return h, false
 	}
-	h.Time = t
+	h.Time, h.TimeText = t, s[i:i+n]
 	i += n
 	if i >= len(s) || s[i] != ' ' {
 		return h, false

@@ -53,7 +53,7 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	r := &p.b.Rec
 	var err error
 	if t, ok := capamTime(s, p.b.Loc); ok {
-		r.Time = t
+		r.Time, r.TimeText = t, s[:20]
 	} else {
 		err = record.ErrAt(record.FormatCAPAM, 0, record.ErrBadTimestamp)
 	}

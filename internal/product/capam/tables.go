@@ -1,6 +1,10 @@
 package capam
 
-import "github.com/pamaudit/pamaudit/record"
+import (
+	"strings"
+
+	"github.com/pamaudit/pamaudit/record"
+)
 
 // CA Privileged Access Manager Server Control mapping tables, from Broadcom's
 // reference "Audit Log Records > Audit Event Types" (one page per record
@@ -229,3 +233,29 @@ const (
 	attrCAPAMErrno               = "capam.errno"
 	attrCAPAMFile                = "capam.file"
 )
+
+// The product as the output schemas name it (OCSF metadata.product, ECS
+// observer).
+const (
+	ProductName = "CA Privileged Access Manager Server Control"
+	VendorName  = "Broadcom"
+)
+
+// Events lists the event names of the documented record types: each Event
+// column value, then each class a class row names, in the layouts' order.
+// A resource access record of any other class gives capam.<class>.
+func Events() []string {
+	var ev []string
+	seen := map[string]bool{}
+	for _, l := range capamLayouts {
+		for _, names := range [][]string{l.events, l.classes} {
+			for _, n := range names {
+				if e := "capam." + strings.ToLower(n); !seen[e] {
+					seen[e] = true
+					ev = append(ev, e)
+				}
+			}
+		}
+	}
+	return ev
+}

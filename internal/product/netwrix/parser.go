@@ -215,7 +215,7 @@ func (p *Parser) netwrixMapped(f nxField, a record.Attr, body string) bool {
 		if !ok || n != len(a.Str) {
 			return false
 		}
-		r.Time = t
+		r.Time, r.TimeText = t, a.Str
 		return true
 	case nxLevel:
 		switch a.Kind {

@@ -181,3 +181,24 @@ func bunyanSeverity(n int64) int32 {
 const (
 	attrNetwrixLenient = "netwrix.lenient"
 )
+
+// The product as the output schemas name it (OCSF metadata.product, ECS
+// observer).
+const (
+	ProductName = "Netwrix Privilege Secure"
+	VendorName  = "Netwrix"
+)
+
+// Events lists every event name the classification gives, in the table's
+// order, and the event of a record no row matches.
+func Events() []string {
+	var ev []string
+	seen := map[string]bool{}
+	for _, e := range netwrixEvents {
+		if !seen[e.event] {
+			seen[e.event] = true
+			ev = append(ev, e.event)
+		}
+	}
+	return append(ev, netwrixEventOther)
+}

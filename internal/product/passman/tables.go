@@ -141,3 +141,21 @@ const (
 const (
 	attrPassmanCategory = "passman.category"
 )
+
+// The product as the output schemas name it (OCSF metadata.product, ECS
+// observer).
+const (
+	ProductName = "PassMan"
+	VendorName  = "PassMan"
+)
+
+// Events lists every event name this product gives: the system and audit
+// events, then each documented activity type's, in the table's order. Any
+// other type gives passman.<type in snake case>.
+func Events() []string {
+	ev := []string{passmanEventSystem, passmanEventAudit}
+	for _, a := range passmanActivityList {
+		ev = append(ev, passmanActivities[a.typ].event)
+	}
+	return ev
+}

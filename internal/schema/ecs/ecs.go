@@ -1,0 +1,181 @@
+// Package ecs maps records of the OpenTelemetry schema (what the products
+// build) onto ECS: flat attributes with ECS names, the categorization
+// (event.kind, event.category, event.type) from the tables (tables.go), and
+// every field ECS has no name for under pamaudit.<name>. Time, severity and
+// body stay the record's: the document encodings write them as @timestamp,
+// log.level and message (record.DocNames).
+package ecs
+
+import (
+	"strings"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/internal/schema/table"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// ECS names the mapping adds.
+const (
+	keyKind     = record.AttrEventKind
+	keyCategory = "event.category"
+	keyType     = "event.type"
+	keyCode     = "event.code"
+	keyModule   = "event.module"
+	keyDataset  = "event.dataset"
+	keyVendor   = "observer.vendor"
+	keyProduct  = "observer.product"
+
+	kindEvent         = "event"
+	kindPipelineError = "pipeline_error" // a record no product could read
+	module            = "pamaudit"
+)
+
+// Mapper maps records. It is built once and reused from record to record;
+// not safe for concurrent use. The record Map returns is valid until the
+// next call.
+type Mapper struct {
+	products [len(tables)]*compiled
+	names    map[string]string
+	nsKeys   map[string]string // pamaudit.<key>, built once per key
+	names1   table.KeyCache[string]
+	slowName func(string) string
+	out      record.Record
+}
+
+type compiled struct {
+	rows  *table.Index[crow]
+	other *crow
+	fixed []record.Attr // event.module, event.dataset, observer.*
+}
+
+type crow struct {
+	*row
+	key  table.Key
+	head []record.Attr // event.kind, event.category, event.type
+}
+
+// maxNSKeys bounds the namespace key cache: hostile input must not grow it
+// without end.
+const maxNSKeys = 8192
+
+// New compiles the tables.
+func New() *Mapper {
+	m := &Mapper{names: make(map[string]string, len(names)), nsKeys: make(map[string]string, 256)}
+	for _, n := range names {
+		m.names[n.otel] = n.ecs
+	}
+	m.slowName = m.nameSlow
+	for f, p := range tables {
+		c := &compiled{}
+		rows := make([]*crow, len(p.rows))
+		for i := range p.rows {
+			rows[i] = compileRow(&p.rows[i], p.format)
+		}
+		c.rows = table.NewIndex(rows, func(r *crow) *table.Key { return &r.key })
+		c.other = compileRow(&unknownTable.rows[0], record.FormatAuto)
+		// A record no product read carries only what the collector adds to
+		// a failed record too (event.kind, error.*), so every face gives
+		// the same.
+		if p.format != record.FormatAuto {
+			c.fixed = []record.Attr{str(keyModule, module), str(keyDataset, module+"."+p.format.String()),
+				str(keyVendor, p.vendor), str(keyProduct, p.name)}
+		}
+		m.products[f] = c
+	}
+	return m
+}
+
+func compileRow(r *row, f record.Format) *crow {
+	c := &crow{row: r, key: table.Key{Event: r.event, When: r.when}}
+	kind := kindEvent
+	if f == record.FormatAuto {
+		kind = kindPipelineError
+	}
+	c.head = append(c.head, str(keyKind, kind))
+	if len(r.categories) > 0 {
+		c.head = append(c.head,
+			record.Attr{Key: keyCategory, Kind: record.KindStrings, Strs: r.categories},
+			record.Attr{Key: keyType, Kind: record.KindStrings, Strs: r.types})
+	}
+	return c
+}
+
+// Map returns rec with ECS names.
+func (m *Mapper) Map(rec *record.Record) *record.Record {
+	c := m.products[0]
+	if int(rec.Format) < len(m.products) {
+		c = m.products[rec.Format]
+	}
+	r := c.rows.Lookup(rec)
+	if r == nil {
+		r = c.other
+	}
+	if rec.EventName == "" {
+		r = m.products[0].other // nothing read it: a pipeline error
+	}
+	out := &m.out
+	attrs := append(out.Attrs[:0], r.head...)
+	if rec.EventName != "" {
+		attrs = append(attrs, str(keyCode, rec.EventName))
+	}
+	attrs = append(attrs, c.fixed...)
+	for i := range rec.Attrs {
+		a := rec.Attrs[i]
+		k := m.name(a.Key)
+		if k == keySourceAddress && a.Kind == record.KindString {
+			// ECS: an address is also given as source.ip or source.domain,
+			// whichever it is.
+			a.Key = k
+			attrs = append(attrs, a)
+			k = keySourceDomain
+			if scan.IsIP(a.Str) {
+				k = keySourceIP
+			}
+		}
+		a.Key = k
+		attrs = append(attrs, a)
+	}
+	*out = record.Record{
+		Time: rec.Time, ObservedTime: rec.ObservedTime, SeverityNumber: rec.SeverityNumber, SeverityText: rec.SeverityText,
+		EventName: rec.EventName, Body: rec.Body, Attrs: attrs, Format: rec.Format,
+		Schema: record.SchemaECS, TimeText: rec.TimeText, HasMessage: rec.HasMessage,
+	}
+	return out
+}
+
+func kept(k string) bool {
+	for _, p := range keptPrefixes {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// name returns the ECS name of an attribute key.
+func (m *Mapper) name(key string) string { return m.names1.Get(key, m.slowName) }
+
+func (m *Mapper) nameSlow(key string) string {
+	k, ok := m.names[key]
+	switch {
+	case !ok && kept(key):
+		k = key
+	case !ok:
+		k = m.nsKey(key)
+	}
+	return k
+}
+
+// nsKey returns pamaudit.<k>, from the cache when it was built before.
+func (m *Mapper) nsKey(k string) string {
+	if s, ok := m.nsKeys[k]; ok {
+		return s
+	}
+	s := namespace + k
+	if len(m.nsKeys) < maxNSKeys {
+		m.nsKeys[k] = s
+	}
+	return s
+}
+
+func str(k, v string) record.Attr { return record.Attr{Key: k, Kind: record.KindString, Str: v} }
