@@ -491,6 +491,14 @@ func TestHarnessPanicAndWorkers(t *testing.T) {
 	if !h.logged("panic in flush") {
 		t.Error("the panic was not logged")
 	}
+	// stdout holds a lock while it converts: a panic must release it.
+	h.instance(1, map[string]string{"output": "stdout"})
+	if r := h.do("flush 1 t %s", chunkFile(t, event(chunkTime, kv{"log", "BOOM"}))); r != "flush 1 0" {
+		t.Fatalf("panicking stdout flush: %s, want FLB_ERROR (0)", r)
+	}
+	if r := h.do("flush 1 t %s", chunkFile(t, event(chunkTime, kv{"log", "02 Dec 2008 10:23:47 F PASSWORD test1 1 10"}))); r != "flush 1 1" {
+		t.Fatalf("stdout flush after a panic: %s", r)
+	}
 	chunk, texts := testdataChunk(t, "passman/audit.log")
 	if r := h.do("pflush 0 4 t %s", chunkFile(t, chunk)); r != "pflush 0 1 1 1 1" {
 		t.Fatalf("4 workers: %s", r)

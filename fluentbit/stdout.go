@@ -24,11 +24,12 @@ func (o *stdoutOutput) flush(conv *converter, data []byte, tag string) int {
 	s := &jsonSink{buf: conv.scratch.json[:0], w: o.w}
 	// The lock is held while the chunk converts, as its lines are written
 	// as they come: with workers above 1, stdout converts one chunk at a
-	// time (keep workers 1 for stdout, docs/fluent-bit.md).
+	// time (keep workers 1 for stdout, docs/fluent-bit.md). Deferred: after
+	// a panic in the conversion, the next flush must not wait forever.
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	conv.convertChunk(data, tag, s)
 	s.write()
-	o.mu.Unlock()
 	conv.scratch.json = s.buf
 	if s.err != nil {
 		// Lines already written are printed again on the retry.

@@ -131,19 +131,26 @@ run() {
 	floor) out=- ;;
 	*) out=$(grep -c '^{' "$work/$c.out" || true) ;;
 	esac
+	# drain: from the end of the input (Exit_On_Eof starts the shutdown) to
+	# the last output worker stopped (or the engine, without workers), from
+	# Fluent Bit's log times.
+	local drain
+	drain=$(awk '/service will shutdown/ && !t0 { t0 = ts($2) } /worker #[0-9]+ stopped|service has stopped/ { t1 = ts($2) }
+		function ts(s) { gsub(/[\]\[]/, "", s); split(s, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+		END { if (t0 && t1) printf "%.2f", t1 - t0; else print "-" }' "$work/$c.err")
 	# Tasks still running when Fluent Bit stopped: their chunks were dropped.
 	local stuck
 	stuck=$(sed -n 's/.*service has stopped (\([0-9]*\) pending tasks).*/\1/p' "$work/$c.err" | tail -1)
-	awk -v c="$c" -v u="$user" -v s="$sys" -v m="$rss" -v o="$out" -v w="$wall" -v k="${stuck:-0}" 'BEGIN {
-		printf "%-9s %8.2f %6.2f %6.2f %8.1f %8s %6.2f", c, u + s, u, s, m / 1024, o, w
-		if (k > 0) printf "  (%d tasks still running when Fluent Bit stopped)", k
+	awk -v c="$c" -v u="$user" -v s="$sys" -v m="$rss" -v o="$out" -v w="$wall" -v k="${stuck:-0}" -v d="$drain" 'BEGIN {
+		printf "%-9s %8.2f %6.2f %6.2f %8.1f %8s %6.2f %7s", c, u + s, u, s, m / 1024, o, w, d
+		if (k > 0) printf "  (%d tasks running at the stop)", k
 		printf "\n"
 	}'
 }
 
 echo "Fluent Bit: $("$FLUENT_BIT" --version 2>/dev/null | head -1)"
 echo "input: $N PassMan lines, $bytes bytes (${SIZE} B average); Grace $GRACE; Mem_Buf_Limit ${MEM_BUF_LIMIT:-none}; GOMAXPROCS=${GOMAXPROCS:-unset}; pamaudit keys: ${PAMAUDIT_KEYS:-none}"
-printf '%-9s %8s %6s %6s %8s %8s %6s\n' case cpu_s user_s sys_s rss_mb records wall_s
+printf '%-9s %8s %6s %6s %8s %8s %6s %7s\n' case cpu_s user_s sys_s rss_mb records wall_s drain_s
 for ((r = 0; r < RUNS; r++)); do
 	for c in $CASES; do run "$c"; done
 done
