@@ -253,7 +253,7 @@ func keyRank(keys []string, k []byte) int {
 // value adds the value v (already read) under the key in c.keyBuf; maps
 // flatten with dots, arrays become string arrays.
 func (c *converter) value(r *mpReader, v mpValue, depth int) error {
-	key := func() string { return string(c.keyBuf) }
+	key := func() string { return c.scratch.intern(c.keyBuf) }
 	switch v.kind {
 	case mpNil:
 	case mpBool:

@@ -16,7 +16,28 @@ type scratch struct {
 	proto protoWriter // otlp: the chunk's log records
 	body  []byte      // otlp: the request
 	gz    *gzip.Writer
-	gzBuf bytes.Buffer // otlp: the gzipped request
+	gzBuf bytes.Buffer      // otlp: the gzipped request
+	keys  map[string]string // the record keys seen (stream, kubernetes.pod_name...)
+}
+
+// maxKeys bounds the key cache: records with ever new keys must not grow it
+// without end.
+const maxKeys = 4096
+
+// intern returns k as a string, the same string each time the key comes
+// again, so the keys beside the text cost no allocation per record.
+func (s *scratch) intern(k []byte) string {
+	if v, ok := s.keys[string(k)]; ok {
+		return v
+	}
+	v := string(k)
+	if s.keys == nil {
+		s.keys = make(map[string]string, 16)
+	}
+	if len(s.keys) < maxKeys {
+		s.keys[v] = v
+	}
+	return v
 }
 
 // scratchKeep is the largest buffer kept between flushes: 4 times Fluent
