@@ -93,14 +93,6 @@ func (b *Builder) SetFormat(f record.Format, prefix string) {
 // Prefix is the product namespace of the current record ("passman.").
 func (b *Builder) Prefix() string { return b.prefix }
 
-// Restart drops what was read so far of the record (its attributes and
-// secret spans), to read it again from an inner text.
-func (b *Builder) Restart() {
-	b.Rec.Attrs = b.Rec.Attrs[:0]
-	b.spans = b.spans[:0]
-	b.keyBits = 0
-}
-
 // SecretSpan records a secret span of the product's text; Quote marks a
 // JSON value that is not a string, so its replacement keeps the JSON valid.
 func (b *Builder) SecretSpan(s redact.Span) {
@@ -298,10 +290,6 @@ type Field struct {
 	raw    string // the raw name, owned by the cache
 	format record.Format
 }
-
-// NSKey returns the product-namespace key for a raw field name or dotted
-// path: the prefix and each segment in snake case.
-func (b *Builder) NSKey(name string) string { return b.Field(name).Key }
 
 // Field returns the namespace key of a raw name or dotted path and whether
 // its last segment names a secret. Both are cached per product by raw name,

@@ -11,12 +11,6 @@ import (
 	"github.com/pamaudit/pamaudit/internal/scan"
 )
 
-// SkipPRI skips a syslog "<PRI>" prefix and returns the offset after it.
-func SkipPRI(s string) int {
-	_, n := pri(s)
-	return n
-}
-
 // pri reads "<PRI>" (0 to 191) and returns it and its length, or -1 and 0.
 func pri(s string) (int, int) {
 	if len(s) < 3 || s[0] != '<' {
