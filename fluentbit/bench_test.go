@@ -49,10 +49,6 @@ func BenchmarkFlush(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		env, err := newOTLPEnvelope(otlpTemplate())
-		if err != nil {
-			b.Fatal(err)
-		}
 		for _, out := range []string{"records", "otlp", "otlp-gzip", "ndjson"} {
 			b.Run(f.name+"/"+out, func(b *testing.B) {
 				b.SetBytes(int64(len(chunk)))
@@ -66,7 +62,7 @@ func BenchmarkFlush(b *testing.B) {
 					case "otlp", "otlp-gzip":
 						sc.proto.reset()
 						conv.convertChunk(chunk, "t", &sc.proto)
-						sc.body = env.appendRequest(sc.body[:0], sc.proto.records)
+						sc.body = sc.proto.appendRequest(sc.body[:0])
 						if out == "otlp-gzip" {
 							sc.gzip(sc.body)
 						}

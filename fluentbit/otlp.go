@@ -5,12 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"sync"
-
-	"go.opentelemetry.io/collector/pdata/plog"
-
-	"github.com/pamaudit/pamaudit/core"
-	"github.com/pamaudit/pamaudit/internal/pdataconv"
 )
 
 // otlpOutput posts each chunk's records as one OTLP/HTTP protobuf request.
@@ -18,10 +12,6 @@ type otlpOutput struct {
 	cfg    *config
 	client *http.Client // shared by the workers; keeps connections alive
 	logf   func(level, format string, args ...any)
-
-	envOnce sync.Once
-	env     *otlpEnvelope // the request around the records (otlp_proto.go)
-	envErr  error
 }
 
 func newOTLPOutput(cfg *config, logf func(string, string, ...any)) *otlpOutput {
@@ -37,82 +27,17 @@ func newOTLPOutput(cfg *config, logf func(string, string, ...any)) *otlpOutput {
 // flush writes the chunk's records straight into the protobuf request
 // (otlp_proto.go), in the converter's reused buffers.
 func (o *otlpOutput) flush(conv *converter, data []byte, tag string) int {
-	o.envOnce.Do(func() { o.env, o.envErr = newOTLPEnvelope(otlpTemplate()) })
-	if o.envErr != nil {
-		o.logf("error", "otlp: %v", o.envErr)
-		return flbError
-	}
 	sc := &conv.scratch
 	w := &sc.proto
 	w.reset()
 	if conv.convertChunk(data, tag, w) == 0 {
 		return flbOK
 	}
-	if w.grouped {
-		// Records with Kubernetes pod fields go one ResourceLogs per pod:
-		// the chunk is converted again through pdata, which groups them.
-		s := newOTLPSink()
-		conv.convertChunk(data, tag, s)
-		var m plog.ProtoMarshaler
-		body, err := m.MarshalLogs(s.logs)
-		if err != nil {
-			o.logf("error", "otlp: %v", err)
-			return flbError
-		}
-		sc.body = append(sc.body[:0], body...)
-		return o.send(sc, w.n)
-	}
-	sc.body = o.env.appendRequest(sc.body[:0], w.records)
+	sc.body = w.appendRequest(sc.body[:0])
 	return o.send(sc, w.n)
 }
 
 func (o *otlpOutput) close() { o.client.CloseIdleConnections() }
-
-// otlpSink builds the OTLP request with the collector processor's
-// conversion (internal/pdataconv), which copies each record: one
-// ResourceLogs per distinct resource (kubernetes.go), in the order of their
-// first records. The output writes protobuf directly (otlp_proto.go) for a
-// chunk whose records carry no resource; otlpSink gives it the resource and
-// scope, builds the request of a chunk that does, and gives the tests the
-// pdata the direct writer must match.
-type otlpSink struct {
-	logs   plog.Logs
-	groups map[string]plog.LogRecordSlice
-	key    []byte
-}
-
-// otlpTemplate is the request around a chunk without resources: one
-// ResourceLogs, its scope, no records.
-func otlpTemplate() plog.Logs {
-	ld := plog.NewLogs()
-	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().Scope().SetName(otlpScope)
-	return ld
-}
-
-// otlpScope names the plugin as the records' instrumentation scope.
-const otlpScope = "github.com/pamaudit/pamaudit/fluentbit"
-
-func newOTLPSink() *otlpSink {
-	return &otlpSink{logs: plog.NewLogs(), groups: map[string]plog.LogRecordSlice{}}
-}
-
-func (s *otlpSink) add(rec *core.Record, res []core.Attr) {
-	s.key = appendResourceKey(s.key[:0], res)
-	lrs, ok := s.groups[string(s.key)]
-	if !ok {
-		rl := s.logs.ResourceLogs().AppendEmpty()
-		attrs := rl.Resource().Attributes()
-		attrs.EnsureCapacity(len(res))
-		for i := range res {
-			attrs.PutStr(res[i].Key, res[i].Str)
-		}
-		sl := rl.ScopeLogs().AppendEmpty()
-		sl.Scope().SetName(otlpScope)
-		lrs = sl.LogRecords()
-		s.groups[string(s.key)] = lrs
-	}
-	pdataconv.NewRecord(lrs, rec)
-}
 
 // send posts the request in sc.body (n records) as OTLP/HTTP protobuf,
 // gzipped unless otlp_compression is none.

@@ -1,13 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
-	"errors"
 	"math/bits"
 	"time"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/record"
@@ -16,17 +13,21 @@ import (
 // The OTLP/HTTP request body, written straight from core records as
 // protobuf (opentelemetry/proto/collector/logs/v1 ExportLogsServiceRequest),
 // without building pdata: building pdata cost about 19 allocations a record
-// and a second pass to marshal it. The bytes decode to exactly the pdata
-// that internal/pdataconv.NewRecord builds (TestOTLPProtoMatchesPdata), so
-// the plugin and the collector processor still cannot send different
-// records. The resource and scope come from a pdata template, marshalled
-// once: whatever the instance puts there is sent as pdata would send it.
+// and a second pass to marshal it, and linking pdata made the plugin's .so
+// larger, pages that stay resident in Fluent Bit. The bytes decode to
+// exactly the pdata that internal/pdataconv.NewRecord builds, resources and
+// scope included (TestOTLPProtoMatchesPdata), so the plugin and the
+// collector processor still cannot send different records.
 
 // Field keys (field number << 3 | wire type) of the messages written here.
 const (
 	pbRequestResourceLogs = 1<<3 | 2 // ExportLogsServiceRequest.resource_logs
+	pbResourceLogsRes     = 1<<3 | 2 // ResourceLogs.resource
 	pbResourceScopeLogs   = 2<<3 | 2 // ResourceLogs.scope_logs
+	pbResourceAttributes  = 1<<3 | 2 // Resource.attributes
+	pbScopeLogsScope      = 1<<3 | 2 // ScopeLogs.scope
 	pbScopeLogRecords     = 2<<3 | 2 // ScopeLogs.log_records
+	pbScopeName           = 1<<3 | 2 // InstrumentationScope.name
 	pbLogTime             = 1<<3 | 1 // LogRecord.time_unix_nano, fixed64
 	pbLogSeverityNumber   = 2<<3 | 0
 	pbLogSeverityText     = 3<<3 | 2
@@ -43,121 +44,108 @@ const (
 	pbArrayValues         = 1<<3 | 2
 )
 
-// otlpEnvelope is the request around the log records: the resource logs'
-// and scope logs' own fields (resource, scope, schema URLs), as pdata
-// marshals them.
-type otlpEnvelope struct {
-	resourceFields []byte // ResourceLogs fields but scope_logs
-	scopeFields    []byte // ScopeLogs fields but log_records
-}
+// otlpScope names the plugin as the records' instrumentation scope.
+const otlpScope = "github.com/pamaudit/pamaudit/fluentbit"
 
-// newOTLPEnvelope marshals a template with one resource logs holding one
-// scope logs and no records, and keeps their fields.
-func newOTLPEnvelope(tmpl plog.Logs) (*otlpEnvelope, error) {
-	if tmpl.ResourceLogs().Len() != 1 || tmpl.ResourceLogs().At(0).ScopeLogs().Len() != 1 || tmpl.LogRecordCount() != 0 {
-		return nil, errors.New("otlp template: want one resource, one scope, no records")
-	}
-	var m plog.ProtoMarshaler
-	b, err := m.MarshalLogs(tmpl)
-	if err != nil {
-		return nil, err
-	}
-	e := &otlpEnvelope{}
-	rl, err := pbOnlyField(b, pbRequestResourceLogs)
-	if err != nil {
-		return nil, err
-	}
-	var sl []byte
-	if e.resourceFields, sl, err = pbSplitField(rl, pbResourceScopeLogs); err != nil {
-		return nil, err
-	}
-	if e.scopeFields, _, err = pbSplitField(sl, pbScopeLogRecords); err != nil {
-		return nil, err
-	}
-	return e, nil
-}
+// pbScope is every ScopeLogs' scope field: InstrumentationScope{name:
+// otlpScope}.
+var pbScope = func() []byte {
+	b := binary.AppendUvarint([]byte{pbScopeLogsScope}, uint64(pbStringFieldLen(len(otlpScope))))
+	return pbAppendString(b, pbScopeName, otlpScope)
+}()
 
-// appendRequest appends the request holding records, the encoded
-// LogRecord fields (pbScopeLogRecords, length, record) of protoWriter.
-func (e *otlpEnvelope) appendRequest(b, records []byte) []byte {
-	sl := len(e.scopeFields) + len(records)
-	rl := len(e.resourceFields) + 1 + pbVarintLen(uint64(sl)) + sl
-	b = append(b, pbRequestResourceLogs)
-	b = binary.AppendUvarint(b, uint64(rl))
-	b = append(b, e.resourceFields...)
-	b = append(b, pbResourceScopeLogs)
-	b = binary.AppendUvarint(b, uint64(sl))
-	b = append(b, e.scopeFields...)
-	return append(b, records...)
-}
-
-// pbOnlyField returns the value of the one length-delimited field key that b
-// holds.
-func pbOnlyField(b []byte, key byte) ([]byte, error) {
-	rest, v, err := pbSplitField(b, key)
-	if err == nil && (v == nil || len(rest) != 0) {
-		err = errors.New("otlp template: unexpected fields")
-	}
-	return v, err
-}
-
-// pbSplitField splits the message b into its fields but the length-delimited
-// field key, and that field's value (the last, if repeated; nil if absent).
-func pbSplitField(b []byte, key byte) (rest, value []byte, err error) {
-	for len(b) > 0 {
-		k, n := binary.Uvarint(b)
-		if n <= 0 {
-			return nil, nil, errors.New("otlp template: bad key")
-		}
-		size := n
-		switch k & 7 {
-		case 0:
-			_, m := binary.Uvarint(b[n:])
-			if m <= 0 {
-				return nil, nil, errors.New("otlp template: bad varint")
-			}
-			size += m
-		case 1:
-			size += 8
-		case 5:
-			size += 4
-		case 2:
-			l, m := binary.Uvarint(b[n:])
-			if m <= 0 || l > uint64(len(b)-n-m) {
-				return nil, nil, errors.New("otlp template: bad length")
-			}
-			if k == uint64(key) {
-				value = b[n+m : n+m+int(l)]
-				b = b[n+m+int(l):]
-				continue
-			}
-			size += m + int(l)
-		default:
-			return nil, nil, errors.New("otlp template: unexpected wire type")
-		}
-		if size > len(b) {
-			return nil, nil, errors.New("otlp template: truncated")
-		}
-		rest = append(rest, b[:size]...)
-		b = b[size:]
-	}
-	return rest, value, nil
-}
-
-// protoWriter encodes records as ScopeLogs.log_records fields. Reused from
-// chunk to chunk; not for concurrent use.
+// protoWriter encodes a chunk's records as the request's ResourceLogs: one
+// per distinct resource (kubernetes.go), in the order of each resource's
+// first record, each with one ScopeLogs of scope otlpScope holding that
+// resource's records in arrival order. Records without a resource share a
+// ResourceLogs with an empty resource. Reused from chunk to chunk; not for
+// concurrent use.
 type protoWriter struct {
-	grouped bool    // a record carried a resource: the chunk takes otlpSink's path
-	records []byte  // the encoded log_records fields of the chunk so far
-	rec     []byte  // the record being encoded
-	n       int     // records in records
-	bits    []uint8 // the record's keys' keyBit
+	groups []protoGroup // groups[:ng] are this chunk's; the rest keep their buffers
+	ng     int
+	index  map[string]int // resource key (appendResourceKey) -> its group
+	last   int            // the group of the previous record
+	key    []byte         // the resource key of the record being added
+	rec    []byte         // the record being encoded
+	n      int            // records in the chunk
+	bits   []uint8        // the record's or resource's keys' keyBit
+}
+
+// protoGroup is one resource's ResourceLogs in the making.
+type protoGroup struct {
+	key      []byte // appendResourceKey of the resource
+	resource []byte // the encoded Resource message
+	records  []byte // the encoded log_records fields so far
 }
 
 func (w *protoWriter) reset() {
-	w.records = w.records[:0]
-	w.n = 0
-	w.grouped = false
+	w.ng, w.n, w.last = 0, 0, 0
+	clear(w.index)
+}
+
+// size is the memory the writer's buffers hold, for scratch.trim.
+func (w *protoWriter) size() int {
+	n := cap(w.rec) + cap(w.key)
+	for i := range w.groups {
+		g := &w.groups[i]
+		n += cap(g.key) + cap(g.resource) + cap(g.records)
+	}
+	return n
+}
+
+// group returns the group of the resource res, a new one after the others
+// for a resource not seen yet in this chunk. Consecutive records mostly
+// share their resource (one pod's log file), so the previous record's group
+// is tried first.
+func (w *protoWriter) group(res []core.Attr) *protoGroup {
+	w.key = appendResourceKey(w.key[:0], res)
+	if w.ng > 0 && bytes.Equal(w.groups[w.last].key, w.key) {
+		return &w.groups[w.last]
+	}
+	if i, ok := w.index[string(w.key)]; ok {
+		w.last = i
+		return &w.groups[i]
+	}
+	if w.ng == len(w.groups) {
+		w.groups = append(w.groups, protoGroup{})
+	}
+	w.last = w.ng
+	w.ng++
+	g := &w.groups[w.last]
+	g.key = append(g.key[:0], w.key...)
+	g.records = g.records[:0]
+	// Resource attributes are strings; a key given twice keeps its first
+	// position and its last value, as pcommon.Map.PutStr does.
+	g.resource = g.resource[:0]
+	dups := w.attrCollisions(res)
+	for i := range res {
+		g.resource = w.appendAttr(g.resource, pbResourceAttributes, res, i, &dups)
+	}
+	if w.index == nil {
+		w.index = make(map[string]int)
+	}
+	w.index[string(g.key)] = w.last
+	return g
+}
+
+// appendRequest appends the ExportLogsServiceRequest holding the chunk's
+// records to b.
+func (w *protoWriter) appendRequest(b []byte) []byte {
+	for i := range w.groups[:w.ng] {
+		g := &w.groups[i]
+		sl := len(pbScope) + len(g.records)
+		rl := 1 + pbVarintLen(uint64(len(g.resource))) + len(g.resource) + 1 + pbVarintLen(uint64(sl)) + sl
+		b = append(b, pbRequestResourceLogs)
+		b = binary.AppendUvarint(b, uint64(rl))
+		b = append(b, pbResourceLogsRes)
+		b = binary.AppendUvarint(b, uint64(len(g.resource)))
+		b = append(b, g.resource...)
+		b = append(b, pbResourceScopeLogs)
+		b = binary.AppendUvarint(b, uint64(sl))
+		b = append(b, pbScope...)
+		b = append(b, g.records...)
+	}
+	return b
 }
 
 // add encodes rec as pdataconv.NewRecord builds it: a parsed record (one
@@ -166,9 +154,7 @@ func (w *protoWriter) reset() {
 // and attributes, error.type and error.message first. Attributes keep the
 // first position of a key and its last value, as pcommon.Map.Put does.
 func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
-	if len(res) > 0 {
-		w.grouped = true // one ResourceLogs per resource: otlpSink builds it
-	}
+	g := w.group(res)
 	b := w.rec[:0]
 	parsed := rec.EventName != ""
 	if parsed && !rec.Time.IsZero() {
@@ -201,23 +187,23 @@ func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
 		// NewRecord's own loop).
 		for i := range attrs {
 			if isErrorAttr(attrs[i].Key) {
-				b = w.appendAttr(b, attrs, i, &dups)
+				b = w.appendAttr(b, pbLogAttributes, attrs, i, &dups)
 			}
 		}
 		for i := range attrs {
 			if !isErrorAttr(attrs[i].Key) {
-				b = w.appendAttr(b, attrs, i, &dups)
+				b = w.appendAttr(b, pbLogAttributes, attrs, i, &dups)
 			}
 		}
 	} else {
 		for i := range attrs {
-			b = w.appendAttr(b, attrs, i, &dups)
+			b = w.appendAttr(b, pbLogAttributes, attrs, i, &dups)
 		}
 	}
 	w.rec = b
-	w.records = append(w.records, pbScopeLogRecords)
-	w.records = binary.AppendUvarint(w.records, uint64(len(b)))
-	w.records = append(w.records, b...)
+	g.records = append(g.records, pbScopeLogRecords)
+	g.records = binary.AppendUvarint(g.records, uint64(len(b)))
+	g.records = append(g.records, b...)
 	w.n++
 }
 
@@ -227,7 +213,7 @@ func isErrorAttr(k string) bool {
 
 // timestamp is pcommon.NewTimestampFromTime; a zero result is not written,
 // as proto3 leaves zero scalars out.
-func timestamp(t time.Time) uint64 { return uint64(pcommon.NewTimestampFromTime(t)) }
+func timestamp(t time.Time) uint64 { return uint64(t.UnixNano()) }
 
 // keyFilter is a 256-bit filter of attribute keys: a key whose bit is set
 // once is unique in its record, so only the keys that share a bit are
@@ -259,9 +245,10 @@ func (w *protoWriter) attrCollisions(attrs []core.Attr) keyFilter {
 	return twice
 }
 
-// appendAttr appends attrs[i] as a LogRecord attribute; a key that may
-// repeat is written at its first position with its last value.
-func (w *protoWriter) appendAttr(b []byte, attrs []core.Attr, i int, dups *keyFilter) []byte {
+// appendAttr appends attrs[i] as the KeyValue field field (a LogRecord's or
+// a Resource's attributes); a key that may repeat is written at its first
+// position with its last value.
+func (w *protoWriter) appendAttr(b []byte, field byte, attrs []core.Attr, i int, dups *keyFilter) []byte {
 	a := &attrs[i]
 	if bit := w.bits[i]; dups[bit>>6]&(1<<(bit&63)) != 0 {
 		for j := 0; j < i; j++ {
@@ -280,7 +267,7 @@ func (w *protoWriter) appendAttr(b []byte, attrs []core.Attr, i int, dups *keyFi
 	}
 	vlen := anyValueLen(a)
 	kv := pbStringFieldLen(len(a.Key)) + 1 + pbVarintLen(uint64(vlen)) + vlen
-	b = append(b, pbLogAttributes)
+	b = append(b, field)
 	b = binary.AppendUvarint(b, uint64(kv))
 	b = pbAppendString(b, pbKVKey, a.Key)
 	b = append(b, pbKVValue)

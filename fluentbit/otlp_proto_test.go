@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/hostile"
+	"github.com/pamaudit/pamaudit/internal/pdataconv"
 )
 
 // splitChunk makes a chunk of the records of a log file, each under "log",
@@ -29,22 +31,47 @@ func splitChunk(data []byte) ([]byte, int) {
 	}
 }
 
-// protoRequest converts the chunk the way the otlp output sends it.
-func protoRequest(t testing.TB, conv *converter, chunk []byte) []byte {
-	t.Helper()
-	env, err := newOTLPEnvelope(otlpTemplate())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w protoWriter
-	conv.convertChunk(chunk, "pam.audit", &w)
-	if w.n == 0 {
+// protoRequest converts the chunk the way the otlp output sends it, in the
+// converter's reused writer.
+func protoRequest(conv *converter, chunk []byte) []byte {
+	w := &conv.scratch.proto
+	w.reset()
+	if conv.convertChunk(chunk, "pam.audit", w) == 0 {
 		return nil // otlpOutput.flush sends nothing
 	}
-	if w.grouped {
-		return pdataRequest(t, conv, chunk) // as otlpOutput.flush falls back
+	return w.appendRequest(nil)
+}
+
+// otlpSink is the oracle the direct writer must match: the OTLP request
+// built with the collector processor's conversion (internal/pdataconv), one
+// ResourceLogs per distinct resource (kubernetes.go) in the order of their
+// first records, each with one ScopeLogs of scope otlpScope.
+type otlpSink struct {
+	logs   plog.Logs
+	groups map[string]plog.LogRecordSlice
+	key    []byte
+}
+
+func newOTLPSink() *otlpSink {
+	return &otlpSink{logs: plog.NewLogs(), groups: map[string]plog.LogRecordSlice{}}
+}
+
+func (s *otlpSink) add(rec *core.Record, res []core.Attr) {
+	s.key = appendResourceKey(s.key[:0], res)
+	lrs, ok := s.groups[string(s.key)]
+	if !ok {
+		rl := s.logs.ResourceLogs().AppendEmpty()
+		attrs := rl.Resource().Attributes()
+		attrs.EnsureCapacity(len(res))
+		for i := range res {
+			attrs.PutStr(res[i].Key, res[i].Str)
+		}
+		sl := rl.ScopeLogs().AppendEmpty()
+		sl.Scope().SetName(otlpScope)
+		lrs = sl.LogRecords()
+		s.groups[string(s.key)] = lrs
 	}
-	return env.appendRequest(nil, w.records)
+	pdataconv.NewRecord(lrs, rec)
 }
 
 // pdataRequest converts the chunk with internal/pdataconv and marshals it.
@@ -61,15 +88,14 @@ func pdataRequest(t testing.TB, conv *converter, chunk []byte) []byte {
 }
 
 // checkSameAsPdata: the protobuf written directly decodes to the pdata that
-// pdataconv builds, record for record, attribute for attribute, in order.
-func checkSameAsPdata(t *testing.T, name string, chunk []byte) {
+// pdataconv builds, resource for resource, record for record, attribute for
+// attribute, in order: both marshal to the same bytes (pdata's own
+// marshaler writes fields in its own order, so our bytes are compared after
+// a decode). conv is reused from chunk to chunk, as a flush reuses it.
+func checkSameAsPdata(t *testing.T, conv *converter, name string, chunk []byte) {
 	t.Helper()
-	conv, err := newConverter(testConfig(t, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := pdataRequest(t, conv, chunk)
-	got := protoRequest(t, conv, chunk)
+	got := protoRequest(conv, chunk)
 	if got == nil {
 		var u plog.ProtoUnmarshaler
 		if ld, _ := u.UnmarshalLogs(want); ld.LogRecordCount() != 0 {
@@ -97,17 +123,21 @@ func checkSameAsPdata(t *testing.T, name string, chunk []byte) {
 }
 
 func TestOTLPProtoMatchesPdata(t *testing.T) {
+	conv, err := newConverter(testConfig(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, dir := range []string{"passman", "capam", "netwrix"} {
 		files, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*.log"))
 		for _, f := range files {
 			rel, _ := filepath.Rel(filepath.Join("..", "testdata"), f)
 			chunk, _ := testdataChunk(t, rel)
-			checkSameAsPdata(t, rel, chunk)
+			checkSameAsPdata(t, conv, rel, chunk)
 		}
 	}
 	for _, in := range hostile.Inputs(t, "..") {
 		chunk, _ := splitChunk(in.Data)
-		checkSameAsPdata(t, "hostile "+in.Name, chunk)
+		checkSameAsPdata(t, conv, "hostile "+in.Name, chunk)
 	}
 	line := "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): type = CheckoutCredentials, user_upn = alice@corp.example, business_result = success"
 	extras := event(chunkTime, kv{"log", line}, kv{"stream", "stdout"}, kv{"event.action", "theirs"},
@@ -123,8 +153,82 @@ func TestOTLPProtoMatchesPdata(t *testing.T) {
 		"old time":    event(time.Unix(0, 0), kv{"log", line}),
 		"empty chunk": nil,
 	} {
-		checkSameAsPdata(t, name, chunk)
+		checkSameAsPdata(t, conv, name, chunk)
 	}
+}
+
+// Chunks whose records carry Kubernetes resources: one ResourceLogs per
+// distinct pod, in the order of their first records, records without a
+// resource (no kubernetes map, one without pod fields, a malformed tail)
+// in one of their own, interleaved. One converter takes every chunk in turn,
+// so each reuses the groups the one before left, more or fewer.
+func TestOTLPProtoResources(t *testing.T) {
+	conv, err := newConverter(testConfig(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod := func(name string, more ...kv) kv {
+		return kv{"kubernetes", append([]kv{
+			{"pod_name", name}, {"namespace_name", "pam"}, {"pod_id", "uid-" + name},
+			{"labels", []kv{{"app", "passman"}, {"statefulset.kubernetes.io/pod-name", name}}},
+			{"annotations", []kv{{"prometheus.io/scrape", "true"}}},
+			{"host", "node-1"}, {"container_name", "passman"}, {"docker_id", "c0ffee" + name},
+			{"container_image", "registry.example/passman:7.2"},
+		}, more...)}
+	}
+	rec := func(i int, more ...kv) []byte {
+		text := "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): id = " + strconv.Itoa(i) +
+			", type = Login, user_upn = alice@corp.example, business_result = success"
+		return event(chunkTime, append([]kv{{"log", text}, {"stream", "stdout"}}, more...)...)
+	}
+	chunk := func(events ...[]byte) []byte { return bytes.Join(events, nil) }
+	var many [][]byte
+	for i := 0; i < 60; i++ {
+		if i%7 == 3 {
+			many = append(many, rec(i))
+		} else {
+			many = append(many, rec(i, pod("passman-"+strconv.Itoa(i*5%13))))
+		}
+	}
+	interleaved := chunk(rec(1, pod("passman-0")), rec(2, pod("passman-1")), rec(3), rec(4, pod("passman-0")),
+		rec(5, pod("passman-2")), rec(6), rec(7, pod("passman-1")))
+	for _, c := range []struct {
+		name  string
+		chunk []byte
+	}{
+		{"interleaved", interleaved},
+		{"one pod", chunk(rec(1, pod("passman-0")), rec(2, pod("passman-0")))},
+		{"no resource first", chunk(rec(1), rec(2, pod("passman-1")), rec(3), rec(4, pod("passman-1")))},
+		{"no pod fields", chunk(rec(1, kv{"kubernetes", []kv{{"container_image", "x"}, {"labels", []kv{}}}}), rec(2, pod("passman-0")), rec(3))},
+		{"pod field twice", chunk(rec(1, pod("passman-0", kv{"pod_name", "passman-9"})), rec(2, pod("passman-0")),
+			rec(3, pod("passman-0", kv{"pod_name", "passman-9"})))},
+		{"empty values", chunk(rec(1, kv{"kubernetes", []kv{{"pod_name", ""}, {"labels", []kv{{"", ""}}}}}), rec(2))},
+		{"not a map", chunk(rec(1, kv{"kubernetes", "pod"}), rec(2, pod("passman-0")))},
+		{"unparsed", chunk(event(chunkTime, kv{"log", "not an audit record"}, pod("passman-3")), rec(2, pod("passman-4")))},
+		{"malformed tail", append(chunk(rec(1, pod("passman-0")), rec(2, pod("passman-1"))), 0x92, 0xc1)},
+		{"many pods", chunk(many...)},
+		{"interleaved again", interleaved},
+		{"no resource", chunk(rec(1), rec(2))},
+	} {
+		checkSameAsPdata(t, conv, c.name, c.chunk)
+	}
+	// The groups the chunks made: the test covers what it means to.
+	if n := pdataResources(t, conv, interleaved); n != 4 {
+		t.Errorf("interleaved: %d ResourceLogs, want 4", n)
+	}
+	if n := pdataResources(t, conv, chunk(many...)); n != 14 {
+		t.Errorf("many pods: %d ResourceLogs, want 14", n)
+	}
+}
+
+// pdataResources counts the ResourceLogs of the chunk's request.
+func pdataResources(t *testing.T, conv *converter, chunk []byte) int {
+	var u plog.ProtoUnmarshaler
+	ld, err := u.UnmarshalLogs(protoRequest(conv, chunk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ld.ResourceLogs().Len()
 }
 
 // Duplicate keys keep their first position and their last value, as
@@ -151,12 +255,8 @@ func TestOTLPProtoDuplicates(t *testing.T) {
 		}
 		var w protoWriter
 		w.add(rec, nil)
-		env, err := newOTLPEnvelope(otlpTemplate())
-		if err != nil {
-			t.Fatal(err)
-		}
 		var u plog.ProtoUnmarshaler
-		ld, err := u.UnmarshalLogs(env.appendRequest(nil, w.records))
+		ld, err := u.UnmarshalLogs(w.appendRequest(nil))
 		if err != nil {
 			t.Fatal(err)
 		}

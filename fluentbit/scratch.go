@@ -49,7 +49,7 @@ func (s *scratch) trim() {
 	if cap(s.json) > scratchKeep {
 		s.json = nil
 	}
-	if cap(s.proto.records) > scratchKeep || cap(s.proto.rec) > scratchKeep {
+	if s.proto.size() > scratchKeep {
 		s.proto = protoWriter{}
 	}
 	if cap(s.body) > scratchKeep {
