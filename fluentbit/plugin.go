@@ -14,35 +14,34 @@ import (
 	"os"
 	"runtime/debug"
 	"unsafe"
-
-	"github.com/fluent/fluent-bit-go/output"
 )
 
 //export FLBPluginRegister
 func FLBPluginRegister(def unsafe.Pointer) (ret int) {
 	defer guard("register", &ret, -1)
-	return output.FLBPluginRegister(def, pluginName, pluginDescription)
+	proxyRegister(def, pluginName, pluginDescription)
+	return 0
 }
 
 //export FLBPluginInit
 func FLBPluginInit(plugin unsafe.Pointer) (ret int) {
-	defer guard("init", &ret, output.FLB_ERROR)
+	defer guard("init", &ret, flbError)
 	// plugin is valid during this call only: every key is read here. The
 	// instance lives on as the context Fluent Bit passes to each flush.
-	in, err := initInstance(func(key string) string { return output.FLBPluginConfigKey(plugin, key) })
+	in, err := initInstance(func(key string) string { return proxyConfigKey(plugin, key) })
 	if err != nil {
-		return output.FLB_ERROR
+		return flbError
 	}
-	output.FLBPluginSetContext(plugin, in)
-	return output.FLB_OK
+	proxySetContext(plugin, in)
+	return flbOK
 }
 
 //export FLBPluginFlushCtx
 func FLBPluginFlushCtx(ctx, data unsafe.Pointer, length C.int, tag *C.char) (ret int) {
-	defer guard("flush", &ret, output.FLB_ERROR)
-	in, ok := output.FLBPluginGetContext(ctx).(*instance)
-	if !ok {
-		return output.FLB_ERROR
+	defer guard("flush", &ret, flbError)
+	in := proxyContext(ctx)
+	if in == nil {
+		return flbError
 	}
 	// Fluent Bit frees the chunk when this call returns: it is read in place,
 	// and every record made from it is delivered, with copies of its
@@ -52,21 +51,21 @@ func FLBPluginFlushCtx(ctx, data unsafe.Pointer, length C.int, tag *C.char) (ret
 
 //export FLBPluginExitCtx
 func FLBPluginExitCtx(ctx unsafe.Pointer) (ret int) {
-	defer guard("exit", &ret, output.FLB_ERROR)
-	if in, ok := output.FLBPluginGetContext(ctx).(*instance); ok {
+	defer guard("exit", &ret, flbError)
+	if in := proxyContext(ctx); in != nil {
 		in.close()
 	}
-	return output.FLB_OK
+	return flbOK
 }
 
 //export FLBPluginExit
-func FLBPluginExit() int { return output.FLB_OK }
+func FLBPluginExit() int { return flbOK }
 
 //export FLBPluginUnregister
 func FLBPluginUnregister(def unsafe.Pointer) {
 	var ret int
 	defer guard("unregister", &ret, 0)
-	output.FLBPluginUnregister(def)
+	proxyUnregister(def)
 }
 
 // guard, deferred by every export, turns a panic into the error code ret,
