@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -77,6 +78,32 @@ func BenchmarkFlush(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkFlushKubernetes: the otlp request of a 1000-record PassMan chunk
+// whose records carry the kubernetes filter's map, three pods interleaved,
+// so the request has a ResourceLogs per pod.
+func BenchmarkFlushKubernetes(b *testing.B) {
+	_, texts := testdataChunk(b, "passman/audit.log")
+	var chunk []byte
+	for i := 0; i < 1000; i++ {
+		pod := podMeta("passman-" + strconv.Itoa(i%3))
+		chunk = append(chunk, event(chunkTime, kv{"log", texts[i%len(texts)]}, kv{"stream", "stdout"}, pod)...)
+	}
+	conv, err := newConverter(testConfig(b, nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(chunk)))
+	b.ReportAllocs()
+	sc := &conv.scratch
+	cpu := cpuTime()
+	for i := 0; i < b.N; i++ {
+		sc.proto.reset()
+		conv.convertChunk(chunk, "t", &sc.proto)
+		sc.body = sc.proto.appendRequest(sc.body[:0])
+	}
+	reportRate(b, 1000, cpu)
 }
 
 // benchDecode runs decode over each product's 1000-record chunk.

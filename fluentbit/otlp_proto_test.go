@@ -167,15 +167,6 @@ func TestOTLPProtoResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pod := func(name string, more ...kv) kv {
-		return kv{"kubernetes", append([]kv{
-			{"pod_name", name}, {"namespace_name", "pam"}, {"pod_id", "uid-" + name},
-			{"labels", []kv{{"app", "passman"}, {"statefulset.kubernetes.io/pod-name", name}}},
-			{"annotations", []kv{{"prometheus.io/scrape", "true"}}},
-			{"host", "node-1"}, {"container_name", "passman"}, {"docker_id", "c0ffee" + name},
-			{"container_image", "registry.example/passman:7.2"},
-		}, more...)}
-	}
 	rec := func(i int, more ...kv) []byte {
 		text := "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): id = " + strconv.Itoa(i) +
 			", type = Login, user_upn = alice@corp.example, business_result = success"
@@ -187,25 +178,25 @@ func TestOTLPProtoResources(t *testing.T) {
 		if i%7 == 3 {
 			many = append(many, rec(i))
 		} else {
-			many = append(many, rec(i, pod("passman-"+strconv.Itoa(i*5%13))))
+			many = append(many, rec(i, podMeta("passman-"+strconv.Itoa(i*5%13))))
 		}
 	}
-	interleaved := chunk(rec(1, pod("passman-0")), rec(2, pod("passman-1")), rec(3), rec(4, pod("passman-0")),
-		rec(5, pod("passman-2")), rec(6), rec(7, pod("passman-1")))
+	interleaved := chunk(rec(1, podMeta("passman-0")), rec(2, podMeta("passman-1")), rec(3), rec(4, podMeta("passman-0")),
+		rec(5, podMeta("passman-2")), rec(6), rec(7, podMeta("passman-1")))
 	for _, c := range []struct {
 		name  string
 		chunk []byte
 	}{
 		{"interleaved", interleaved},
-		{"one pod", chunk(rec(1, pod("passman-0")), rec(2, pod("passman-0")))},
-		{"no resource first", chunk(rec(1), rec(2, pod("passman-1")), rec(3), rec(4, pod("passman-1")))},
-		{"no pod fields", chunk(rec(1, kv{"kubernetes", []kv{{"container_image", "x"}, {"labels", []kv{}}}}), rec(2, pod("passman-0")), rec(3))},
-		{"pod field twice", chunk(rec(1, pod("passman-0", kv{"pod_name", "passman-9"})), rec(2, pod("passman-0")),
-			rec(3, pod("passman-0", kv{"pod_name", "passman-9"})))},
+		{"one pod", chunk(rec(1, podMeta("passman-0")), rec(2, podMeta("passman-0")))},
+		{"no resource first", chunk(rec(1), rec(2, podMeta("passman-1")), rec(3), rec(4, podMeta("passman-1")))},
+		{"no pod fields", chunk(rec(1, kv{"kubernetes", []kv{{"container_image", "x"}, {"labels", []kv{}}}}), rec(2, podMeta("passman-0")), rec(3))},
+		{"pod field twice", chunk(rec(1, podMeta("passman-0", kv{"pod_name", "passman-9"})), rec(2, podMeta("passman-0")),
+			rec(3, podMeta("passman-0", kv{"pod_name", "passman-9"})))},
 		{"empty values", chunk(rec(1, kv{"kubernetes", []kv{{"pod_name", ""}, {"labels", []kv{{"", ""}}}}}), rec(2))},
-		{"not a map", chunk(rec(1, kv{"kubernetes", "pod"}), rec(2, pod("passman-0")))},
-		{"unparsed", chunk(event(chunkTime, kv{"log", "not an audit record"}, pod("passman-3")), rec(2, pod("passman-4")))},
-		{"malformed tail", append(chunk(rec(1, pod("passman-0")), rec(2, pod("passman-1"))), 0x92, 0xc1)},
+		{"not a map", chunk(rec(1, kv{"kubernetes", "pod"}), rec(2, podMeta("passman-0")))},
+		{"unparsed", chunk(event(chunkTime, kv{"log", "not an audit record"}, podMeta("passman-3")), rec(2, podMeta("passman-4")))},
+		{"malformed tail", append(chunk(rec(1, podMeta("passman-0")), rec(2, podMeta("passman-1"))), 0x92, 0xc1)},
 		{"many pods", chunk(many...)},
 		{"interleaved again", interleaved},
 		{"no resource", chunk(rec(1), rec(2))},
@@ -219,6 +210,18 @@ func TestOTLPProtoResources(t *testing.T) {
 	if n := pdataResources(t, conv, chunk(many...)); n != 14 {
 		t.Errorf("many pods: %d ResourceLogs, want 14", n)
 	}
+}
+
+// podMeta is the map the kubernetes filter adds to a record of the pod
+// name, then more members.
+func podMeta(name string, more ...kv) kv {
+	return kv{"kubernetes", append([]kv{
+		{"pod_name", name}, {"namespace_name", "pam"}, {"pod_id", "uid-" + name},
+		{"labels", []kv{{"app", "passman"}, {"statefulset.kubernetes.io/pod-name", name}}},
+		{"annotations", []kv{{"prometheus.io/scrape", "true"}}},
+		{"host", "node-1"}, {"container_name", "passman"}, {"docker_id", "c0ffee" + name},
+		{"container_image", "registry.example/passman:7.2"},
+	}, more...)}
 }
 
 // pdataResources counts the ResourceLogs of the chunk's request.
