@@ -41,7 +41,9 @@ const (
 	pbAnyBool             = 2<<3 | 0
 	pbAnyInt              = 3<<3 | 0
 	pbAnyArray            = 5<<3 | 2
+	pbAnyKVList           = 6<<3 | 2
 	pbArrayValues         = 1<<3 | 2
+	pbKVListValues        = 1<<3 | 2 // KeyValueList.values
 )
 
 // otlpScope names the plugin as the records' instrumentation scope.
@@ -68,7 +70,6 @@ type protoWriter struct {
 	key    []byte         // the resource key of the record being added
 	rec    []byte         // the record being encoded
 	n      int            // records in the chunk
-	bits   []uint8        // the record's or resource's keys' keyBit
 }
 
 // protoGroup is one resource's ResourceLogs in the making.
@@ -116,11 +117,7 @@ func (w *protoWriter) group(res []core.Attr) *protoGroup {
 	g.records = g.records[:0]
 	// Resource attributes are strings; a key given twice keeps its first
 	// position and its last value, as pcommon.Map.PutStr does.
-	g.resource = g.resource[:0]
-	dups := w.attrCollisions(res)
-	for i := range res {
-		g.resource = w.appendAttr(g.resource, pbResourceAttributes, res, i, &dups)
-	}
+	g.resource = appendAttrs(g.resource[:0], pbResourceAttributes, res, passAll)
 	if w.index == nil {
 		w.index = make(map[string]int)
 	}
@@ -149,14 +146,16 @@ func (w *protoWriter) appendRequest(b []byte) []byte {
 }
 
 // add encodes rec as pdataconv.NewRecord builds it: a parsed record (one
-// with an event name) with its time when known, observed time, severity,
-// event name, body and attributes; any other with its observed time, body
-// and attributes, error.type and error.message first. Attributes keep the
-// first position of a key and its last value, as pcommon.Map.Put does.
+// with an event name, or an OCSF event: a body map) with its time when
+// known, observed time, severity, event name, body and attributes; any
+// other with its observed time, body and attributes, the error attributes
+// (error.type, error.message, ECS's event.kind) first. Attributes, and the
+// members of every map, keep the first position of a key and its last
+// value, as pcommon.Map.Put does.
 func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
 	g := w.group(res)
 	b := w.rec[:0]
-	parsed := rec.EventName != ""
+	parsed := rec.EventName != "" || rec.BodyMap != nil
 	if parsed && !rec.Time.IsZero() {
 		if ts := timestamp(rec.Time); ts != 0 {
 			b = pbAppendFixed64(b, pbLogTime, ts)
@@ -173,32 +172,31 @@ func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
 		if rec.SeverityText != "" {
 			b = pbAppendString(b, pbLogSeverityText, rec.SeverityText)
 		}
-		b = pbAppendString(b, pbLogEventName, rec.EventName)
+		if rec.EventName != "" {
+			b = pbAppendString(b, pbLogEventName, rec.EventName)
+		}
 	}
-	// body: AnyValue{string_value}, set even when empty.
-	b = append(b, pbLogBody)
-	b = binary.AppendUvarint(b, uint64(pbStringFieldLen(len(rec.Body))))
-	b = pbAppendString(b, pbAnyString, rec.Body)
-
-	attrs := rec.Attrs
-	dups := w.attrCollisions(attrs)
-	if !parsed {
-		// error.type and error.message first, then the rest (Fill, then
-		// NewRecord's own loop).
-		for i := range attrs {
-			if isErrorAttr(attrs[i].Key) {
-				b = w.appendAttr(b, pbLogAttributes, attrs, i, &dups)
-			}
-		}
-		for i := range attrs {
-			if !isErrorAttr(attrs[i].Key) {
-				b = w.appendAttr(b, pbLogAttributes, attrs, i, &dups)
-			}
-		}
+	if rec.BodyMap != nil {
+		// AnyValue{kvlist_value}: lengths patched in once written.
+		b = append(b, pbLogBody, 0)
+		av := len(b)
+		b = append(b, pbAnyKVList, 0)
+		list := len(b)
+		b = appendAttrs(b, pbKVListValues, rec.BodyMap, passAll)
+		b = pbPatchLen(b, list)
+		b = pbPatchLen(b, av)
 	} else {
-		for i := range attrs {
-			b = w.appendAttr(b, pbLogAttributes, attrs, i, &dups)
-		}
+		// AnyValue{string_value}, set even when empty.
+		b = append(b, pbLogBody)
+		b = binary.AppendUvarint(b, uint64(pbStringFieldLen(len(rec.Body))))
+		b = pbAppendString(b, pbAnyString, rec.Body)
+	}
+	if parsed {
+		b = appendAttrs(b, pbLogAttributes, rec.Attrs, passAll)
+	} else {
+		// Fill's error attributes, then NewRecord's loop over them all.
+		b = appendAttrs(b, pbLogAttributes, rec.Attrs, passErrors)
+		b = appendAttrs(b, pbLogAttributes, rec.Attrs, passRest)
 	}
 	w.rec = b
 	g.records = append(g.records, pbScopeLogRecords)
@@ -207,8 +205,10 @@ func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
 	w.n++
 }
 
+// isErrorAttr tells the attributes pdataconv puts first for a record
+// nothing parsed.
 func isErrorAttr(k string) bool {
-	return k == record.AttrErrorType || k == record.AttrErrorMessage
+	return k == record.AttrErrorType || k == record.AttrErrorMessage || k == record.AttrEventKind
 }
 
 // timestamp is pcommon.NewTimestampFromTime; a zero result is not written,
@@ -216,7 +216,7 @@ func isErrorAttr(k string) bool {
 func timestamp(t time.Time) uint64 { return uint64(t.UnixNano()) }
 
 // keyFilter is a 256-bit filter of attribute keys: a key whose bit is set
-// once is unique in its record, so only the keys that share a bit are
+// once is unique among its siblings, so only the keys that share a bit are
 // compared in full. The parser already merges repeated keys, so real
 // duplicates are rare.
 type keyFilter [4]uint64
@@ -230,46 +230,119 @@ func keyBit(k string) uint {
 	return uint((h * 0x9E3779B1) >> 24)
 }
 
-// attrCollisions returns the filter of the bits two or more keys share, and
-// keeps each key's bit in w.bits for appendAttr.
-func (w *protoWriter) attrCollisions(attrs []core.Attr) keyFilter {
+func (f *keyFilter) has(bit uint) bool { return f[bit>>6]&(1<<(bit&63)) != 0 }
+
+// attrPass is which entries of a list appendAttrs writes: all of them, or,
+// for a record nothing parsed, pdataconv's two passes: the error attributes
+// that are not maps (Fill), then the others (NewRecord).
+type attrPass uint8
+
+const (
+	passAll attrPass = iota
+	passErrors
+	passRest
+)
+
+// errorPut tells whether pdataconv puts a in its first pass (Fill).
+func errorPut(a *core.Attr) bool { return a.Kind != core.KindMap && isErrorAttr(a.Key) }
+
+// appendAttrs appends the entries of the flat list (core.Attr: a map's
+// members follow it) as KeyValue fields field, as pcommon.Map.Put builds a
+// map of them in the pass given: a key at the position of its first put,
+// with the value of its last entry.
+func appendAttrs(b []byte, field byte, list []core.Attr, pass attrPass) []byte {
 	var seen, twice keyFilter
-	w.bits = w.bits[:0]
-	for i := range attrs {
-		bit := keyBit(attrs[i].Key)
-		w.bits = append(w.bits, uint8(bit))
-		i, m := bit>>6, uint64(1)<<(bit&63)
-		twice[i] |= seen[i] & m
-		seen[i] |= m
+	for i := 0; i < len(list); i = record.Next(list, i) {
+		bit := keyBit(list[i].Key)
+		j, m := bit>>6, uint64(1)<<(bit&63)
+		twice[j] |= seen[j] & m
+		seen[j] |= m
 	}
-	return twice
+	if pass == passAll && twice == (keyFilter{}) {
+		// Every key unique: the common case, written as it comes.
+		for i := 0; i < len(list); i = record.Next(list, i) {
+			b = appendKeyValue(b, field, list[i].Key, list, i)
+		}
+		return b
+	}
+	for i := 0; i < len(list); i = record.Next(list, i) {
+		a := &list[i]
+		v := i // the entry whose value is written
+		if !twice.has(keyBit(a.Key)) {
+			if pass == passErrors && !errorPut(a) || pass == passRest && errorPut(a) {
+				continue
+			}
+		} else {
+			if !firstPut(list, i, pass) {
+				continue
+			}
+			for j := record.Next(list, i); j < len(list); j = record.Next(list, j) {
+				if list[j].Key == a.Key {
+					v = j
+				}
+			}
+		}
+		b = appendKeyValue(b, field, a.Key, list, v)
+	}
+	return b
 }
 
-// appendAttr appends attrs[i] as the KeyValue field field (a LogRecord's or
-// a Resource's attributes); a key that may repeat is written at its first
-// position with its last value.
-func (w *protoWriter) appendAttr(b []byte, field byte, attrs []core.Attr, i int, dups *keyFilter) []byte {
-	a := &attrs[i]
-	if bit := w.bits[i]; dups[bit>>6]&(1<<(bit&63)) != 0 {
-		for j := 0; j < i; j++ {
-			if attrs[j].Key == a.Key {
-				return b // written at j
-			}
-		}
-		for j := len(attrs) - 1; j > i; j-- {
-			if attrs[j].Key == a.Key {
-				last := attrs[j]
-				last.Key = a.Key
-				a = &last
-				break
+// firstPut tells whether list[i], whose key may repeat, is where pass puts
+// its key first.
+func firstPut(list []core.Attr, i int, pass attrPass) bool {
+	a := &list[i]
+	switch {
+	case pass == passErrors && !errorPut(a):
+		return false
+	case pass == passRest && isErrorAttr(a.Key):
+		for j := 0; j < len(list); j = record.Next(list, j) {
+			if list[j].Key == a.Key && errorPut(&list[j]) {
+				return false // put in the first pass
 			}
 		}
 	}
-	vlen := anyValueLen(a)
-	kv := pbStringFieldLen(len(a.Key)) + 1 + pbVarintLen(uint64(vlen)) + vlen
+	for j := 0; j < i; j = record.Next(list, j) {
+		if list[j].Key == a.Key && (pass != passErrors || errorPut(&list[j])) {
+			return false
+		}
+	}
+	return true
+}
+
+// appendKeyValue appends KeyValue{key, list[v]'s value} as the field field
+// (a log record's or resource's attributes, a map's members).
+func appendKeyValue(b []byte, field byte, key string, list []core.Attr, v int) []byte {
+	a := &list[v]
+	if a.Kind == core.KindMap {
+		// AnyValue{kvlist_value}: lengths patched in once written.
+		b = append(b, field, 0)
+		kv := len(b)
+		b = pbAppendString(b, pbKVKey, key)
+		b = append(b, pbKVValue, 0)
+		av := len(b)
+		b = append(b, pbAnyKVList, 0)
+		members := len(b)
+		b = appendAttrs(b, pbKVListValues, record.Members(list, v), passAll)
+		b = pbPatchLen(b, members)
+		b = pbPatchLen(b, av)
+		return pbPatchLen(b, kv)
+	}
+	var vlen int // the AnyValue's length
+	switch a.Kind {
+	case core.KindInt:
+		vlen = 1 + pbVarintLen(uint64(a.Int))
+	case core.KindBool:
+		vlen = 2
+	case core.KindStrings:
+		n := arrayLen(a.Strs)
+		vlen = 1 + pbVarintLen(uint64(n)) + n
+	default:
+		vlen = pbStringFieldLen(len(a.Str))
+	}
+	kv := pbStringFieldLen(len(key)) + 1 + pbVarintLen(uint64(vlen)) + vlen
 	b = append(b, field)
 	b = binary.AppendUvarint(b, uint64(kv))
-	b = pbAppendString(b, pbKVKey, a.Key)
+	b = pbAppendString(b, pbKVKey, key)
 	b = append(b, pbKVValue)
 	b = binary.AppendUvarint(b, uint64(vlen))
 	switch a.Kind {
@@ -296,18 +369,18 @@ func (w *protoWriter) appendAttr(b []byte, field byte, attrs []core.Attr, i int,
 	return b
 }
 
-// anyValueLen is the encoded length of a's value as an AnyValue.
-func anyValueLen(a *core.Attr) int {
-	switch a.Kind {
-	case core.KindInt:
-		return 1 + pbVarintLen(uint64(a.Int))
-	case core.KindBool:
-		return 2
-	case core.KindStrings:
-		n := arrayLen(a.Strs)
-		return 1 + pbVarintLen(uint64(n)) + n
+// pbPatchLen writes the length of the message b[start:] into the one byte
+// before it, reserved when the message was begun, moving the message on
+// when its length takes more bytes than that.
+func pbPatchLen(b []byte, start int) []byte {
+	n := len(b) - start
+	l := pbVarintLen(uint64(n))
+	if l > 1 {
+		b = append(b, make([]byte, l-1)...)
+		copy(b[start+l-1:], b[start:start+n])
 	}
-	return pbStringFieldLen(len(a.Str))
+	binary.PutUvarint(b[start-1:], uint64(n))
+	return b
 }
 
 // arrayLen is the encoded length of an ArrayValue of strings.

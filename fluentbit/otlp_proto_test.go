@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,21 +124,29 @@ func checkSameAsPdata(t *testing.T, conv *converter, name string, chunk []byte) 
 }
 
 func TestOTLPProtoMatchesPdata(t *testing.T) {
+	// In every schema: OCSF's records have map bodies and ECS's unparsed
+	// ones an event.kind among the error attributes.
+	for _, schema := range []string{"otel", "ecs", "ocsf"} {
+		conv, err := newConverter(testConfig(t, map[string]string{"schema": schema}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dir := range []string{"passman", "capam", "netwrix"} {
+			files, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*.log"))
+			for _, f := range files {
+				rel, _ := filepath.Rel(filepath.Join("..", "testdata"), f)
+				chunk, _ := testdataChunk(t, rel)
+				checkSameAsPdata(t, conv, schema+" "+rel, chunk)
+			}
+		}
+		for _, in := range hostile.Inputs(t, "..") {
+			chunk, _ := splitChunk(in.Data)
+			checkSameAsPdata(t, conv, schema+" hostile "+in.Name, chunk)
+		}
+	}
 	conv, err := newConverter(testConfig(t, nil))
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, dir := range []string{"passman", "capam", "netwrix"} {
-		files, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*.log"))
-		for _, f := range files {
-			rel, _ := filepath.Rel(filepath.Join("..", "testdata"), f)
-			chunk, _ := testdataChunk(t, rel)
-			checkSameAsPdata(t, conv, rel, chunk)
-		}
-	}
-	for _, in := range hostile.Inputs(t, "..") {
-		chunk, _ := splitChunk(in.Data)
-		checkSameAsPdata(t, conv, "hostile "+in.Name, chunk)
 	}
 	line := "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): type = CheckoutCredentials, user_upn = alice@corp.example, business_result = success"
 	extras := event(chunkTime, kv{"log", line}, kv{"stream", "stdout"}, kv{"event.action", "theirs"},
@@ -235,38 +244,82 @@ func pdataResources(t *testing.T, conv *converter, chunk []byte) int {
 }
 
 // Duplicate keys keep their first position and their last value, as
-// pcommon.Map.Put does, in parsed and unparsed records.
+// pcommon.Map.Put does, in parsed and unparsed records, among attributes
+// and among a map's members, a map and a scalar replacing each other; a
+// record nothing parsed has its error attributes first (ECS's event.kind
+// too, but not one given as a map).
 func TestOTLPProtoDuplicates(t *testing.T) {
+	str := func(k, v string) core.Attr { return core.Attr{Key: k, Kind: core.KindString, Str: v} }
+	mapOf := func(k string, n int) core.Attr { return core.Attr{Key: k, Kind: core.KindMap, Int: int64(n)} }
 	attrs := []core.Attr{
-		{Key: "a", Kind: core.KindString, Str: "1"}, {Key: "b", Kind: core.KindInt, Int: 2},
-		{Key: "error.message", Kind: core.KindString, Str: "m1"},
-		{Key: "a", Kind: core.KindBool, Bool: true}, {Key: "c", Kind: core.KindString, Str: "3"},
-		{Key: "error.type", Kind: core.KindString, Str: "t"},
-		{Key: "error.message", Kind: core.KindString, Str: "m2"},
+		str("a", "1"), {Key: "b", Kind: core.KindInt, Int: 2},
+		str("error.message", "m1"),
+		{Key: "a", Kind: core.KindBool, Bool: true}, str("c", "3"),
+		str("error.type", "t"),
+		str("error.message", "m2"),
 		{Key: "a", Kind: core.KindStrings, Strs: []string{"x"}},
 	}
-	for _, rec := range []*core.Record{
+	maps := []core.Attr{
+		mapOf("m", 4), str("x", "1"), str("x", "2"), mapOf("n", 1), str("y", "3"),
+		mapOf("error.type", 1), str("k", "v"),
+		str("event.kind", "event"),
+		str("a", "1"),
+		str("m", "a scalar over the map"),
+		str("error.type", "t"),
+		mapOf("a", 2), {Key: "z", Kind: core.KindInt, Int: 5}, mapOf("empty", 0),
+		mapOf("error.message", 0), str("error.message", "m"),
+		str("event.kind", "pipeline_error"),
+	}
+	body := []core.Attr{str("class", "c"), mapOf("o", 2), str("p", "1"), str("p", "2"), str("class", "d"), mapOf("none", 0)}
+	for i, rec := range []*core.Record{
 		{EventName: "x.y", ObservedTime: chunkTime, Time: chunkTime, SeverityNumber: 13, SeverityText: "WARN", Attrs: attrs},
 		{ObservedTime: chunkTime, Time: chunkTime, SeverityNumber: 9, SeverityText: "INFO", Body: "b", Attrs: attrs},
+		{EventName: "x.y", ObservedTime: chunkTime, Body: "b", Attrs: maps},
+		{ObservedTime: chunkTime, SeverityNumber: 9, Body: "b", Attrs: maps},
+		{ObservedTime: chunkTime, Time: chunkTime, SeverityNumber: 9, BodyMap: body, Attrs: maps},
+		{ObservedTime: chunkTime, BodyMap: []core.Attr{}},
 	} {
-		s := newOTLPSink()
-		s.add(rec, nil)
-		var m plog.ProtoMarshaler
-		want, err := m.MarshalLogs(s.logs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var w protoWriter
-		w.add(rec, nil)
-		var u plog.ProtoUnmarshaler
-		ld, err := u.UnmarshalLogs(w.appendRequest(nil))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, _ := m.MarshalLogs(ld); !bytes.Equal(got, want) {
-			var j plog.JSONMarshaler
-			a, _ := j.MarshalLogs(ld)
-			t.Errorf("event %q: %s", rec.EventName, a)
-		}
+		checkRecordSameAsPdata(t, "record "+strconv.Itoa(i), rec)
+	}
+}
+
+// checkRecordSameAsPdata: the request protoWriter writes for rec alone
+// decodes to what pdataconv builds.
+func checkRecordSameAsPdata(t *testing.T, name string, rec *core.Record) {
+	t.Helper()
+	s := newOTLPSink()
+	s.add(rec, nil)
+	var m plog.ProtoMarshaler
+	want, err := m.MarshalLogs(s.logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w protoWriter
+	w.add(rec, nil)
+	var u plog.ProtoUnmarshaler
+	ld, err := u.UnmarshalLogs(w.appendRequest(nil))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if got, _ := m.MarshalLogs(ld); !bytes.Equal(got, want) {
+		var j plog.JSONMarshaler
+		a, _ := j.MarshalLogs(ld)
+		b, _ := j.MarshalLogs(s.logs)
+		t.Errorf("%s:\n got %s\nwant %s", name, a, b)
+	}
+}
+
+// Map members whose encoding passes 127 bytes take a longer length, written
+// after them (pbPatchLen).
+func TestOTLPProtoLongMaps(t *testing.T) {
+	long := strings.Repeat("v", 300)
+	body := []core.Attr{
+		{Key: "outer", Kind: core.KindMap, Int: 3},
+		{Key: "inner", Kind: core.KindMap, Int: 1}, {Key: "s", Kind: core.KindString, Str: long},
+		{Key: "t", Kind: core.KindString, Str: long},
+	}
+	for n := 0; n < 20000; n = n*3 + 100 {
+		body[2].Str = strings.Repeat("v", n)
+		checkRecordSameAsPdata(t, strconv.Itoa(n)+" bytes", &core.Record{ObservedTime: chunkTime, BodyMap: body, Attrs: body})
 	}
 }

@@ -44,16 +44,21 @@ func TestSchemasEveryOutput(t *testing.T) {
 				}
 				var fwd forwardSink
 				stdout := &jsonSink{}
-				otlp := newOTLPSink()
-				for _, s := range []sink{&fwd, stdout, otlp} {
+				for _, s := range []sink{&fwd, stdout, &conv.scratch.proto} {
 					if n := conv.convertChunk(chunk, "pam.audit", s); n != len(want) {
 						t.Fatalf("%d records, %d golden", n, len(want))
 					}
 				}
+				// The request the otlp output sends, as a receiver decodes it.
+				var u plog.ProtoUnmarshaler
+				otlp, err := u.UnmarshalLogs(conv.scratch.proto.appendRequest(nil))
+				if err != nil {
+					t.Fatal(err)
+				}
 				lines := strings.Split(strings.TrimSuffix(string(stdout.buf), "\n"), "\n")
 				r := mpReader{buf: fwd.entries}
 				var lrs []plog.LogRecord
-				otlptest.ForEach(otlp.logs, func(lr plog.LogRecord) { lrs = append(lrs, lr) })
+				otlptest.ForEach(otlp, func(lr plog.LogRecord) { lrs = append(lrs, lr) })
 				for i, w := range want {
 					doc, level := otlptest.GoldenDoc(t, w)
 					entry, err := decodeAny(&r) // [time, record]
