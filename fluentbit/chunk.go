@@ -50,6 +50,7 @@ type converter struct {
 	sourceKeys  []string
 	syslogKeys  bool // read a syslog input's header keys (syslog.go)
 	k8sResource bool // the kubernetes map's pod fields go to res (kubernetes.go)
+	ownTexts    bool // the sink keeps the records (convertChunk)
 	loc         *time.Location
 	now         func() time.Time // the parser's clock, for the records made here
 	keyBuf      []byte
@@ -90,6 +91,9 @@ func newConverter(cfg *config) (*converter, error) {
 // malformed_chunk, so nothing is lost.
 func (c *converter) convertChunk(data []byte, tag string, out sink) int {
 	r := mpReader{buf: data}
+	// otlpSink keeps every record of the chunk in pdata: their texts must
+	// be strings of their own, not Parse's reused buffer.
+	_, c.ownTexts = out.(*otlpSink)
 	n := 0
 	for r.pos < len(data) {
 		start := r.pos
@@ -222,6 +226,8 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 			h := c.syslogHeader(ts)
 			rec, _ = c.parser.ParseMessage(string(text), &h)
 			c.syslogAttrs(rec)
+		} else if c.ownTexts {
+			rec, _ = c.parser.ParseString(string(text))
 		} else {
 			rec, _ = c.parser.Parse(text)
 		}

@@ -3,6 +3,7 @@ package record
 import (
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // Sentinel errors. A ParseError wraps one of them; errors.Is finds it. Each
@@ -62,8 +63,11 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // SetQuote sets the input the message quotes: at most MaxQuote bytes of the
-// redacted text from off.
-func (e *ParseError) SetQuote(redacted string, off int) { e.quote = Quote(redacted, off) }
+// redacted text from off. It is a copy: the error outlives the text, which
+// Parser.Parse reuses.
+func (e *ParseError) SetQuote(redacted string, off int) {
+	e.quote = strings.Clone(Quote(redacted, off))
+}
 
 // ErrAt builds a ParseError; the quote is filled in by the Parser once the
 // text is redacted (SetQuote).

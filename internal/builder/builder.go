@@ -30,13 +30,12 @@ type Builder struct {
 	maxAttrs      int
 	maxValueBytes int
 
-	spans     []redact.Span // secret values in the current text, to redact the original
-	base      int           // offset of the product's text (the payload) in the original
-	framing   int           // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
-	keyBits   uint64        // filter of the keys in Rec.Attrs (see Add)
-	mayBearer bool          // the text may hold a bearer token
-	fieldN    int           // fields looked up in the current record (see Field)
-	posCache  [64]*Field
+	spans     []redact.Span        // secret values in the current text, to redact the original
+	base      int                  // offset of the product's text (the payload) in the original
+	framing   int                  // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
+	keyBits   uint64               // filter of the keys in Rec.Attrs (see Add)
+	mayBearer bool                 // the text may hold a bearer token
+	fields    [256]*Field          // direct-mapped cache of Field by fieldSlot
 	prefix    string               // product namespace of the current record, "passman." …
 	keys      map[string]string    // interned attribute keys
 	nsKeys    [8]map[string]*Field // product namespace fields by raw name, per format
@@ -72,7 +71,6 @@ func (b *Builder) Start(s string, now time.Time) {
 	b.HasMsg = false
 	b.Truncated = 0
 	b.keyBits = 0
-	b.fieldN = 0
 	b.prefix = ""
 	b.Orig = ""
 	b.base = 0
@@ -295,17 +293,26 @@ type Field struct {
 // its last segment names a secret. Both are cached per product by raw name,
 // so the hot path neither builds keys nor scans names.
 func (b *Builder) Field(name string) *Field {
-	// Records of one source repeat their fields in the same order: the n-th
-	// Field of this record is most likely the n-th of the last one, which a
-	// string compare confirms without hashing.
-	slot := &b.posCache[b.fieldN%len(b.posCache)]
-	b.fieldN++
+	// A product's records repeat few names: a slot chosen by a hash of a
+	// few bytes, confirmed by one compare, finds nearly all of them without
+	// the map's hashing of the whole name.
+	slot := &b.fields[fieldSlot(name)]
 	if f := *slot; f != nil && f.format == b.Rec.Format && f.raw == name {
 		return f
 	}
 	f := b.fieldSlow(name)
 	*slot = f
 	return f
+}
+
+// fieldSlot hashes the length and the first, middle and last bytes of a
+// name into the cache's 256 slots.
+func fieldSlot(name string) int {
+	h := uint(len(name)) * 0x9E3779B1
+	if len(name) > 0 {
+		h += uint(name[0])*31 + uint(name[len(name)/2])*131 + uint(name[len(name)-1])*7
+	}
+	return int((h ^ h>>8) & 255)
 }
 
 func (b *Builder) fieldSlow(name string) *Field {

@@ -5,8 +5,8 @@
 package redact
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -195,8 +195,18 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 // marker; it sorts spans.
 func Replace(b []byte, s string, sp []Span) []byte {
 	// At one start, the quoted replacement wins: it keeps JSON valid.
-	sort.Slice(sp, func(i, j int) bool {
-		return sp[i].Start < sp[j].Start || sp[i].Start == sp[j].Start && sp[i].Quote && !sp[j].Quote
+	// (slices.SortFunc: sort.Slice allocated twice per record.)
+	slices.SortFunc(sp, func(x, y Span) int {
+		if x.Start != y.Start {
+			return cmp.Compare(x.Start, y.Start)
+		}
+		switch {
+		case x.Quote && !y.Quote:
+			return -1
+		case y.Quote && !x.Quote:
+			return 1
+		}
+		return 0
 	})
 	last := 0
 	for _, x := range sp {
