@@ -78,8 +78,7 @@ func (b *Builder) Start(s string, now time.Time) {
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
-	// (Anchored on the rare first letter: "earer" would stop at every 'e'.)
-	b.mayBearer = strings.Contains(s, "Bearer ") || strings.Contains(s, "bearer ") || strings.Contains(s, "BEARER ")
+	b.mayBearer = redact.MayHoldBearer(s)
 }
 
 // SetFormat names the product that reads the record, and its namespace.

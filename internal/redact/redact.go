@@ -113,6 +113,25 @@ type Span struct {
 	Quote      bool
 }
 
+// MayHoldBearer reports whether s holds "bearer " in any case: one memchr
+// pass per case of the rare first letter ("earer" would stop at every 'e').
+func MayHoldBearer(s string) bool {
+	for _, c := range [2]byte{'b', 'B'} {
+		for from := 0; ; {
+			i := strings.IndexByte(s[from:], c)
+			if i < 0 || from+i+7 > len(s) {
+				break
+			}
+			i += from
+			if s[i+6] == ' ' && strings.EqualFold(s[i+1:i+6], "earer") {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
 // Bearer finds "Bearer <token>" in free text and returns the token's
 // range, for values that are not under a secret key.
 func Bearer(s string) (start, end int, ok bool) {
