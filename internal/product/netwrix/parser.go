@@ -21,6 +21,8 @@ type Parser struct {
 	paths map[string]*pathInfo // JSON paths seen, with their mapping
 	slots [256]*pathInfo       // direct-mapped cache in front of paths (pathInfo)
 	gen   uint64               // the current record's stamp (dropDuplicateLeaves)
+
+	uncached bool // the record has a path the full cache did not keep
 }
 
 // New returns a Parser that builds into b. maxDepth bounds the JSON nesting
@@ -68,6 +70,7 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	if j < 0 {
 		return p.netwrixUnrecoverable(s, 0)
 	}
+	p.uncached = false
 	end := p.json.Walk(s, j)
 	// Strict: nothing recovered and nothing after the object.
 	strict := !p.json.Loose && scan.SkipWS(s, end) == len(s)
@@ -367,13 +370,7 @@ func (p *Parser) dropDuplicateLeaves() {
 	// record finds the duplicates in one pass from the end. A pathInfo
 	// the full cache did not keep is compared by path.
 	p.gen++
-	uncached := false
-	for i := range ls {
-		if ls[i].Info.gen == uncachedGen {
-			uncached = true
-		}
-	}
-	if uncached {
+	if p.uncached {
 		p.dropDuplicateLeavesByPath()
 		return
 	}
@@ -385,7 +382,9 @@ func (p *Parser) dropDuplicateLeaves() {
 			ls[n] = ls[i]
 		}
 	}
-	p.json.Leaves = append(ls[:0], ls[n:]...)
+	if n > 0 { // a duplicate was dropped
+		p.json.Leaves = append(ls[:0], ls[n:]...)
+	}
 }
 
 // dropDuplicateLeavesByPath is dropDuplicateLeaves for a record whose paths
@@ -461,6 +460,7 @@ func (p *Parser) newPathInfo(path string) *pathInfo {
 		p.paths[path] = pi
 	} else {
 		pi.gen = uncachedGen
+		p.uncached = true
 	}
 	return pi
 }
