@@ -228,22 +228,37 @@ func isValueSep(c rune) bool {
 // Add appends an attribute under the record's limits; the last value of a
 // duplicated key wins. What the limits cut is counted.
 func (b *Builder) Add(a record.Attr) {
+	if p := b.slot(a.Key); p != nil {
+		*p = a
+	}
+}
+
+// slot returns where the attribute of key goes: the place of the key when
+// the record has it, else a new place at the end; nil when the limits cut
+// it. The Add functions write their value there, in place: building an
+// Attr to copy it in cost a fifth of a PassMan parse.
+func (b *Builder) slot(key string) *record.Attr {
 	r := &b.Rec
 	// keyBits is a one-word filter of the keys already added: most keys are
 	// new, and the filter spares them the linear search.
-	bit := uint64(1) << ((uint(len(a.Key))*31 + uint(a.Key[len(a.Key)-1])) & 63)
+	bit := uint64(1) << ((uint(len(key))*31 + uint(key[len(key)-1])) & 63)
 	if b.keyBits&bit != 0 {
-		if i := r.Index(a.Key); i >= 0 {
-			r.Attrs[i] = a
-			return
+		if i := r.Index(key); i >= 0 {
+			return &r.Attrs[i]
 		}
 	}
 	b.keyBits |= bit
-	if len(r.Attrs) >= b.maxAttrs {
+	n := len(r.Attrs)
+	if n >= b.maxAttrs {
 		b.Truncated++
-		return
+		return nil
 	}
-	r.Attrs = append(r.Attrs, a)
+	if n < cap(r.Attrs) {
+		r.Attrs = r.Attrs[:n+1]
+	} else {
+		r.Attrs = append(r.Attrs, record.Attr{})
+	}
+	return &r.Attrs[n]
 }
 
 func (b *Builder) AddStr(key, v string) {
@@ -255,15 +270,21 @@ func (b *Builder) AddStr(key, v string) {
 		v = v[:n]
 		b.Truncated++
 	}
-	b.Add(record.Attr{Key: key, Kind: record.KindString, Str: v})
+	if p := b.slot(key); p != nil {
+		*p = record.Attr{Key: key, Kind: record.KindString, Str: v}
+	}
 }
 
 func (b *Builder) AddInt(key string, v int64) {
-	b.Add(record.Attr{Key: key, Kind: record.KindInt, Int: v})
+	if p := b.slot(key); p != nil {
+		*p = record.Attr{Key: key, Kind: record.KindInt, Int: v}
+	}
 }
 
 func (b *Builder) AddBool(key string, v bool) {
-	b.Add(record.Attr{Key: key, Kind: record.KindBool, Bool: v})
+	if p := b.slot(key); p != nil {
+		*p = record.Attr{Key: key, Kind: record.KindBool, Bool: v}
+	}
 }
 
 // Intern returns k as a string, from the cache when it was seen before, so
