@@ -305,6 +305,7 @@ func (b *Builder) Intern(k []byte) string {
 type Field struct {
 	Key    string // the key in the product namespace
 	Secret bool   // the value is a secret
+	Tag    uint8  // the product's class of the name, set at first sight (0: not yet)
 	raw    string // the raw name, owned by the cache
 	format record.Format
 }
