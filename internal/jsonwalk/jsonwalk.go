@@ -216,7 +216,15 @@ func (w *Walker[P]) leaf(a record.Attr, v0, v1 int, str bool) {
 		w.Cut++
 		return
 	}
-	w.Leaves = append(w.Leaves, Leaf[P]{Info: w.Info(w.Path), A: a, V0: v0, V1: v1, Str: str})
+	// Grown in place, not appended: a Leaf is a dozen words to copy.
+	n := len(w.Leaves)
+	if n < cap(w.Leaves) {
+		w.Leaves = w.Leaves[:n+1]
+	} else {
+		w.Leaves = append(w.Leaves, Leaf[P]{})
+	}
+	l := &w.Leaves[n]
+	l.Info, l.A, l.V0, l.V1, l.Str, l.Null = w.Info(w.Path), a, v0, v1, str, false
 }
 
 // maxArray bounds the elements kept of one array of scalars.

@@ -379,7 +379,9 @@ func (p *Parser) dropDuplicateLeaves() {
 		if pi := ls[i].Info; pi.gen != p.gen {
 			pi.gen = p.gen
 			n--
-			ls[n] = ls[i]
+			if n != i { // no copy until a duplicate was dropped
+				ls[n] = ls[i]
+			}
 		}
 	}
 	if n > 0 { // a duplicate was dropped
