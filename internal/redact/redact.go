@@ -45,6 +45,10 @@ type anchoredName struct {
 // on its rarest letter.
 const rarity = "zqjxkvwbyfgpmhudlcnrsitoae"
 
+// anchorSlack: how much commoner (places in rarity) than a name's rarest
+// letter an anchor letter it shares with another name may be.
+const anchorSlack = 2
+
 func New(headers, parts []string, on bool) Redactor {
 	r := Redactor{on: on}
 	for _, h := range append(append([]string(nil), SecretHeaders...), headers...) {
@@ -70,6 +74,16 @@ func New(headers, parts []string, on bool) Redactor {
 			}
 			if at < 0 {
 				continue
+			}
+			// A letter that is already an anchor, and nearly as rare, is
+			// taken instead: each anchor is two passes over every text
+			// ("x-access-token" shares cookie's 'k').
+			for i := 0; i < len(n); i++ {
+				k := strings.IndexByte(rarity, n[i])
+				if k >= 0 && k <= rank+anchorSlack && slices.ContainsFunc(r.anchors, func(a anchor) bool { return a.c == n[i] }) {
+					at = i
+					break
+				}
 			}
 			i := slices.IndexFunc(r.anchors, func(a anchor) bool { return a.c == n[at] })
 			if i < 0 {
