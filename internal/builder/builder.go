@@ -30,10 +30,13 @@ type Builder struct {
 	maxAttrs      int
 	maxValueBytes int
 
-	spans     []redact.Span        // secret values in the current text, to redact the original
-	base      int                  // offset of the product's text (the payload) in the original
-	framing   int                  // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
-	keyBits   uint64               // filter of the keys in Rec.Attrs (see Add)
+	spans     []redact.Span // secret values in the current text, to redact the original
+	base      int           // offset of the product's text (the payload) in the original
+	framing   int           // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
+	keyBits   uint64        // filter of the keys in Rec.Attrs (see Add)
+	keyIdx    []keySlot     // for records of many attributes: key → place (see slotIndexed)
+	keyGen    uint32        // stamps keyIdx's entries of the current record; 0: not in use
+	lastGen   uint32
 	mayBearer bool                 // the text may hold a bearer token
 	fields    [256]*Field          // direct-mapped cache of Field by fieldSlot
 	prefix    string               // product namespace of the current record, "passman." …
@@ -71,6 +74,7 @@ func (b *Builder) Start(s string, now time.Time) {
 	b.HasMsg = false
 	b.Truncated = 0
 	b.keyBits = 0
+	b.keyGen = 0
 	b.prefix = ""
 	b.Orig = ""
 	b.base = 0
@@ -238,6 +242,9 @@ func (b *Builder) Add(a record.Attr) {
 // it. The Add functions write their value there, in place: building an
 // Attr to copy it in cost a fifth of a PassMan parse.
 func (b *Builder) slot(key string) *record.Attr {
+	if b.keyGen != 0 {
+		return b.slotIndexed(key)
+	}
 	r := &b.Rec
 	// keyBits is a one-word filter of the keys already added: most keys are
 	// new, and the filter spares them the linear search.
@@ -248,6 +255,22 @@ func (b *Builder) slot(key string) *record.Attr {
 		}
 	}
 	b.keyBits |= bit
+	p := b.grow()
+	if len(r.Attrs) == indexFrom {
+		b.startIndex()
+	}
+	return p
+}
+
+// indexFrom: past this many attributes the one-word filter is full, and
+// the linear search made a record's cost grow with the square of its
+// fields; keys are then found through keyIdx.
+const indexFrom = 24
+
+// grow returns a new place at the end of the attributes, or nil when the
+// limit cuts it.
+func (b *Builder) grow() *record.Attr {
+	r := &b.Rec
 	n := len(r.Attrs)
 	if n >= b.maxAttrs {
 		b.Truncated++
@@ -259,6 +282,67 @@ func (b *Builder) slot(key string) *record.Attr {
 		r.Attrs = append(r.Attrs, record.Attr{})
 	}
 	return &r.Attrs[n]
+}
+
+// keySlot is an entry of keyIdx: the place of a key in Rec.Attrs, for the
+// record stamped gen.
+type keySlot struct {
+	gen uint32
+	at  int32
+}
+
+// startIndex puts the current record's keys (each once: slot keeps them
+// unique) into keyIdx, under a new stamp, so nothing is cleared per record.
+func (b *Builder) startIndex() {
+	if b.keyIdx == nil {
+		size := 64
+		for size < 2*b.maxAttrs { // at most half full: probes stay short and end
+			size *= 2
+		}
+		b.keyIdx = make([]keySlot, size)
+	}
+	b.lastGen++
+	if b.lastGen == 0 { // wrapped: old stamps could match again
+		clear(b.keyIdx)
+		b.lastGen = 1
+	}
+	b.keyGen = b.lastGen
+	mask := len(b.keyIdx) - 1
+	for i := range b.Rec.Attrs {
+		h := hashKey(b.Rec.Attrs[i].Key) & mask
+		for b.keyIdx[h].gen == b.keyGen {
+			h = (h + 1) & mask
+		}
+		b.keyIdx[h] = keySlot{b.keyGen, int32(i)}
+	}
+}
+
+// slotIndexed is slot through keyIdx (linear probing).
+func (b *Builder) slotIndexed(key string) *record.Attr {
+	r := &b.Rec
+	mask := len(b.keyIdx) - 1
+	for h := hashKey(key) & mask; ; h = (h + 1) & mask {
+		e := &b.keyIdx[h]
+		if e.gen != b.keyGen {
+			p := b.grow()
+			if p != nil {
+				*e = keySlot{b.keyGen, int32(len(r.Attrs) - 1)}
+			}
+			return p
+		}
+		if r.Attrs[e.at].Key == key {
+			return &r.Attrs[e.at]
+		}
+	}
+}
+
+// hashKey is FNV-1a.
+func hashKey(k string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint32(k[i])) * 16777619
+	}
+	return int(h)
 }
 
 func (b *Builder) AddStr(key, v string) {
