@@ -3,6 +3,7 @@ package core
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"testing"
@@ -124,5 +125,22 @@ func BenchmarkSplitter(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// BenchmarkParseFields: how the cost grows with the number of fields, for a
+// PassMan line and a Netwrix record of n fields besides the type or
+// message (values of 12 bytes: the line grows about 25 bytes a field).
+func BenchmarkParseFields(b *testing.B) {
+	for _, n := range []int{4, 16, 64} {
+		pm := []byte("2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): type = Login")
+		nx := []byte(`{"name":"api","hostname":"h1","pid":412,"level":30,"msg":"token validate"`)
+		for i := 0; i < n; i++ {
+			pm = fmt.Appendf(pm, ", field_%02d = value-%06d", i, i)
+			nx = fmt.Appendf(nx, `,"field%02d":"value-%06d"`, i, i)
+		}
+		nx = append(nx, '}')
+		b.Run(fmt.Sprintf("passman/%d", n), func(b *testing.B) { benchParse(b, [][]byte{pm}) })
+		b.Run(fmt.Sprintf("netwrix/%d", n), func(b *testing.B) { benchParse(b, [][]byte{nx}) })
 	}
 }

@@ -72,7 +72,38 @@ func (s *otlpSink) add(rec *core.Record, res []core.Attr) {
 		lrs = sl.LogRecords()
 		s.groups[string(s.key)] = lrs
 	}
-	pdataconv.NewRecord(lrs, rec)
+	pdataconv.NewRecord(lrs, ownRecord(rec))
+}
+
+// ownRecord copies rec with strings of its own: a record's strings share
+// the parser's buffer, which the next record overwrites (core.Parser.Parse),
+// and pdata keeps the strings it is given. The plugin's sinks write each
+// record out during add.
+func ownRecord(rec *core.Record) *core.Record {
+	r := *rec
+	r.SeverityText, r.EventName = strings.Clone(r.SeverityText), strings.Clone(r.EventName)
+	r.Body, r.TimeText = strings.Clone(r.Body), strings.Clone(r.TimeText)
+	r.Attrs, r.BodyMap = ownAttrs(r.Attrs), ownAttrs(r.BodyMap)
+	return &r
+}
+
+func ownAttrs(attrs []core.Attr) []core.Attr {
+	if attrs == nil {
+		return nil // a nil body map is no body map
+	}
+	out := make([]core.Attr, len(attrs))
+	for i, a := range attrs {
+		a.Key, a.Str = strings.Clone(a.Key), strings.Clone(a.Str)
+		if a.Strs != nil {
+			strs := make([]string, len(a.Strs))
+			for j, s := range a.Strs {
+				strs[j] = strings.Clone(s)
+			}
+			a.Strs = strs
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // pdataRequest converts the chunk with internal/pdataconv and marshals it.

@@ -34,9 +34,11 @@ type Builder struct {
 	base      int           // offset of the product's text (the payload) in the original
 	framing   int           // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
 	keyBits   uint64        // filter of the keys in Rec.Attrs (see Add)
-	mayBearer bool          // the text may hold a bearer token
-	fieldN    int           // fields looked up in the current record (see Field)
-	posCache  [64]*Field
+	keyIdx    []keySlot     // for records of many attributes: key → place (see slotIndexed)
+	keyGen    uint32        // stamps keyIdx's entries of the current record; 0: not in use
+	lastGen   uint32
+	mayBearer bool                 // the text may hold a bearer token
+	fields    [256]*Field          // direct-mapped cache of Field by fieldSlot
 	prefix    string               // product namespace of the current record, "passman." …
 	keys      map[string]string    // interned attribute keys
 	nsKeys    [8]map[string]*Field // product namespace fields by raw name, per format
@@ -72,7 +74,7 @@ func (b *Builder) Start(s string, now time.Time) {
 	b.HasMsg = false
 	b.Truncated = 0
 	b.keyBits = 0
-	b.fieldN = 0
+	b.keyGen = 0
 	b.prefix = ""
 	b.Orig = ""
 	b.base = 0
@@ -80,8 +82,7 @@ func (b *Builder) Start(s string, now time.Time) {
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
-	// (Anchored on the rare first letter: "earer" would stop at every 'e'.)
-	b.mayBearer = strings.Contains(s, "Bearer ") || strings.Contains(s, "bearer ") || strings.Contains(s, "BEARER ")
+	b.mayBearer = redact.MayHoldBearer(s)
 }
 
 // SetFormat names the product that reads the record, and its namespace.
@@ -231,22 +232,117 @@ func isValueSep(c rune) bool {
 // Add appends an attribute under the record's limits; the last value of a
 // duplicated key wins. What the limits cut is counted.
 func (b *Builder) Add(a record.Attr) {
+	if p := b.slot(a.Key); p != nil {
+		*p = a
+	}
+}
+
+// slot returns where the attribute of key goes: the place of the key when
+// the record has it, else a new place at the end; nil when the limits cut
+// it. The Add functions write their value there, in place: building an
+// Attr to copy it in cost a fifth of a PassMan parse.
+func (b *Builder) slot(key string) *record.Attr {
+	if b.keyGen != 0 {
+		return b.slotIndexed(key)
+	}
 	r := &b.Rec
 	// keyBits is a one-word filter of the keys already added: most keys are
 	// new, and the filter spares them the linear search.
-	bit := uint64(1) << ((uint(len(a.Key))*31 + uint(a.Key[len(a.Key)-1])) & 63)
+	bit := uint64(1) << ((uint(len(key))*31 + uint(key[len(key)-1])) & 63)
 	if b.keyBits&bit != 0 {
-		if i := r.Index(a.Key); i >= 0 {
-			r.Attrs[i] = a
-			return
+		if i := r.Index(key); i >= 0 {
+			return &r.Attrs[i]
 		}
 	}
 	b.keyBits |= bit
-	if len(r.Attrs) >= b.maxAttrs {
-		b.Truncated++
-		return
+	p := b.grow()
+	if len(r.Attrs) == indexFrom {
+		b.startIndex()
 	}
-	r.Attrs = append(r.Attrs, a)
+	return p
+}
+
+// indexFrom: past this many attributes the one-word filter is full, and
+// the linear search made a record's cost grow with the square of its
+// fields; keys are then found through keyIdx.
+const indexFrom = 24
+
+// grow returns a new place at the end of the attributes, or nil when the
+// limit cuts it.
+func (b *Builder) grow() *record.Attr {
+	r := &b.Rec
+	n := len(r.Attrs)
+	if n >= b.maxAttrs {
+		b.Truncated++
+		return nil
+	}
+	if n < cap(r.Attrs) {
+		r.Attrs = r.Attrs[:n+1]
+	} else {
+		r.Attrs = append(r.Attrs, record.Attr{})
+	}
+	return &r.Attrs[n]
+}
+
+// keySlot is an entry of keyIdx: the place of a key in Rec.Attrs, for the
+// record stamped gen.
+type keySlot struct {
+	gen uint32
+	at  int32
+}
+
+// startIndex puts the current record's keys (each once: slot keeps them
+// unique) into keyIdx, under a new stamp, so nothing is cleared per record.
+func (b *Builder) startIndex() {
+	if b.keyIdx == nil {
+		size := 64
+		for size < 2*b.maxAttrs { // at most half full: probes stay short and end
+			size *= 2
+		}
+		b.keyIdx = make([]keySlot, size)
+	}
+	b.lastGen++
+	if b.lastGen == 0 { // wrapped: old stamps could match again
+		clear(b.keyIdx)
+		b.lastGen = 1
+	}
+	b.keyGen = b.lastGen
+	mask := len(b.keyIdx) - 1
+	for i := range b.Rec.Attrs {
+		h := hashKey(b.Rec.Attrs[i].Key) & mask
+		for b.keyIdx[h].gen == b.keyGen {
+			h = (h + 1) & mask
+		}
+		b.keyIdx[h] = keySlot{b.keyGen, int32(i)}
+	}
+}
+
+// slotIndexed is slot through keyIdx (linear probing).
+func (b *Builder) slotIndexed(key string) *record.Attr {
+	r := &b.Rec
+	mask := len(b.keyIdx) - 1
+	for h := hashKey(key) & mask; ; h = (h + 1) & mask {
+		e := &b.keyIdx[h]
+		if e.gen != b.keyGen {
+			p := b.grow()
+			if p != nil {
+				*e = keySlot{b.keyGen, int32(len(r.Attrs) - 1)}
+			}
+			return p
+		}
+		if r.Attrs[e.at].Key == key {
+			return &r.Attrs[e.at]
+		}
+	}
+}
+
+// hashKey is FNV-1a.
+func hashKey(k string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint32(k[i])) * 16777619
+	}
+	return int(h)
 }
 
 func (b *Builder) AddStr(key, v string) {
@@ -258,15 +354,21 @@ func (b *Builder) AddStr(key, v string) {
 		v = v[:n]
 		b.Truncated++
 	}
-	b.Add(record.Attr{Key: key, Kind: record.KindString, Str: v})
+	if p := b.slot(key); p != nil {
+		*p = record.Attr{Key: key, Kind: record.KindString, Str: v}
+	}
 }
 
 func (b *Builder) AddInt(key string, v int64) {
-	b.Add(record.Attr{Key: key, Kind: record.KindInt, Int: v})
+	if p := b.slot(key); p != nil {
+		*p = record.Attr{Key: key, Kind: record.KindInt, Int: v}
+	}
 }
 
 func (b *Builder) AddBool(key string, v bool) {
-	b.Add(record.Attr{Key: key, Kind: record.KindBool, Bool: v})
+	if p := b.slot(key); p != nil {
+		*p = record.Attr{Key: key, Kind: record.KindBool, Bool: v}
+	}
 }
 
 // Intern returns k as a string, from the cache when it was seen before, so
@@ -287,6 +389,7 @@ func (b *Builder) Intern(k []byte) string {
 type Field struct {
 	Key    string // the key in the product namespace
 	Secret bool   // the value is a secret
+	Tag    uint8  // the product's class of the name, set at first sight (0: not yet)
 	raw    string // the raw name, owned by the cache
 	format record.Format
 }
@@ -295,17 +398,26 @@ type Field struct {
 // its last segment names a secret. Both are cached per product by raw name,
 // so the hot path neither builds keys nor scans names.
 func (b *Builder) Field(name string) *Field {
-	// Records of one source repeat their fields in the same order: the n-th
-	// Field of this record is most likely the n-th of the last one, which a
-	// string compare confirms without hashing.
-	slot := &b.posCache[b.fieldN%len(b.posCache)]
-	b.fieldN++
+	// A product's records repeat few names: a slot chosen by a hash of a
+	// few bytes, confirmed by one compare, finds nearly all of them without
+	// the map's hashing of the whole name.
+	slot := &b.fields[fieldSlot(name)]
 	if f := *slot; f != nil && f.format == b.Rec.Format && f.raw == name {
 		return f
 	}
 	f := b.fieldSlow(name)
 	*slot = f
 	return f
+}
+
+// fieldSlot hashes the length and the first, middle and last bytes of a
+// name into the cache's 256 slots.
+func fieldSlot(name string) int {
+	h := uint(len(name)) * 0x9E3779B1
+	if len(name) > 0 {
+		h += uint(name[0])*31 + uint(name[len(name)/2])*131 + uint(name[len(name)-1])*7
+	}
+	return int((h ^ h>>8) & 255)
 }
 
 func (b *Builder) fieldSlow(name string) *Field {

@@ -3,6 +3,7 @@
 package jsonwalk
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -90,19 +91,21 @@ func (w *Walker[P]) value(t string, i, depth int, inArray bool) int {
 		}
 		return w.array(t, i, depth)
 	case c == '"':
-		s0, s1, end, esc := String(t, i)
+		s0, s1, end, esc, ctl := str(t, i)
 		// What follows the quote says whether it ends the value; the common
 		// case, a comma then the next member on this line or the next, is
 		// checked here without a call.
 		common := end+1 < len(t) && t[end] == ',' && (t[end+1] == '"' || t[end+1] == '\n')
+		damaged := false
 		if !common && end <= len(t) && !valueEnds(t, end, inArray) {
 			s1, end, esc = w.damagedEnd(t, s1, end, esc, inArray)
+			damaged = true // s1 may have moved past what str looked at
 		}
 		if end > len(t) {
 			w.EOF = true
 		}
 		v := t[s0:s1]
-		if esc || hasControl(v) {
+		if esc || ctl || damaged && hasControl(v) {
 			var ok bool
 			v, ok = Unescape(v)
 			if !ok {
@@ -213,7 +216,15 @@ func (w *Walker[P]) leaf(a record.Attr, v0, v1 int, str bool) {
 		w.Cut++
 		return
 	}
-	w.Leaves = append(w.Leaves, Leaf[P]{Info: w.Info(w.Path), A: a, V0: v0, V1: v1, Str: str})
+	// Grown in place, not appended: a Leaf is a dozen words to copy.
+	n := len(w.Leaves)
+	if n < cap(w.Leaves) {
+		w.Leaves = w.Leaves[:n+1]
+	} else {
+		w.Leaves = append(w.Leaves, Leaf[P]{})
+	}
+	l := &w.Leaves[n]
+	l.Info, l.A, l.V0, l.V1, l.Str, l.Null = w.Info(w.Path), a, v0, v1, str, false
 }
 
 // maxArray bounds the elements kept of one array of scalars.
@@ -255,14 +266,14 @@ func (w *Walker[P]) object(t string, i, depth int) int {
 		}
 		var key string
 		if t[i] == '"' {
-			k0, k1, end, esc := String(t, i)
+			k0, k1, end, esc, ctl := str(t, i)
 			if end > len(t) {
 				w.EOF = true
 				w.Loose = true
 				return len(t)
 			}
 			key, i = t[k0:k1], end
-			if esc || hasControl(key) {
+			if esc || ctl {
 				k, ok := Unescape(key)
 				if !ok {
 					w.Loose = true
@@ -386,17 +397,54 @@ func scalarText[P any](t string, l Leaf[P]) string {
 // String reads the string whose quote is at t[i]; end is past the closing
 // quote (len(t)+1 when the text ends inside the string).
 func String(t string, i int) (s0, s1, end int, esc bool) {
+	s0, s1, end, esc, _ = str(t, i)
+	return
+}
+
+// str is String that also reports a raw control character (ctl), which
+// JSON strings may not hold: the caller unescapes when esc or ctl.
+func str(t string, i int) (s0, s1, end int, esc, ctl bool) {
 	s0 = i + 1
-	for j := s0; j < len(t); j++ {
+	for j := s0; ; {
+		j = special(t, j)
+		if j >= len(t) {
+			return s0, len(t), len(t) + 1, esc, ctl
+		}
 		switch t[j] {
+		case '"':
+			return s0, j, j + 1, esc, ctl
 		case '\\':
 			esc = true
+			j += 2
+		default:
+			ctl = true
 			j++
-		case '"':
-			return s0, j, j + 1, esc
 		}
 	}
-	return s0, len(t), len(t) + 1, esc
+}
+
+// special returns the index of the first '"', '\\' or control character
+// of t from j, or len(t). Eight bytes at a time: most strings hold none
+// of them, and a byte loop was a tenth of the parse.
+func special(t string, j int) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for ; j+8 <= len(t); j += 8 {
+		x := uint64(t[j]) | uint64(t[j+1])<<8 | uint64(t[j+2])<<16 | uint64(t[j+3])<<24 |
+			uint64(t[j+4])<<32 | uint64(t[j+5])<<40 | uint64(t[j+6])<<48 | uint64(t[j+7])<<56
+		q := x ^ (lo * '"')
+		b := x ^ (lo * '\\')
+		// A byte is zero (or below 0x20) where its high bit survives; the
+		// lowest such byte is exact (borrows only run upward).
+		if m := ((q - lo) &^ q) | ((b - lo) &^ b) | ((x - lo*0x20) &^ x); m&hi != 0 {
+			return j + bits.TrailingZeros64(m&hi)>>3
+		}
+	}
+	for ; j < len(t); j++ {
+		if c := t[j]; c == '"' || c == '\\' || c < 0x20 {
+			return j
+		}
+	}
+	return len(t)
 }
 
 // damagedEnd finds the end of a string value whose first closing quote, at

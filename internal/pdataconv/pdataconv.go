@@ -123,8 +123,13 @@ func (w *Writer) EventName(name string) {
 
 // Body sets a string body.
 func (w *Writer) Body(body string) {
-	if w.part != partErrors {
-		w.lr.Body().SetStr(body)
+	if w.part == partErrors {
+		return
+	}
+	// The body most often is the text the record came from: setting it
+	// again would cost a value allocation for nothing.
+	if b := w.lr.Body(); b.Type() != pcommon.ValueTypeStr || b.Str() != body {
+		b.SetStr(body)
 	}
 }
 

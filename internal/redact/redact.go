@@ -5,8 +5,8 @@
 package redact
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -45,6 +45,10 @@ type anchoredName struct {
 // on its rarest letter.
 const rarity = "zqjxkvwbyfgpmhudlcnrsitoae"
 
+// anchorSlack: how much commoner (places in rarity) than a name's rarest
+// letter an anchor letter it shares with another name may be.
+const anchorSlack = 2
+
 func New(headers, parts []string, on bool) Redactor {
 	r := Redactor{on: on}
 	for _, h := range append(append([]string(nil), SecretHeaders...), headers...) {
@@ -70,6 +74,16 @@ func New(headers, parts []string, on bool) Redactor {
 			}
 			if at < 0 {
 				continue
+			}
+			// A letter that is already an anchor, and nearly as rare, is
+			// taken instead: each anchor is two passes over every text
+			// ("x-access-token" shares cookie's 'k').
+			for i := 0; i < len(n); i++ {
+				k := strings.IndexByte(rarity, n[i])
+				if k >= 0 && k <= rank+anchorSlack && slices.ContainsFunc(r.anchors, func(a anchor) bool { return a.c == n[i] }) {
+					at = i
+					break
+				}
 			}
 			i := slices.IndexFunc(r.anchors, func(a anchor) bool { return a.c == n[at] })
 			if i < 0 {
@@ -111,6 +125,25 @@ func (r *Redactor) IsSecret(name string) bool {
 type Span struct {
 	Start, End int
 	Quote      bool
+}
+
+// MayHoldBearer reports whether s holds "bearer " in any case: one memchr
+// pass per case of the rare first letter ("earer" would stop at every 'e').
+func MayHoldBearer(s string) bool {
+	for _, c := range [2]byte{'b', 'B'} {
+		for from := 0; ; {
+			i := strings.IndexByte(s[from:], c)
+			if i < 0 || from+i+7 > len(s) {
+				break
+			}
+			i += from
+			if s[i+6] == ' ' && strings.EqualFold(s[i+1:i+6], "earer") {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
 }
 
 // Bearer finds "Bearer <token>" in free text and returns the token's
@@ -195,8 +228,18 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 // marker; it sorts spans.
 func Replace(b []byte, s string, sp []Span) []byte {
 	// At one start, the quoted replacement wins: it keeps JSON valid.
-	sort.Slice(sp, func(i, j int) bool {
-		return sp[i].Start < sp[j].Start || sp[i].Start == sp[j].Start && sp[i].Quote && !sp[j].Quote
+	// (slices.SortFunc: sort.Slice allocated twice per record.)
+	slices.SortFunc(sp, func(x, y Span) int {
+		if x.Start != y.Start {
+			return cmp.Compare(x.Start, y.Start)
+		}
+		switch {
+		case x.Quote && !y.Quote:
+			return -1
+		case y.Quote && !x.Quote:
+			return 1
+		}
+		return 0
 	})
 	last := 0
 	for _, x := range sp {

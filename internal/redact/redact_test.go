@@ -66,3 +66,23 @@ func BenchmarkFindNoSecret(b *testing.B) {
 }
 
 var sinkSpans []Span
+
+func TestMayHoldBearer(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"Authorization: Bearer eyJhbGciOi", true},
+		{`{"auth":"bearer abc"}`, true},
+		{"HEADER: BEARER abc", true},
+		{"ends with Bearer ", true},
+		{"ends with Bearer", false}, // no token can follow
+		{"bearers of news", false},  // not the word
+		{"a bear is here, b b B", false},
+		{"", false},
+	} {
+		if got := MayHoldBearer(tc.s); got != tc.want {
+			t.Errorf("MayHoldBearer(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}

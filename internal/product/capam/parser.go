@@ -2,6 +2,7 @@
 package capam
 
 import (
+	"math/bits"
 	"strings"
 	"time"
 
@@ -429,10 +430,14 @@ func capamFindLabel(s string, i int) (pos, label, value int) {
 			break
 		}
 		c += i
-		for k, l := range capamLabels {
-			n := len(l.label)
-			if c-n >= i && s[c-n:c] == l.label {
-				return c - n, k, c + 2
+		if c > i {
+			// Only the labels that end in the byte before ": " can end there.
+			for set := labelsEndingIn[s[c-1]]; set != 0; set &= set - 1 {
+				k := bits.TrailingZeros32(set)
+				l := capamLabels[k].label
+				if n := len(l); c-n >= i && s[c-n:c] == l {
+					return c - n, k, c + 2
+				}
 			}
 		}
 		i = c + 2

@@ -203,6 +203,18 @@ var capamLabels = [...]struct{ label, key string }{
 	{"Time", "capam.time"},
 }
 
+// labelsEndingIn is, by last byte, the set of capamLabels (bit k for
+// capamLabels[k], in table order) that end in it.
+var labelsEndingIn = func() (t [256]uint32) {
+	for k, l := range capamLabels {
+		t[l.label[len(l.label)-1]] |= 1 << k
+	}
+	return t
+}()
+
+// The sets are 32 bits: a longer label table does not compile.
+const _ = uint(32 - len(capamLabels))
+
 const (
 	attrCAPAMStatus              = "capam.status"
 	attrCAPAMStageCode           = "capam.stage_code"

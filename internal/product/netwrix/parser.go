@@ -19,6 +19,10 @@ type Parser struct {
 	b     *builder.Builder
 	json  jsonwalk.Walker[*pathInfo]
 	paths map[string]*pathInfo // JSON paths seen, with their mapping
+	slots [256]*pathInfo       // direct-mapped cache in front of paths (pathInfo)
+	gen   uint64               // the current record's stamp (dropDuplicateLeaves)
+
+	uncached bool // the record has a path the full cache did not keep
 }
 
 // New returns a Parser that builds into b. maxDepth bounds the JSON nesting
@@ -66,6 +70,7 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	if j < 0 {
 		return p.netwrixUnrecoverable(s, 0)
 	}
+	p.uncached = false
 	end := p.json.Walk(s, j)
 	// Strict: nothing recovered and nothing after the object.
 	strict := !p.json.Loose && scan.SkipWS(s, end) == len(s)
@@ -361,24 +366,40 @@ func jsonMember(s, name string) string {
 // the last value wins.
 func (p *Parser) dropDuplicateLeaves() {
 	ls := p.json.Leaves
-	dup := func(i int) bool {
-		for j := i + 1; j < len(ls); j++ {
-			if ls[j].Info.path == ls[i].Info.path {
-				return true
+	// One path has one pathInfo while the cache holds it: a stamp per
+	// record finds the duplicates in one pass from the end. A pathInfo
+	// the full cache did not keep is compared by path.
+	p.gen++
+	if p.uncached {
+		p.dropDuplicateLeavesByPath()
+		return
+	}
+	n := len(ls)
+	for i := len(ls) - 1; i >= 0; i-- {
+		if pi := ls[i].Info; pi.gen != p.gen {
+			pi.gen = p.gen
+			n--
+			if n != i { // no copy until a duplicate was dropped
+				ls[n] = ls[i]
 			}
 		}
-		return false
 	}
-	if len(ls) > 64 {
-		last := make(map[string]int, len(ls))
-		for i := range ls {
-			last[ls[i].Info.path] = i
-		}
-		dup = func(i int) bool { return last[ls[i].Info.path] != i }
+	if n > 0 { // a duplicate was dropped
+		p.json.Leaves = append(ls[:0], ls[n:]...)
+	}
+}
+
+// dropDuplicateLeavesByPath is dropDuplicateLeaves for a record whose paths
+// the cache does not all hold.
+func (p *Parser) dropDuplicateLeavesByPath() {
+	ls := p.json.Leaves
+	last := make(map[string]int, len(ls))
+	for i := range ls {
+		last[ls[i].Info.path] = i
 	}
 	n := 0
 	for i := range ls {
-		if !dup(i) {
+		if last[ls[i].Info.path] == i {
 			ls[n] = ls[i]
 			n++
 		}
@@ -397,14 +418,36 @@ type pathInfo struct {
 	path  string
 	ns    *builder.Field
 	rules []nxField // exact-path rules, then suffix rules, in table order
+	gen   uint64    // the stamp of the last record that held the path; uncachedGen when not cached
 }
+
+// uncachedGen marks a pathInfo the full cache did not keep. (Parser.gen
+// never reaches it: 64 bits do not wrap.)
+const uncachedGen = ^uint64(0)
 
 // pathInfo returns the cached information for a raw path.
 func (p *Parser) pathInfo(b []byte) *pathInfo {
-	if pi, ok := p.paths[string(b)]; ok {
+	// Most records repeat a few paths: a slot by a hash of a few bytes,
+	// confirmed by one compare, spares the map's hash of the whole path.
+	h := uint(len(b)) * 0x9E3779B1
+	if len(b) > 0 {
+		h += uint(b[0])*31 + uint(b[len(b)/2])*131 + uint(b[len(b)-1])*7
+	}
+	slot := &p.slots[(h^h>>8)&255]
+	if pi := *slot; pi != nil && pi.path == string(b) {
 		return pi
 	}
-	path := string(b)
+	pi, ok := p.paths[string(b)]
+	if !ok {
+		pi = p.newPathInfo(string(b))
+	}
+	if pi.gen != uncachedGen {
+		*slot = pi
+	}
+	return pi
+}
+
+func (p *Parser) newPathInfo(path string) *pathInfo {
 	pi := &pathInfo{path: path, ns: p.b.Field(path)}
 	pi.rules = append(pi.rules, netwrixFields[path]...)
 	for _, f := range netwrixSuffixFields {
@@ -417,6 +460,9 @@ func (p *Parser) pathInfo(b []byte) *pathInfo {
 	}
 	if len(p.paths) < maxPaths {
 		p.paths[path] = pi
+	} else {
+		pi.gen = uncachedGen
+		p.uncached = true
 	}
 	return pi
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -288,5 +289,40 @@ func TestNetwrixDamage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNetwrixDuplicatesPastThePathCache: once the path cache is full, paths
+// it does not hold are compared by name: a duplicated key is read once, at
+// its last place, with its last value.
+func TestNetwrixDuplicatesPastThePathCache(t *testing.T) {
+	p, err := core.NewParser(core.Options{Format: core.FormatNetwrix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for r := 0; r < 100; r++ {
+		b.Reset()
+		b.WriteString(`{"msg":"fill"`)
+		for k := 0; k < 100; k++ {
+			b.WriteString(`,"k` + strconv.Itoa(r*100+k) + `":1`)
+		}
+		b.WriteString("}")
+		if _, err := p.ParseString(b.String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec, err := p.ParseString(`{"msg":"x","fresh":{"a":"first","b":"kept","a":"last"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range rec.Attrs {
+		if strings.HasPrefix(a.Key, "netwrix.fresh.") {
+			got = append(got, a.Key+"="+a.Str)
+		}
+	}
+	if want := []string{"netwrix.fresh.b=kept", "netwrix.fresh.a=last"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
 	}
 }
