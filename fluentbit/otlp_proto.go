@@ -252,23 +252,39 @@ func errorPut(a *core.Attr) bool { return a.Kind != core.KindMap && isErrorAttr(
 // with the value of its last entry.
 func appendAttrs(b []byte, field byte, list []core.Attr, pass attrPass) []byte {
 	var seen, twice keyFilter
+	var bits [32]uint8 // the first entries' keyBit, for the loop below
 	for i := 0; i < len(list); i = record.Next(list, i) {
 		bit := keyBit(list[i].Key)
+		if i < len(bits) {
+			bits[i] = uint8(bit)
+		}
 		j, m := bit>>6, uint64(1)<<(bit&63)
 		twice[j] |= seen[j] & m
 		seen[j] |= m
 	}
 	if pass == passAll && twice == (keyFilter{}) {
 		// Every key unique: the common case, written as it comes.
-		for i := 0; i < len(list); i = record.Next(list, i) {
-			b = appendKeyValue(b, field, list[i].Key, list, i)
+		for i := 0; i < len(list); i++ {
+			a := &list[i]
+			if a.Kind != core.KindMap {
+				b = appendScalar(b, field, a.Key, a)
+				continue
+			}
+			b = appendKeyValue(b, field, a.Key, list, i)
+			i += int(a.Int)
 		}
 		return b
 	}
 	for i := 0; i < len(list); i = record.Next(list, i) {
 		a := &list[i]
 		v := i // the entry whose value is written
-		if !twice.has(keyBit(a.Key)) {
+		bit := uint(0)
+		if i < len(bits) {
+			bit = uint(bits[i])
+		} else {
+			bit = keyBit(a.Key)
+		}
+		if !twice.has(bit) {
 			if pass == passErrors && !errorPut(a) || pass == passRest && errorPut(a) {
 				continue
 			}
@@ -327,6 +343,12 @@ func appendKeyValue(b []byte, field byte, key string, list []core.Attr, v int) [
 		b = pbPatchLen(b, av)
 		return pbPatchLen(b, kv)
 	}
+	return appendScalar(b, field, key, a)
+}
+
+// appendScalar appends KeyValue{key, a's value} as the field field, a not
+// a map.
+func appendScalar(b []byte, field byte, key string, a *core.Attr) []byte {
 	var vlen int // the AnyValue's length
 	switch a.Kind {
 	case core.KindInt:
