@@ -14,34 +14,35 @@ import (
 	"os"
 	"runtime/debug"
 	"unsafe"
+
+	"github.com/fluent/fluent-bit-go/output"
 )
 
 //export FLBPluginRegister
 func FLBPluginRegister(def unsafe.Pointer) (ret int) {
 	defer guard("register", &ret, -1)
-	proxyRegister(def, pluginName, pluginDescription)
-	return 0
+	return output.FLBPluginRegister(def, pluginName, pluginDescription)
 }
 
 //export FLBPluginInit
 func FLBPluginInit(plugin unsafe.Pointer) (ret int) {
-	defer guard("init", &ret, flbError)
+	defer guard("init", &ret, output.FLB_ERROR)
 	// plugin is valid during this call only: every key is read here. The
 	// instance lives on as the context Fluent Bit passes to each flush.
-	in, err := initInstance(func(key string) string { return proxyConfigKey(plugin, key) })
+	in, err := initInstance(func(key string) string { return output.FLBPluginConfigKey(plugin, key) })
 	if err != nil {
-		return flbError
+		return output.FLB_ERROR
 	}
-	proxySetContext(plugin, in)
-	return flbOK
+	output.FLBPluginSetContext(plugin, in)
+	return output.FLB_OK
 }
 
 //export FLBPluginFlushCtx
 func FLBPluginFlushCtx(ctx, data unsafe.Pointer, length C.int, tag *C.char) (ret int) {
-	defer guard("flush", &ret, flbError)
-	in := proxyContext(ctx)
-	if in == nil {
-		return flbError
+	defer guard("flush", &ret, output.FLB_ERROR)
+	in, ok := output.FLBPluginGetContext(ctx).(*instance)
+	if !ok {
+		return output.FLB_ERROR
 	}
 	// Fluent Bit frees the chunk when this call returns: it is read in place,
 	// and every record made from it is delivered, with copies of its
@@ -51,21 +52,21 @@ func FLBPluginFlushCtx(ctx, data unsafe.Pointer, length C.int, tag *C.char) (ret
 
 //export FLBPluginExitCtx
 func FLBPluginExitCtx(ctx unsafe.Pointer) (ret int) {
-	defer guard("exit", &ret, flbError)
-	if in := proxyContext(ctx); in != nil {
+	defer guard("exit", &ret, output.FLB_ERROR)
+	if in, ok := output.FLBPluginGetContext(ctx).(*instance); ok {
 		in.close()
 	}
-	return flbOK
+	return output.FLB_OK
 }
 
 //export FLBPluginExit
-func FLBPluginExit() int { return flbOK }
+func FLBPluginExit() int { return output.FLB_OK }
 
 //export FLBPluginUnregister
 func FLBPluginUnregister(def unsafe.Pointer) {
 	var ret int
 	defer guard("unregister", &ret, 0)
-	proxyUnregister(def)
+	output.FLBPluginUnregister(def)
 }
 
 // guard, deferred by every export, turns a panic into the error code ret,
