@@ -1,8 +1,10 @@
-// Package pdataconv writes records into OpenTelemetry pdata log records. The
-// collector processor and the Fluent Bit plugin's OTLP output both use it, so
-// the two faces cannot build records differently; and it is a
-// record.FieldWriter driven by Record.Write, as the NDJSON and MessagePack
-// encodings are, so no face walks a record's fields itself.
+// Package pdataconv writes records into OpenTelemetry pdata log records for
+// the collector processor. The Fluent Bit plugin writes OTLP protobuf itself
+// (without linking pdata), and its tests decode those bytes and hold them to
+// what this package builds, so the two faces cannot build records
+// differently. It is a record.FieldWriter driven by Record.Write, as the
+// NDJSON and MessagePack encodings are, so no face walks a record's fields
+// itself.
 package pdataconv
 
 import (
