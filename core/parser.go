@@ -123,16 +123,16 @@ type Header = envelope.Header
 // parse). Copy what you keep, or use ParseString.
 func (p *Parser) Parse(b []byte) (*Record, error) {
 	if len(b) == 0 {
-		return p.parse("", nil)
+		return p.parse("", nil, true)
 	}
 	p.text = append(p.text[:0], b...)
-	return p.parse(unsafe.String(&p.text[0], len(p.text)), nil)
+	return p.parse(unsafe.String(&p.text[0], len(p.text)), nil, true)
 }
 
 // ParseString is Parse for text that is already a string; the Record's
 // strings may share its memory.
 func (p *Parser) ParseString(s string) (*Record, error) {
-	return p.parse(s, nil)
+	return p.parse(s, nil, false)
 }
 
 // ParseMessage parses the message of a record whose header a pipeline
@@ -140,13 +140,17 @@ func (p *Parser) ParseString(s string) (*Record, error) {
 // so the record gets the same attributes as the full line would. h may be
 // nil.
 func (p *Parser) ParseMessage(s string, h *Header) (*Record, error) {
-	return p.parse(s, h)
+	return p.parse(s, h, false)
 }
 
-func (p *Parser) parse(s string, h *Header) (*Record, error) {
+// parse parses s; reuse: the Record's strings may share the parser's
+// buffers (Parse), else they stay valid after the next parse (ParseString,
+// ParseMessage: the collector processor keeps them in pdata).
+func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 	s = trimRecord(s)
 	b := p.b
 	b.Start(s, p.opts.Now())
+	b.ReuseBuffers = reuse
 	var err error
 	if len(s) > p.opts.MaxRecordBytes {
 		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)

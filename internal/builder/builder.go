@@ -9,6 +9,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -24,7 +25,11 @@ type Builder struct {
 	Orig      string         // the original text when it is not the input (an unwrapped record)
 	Truncated int            // what limits cut from the current record
 	Scratch   []byte         // scratch space for building keys
-	Redact    redact.Redactor
+	// ReuseBuffers: the record's strings need only last until the next
+	// record, so the redacted text may be built in a reused buffer.
+	ReuseBuffers bool
+	redacted     []byte
+	Redact       redact.Redactor
 
 	noOriginal    bool
 	maxAttrs      int
@@ -355,19 +360,21 @@ func (b *Builder) AddStr(key, v string) {
 		b.Truncated++
 	}
 	if p := b.slot(key); p != nil {
-		*p = record.Attr{Key: key, Kind: record.KindString, Str: v}
+		// Field by field: a struct literal is moved in whole, through the
+		// collector's bulk write barrier while it marks.
+		p.Key, p.Str, p.Strs, p.Int, p.Kind, p.Bool = key, v, nil, 0, record.KindString, false
 	}
 }
 
 func (b *Builder) AddInt(key string, v int64) {
 	if p := b.slot(key); p != nil {
-		*p = record.Attr{Key: key, Kind: record.KindInt, Int: v}
+		p.Key, p.Str, p.Strs, p.Int, p.Kind, p.Bool = key, "", nil, v, record.KindInt, false
 	}
 }
 
 func (b *Builder) AddBool(key string, v bool) {
 	if p := b.slot(key); p != nil {
-		*p = record.Attr{Key: key, Kind: record.KindBool, Bool: v}
+		p.Key, p.Str, p.Strs, p.Int, p.Kind, p.Bool = key, "", nil, 0, record.KindBool, v
 	}
 }
 
@@ -478,6 +485,12 @@ const maxInternedKeys = 8192
 func (b *Builder) redactSpans(s string) string {
 	if len(b.spans) == 0 {
 		return s
+	}
+	if b.ReuseBuffers {
+		// No allocation per record that holds a secret: without garbage
+		// the collector stays idle, and its write barriers off.
+		b.redacted = redact.Replace(b.redacted[:0], s, b.spans)
+		return unsafe.String(unsafe.SliceData(b.redacted), len(b.redacted))
 	}
 	b.Scratch = redact.Replace(b.Scratch[:0], s, b.spans)
 	return string(b.Scratch)
