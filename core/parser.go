@@ -149,8 +149,7 @@ func (p *Parser) ParseMessage(s string, h *Header) (*Record, error) {
 func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 	s = trimRecord(s)
 	b := p.b
-	b.Start(s, p.opts.Now())
-	b.ReuseBuffers = reuse
+	b.Start(s, p.opts.Now(), reuse)
 	var err error
 	if len(s) > p.opts.MaxRecordBytes {
 		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)

@@ -25,11 +25,7 @@ type Builder struct {
 	Orig      string         // the original text when it is not the input (an unwrapped record)
 	Truncated int            // what limits cut from the current record
 	Scratch   []byte         // scratch space for building keys
-	// ReuseBuffers: the record's strings need only last until the next
-	// record, so the redacted text may be built in a reused buffer.
-	ReuseBuffers bool
-	redacted     []byte
-	Redact       redact.Redactor
+	Redact    redact.Redactor
 
 	noOriginal    bool
 	maxAttrs      int
@@ -43,7 +39,9 @@ type Builder struct {
 	keyGen    uint32        // stamps keyIdx's entries of the current record; 0: not in use
 	lastGen   uint32
 	mayBearer bool                 // the text may hold a bearer token
-	fields    [256]*Field          // direct-mapped cache of Field by fieldSlot
+	reuse     bool                 // the record's strings need only last until the next record (Start)
+	redacted  []byte               // the redacted text, when reuse
+	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
 	prefix    string               // product namespace of the current record, "passman." …
 	keys      map[string]string    // interned attribute keys
 	nsKeys    [8]map[string]*Field // product namespace fields by raw name, per format
@@ -72,8 +70,11 @@ func New(s Settings) *Builder {
 	return b
 }
 
-// Start begins the record of text s at time now.
-func (b *Builder) Start(s string, now time.Time) {
+// Start begins the record of text s at time now. reuse: the record's
+// strings need only last until the next record, so the redacted text may be
+// built in a reused buffer.
+func (b *Builder) Start(s string, now time.Time, reuse bool) {
+	b.reuse = reuse
 	b.Rec.Reset()
 	b.spans = b.spans[:0]
 	b.HasMsg = false
@@ -396,7 +397,6 @@ func (b *Builder) Intern(k []byte) string {
 type Field struct {
 	Key    string // the key in the product namespace
 	Secret bool   // the value is a secret
-	Tag    uint8  // the product's class of the name, set at first sight (0: not yet)
 	raw    string // the raw name, owned by the cache
 	format record.Format
 }
@@ -408,23 +408,13 @@ func (b *Builder) Field(name string) *Field {
 	// A product's records repeat few names: a slot chosen by a hash of a
 	// few bytes, confirmed by one compare, finds nearly all of them without
 	// the map's hashing of the whole name.
-	slot := &b.fields[fieldSlot(name)]
+	slot := &b.fields[scan.Slot256(name)]
 	if f := *slot; f != nil && f.format == b.Rec.Format && f.raw == name {
 		return f
 	}
 	f := b.fieldSlow(name)
 	*slot = f
 	return f
-}
-
-// fieldSlot hashes the length and the first, middle and last bytes of a
-// name into the cache's 256 slots.
-func fieldSlot(name string) int {
-	h := uint(len(name)) * 0x9E3779B1
-	if len(name) > 0 {
-		h += uint(name[0])*31 + uint(name[len(name)/2])*131 + uint(name[len(name)-1])*7
-	}
-	return int((h ^ h>>8) & 255)
 }
 
 func (b *Builder) fieldSlow(name string) *Field {
@@ -486,7 +476,7 @@ func (b *Builder) redactSpans(s string) string {
 	if len(b.spans) == 0 {
 		return s
 	}
-	if b.ReuseBuffers {
+	if b.reuse {
 		// No allocation per record that holds a secret: without garbage
 		// the collector stays idle, and its write barriers off.
 		b.redacted = redact.Replace(b.redacted[:0], s, b.spans)

@@ -429,11 +429,7 @@ const uncachedGen = ^uint64(0)
 func (p *Parser) pathInfo(b []byte) *pathInfo {
 	// Most records repeat a few paths: a slot by a hash of a few bytes,
 	// confirmed by one compare, spares the map's hash of the whole path.
-	h := uint(len(b)) * 0x9E3779B1
-	if len(b) > 0 {
-		h += uint(b[0])*31 + uint(b[len(b)/2])*131 + uint(b[len(b)-1])*7
-	}
-	slot := &p.slots[(h^h>>8)&255]
+	slot := &p.slots[scan.Slot256(b)]
 	if pi := *slot; pi != nil && pi.path == string(b) {
 		return pi
 	}

@@ -259,11 +259,8 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 		}
 	}
 	r := &p.b.Rec
-	if f.Tag == 0 {
-		f.Tag = fieldClass(key)
-	}
-	switch f.Tag {
-	case fieldType:
+	switch key {
+	case "type":
 		p.b.AddStr(record.AttrEventAction, v)
 		if a, ok := passmanActivities[v]; ok {
 			r.EventName = a.event
@@ -273,14 +270,14 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 			p.b.Scratch = scan.AppendSnake(b, v)
 			r.EventName = p.b.Intern(p.b.Scratch)
 		}
-	case fieldUPN:
+	case "user_upn":
 		p.b.AddStr(record.AttrUserName, v)
 		if at := strings.LastIndexByte(v, '@'); at >= 0 && at+1 < len(v) {
 			p.b.AddStr(record.AttrUserDomain, v[at+1:])
 		}
-	case fieldAddress:
+	case "user_address":
 		p.b.AddStr(record.AttrClientAddress, scan.UnmapIPv4(v))
-	case fieldResult:
+	case "business_result":
 		for _, o := range passmanOutcomes {
 			if strings.EqualFold(o.value, v) {
 				p.b.SetOutcome(o.outcome)
@@ -290,43 +287,16 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
 		// Unrecognised: the outcome is unknown and the value is kept.
 		p.b.SetOutcome(record.OutcomeUnknown)
 		p.b.AddStr(f.Key, v)
-	case fieldInt:
-		if n, ok := scan.Atoi(v); ok {
-			p.b.AddInt(f.Key, n)
-			return
-		}
-		p.b.AddStr(f.Key, v)
 	default:
-		p.b.AddStr(f.Key, v)
-	}
-}
-
-// Classes of field names (builder.Field.Tag): worked out once per name, so
-// a record's fields are not compared with every mapped name.
-const (
-	fieldPlain uint8 = iota + 1 // into the passman namespace as it is
-	fieldType
-	fieldUPN
-	fieldAddress
-	fieldResult
-	fieldInt // an integer when it is one (passmanIntKeys)
-)
-
-func fieldClass(key string) uint8 {
-	switch key {
-	case "type":
-		return fieldType
-	case "user_upn":
-		return fieldUPN
-	case "user_address":
-		return fieldAddress
-	case "business_result":
-		return fieldResult
-	}
-	for _, ik := range passmanIntKeys {
-		if key == ik {
-			return fieldInt
+		k := f.Key
+		for _, ik := range passmanIntKeys {
+			if key == ik {
+				if n, ok := scan.Atoi(v); ok {
+					p.b.AddInt(k, n)
+					return
+				}
+			}
 		}
+		p.b.AddStr(k, v)
 	}
-	return fieldPlain
 }
