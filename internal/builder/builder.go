@@ -39,6 +39,8 @@ type Builder struct {
 	keyGen    uint32        // stamps keyIdx's entries of the current record; 0: not in use
 	lastGen   uint32
 	mayBearer bool                 // the text may hold a bearer token
+	text      string               // the text of the current record, as Start got it
+	found     []string             // secret values found in decoded strings (scrubDecoded)
 	reuse     bool                 // the record's strings need only last until the next record (Start)
 	redacted  []byte               // the redacted text, when reuse
 	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
@@ -85,6 +87,7 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.Orig = ""
 	b.base = 0
 	b.framing = 0
+	b.text = s
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
@@ -162,6 +165,13 @@ func (b *Builder) Finish(s string, err error) {
 		b.propagate(s, n)
 	}
 	original := b.redactSpans(s)
+	// Strings that are not part of the text (a JSON string unescaped, a
+	// value unquoted) were not seen by the searches above: each is searched
+	// itself, and what is found is scrubbed from every string of the
+	// record, the original too.
+	if b.scrubDecoded(s) {
+		original = b.scrubFound(original)
+	}
 	r.HasMessage = b.HasMsg
 	if b.HasMsg {
 		if !b.noOriginal && r.Body != original {
@@ -229,6 +239,93 @@ new:
 			}
 		}
 	}
+}
+
+// scrubDecoded searches, as looseSecrets searches the text, every string of
+// the record that does not lie in the text (s, or the input it was decoded
+// from), redacts what it finds there, and redacts the values found in every
+// other string. It reports whether it found any.
+func (b *Builder) scrubDecoded(s string) bool {
+	if !b.Redact.Enabled() {
+		return false
+	}
+	b.found = b.found[:0]
+	r := &b.Rec
+	min := b.Redact.MinMention()
+	scrub := func(v string) string {
+		if len(v) < min || within(v, s) || within(v, b.text) {
+			return v
+		}
+		sp := b.Redact.Find(v, 0, nil, true)
+		if len(sp) == 0 {
+			return v
+		}
+		for _, x := range sp {
+			for _, w := range strings.FieldsFunc(v[x.Start:x.End], isValueSep) {
+				if len(w) >= minPropagated {
+					b.found = append(b.found, w)
+				}
+			}
+		}
+		return string(redact.Replace(nil, v, sp))
+	}
+	for i := range r.Attrs {
+		a := &r.Attrs[i]
+		switch a.Kind {
+		case record.KindString:
+			a.Str = scrub(a.Str)
+		case record.KindStrings:
+			for j, v := range a.Strs {
+				if w := scrub(v); w != v {
+					a.Strs = append([]string(nil), a.Strs...) // the product's slice may be shared
+					a.Strs[j] = w
+				}
+			}
+		}
+	}
+	if b.HasMsg {
+		r.Body = scrub(r.Body)
+	}
+	if len(b.found) == 0 {
+		return false
+	}
+	for i := range r.Attrs {
+		a := &r.Attrs[i]
+		switch a.Kind {
+		case record.KindString:
+			a.Str = b.scrubFound(a.Str)
+		case record.KindStrings:
+			for j, v := range a.Strs {
+				if w := b.scrubFound(v); w != v {
+					a.Strs = append([]string(nil), a.Strs...)
+					a.Strs[j] = w
+				}
+			}
+		}
+	}
+	if b.HasMsg {
+		r.Body = b.scrubFound(r.Body)
+	}
+	return true
+}
+
+// scrubFound replaces in v every value scrubDecoded found.
+func (b *Builder) scrubFound(v string) string {
+	for _, w := range b.found {
+		if strings.Contains(v, w) {
+			v = strings.ReplaceAll(v, w, record.Redacted)
+		}
+	}
+	return v
+}
+
+// within reports whether v lies in the memory of s.
+func within(v, s string) bool {
+	if len(v) == 0 || len(s) == 0 {
+		return true
+	}
+	p, q := uintptr(unsafe.Pointer(unsafe.StringData(v))), uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return p >= q && p+uintptr(len(v)) <= q+uintptr(len(s))
 }
 
 func isValueSep(c rune) bool {
