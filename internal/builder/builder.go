@@ -41,6 +41,7 @@ type Builder struct {
 	mayBearer bool                 // the text may hold a bearer token
 	text      string               // the text of the current record, as Start got it
 	found     []string             // secret values found in decoded strings (scrubDecoded)
+	decoded   string               // the payload, when it is a decoded copy of the text (SetDecoded)
 	reuse     bool                 // the record's strings need only last until the next record (Start)
 	redacted  []byte               // the redacted text, when reuse
 	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
@@ -88,6 +89,8 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.base = 0
 	b.framing = 0
 	b.text = s
+	b.found = b.found[:0]
+	b.decoded = ""
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
@@ -115,6 +118,12 @@ func (b *Builder) SecretSpan(s redact.Span) {
 // starts in the original text: the spans and error offsets the product
 // gives are shifted by it.
 func (b *Builder) SetBase(off int) { b.base = off }
+
+// SetDecoded says that the product reads p, a decoded copy of the text
+// (control-character escapes decoded), whose offsets are not the text's:
+// the secret values the product finds in it are scrubbed from the text by
+// value.
+func (b *Builder) SetDecoded(p string) { b.decoded, b.base = p, 0 }
 
 // Frame adds what the framing says of the record (time, host, app, pid and
 // its own fields) before the product reads it. The record's own fields
@@ -159,6 +168,12 @@ func (b *Builder) Finish(s string, err error) {
 	// the format did not read as such. A secret found so is redacted in
 	// every value too. What the format could not read is searched for bearer
 	// tokens as well. (A bad timestamp leaves the rest read by the format.)
+	if b.decoded != "" {
+		for _, x := range b.spans {
+			b.foundIn(b.decoded, x)
+		}
+		b.spans = b.spans[:0]
+	}
 	n := len(b.spans)
 	b.looseSecrets(s, err != nil && !errors.Is(err, record.ErrBadTimestamp))
 	if len(b.spans) > n {
@@ -169,7 +184,9 @@ func (b *Builder) Finish(s string, err error) {
 	// value unquoted) were not seen by the searches above: each is searched
 	// itself, and what is found is scrubbed from every string of the
 	// record, the original too.
-	if b.scrubDecoded(s) {
+	b.scrubDecoded(s)
+	if len(b.found) > 0 {
+		b.scrubAll()
 		original = b.scrubFound(original)
 	}
 	r.HasMessage = b.HasMsg
@@ -243,13 +260,11 @@ new:
 
 // scrubDecoded searches, as looseSecrets searches the text, every string of
 // the record that does not lie in the text (s, or the input it was decoded
-// from), redacts what it finds there, and redacts the values found in every
-// other string. It reports whether it found any.
-func (b *Builder) scrubDecoded(s string) bool {
+// from), redacts what it finds there, and adds the values to found.
+func (b *Builder) scrubDecoded(s string) {
 	if !b.Redact.Enabled() {
-		return false
+		return
 	}
-	b.found = b.found[:0]
 	r := &b.Rec
 	min := b.Redact.MinMention()
 	scrub := func(v string) string {
@@ -261,52 +276,53 @@ func (b *Builder) scrubDecoded(s string) bool {
 			return v
 		}
 		for _, x := range sp {
-			for _, w := range strings.FieldsFunc(v[x.Start:x.End], isValueSep) {
-				if len(w) >= minPropagated {
-					b.found = append(b.found, w)
-				}
-			}
+			b.foundIn(v, x)
 		}
 		return string(redact.Replace(nil, v, sp))
 	}
+	b.eachString(scrub)
+	if b.HasMsg {
+		r.Body = scrub(r.Body)
+	}
+}
+
+// foundIn adds the words of the secret value v[x] to found.
+func (b *Builder) foundIn(v string, x redact.Span) {
+	if x.Start < 0 || x.End > len(v) || x.Start >= x.End {
+		return
+	}
+	for _, w := range strings.FieldsFunc(v[x.Start:x.End], isValueSep) {
+		if len(w) >= minPropagated {
+			b.found = append(b.found, w)
+		}
+	}
+}
+
+// scrubAll redacts the found values in every string of the record.
+func (b *Builder) scrubAll() {
+	b.eachString(b.scrubFound)
+	if b.HasMsg {
+		b.Rec.Body = b.scrubFound(b.Rec.Body)
+	}
+}
+
+// eachString replaces every string attribute value v with f(v).
+func (b *Builder) eachString(f func(string) string) {
+	r := &b.Rec
 	for i := range r.Attrs {
 		a := &r.Attrs[i]
 		switch a.Kind {
 		case record.KindString:
-			a.Str = scrub(a.Str)
+			a.Str = f(a.Str)
 		case record.KindStrings:
 			for j, v := range a.Strs {
-				if w := scrub(v); w != v {
+				if w := f(v); w != v {
 					a.Strs = append([]string(nil), a.Strs...) // the product's slice may be shared
 					a.Strs[j] = w
 				}
 			}
 		}
 	}
-	if b.HasMsg {
-		r.Body = scrub(r.Body)
-	}
-	if len(b.found) == 0 {
-		return false
-	}
-	for i := range r.Attrs {
-		a := &r.Attrs[i]
-		switch a.Kind {
-		case record.KindString:
-			a.Str = b.scrubFound(a.Str)
-		case record.KindStrings:
-			for j, v := range a.Strs {
-				if w := b.scrubFound(v); w != v {
-					a.Strs = append([]string(nil), a.Strs...)
-					a.Strs[j] = w
-				}
-			}
-		}
-	}
-	if b.HasMsg {
-		r.Body = b.scrubFound(r.Body)
-	}
-	return true
 }
 
 // scrubFound replaces in v every value scrubDecoded found.
