@@ -306,7 +306,8 @@ rows:
 			if !ok {
 				continue rows
 			}
-			res.Row, res.Text = row, strings.TrimRight(t, "\r\n")
+			// rsyslog's msg keeps the space after the tag's colon.
+			res.Row, res.Text = row, strings.TrimLeft(strings.TrimRight(t, "\r\n"), " ")
 			o.fields(s, row, &res, loc, now)
 			return res, true
 		}
