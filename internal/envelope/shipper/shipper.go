@@ -31,6 +31,19 @@ const (
 	FacCode                 // a syslog facility code
 )
 
+// ConvDoc says how each Conv reads, for docs/schema.md ("" for a string).
+var ConvDoc = [...]string{
+	Str:         "",
+	RFC3339:     " (RFC 3339)",
+	SyslogTime:  " (RFC 3339 or RFC 3164)",
+	UnixMicro:   " (µs since the epoch)",
+	UnixSeconds: " (seconds since the epoch, with a fraction)",
+	SevCode:     " (syslog severity 0–7)",
+	SevName:     " (syslog severity name)",
+	PRI:         " (syslog PRI)",
+	FacCode:     " (syslog facility)",
+}
+
 // Field is a member that gives one of the framing's fields.
 type Field struct {
 	Name string // the member; a dotted name reaches into objects ("host.name")
@@ -103,7 +116,7 @@ var Rows = [...]Row{
 		Host: []Field{{"hostname", Str}, {"host", Str}},
 		App:  []Field{{"appname", Str}},
 		PID:  []Field{{"procid", Str}},
-		Sev:  []Field{{"severity", SevName}, {"facility", Str}},
+		Sev:  []Field{{"severity", SevName}},
 	},
 	{
 		Name: "Fluent Bit JSON", Doc: "Fluent Bit's JSON output of its tail (`date`, `log`) and syslog (`pri`, `ident`, `message`) inputs",
