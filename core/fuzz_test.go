@@ -81,7 +81,13 @@ func fuzzFormat(f *testing.F, dir string, format Format) {
 	})
 }
 
-func FuzzParsePassMan(f *testing.F) { fuzzFormat(f, "passman", FormatPassMan) }
+func FuzzParsePassMan(f *testing.F) {
+	// Backslashes: literal, escaping the value's own quote, or last before
+	// the closing quote; under a secret key too.
+	f.Add([]byte(`2026-03-05T12:00:00Z pm-node1 passman: passman-audit(1): type = UpdateTarget, share = 'D:\Shares\Finance', root = 'C:\', next = x dir = "C:\Program Files\App\" note = 'it\'s \"x\"', new_password = 'p\'w\', bare = a\'b\`))
+	fuzzFormat(f, "passman", FormatPassMan)
+}
+
 func FuzzParseCAPAM(f *testing.F)   { fuzzFormat(f, "capam", FormatCAPAM) }
 func FuzzParseNetwrix(f *testing.F) { fuzzFormat(f, "netwrix", FormatNetwrix) }
 
