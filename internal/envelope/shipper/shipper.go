@@ -283,26 +283,42 @@ func (o *Object) find(name string) (*Member, bool) {
 
 // Result is what a row read of the object.
 type Result struct {
-	Row      *Row
-	Text     string // the record's text, unescaped
-	Time     time.Time
-	TimeText string
-	Host     string
-	App      string
-	PID      string
-	Severity int // syslog severity 0–7, or -1
-	Facility int // syslog facility, or -1
+	Row        *Row
+	TextMember string // the member that held it
+	Text       string // the record's text, unescaped
+	Time       time.Time
+	TimeText   string
+	Host       string
+	App        string
+	PID        string
+	Severity   int // syslog severity 0–7, or -1
+	Facility   int // syslog facility, or -1
 }
 
 // Match returns the first row that applies to the object read from s.
 func (o *Object) Match(s string, loc *time.Location, now time.Time) (Result, bool) {
+	return MatchFields(func(name string) (string, bool, bool) {
+		m, ok := o.find(name)
+		if !ok {
+			return "", false, false
+		}
+		v, ok := o.str(s, m)
+		return v, m.Str, ok
+	}, loc, now)
+}
+
+// MatchFields returns the first row that applies to a record whose members
+// get reads (a JSON object, a collector log's map body, a Fluent Bit
+// record, nested members by dotted name): get returns a member's value as
+// text, whether it is a string, and whether it is present.
+func MatchFields(get func(name string) (v string, isStr, ok bool), loc *time.Location, now time.Time) (Result, bool) {
 	res := Result{Severity: -1, Facility: -1}
 rows:
 	for k := range Rows {
 		row := &Rows[k]
 		sig := false
 		for _, n := range row.Sig {
-			if _, ok := o.find(n); ok {
+			if _, _, ok := get(n); ok {
 				sig = true
 				break
 			}
@@ -311,19 +327,16 @@ rows:
 			continue
 		}
 		for _, n := range row.Text {
-			m, ok := o.find(n)
-			if !ok || !m.Str {
+			t, isStr, ok := get(n)
+			if !ok || !isStr {
 				continue
 			}
-			t, ok := o.str(s, m)
-			if !ok {
-				continue rows
-			}
 			// rsyslog's msg keeps the space after the tag's colon.
-			res.Row, res.Text = row, strings.TrimLeft(strings.TrimRight(t, "\r\n"), " ")
-			o.fields(s, row, &res, loc, now)
+			res.Row, res.TextMember, res.Text = row, n, strings.TrimLeft(strings.TrimRight(t, "\r\n"), " ")
+			fields(get, row, &res, loc, now)
 			return res, true
 		}
+		continue rows
 	}
 	return res, false
 }
@@ -347,14 +360,10 @@ func (o *Object) str(s string, m *Member) (string, bool) {
 }
 
 // fields reads the row's time, host, app, pid and severity members.
-func (o *Object) fields(s string, row *Row, res *Result, loc *time.Location, now time.Time) {
+func fields(get func(string) (string, bool, bool), row *Row, res *Result, loc *time.Location, now time.Time) {
 	val := func(f Field) (string, bool) {
-		m, ok := o.find(f.Name)
-		if !ok {
-			return "", false
-		}
-		v, ok := o.str(s, m)
-		return v, ok && v != "" && v != "null"
+		v, _, ok := get(f.Name)
+		return v, ok && v != "" && v != "null" && v != "-"
 	}
 	for _, f := range row.Time {
 		if v, ok := val(f); ok {
