@@ -149,6 +149,29 @@ func (p *Parser) ParseMessage(s string, h *Header) (*Record, error) {
 	return p.parse(s, h, false)
 }
 
+// ParseCut makes the record of a text that was cut at the limit: the
+// Splitter (or another reader of records) handed out its first bytes with
+// cut. As a record longer than MaxRecordBytes, it is not parsed: the Record
+// keeps the text as body, redacted as every text is (a value the cut ended
+// is redacted as far as it goes), with error.type record_too_large and
+// cut's message, which says how many bytes were dropped. Parse would read
+// the first bytes as a whole record. The Record is valid until the next
+// call, as Parse's. A nil cut is Parse.
+func (p *Parser) ParseCut(b []byte, cut *CutError) (*Record, error) {
+	if cut == nil {
+		return p.Parse(b)
+	}
+	s := ""
+	if len(b) > 0 {
+		p.text = append(p.text[:0], b...)
+		s = unsafe.String(&p.text[0], len(p.text))
+	}
+	s = trimRecord(s)
+	p.b.Start(s, p.opts.Now(), true)
+	p.b.Finish(s, cut)
+	return p.shaper.Shape(&p.b.Rec), cut
+}
+
 // parse parses s; reuse: the Record's strings may share the parser's
 // buffers (Parse), else they stay valid after the next parse (ParseString,
 // ParseMessage: the collector processor keeps them in pdata).
