@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
-	"math"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
