@@ -267,23 +267,42 @@ func (b *Builder) scrubDecoded(s string) {
 	}
 	r := &b.Rec
 	min := b.Redact.MinMention()
-	scrub := func(v string) string {
-		if len(v) < min || within(v, s) || within(v, b.text) {
-			return v
+	// Most strings lie in the text: two compares each, no call.
+	for i := range r.Attrs {
+		a := &r.Attrs[i]
+		switch {
+		case a.Kind == record.KindString:
+			if len(a.Str) >= min && !within(a.Str, s) && !within(a.Str, b.text) {
+				a.Str = b.scrubOne(a.Str)
+			}
+		case a.Kind == record.KindStrings:
+			for j, v := range a.Strs {
+				if len(v) < min || within(v, s) || within(v, b.text) {
+					continue
+				}
+				if w := b.scrubOne(v); w != v {
+					a.Strs = append([]string(nil), a.Strs...) // the product's slice may be shared
+					a.Strs[j] = w
+				}
+			}
 		}
-		sp := b.Redact.Find(v, 0, nil, true)
-		if len(sp) == 0 {
-			return v
-		}
-		for _, x := range sp {
-			b.foundIn(v, x)
-		}
-		return string(redact.Replace(nil, v, sp))
 	}
-	b.eachString(scrub)
-	if b.HasMsg {
-		r.Body = scrub(r.Body)
+	if b.HasMsg && len(r.Body) >= min && !within(r.Body, s) && !within(r.Body, b.text) {
+		r.Body = b.scrubOne(r.Body)
 	}
+}
+
+// scrubOne redacts the secrets Find finds in v, a string that does not lie
+// in the text, and adds their values to found.
+func (b *Builder) scrubOne(v string) string {
+	sp := b.Redact.Find(v, 0, nil, true)
+	if len(sp) == 0 {
+		return v
+	}
+	for _, x := range sp {
+		b.foundIn(v, x)
+	}
+	return string(redact.Replace(nil, v, sp))
 }
 
 // foundIn adds the words of the secret value v[x] to found.
