@@ -8,7 +8,8 @@ import (
 // TestManyFieldsKeepOrderAndLastValue: past the builder's one-word key
 // filter, keys are found through an index. A PassMan line of 60 pairs whose
 // keys repeat, before and after that point, keeps one attribute per key at
-// its first place with its last value, and a limit counts what it cuts.
+// its first place with its last value (and a tamper mark per repeated
+// key), and a limit counts what it cuts.
 func TestManyFieldsKeepOrderAndLastValue(t *testing.T) {
 	line := "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): type = Login"
 	type kv struct{ k, v string }
@@ -37,13 +38,17 @@ func TestManyFieldsKeepOrderAndLastValue(t *testing.T) {
 				got = append(got, kv{a.Key[8:], a.Str})
 			}
 		}
+		// Each repeated key is marked, limits or not.
+		if a, ok := rec.Get("pamaudit.anomaly"); !ok || len(a.Strs) != 15 || a.Strs[0] != "duplicate_key:f00" || a.Strs[14] != "duplicate_key:f14" {
+			t.Fatalf("MaxAttrs %d: anomaly %v", max, a.Strs)
+		}
 		if max == 0 {
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("got  %v\nwant %v", got, want)
 			}
 			continue
 		}
-		if len(rec.Attrs) != max+1 { // the limit, and passman.truncated after it
+		if len(rec.Attrs) != max+2 { // the limit, and pamaudit.anomaly and passman.truncated after it
 			t.Fatalf("MaxAttrs %d: %d attributes", max, len(rec.Attrs))
 		}
 		if a, ok := rec.Get("passman.truncated"); !ok || a.Int == 0 {

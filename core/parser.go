@@ -104,7 +104,7 @@ func NewParser(opts Options) (*Parser, error) {
 		NoOriginal:    opts.NoOriginal,
 		MaxAttrs:      opts.MaxAttrs,
 		MaxValueBytes: opts.MaxValueBytes,
-		Redact:        redact.New(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact),
+		Redact:        redact.NewKeyed(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact, opts.key()),
 	})
 	nx := netwrix.New(b, opts.MaxDepth, opts.MaxAttrs)
 	nx.AnyJSON = opts.Format == FormatNetwrix
@@ -204,16 +204,17 @@ func (p *Parser) SecretKey(key string) bool {
 
 // Scrub returns v, the value of a field a face passes on beside the
 // record (a map body's other members, a Fluent Bit record's other keys,
-// named key, nested keys dotted): "[REDACTED]" when the name is a
-// secret's, else v with every secret it embeds redacted, as the record's
-// own text is. The result may share v's memory.
+// named key, nested keys dotted): what replaces a secret ("[REDACTED]", or
+// v's pseudonym) when the name is a secret's, else v with every secret it
+// embeds redacted, as the record's own text is. The result may share v's
+// memory; it differs from v exactly when something was redacted.
 func (p *Parser) Scrub(key, v string) string {
 	r := &p.b.Redact
 	if !r.Enabled() || v == "" {
 		return v
 	}
 	if p.SecretKey(key) {
-		return record.Redacted
+		return r.Value(v, secretKind(key))
 	}
 	if len(v) < r.MinMention() {
 		return v
@@ -222,8 +223,18 @@ func (p *Parser) Scrub(key, v string) string {
 	if len(sp) == 0 {
 		return v
 	}
-	return string(redact.Replace(nil, v, sp))
+	return string(r.Replace(nil, v, sp))
 }
+
+// secretKind is what the value of a secret named key (dotted) is made of.
+func secretKind(key string) redact.Kind {
+	return redact.KindOf(key[strings.LastIndexByte(key, '.')+1:])
+}
+
+// Redactions returns how many distinct secret values the last record
+// (Parse, ParseString, ParseMessage, ParseCut) had redacted: in its text,
+// its attributes and its body. Scrub's are not counted.
+func (p *Parser) Redactions() int { return p.b.Redactions() }
 
 // ShipperMember reports whether a record's top-level member named name may
 // make it a shipper's layout (see Shipper): a face that sees none need not

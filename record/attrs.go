@@ -45,6 +45,9 @@ const (
 	AttrSyslogMsgID          = "log.syslog.msgid"
 	AttrSyslogStructuredData = "log.syslog.structured_data" // .<SD-ID>.<PARAM-NAME>
 	AttrFluentdTag           = "fluentd.tag"
+
+	// pamaudit's own: the tamper marks of a record (a string array).
+	AttrAnomaly = "pamaudit.anomaly"
 )
 
 // Outcome values (event.outcome).

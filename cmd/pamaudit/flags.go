@@ -45,6 +45,9 @@ func parseFlags(c *parseConfig) []option {
 		{"no-redact", "", "keep secrets in clear (for debugging only)", "", boolValue{&o.NoRedact}},
 		{"redact-headers", "LIST", "more header or key names whose values are redacted, comma-separated", "redact_headers", listValue{&o.RedactHeaders}},
 		{"redact-keys", "LIST", "more substrings of key names whose values are redacted, comma-separated", "redact_keys", listValue{&o.RedactKeys}},
+		{"redact-mode", "MODE", "what replaces a secret: mask ([REDACTED], the default) or hmac (a keyed pseudonym, hmac: and 16 hex digits, the same for the same value; needs a key)", "redact_mode", textValue{&o.RedactMode}},
+		{"redact-key-file", "FILE", "with --redact-mode hmac: the file that holds the key (at least 16 bytes; one trailing newline is dropped)", "redact_key_file", stringValue{&o.RedactKeyFile}},
+		{"redact-key-env", "NAME", "with --redact-mode hmac: the environment variable that holds the key", "redact_key_env", stringValue{&o.RedactKeyEnv}},
 		{"max-record-bytes", "N", fmt.Sprintf("longest record; a longer line or frame keeps this many bytes, the rest is dropped (error.type record_too_large) (default %d)", core.DefaultMaxRecordBytes), "max_record_bytes", intValue{&o.MaxRecordBytes}},
 		{"max-attributes", "N", fmt.Sprintf("attributes per record, at least 8 (default %d)", core.DefaultMaxAttrs), "max_attributes", intValue{&o.MaxAttrs}},
 		{"max-depth", "N", fmt.Sprintf("JSON nesting depth that is flattened (default %d)", core.DefaultMaxDepth), "max_depth", intValue{&o.MaxDepth}},
@@ -241,6 +244,13 @@ func (v listValue) Set(s string) error {
 	for _, name := range strings.Split(s, ",") {
 		*v.p = append(*v.p, strings.TrimSpace(name))
 	}
+	return nil
+}
+
+type stringValue struct{ p *string }
+
+func (v stringValue) Set(s string) error {
+	*v.p = s
 	return nil
 }
 

@@ -40,7 +40,8 @@ type Builder struct {
 	lastGen   uint32
 	mayBearer bool                 // the text may hold a bearer token
 	text      string               // the text of the current record, as Start got it
-	found     []string             // secret values found in decoded strings (scrubDecoded)
+	needles   []redact.Needle      // secret values found in decoded strings (scrubDecoded), to replace in every string
+	secrets   []string             // the distinct secret values redacted in the current record (Redactions)
 	decoded   string               // the payload, when it is a decoded copy of the text (SetDecoded)
 	reuse     bool                 // the record's strings need only last until the next record (Start)
 	redacted  []byte               // the redacted text, when reuse
@@ -48,6 +49,12 @@ type Builder struct {
 	prefix    string               // product namespace of the current record, "passman." …
 	keys      map[string]string    // interned attribute keys
 	nsKeys    [8]map[string]*Field // product namespace fields by raw name, per format
+
+	gen       uint64     // the current record's stamp (Repeat)
+	repeats   []repeated // Repeat's fields the cache does not hold
+	anomalies []string   // pamaudit.anomaly
+	dups      []dupKey   // repeated keys (DuplicateKey)
+	ambiguous bool       // a relevant key repeated with different values: drop what it fed
 }
 
 // Settings configure a Builder.
@@ -89,8 +96,14 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.base = 0
 	b.framing = 0
 	b.text = s
-	b.found = b.found[:0]
+	b.needles = b.needles[:0]
+	b.secrets = b.secrets[:0]
 	b.decoded = ""
+	b.gen++
+	b.repeats = b.repeats[:0]
+	b.anomalies = nil // a record's marks are its own: they outlive the next Start
+	b.dups = b.dups[:0]
+	b.ambiguous = false
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
@@ -112,6 +125,41 @@ func (b *Builder) SecretSpan(s redact.Span) {
 	s.Start += b.base
 	s.End += b.base
 	b.spans = append(b.spans, s)
+}
+
+// SecretValue records that s[start:end] of the product's text holds the
+// secret value v (unescaped) of kind, and returns what replaces v in the
+// record's attributes: the same as replaces it in the original text.
+func (b *Builder) SecretValue(start, end int, v string, kind redact.Kind) string {
+	if start < end {
+		b.spans = append(b.spans, redact.Span{Start: b.base + start, End: b.base + end, Value: v, Form: redact.FormKnown, Kind: kind})
+	}
+	return b.Redact.Value(v, kind)
+}
+
+// Redactions returns how many distinct secret values the last record
+// redacted (Finish counts them).
+func (b *Builder) Redactions() int { return len(b.secrets) }
+
+// counted adds v, a secret value of kind, to the record's distinct secret
+// values, unless it is redacted already.
+func (b *Builder) counted(v string, kind redact.Kind) {
+	if v == "" || b.Redact.Redacted(v, kind) {
+		return
+	}
+	for _, w := range b.secrets {
+		if w == v {
+			return
+		}
+	}
+	b.secrets = append(b.secrets, v)
+}
+
+// found adds the secret value v of kind, found in a string the format did
+// not read it from, to the values replaced in every string.
+func (b *Builder) found(v string, kind redact.Kind) {
+	b.counted(v, kind)
+	b.needles = b.Redact.Needles(b.needles, v, kind, minPropagated)
 }
 
 // SetBase says where the product's text (the payload inside the framings)
@@ -168,9 +216,12 @@ func (b *Builder) Finish(s string, err error) {
 	// the format did not read as such. A secret found so is redacted in
 	// every value too. What the format could not read is searched for bearer
 	// tokens as well. (A bad timestamp leaves the rest read by the format.)
+	b.finishAnomalies()
 	if b.decoded != "" {
 		for _, x := range b.spans {
-			b.foundIn(b.decoded, x)
+			if x.Start >= 0 && x.End <= len(b.decoded) && x.Start < x.End {
+				b.found(redact.SpanValue(b.decoded, x), x.Kind)
+			}
 		}
 		b.spans = b.spans[:0]
 	}
@@ -185,7 +236,7 @@ func (b *Builder) Finish(s string, err error) {
 	// itself, and what is found is scrubbed from every string of the
 	// record, the original too.
 	b.scrubDecoded(s)
-	if len(b.found) > 0 {
+	if len(b.needles) > 0 {
 		b.scrubAll()
 		original = b.scrubFound(original)
 	}
@@ -204,7 +255,7 @@ func (b *Builder) Finish(s string, err error) {
 		var pe *record.ParseError
 		if errors.As(err, &pe) {
 			pe.Offset += b.base // the product's offset, in the whole text
-			pe.SetQuote(original, b.redactedOffset(pe.Offset))
+			pe.SetQuote(original, b.redactedOffset(s, pe.Offset))
 		}
 		r.Attrs = append(r.Attrs,
 			record.Attr{Key: record.AttrErrorType, Kind: record.KindString, Str: record.ErrorCode(err)},
@@ -229,7 +280,7 @@ const minPropagated = 3
 // The spans from n on are the new ones; one that overlaps a span the format
 // found was redacted in its value already.
 func (b *Builder) propagate(s string, n int) {
-	r := &b.Rec
+	var ns []redact.Needle
 new:
 	for _, x := range b.spans[n:] {
 		if x.End > len(s) || x.End-x.Start < minPropagated {
@@ -241,20 +292,14 @@ new:
 			}
 		}
 		// Word by word: columns split a value with spaces ("sid=…; x=…").
-		for _, v := range strings.FieldsFunc(s[x.Start:x.End], isValueSep) {
-			if len(v) < minPropagated {
-				continue
-			}
-			for i := range r.Attrs {
-				a := &r.Attrs[i]
-				if a.Kind == record.KindString && strings.Contains(a.Str, v) {
-					a.Str = strings.ReplaceAll(a.Str, v, record.Redacted)
-				}
-			}
-			if b.HasMsg && strings.Contains(r.Body, v) {
-				r.Body = strings.ReplaceAll(r.Body, v, record.Redacted)
-			}
-		}
+		ns = b.Redact.Needles(ns, redact.SpanValue(s, x), x.Kind, minPropagated)
+	}
+	if len(ns) == 0 {
+		return
+	}
+	b.eachString(func(v string) string { return redact.ReplaceNeedles(v, ns) })
+	if b.HasMsg {
+		b.Rec.Body = redact.ReplaceNeedles(b.Rec.Body, ns)
 	}
 }
 
@@ -293,28 +338,18 @@ func (b *Builder) scrubDecoded(s string) {
 }
 
 // scrubOne redacts the secrets Find finds in v, a string that does not lie
-// in the text, and adds their values to found.
+// in the text, and adds their values to the needles.
 func (b *Builder) scrubOne(v string) string {
 	sp := b.Redact.Find(v, 0, nil, true)
 	if len(sp) == 0 {
 		return v
 	}
 	for _, x := range sp {
-		b.foundIn(v, x)
-	}
-	return string(redact.Replace(nil, v, sp))
-}
-
-// foundIn adds the words of the secret value v[x] to found.
-func (b *Builder) foundIn(v string, x redact.Span) {
-	if x.Start < 0 || x.End > len(v) || x.Start >= x.End {
-		return
-	}
-	for _, w := range strings.FieldsFunc(v[x.Start:x.End], isValueSep) {
-		if len(w) >= minPropagated {
-			b.found = append(b.found, w)
+		if x.Start >= 0 && x.End <= len(v) && x.Start < x.End {
+			b.found(redact.SpanValue(v, x), x.Kind)
 		}
 	}
+	return string(b.Redact.Replace(nil, v, sp))
 }
 
 // scrubAll redacts the found values in every string of the record.
@@ -345,14 +380,7 @@ func (b *Builder) eachString(f func(string) string) {
 }
 
 // scrubFound replaces in v every value scrubDecoded found.
-func (b *Builder) scrubFound(v string) string {
-	for _, w := range b.found {
-		if strings.Contains(v, w) {
-			v = strings.ReplaceAll(v, w, record.Redacted)
-		}
-	}
-	return v
-}
+func (b *Builder) scrubFound(v string) string { return redact.ReplaceNeedles(v, b.needles) }
 
 // within reports whether v lies in the memory of s.
 func within(v, s string) bool {
@@ -361,10 +389,6 @@ func within(v, s string) bool {
 	}
 	p, q := uintptr(unsafe.Pointer(unsafe.StringData(v))), uintptr(unsafe.Pointer(unsafe.StringData(s)))
 	return p >= q && p+uintptr(len(v)) <= q+uintptr(len(s))
-}
-
-func isValueSep(c rune) bool {
-	return c == ' ' || c == ';' || c == ',' || c == '\t' || c == '"' || c == '\'' || c == '\\'
 }
 
 // Add appends an attribute under the record's limits; the last value of a
@@ -527,10 +551,15 @@ func (b *Builder) Intern(k []byte) string {
 // Field is what the parser knows of a raw field name: its key in the
 // product namespace and whether its value is a secret.
 type Field struct {
-	Key    string // the key in the product namespace
-	Secret bool   // the value is a secret
-	raw    string // the raw name, owned by the cache
+	Key    string      // the key in the product namespace
+	Secret bool        // the value is a secret
+	Kind   redact.Kind // what a secret value is made of
+	raw    string      // the raw name, owned by the cache
 	format record.Format
+
+	uncached bool   // the full cache did not keep it: Repeat compares names
+	gen      uint64 // the stamp of the last record that held it (Repeat)
+	v0, v1   int32  // where its value was in that record
 }
 
 // Field returns the namespace key of a raw name or dotted path and whether
@@ -575,12 +604,19 @@ func (b *Builder) fieldSlow(name string) *Field {
 	// A secret by its raw name ("Set-Cookie") or by its key ("set_cookie").
 	secret := b.Redact.IsSecret(last) || b.Redact.IsSecret(key[strings.LastIndexByte(key, '.')+1:])
 	f := &Field{Key: key, Secret: secret, raw: strings.Clone(name), format: b.Rec.Format}
+	if secret {
+		if f.Kind = redact.KindOf(last); f.Kind == redact.KindWhole {
+			f.Kind = redact.KindOf(key[strings.LastIndexByte(key, '.')+1:])
+		}
+	}
 	if m == nil {
 		m = make(map[string]*Field, 64)
 		b.nsKeys[b.Rec.Format] = m
 	}
 	if len(m) < maxInternedKeys {
 		m[f.raw] = f
+	} else {
+		f.uncached = true
 	}
 	return f
 }
@@ -590,8 +626,8 @@ func (b *Builder) SetOutcome(o string) {
 	b.Add(record.Attr{Key: record.AttrEventOutcome, Kind: record.KindString, Str: o})
 }
 
-// Secret records that s[start:end] is a secret value, to be redacted in the
-// original text.
+// Secret records that s[start:end] is a secret value, as it is (a bearer
+// token), to be redacted in the original text.
 func (b *Builder) Secret(start, end int) {
 	if start < end {
 		b.spans = append(b.spans, redact.Span{Start: b.base + start, End: b.base + end})
@@ -608,13 +644,18 @@ func (b *Builder) redactSpans(s string) string {
 	if len(b.spans) == 0 {
 		return s
 	}
+	for _, x := range b.spans {
+		if x.End <= len(s) {
+			b.counted(redact.SpanValue(s, x), x.Kind)
+		}
+	}
 	if b.reuse {
 		// No allocation per record that holds a secret: without garbage
 		// the collector stays idle, and its write barriers off.
-		b.redacted = redact.Replace(b.redacted[:0], s, b.spans)
+		b.redacted = b.Redact.Replace(b.redacted[:0], s, b.spans)
 		return unsafe.String(unsafe.SliceData(b.redacted), len(b.redacted))
 	}
-	b.Scratch = redact.Replace(b.Scratch[:0], s, b.spans)
+	b.Scratch = b.Redact.Replace(b.Scratch[:0], s, b.spans)
 	return string(b.Scratch)
 }
 
@@ -626,31 +667,10 @@ func (b *Builder) Bearer(v string) (int, int, bool) {
 	return redact.Bearer(v)
 }
 
-// redactedOffset maps an offset of the text to the redacted text (spans are
-// sorted by redactSpans); an offset inside a secret maps to its start.
-func (b *Builder) redactedOffset(off int) int {
-	shift, last := 0, 0
-	for _, x := range b.spans {
-		if x.Start < last {
-			if x.End <= last {
-				continue
-			}
-			x.Start = last
-		}
-		if off < x.End {
-			if off >= x.Start {
-				off = x.Start
-			}
-			break
-		}
-		n := len(record.Redacted)
-		if x.Quote {
-			n += 2
-		}
-		shift += n - (x.End - x.Start)
-		last = x.End
-	}
-	return off + shift
+// redactedOffset maps an offset of the text s to the redacted text (spans
+// are sorted by redactSpans); an offset inside a secret maps to its start.
+func (b *Builder) redactedOffset(s string, off int) int {
+	return b.Redact.MapOffset(s, b.spans, off)
 }
 
 // looseSecrets finds secrets in text: a secret name followed by ':' or '='

@@ -6,6 +6,7 @@ package redact
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -19,7 +20,8 @@ var SecretHeaders = []string{"cookie", "set-cookie", "authorization", "x-access-
 // SecretKeyParts: a field whose name contains one of these is a secret.
 var SecretKeyParts = []string{"password", "secret"}
 
-// Redactor decides which fields are secrets.
+// Redactor decides which fields are secrets, and what replaces their
+// values.
 type Redactor struct {
 	on      bool     // off: nothing is a secret (debugging only)
 	headers []string // lower case, compared whole
@@ -27,6 +29,8 @@ type Redactor struct {
 	anchors []anchor // for mentions: the rarest letter of each name
 
 	minMention int // MinMention
+
+	keyed *keyed // keyed pseudonyms (NewKeyed); nil: the mask
 }
 
 // anchor is a letter that every mention of some secret names holds; memchr
@@ -41,6 +45,7 @@ type anchoredName struct {
 	at     int  // offset of the anchor letter in name
 	header bool // a header: its unquoted value runs to the end of the line
 	adj    int  // offset of a neighbour of the anchor, checked before the whole name
+	kind   Kind // what its value is made of
 }
 
 // rarity orders letters from rare to common in log text; a name is anchored
@@ -96,7 +101,7 @@ func New(headers, parts []string, on bool) Redactor {
 			if adj == len(n) {
 				adj = at - 1
 			}
-			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0, adj})
+			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0, adj, KindOf(n)})
 		}
 	}
 	r.minMention = r.computeMinMention()
@@ -122,12 +127,17 @@ func (r *Redactor) IsSecret(name string) bool {
 	return false
 }
 
-// Span is a byte range of the record's text. quote: the range is a JSON
-// value that is not a string, so its replacement is quoted to keep the JSON
-// valid.
+// Span is a byte range of the record's text that holds a secret value.
+// Quote: the range is a JSON value that is not a string, so its
+// replacement is quoted to keep the JSON valid. Kind says what the value
+// is made of, Form how the text writes it (so that its pseudonym is the
+// unescaped value's: Value, when the reader of the text knew it).
 type Span struct {
 	Start, End int
+	Value      string // the value unescaped, with FormKnown
 	Quote      bool
+	Kind       Kind
+	Form       Form
 }
 
 // MayHoldBearer reports whether s holds "bearer " in any case: one memchr
@@ -156,19 +166,28 @@ func Bearer(s string) (start, end int, ok bool) {
 	if !strings.Contains(s, "earer ") && !strings.Contains(s, "EARER ") {
 		return 0, 0, false
 	}
-	i := scan.IndexFold(s, "bearer ")
-	if i < 0 {
-		return 0, 0, false
+	for from := 0; ; {
+		i := scan.IndexFold(s[from:], "bearer ")
+		if i < 0 {
+			return 0, 0, false
+		}
+		start = from + i + len("bearer ")
+		for start < len(s) && s[start] == ' ' {
+			start++
+		}
+		end = start
+		for end < len(s) && isTokenChar(s[end]) {
+			end++
+		}
+		if end > start && !(s[start:end] == "hmac" && IsPseudonym(s[start:min(start+PseudonymLen, len(s))])) {
+			return start, end, true
+		}
+		// No token, or a pseudonym already (its ':' is no token byte).
+		from = start
+		if end == start {
+			return 0, 0, false
+		}
 	}
-	start = i + len("bearer ")
-	for start < len(s) && s[start] == ' ' {
-		start++
-	}
-	end = start
-	for end < len(s) && isTokenChar(s[end]) {
-		end++
-	}
-	return start, end, end > start
 }
 
 func isTokenChar(c byte) bool {
@@ -205,9 +224,9 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 						scan.IndexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
 						continue
 					}
-					v0, v1, next, ok := secretValue(s, j+len(n.name), n.header)
+					v0, v1, next, form, ok := secretValue(s, j+len(n.name), n.header)
 					if ok {
-						dst = append(dst, Span{Start: base + v0, End: base + v1})
+						dst = append(dst, Span{Start: base + v0, End: base + v1, Kind: n.kind, Form: form})
 					}
 					// A run of names, or a long key, is read once.
 					from = max(from, next)
@@ -227,23 +246,10 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 	return dst
 }
 
-// Replace appends s to b with every Span replaced by the redaction
-// marker; it sorts spans.
-func Replace(b []byte, s string, sp []Span) []byte {
-	// At one start, the quoted replacement wins: it keeps JSON valid.
-	// (slices.SortFunc: sort.Slice allocated twice per record.)
-	slices.SortFunc(sp, func(x, y Span) int {
-		if x.Start != y.Start {
-			return cmp.Compare(x.Start, y.Start)
-		}
-		switch {
-		case x.Quote && !y.Quote:
-			return -1
-		case y.Quote && !x.Quote:
-			return 1
-		}
-		return 0
-	})
+// Replace appends s to b with every Span replaced: by the mask, or by the
+// keyed pseudonyms of its value. It sorts spans.
+func (r *Redactor) Replace(b []byte, s string, sp []Span) []byte {
+	SortSpans(sp)
 	last := 0
 	for _, x := range sp {
 		if x.End > len(s) {
@@ -253,19 +259,92 @@ func Replace(b []byte, s string, sp []Span) []byte {
 			if x.End <= last {
 				continue // inside a Span already replaced
 			}
-			x.Start = last // overlapping: replace the rest
+			x = rest(x, last) // overlapping: replace the rest
 		}
 		b = append(b, s[last:x.Start]...)
-		if x.Quote {
-			b = append(b, '"')
-			b = append(b, record.Redacted...)
-			b = append(b, '"')
-		} else {
-			b = append(b, record.Redacted...)
-		}
+		b = r.appendSpan(b, s, x)
 		last = x.End
 	}
 	return append(b, s[last:]...)
+}
+
+// SortSpans orders spans as Replace reads them: by start; at one start the
+// quoted replacement first (it keeps JSON valid), then a value the reader
+// knew, then the longest, so the same spans always give the same text.
+// (slices.SortFunc: sort.Slice allocated twice per record.)
+func SortSpans(sp []Span) {
+	slices.SortFunc(sp, func(x, y Span) int {
+		if x.Start != y.Start {
+			return cmp.Compare(x.Start, y.Start)
+		}
+		if x.Quote != y.Quote {
+			if x.Quote {
+				return -1
+			}
+			return 1
+		}
+		if (x.Form == FormKnown) != (y.Form == FormKnown) {
+			if x.Form == FormKnown {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(y.End, x.End)
+	})
+}
+
+// rest is the part of x from start on, when a span replaced before ends
+// inside it: its value is what the text holds there.
+func rest(x Span, start int) Span {
+	x.Start = start
+	if x.Form == FormKnown {
+		x.Form, x.Value = FormBare, ""
+	}
+	return x
+}
+
+// appendSpan appends the replacement of the span x of s.
+func (r *Redactor) appendSpan(b []byte, s string, x Span) []byte {
+	if x.Quote {
+		b = append(b, '"')
+	}
+	if r.keyed == nil {
+		b = append(b, record.Redacted...)
+	} else {
+		b = r.keyed.appendValue(b, SpanValue(s, x), x.Kind)
+	}
+	if x.Quote {
+		b = append(b, '"')
+	}
+	return b
+}
+
+// MapOffset maps an offset of s to the text Replace makes of it (sp sorted,
+// as Replace leaves them); an offset inside a secret maps to its start.
+func (r *Redactor) MapOffset(s string, sp []Span, off int) int {
+	shift, last := 0, 0
+	var scratch [64]byte
+	for _, x := range sp {
+		if x.End > len(s) {
+			continue
+		}
+		if x.Start < last {
+			if x.End <= last {
+				continue
+			}
+			x = rest(x, last)
+		}
+		if off < x.End {
+			if off >= x.Start {
+				off = x.Start
+			}
+			break
+		}
+		n := len(r.appendSpan(scratch[:0], s, x))
+		shift += n - (x.End - x.Start)
+		last = x.End
+	}
+	return off + shift
 }
 
 // secretValue reads what follows a secret name at s[i:]: the rest of the
@@ -276,7 +355,7 @@ func Replace(b []byte, s string, sp []Span) []byte {
 // or URL-encoded (%3A, %3D), with spaces around it. A quoted value runs to
 // the same quote; an unquoted one to a separator, or for a header (cookie,
 // authorization: values with spaces and ';') to the end of the line.
-func secretValue(s string, i int, header bool) (v0, v1, next int, ok bool) {
+func secretValue(s string, i int, header bool) (v0, v1, next int, form Form, ok bool) {
 	// The name may run on inside a longer key ("db_password_hash").
 	for i < len(s) && scan.IsKeyChar(s[i]) {
 		i++
@@ -291,7 +370,7 @@ func secretValue(s string, i int, header bool) (v0, v1, next int, ok bool) {
 	case i+3 <= len(s) && s[i] == '%' && s[i+1] == '3' && (scan.Lower(s[i+2]) == 'a' || scan.Lower(s[i+2]) == 'd'):
 		i += 3
 	default:
-		return 0, 0, i, false
+		return 0, 0, i, 0, false
 	}
 	for i < len(s) && s[i] == ' ' {
 		i++
@@ -300,19 +379,34 @@ func secretValue(s string, i int, header bool) (v0, v1, next int, ok bool) {
 	i, quoted := skipQuote(s, i)
 	if quoted {
 		end := closeQuote(s, i, s[q0:i])
-		return i, end, end, end > i
+		return i, end, end, quoteForm(s[q0:i]), end > i
 	}
 	if i < len(s) && (s[i] == '{' || s[i] == '[') {
-		return 0, 0, i, false // a structure: its members have names of their own
+		return 0, 0, i, 0, false // a structure: its members have names of their own
 	}
 	j := i
 	for j < len(s) && !valueEnd(s[j], header) {
 		j++
 	}
 	if s[i:j] == "null" {
-		return 0, 0, j, false
+		return 0, 0, j, 0, false
 	}
-	return i, j, j, j > i
+	return i, j, j, FormBare, j > i
+}
+
+// quoteForm is the Form of a value opened by the quote q (as skipQuote
+// read it): a double quote after n backslashes opens a JSON string n+1
+// levels deep in strings (a record kept as a string, escaped once per
+// level); a single quote, PassMan's quoting; %22 or %27, URL encoding.
+func quoteForm(q string) Form {
+	if q[0] == '%' {
+		return FormURL
+	}
+	bs := len(q) - 1
+	if q[bs] == '\'' && bs == 0 {
+		return FormSingle
+	}
+	return FormJSON + Form(min(bits.Len(uint(bs)), int(^Form(0)-FormJSON)))
 }
 
 // skipQuote skips one quote at s[i:]: " or ', after any run of backslashes,

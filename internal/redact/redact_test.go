@@ -22,7 +22,7 @@ func TestFindForms(t *testing.T) {
 		{"null is not a secret", `{"authorization":null}`, `{"authorization":null}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(Replace(nil, tc.text, r.Find(tc.text, 0, nil, true)))
+			got := string(r.Replace(nil, tc.text, r.Find(tc.text, 0, nil, true)))
 			if got != tc.want {
 				t.Errorf("\n got %s\nwant %s", got, tc.want)
 			}
@@ -44,7 +44,7 @@ func TestOff(t *testing.T) {
 func TestExtraNames(t *testing.T) {
 	r := New([]string{"X-Api-Key"}, []string{"pin"}, true)
 	text := `x-api-key: k3y and user_pin=1234`
-	if got := string(Replace(nil, text, r.Find(text, 0, nil, false))); got != `x-api-key: [REDACTED]` {
+	if got := string(r.Replace(nil, text, r.Find(text, 0, nil, false))); got != `x-api-key: [REDACTED]` {
 		t.Errorf("%s", got)
 	}
 	if !r.IsSecret("user_pin") || !r.IsSecret("X_API_KEY") {

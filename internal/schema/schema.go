@@ -5,6 +5,7 @@ package schema
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope/shipper"
 	"github.com/pamaudit/pamaudit/internal/product/capam"
 	"github.com/pamaudit/pamaudit/internal/product/netwrix"
@@ -35,8 +36,9 @@ func Markdown() string {
 		w()
 	}
 	attrTable(commonAttrs)
-	w("Other source fields go under the product's namespace (`passman.`, `capam.`, `netwrix.`) in snake case. When a limit cuts a record (attributes per record, bytes per value, JSON depth), `<product>.truncated` (int) counts what was cut; the original text stays whole in `log.record.original` or the body. A key that appears twice in one record keeps its last value.")
+	w("Other source fields go under the product's namespace (`passman.`, `capam.`, `netwrix.`) in snake case. When a limit cuts a record (attributes per record, bytes per value, JSON depth), `<product>.truncated` (int) counts what was cut; the original text stays whole in `log.record.original` or the body. A key that appears twice in one record keeps its last value, and the record is marked (below).")
 	w()
+	tamperDoc(w)
 	w("## Framings")
 	w()
 	w("A record gives the same event name and attributes whether it arrives bare or inside a transport's framing; the framing adds its own fields. The record's own fields win over the framing's (a Netwrix record's `hostname` is `host.name`), and an inner framing's over an outer one's. Up to four framings are taken off one record, tried in this order at each layer (each is a look at the start of the text):")
@@ -127,6 +129,40 @@ var commonAttrs = []schemaAttr{
 	{record.AttrLogRecordOriginal, "string", "the original text (redacted) when the body differs from it"},
 	{record.AttrErrorType, "string", "why the record could not be parsed (below)"},
 	{record.AttrErrorMessage, "string", "the parse error, quoting at most 80 bytes of redacted input"},
+	{record.AttrAnomaly, "string array", "tamper marks: a repeated key, another record's header in a value (below)"},
+}
+
+// tamperDoc writes the tamper rule (builder's, with each product's
+// security-relevant keys from its tables).
+func tamperDoc(w func(s ...string)) {
+	code := func(ns []string) string {
+		var b []string
+		for _, n := range ns {
+			b = append(b, "`"+n+"`")
+		}
+		return strings.Join(b, ", ")
+	}
+	w("### Tamper marks")
+	w()
+	w("A record whose own fields repeat a key (a PassMan `key = value` pair, a Netwrix JSON member, a CA PAM detail label), or whose value holds the header of another record of its product, may have been forged or doctored on its way (an unescaped separator lets a value add fields). It is still read, and `", record.AttrAnomaly, "` lists what was seen:")
+	w()
+	w("| mark | when |")
+	w("|---|---|")
+	w("| `", builder.AnomalyDuplicateKey, "<key>` | the key, as the record writes it (`business_result`, `authInfo.0.domain`, `User name`), appears more than once; its last value is kept |")
+	w("| `", builder.AnomalyDuplicateKey, "<key>=<value>\\|<value>…` | the key is security-relevant and its values differ: the record is ambiguous (below); its distinct values in the record's order, at most 8, each cut at 256 bytes, never a secret's |")
+	w("| `", builder.AnomalyEmbeddedRecord, "<key>` | the key's value holds another record's header: PassMan's `process(pid): ` before a `key =`, a seaudit date and status letter (`details` or the label's name; `summary` in the summary), a JSON object with a Netwrix record's `msg`, `asctime` or `levelname` member |")
+	w("| `", strings.TrimSuffix(builder.AnomalyEmbeddedRecord, ":"), "` | such a header outside any value (a PassMan line's text between pairs, a second JSON object after a Netwrix record) |")
+	w()
+	w("A wrapper's own copy of the record is not another record: Fluentd's `log` string beside the fields parsed from it, the line in a Docker or shipper's JSON.")
+	w()
+	w("A key is security-relevant when it feeds the outcome, an identity, the client or a target. Where such a key's values differ, the record says it is ambiguous instead of trusting the last value: `event.outcome` is `unknown` (OCSF `status_id` 0 Unknown), and every other attribute the key fed is left out (`user_upn` feeds `user.name` and `user.domain`). Where they agree, the record keeps its event name and attributes and has only the mark. The security-relevant keys:")
+	w()
+	w("- PassMan: ", code(passman.RelevantKeys()))
+	w("- CA PAM detail labels: ", code(capam.RelevantLabels()))
+	w("- Netwrix members: ", code(netwrix.RelevantPaths()))
+	w()
+	w("In ECS the marks are `tags`; in OCSF they are in `unmapped` as `", record.AttrAnomaly, "`. At most 32 marks a record; more are counted in `<product>.truncated`.")
+	w()
 }
 
 // framingDocs is the envelope layer's detection table, in its order.

@@ -21,6 +21,10 @@ type Parser struct {
 	// need no attribute search.
 	codes    [len(capamCodes)]int64
 	hasCodes uint8
+	// The detail labels of the record, bit k for capamLabels[k], and the
+	// values they gave (the tamper marks: a label given twice).
+	labels   uint32
+	labelVal [len(capamLabels)]string
 }
 
 // New returns a Parser that builds into b.
@@ -91,7 +95,39 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	if detail < len(s) {
 		p.capamDetails(s, detail, statusWord, detailsKey(l))
 	}
+	p.embeddedHeaders(s, detail)
 	return err
+}
+
+// embeddedHeaders marks the record when its text holds another seaudit
+// record's header ("DD Mmm YYYY HH:MM:SS L ") after its own: in a detail
+// label's value, or in the summary. Each header has a ':' 14 bytes in:
+// only the record's few colons are looked at.
+func (p *Parser) embeddedHeaders(s string, detail int) {
+	for i := 15; i < len(s); {
+		c := strings.IndexByte(s[i:], ':')
+		if c < 0 {
+			return
+		}
+		c += i
+		i = c + 1
+		if c-14 < 1 || !Sniff(s[c-14:]) {
+			continue
+		}
+		key := "summary"
+		if c-14 >= detail {
+			key = "details"
+			// The label whose value holds it.
+			for at := detail; ; {
+				_, k, v0 := capamFindLabel(s, at)
+				if k < 0 || v0 > c-14 {
+					break
+				}
+				key, at = capamLabels[k].label, v0
+			}
+		}
+		p.b.Anomaly(builder.AnomalyEmbeddedRecord + key)
+	}
 }
 
 // capamPick chooses the record type. An Event column that names a record
@@ -419,6 +455,19 @@ func (p *Parser) capamCodeTexts() {
 	}
 }
 
+// repeatedLabel notes a detail label the record gave before, now with val.
+// It feeds its key, and the disagreeing copy under capam.detail.
+func (p *Parser) repeatedLabel(k int, val string) {
+	l := &capamLabels[k]
+	b := append(p.b.Scratch[:0], "capam.detail."...)
+	p.b.Scratch = scan.AppendSnake(b, l.label)
+	feeds := []string{p.b.Intern(p.b.Scratch)}
+	if l.key != "" {
+		feeds = append(feeds, l.key)
+	}
+	p.b.DuplicateKey(l.label, false, builder.Relevant(l.key), feeds, p.labelVal[k], val)
+}
+
 // capamFindLabel finds the first "Label: " of detailed output in s at or
 // after i. It returns len(s) when there is none. Labels may run into the
 // text before them ("seosdEvent type: "), so each ": " is matched against
@@ -449,11 +498,17 @@ func capamFindLabel(s string, i int) (pos, label, value int) {
 // disagrees with the summary is kept under capam.detail.<label>; the summary
 // wins.
 func (p *Parser) capamDetails(s string, at int, statusWord, details string) {
+	p.labels = 0
 	_, k, v0 := capamFindLabel(s, at)
 	for k >= 0 {
 		next, nk, nv := capamFindLabel(s, v0)
 		val := strings.TrimSpace(s[v0:next])
 		label, key := capamLabels[k].label, capamLabels[k].key
+		if p.labels&(1<<k) != 0 {
+			p.repeatedLabel(k, val)
+		}
+		p.labels |= 1 << k
+		p.labelVal[k] = val
 		agrees := true
 		switch key {
 		case "capam.status_text":

@@ -3,6 +3,7 @@ package capam
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -270,4 +271,16 @@ func Events() []string {
 		}
 	}
 	return ev
+}
+
+// RelevantLabels lists the detail labels the tamper rule holds
+// security-relevant (docs/schema.md): those that give an identity.
+func RelevantLabels() []string {
+	var ls []string
+	for _, l := range capamLabels {
+		if builder.Relevant(l.key) {
+			ls = append(ls, l.label)
+		}
+	}
+	return ls
 }

@@ -22,6 +22,7 @@ type Parser struct {
 	paths map[string]*pathInfo // JSON paths seen, with their mapping
 	slots [256]*pathInfo       // direct-mapped cache in front of paths (pathInfo)
 	gen   uint64               // the current record's stamp (dropDuplicateLeaves)
+	dups  []dupLeaf            // the leaves dropDuplicateLeaves dropped, for the tamper marks
 
 	uncached bool // the record has a path the full cache did not keep
 
@@ -120,7 +121,7 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	if len(fr.Skip) > 0 {
 		p.skipMembers(fr.Skip)
 	}
-	return p.netwrixRecord(s, strict, p.AnyJSON || Service(fr))
+	return p.netwrixRecord(s, end, strict, p.AnyJSON || Service(fr))
 }
 
 // shipperMember reports whether a top-level member of the walked object is
@@ -176,7 +177,7 @@ func (p *Parser) plainLine(s string) error {
 // netwrixRecord classifies and maps the walked leaves of s. known: the
 // record is Netwrix's whatever it holds; otherwise it must look like one
 // (its services' members, or an event they write), or it is not read.
-func (p *Parser) netwrixRecord(s string, strict, known bool) error {
+func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
 	r := &p.b.Rec
 	var info nxInfo
 	sig := 0
@@ -207,12 +208,18 @@ func (p *Parser) netwrixRecord(s string, strict, known bool) error {
 		r.Body = info.text
 		p.b.HasMsg = true
 	}
-	p.dropDuplicateLeaves()
+	p.dropDuplicateLeaves(s)
+	if len(p.dups) > 0 {
+		p.duplicates(s)
+	}
 	for i := range p.json.Leaves {
 		p.netwrixLeaf(s, &p.json.Leaves[i], info.text)
 	}
 	if !strict {
 		p.b.AddBool(attrNetwrixLenient, true)
+		if next := scan.SkipWS(s, end); next < len(s) && looksLikeRecord(s[next:]) {
+			p.b.Anomaly(builder.AnomalyEmbeddedRecord[:len(builder.AnomalyEmbeddedRecord)-1]) // a second record after the first
+		}
 	}
 	p.b.Truncated += p.json.Cut
 	if p.json.EOF {
@@ -295,16 +302,11 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 	f := l.Info.ns
 	a := l.A
 	if f.Secret {
-		p.b.SecretSpan(redact.Span{Start: l.V0, End: l.V1, Quote: !l.Str})
-		a = record.Attr{Kind: record.KindString, Str: record.Redacted}
+		a = record.Attr{Kind: record.KindString, Str: p.secret(s, l)}
 	} else if a.Kind == record.KindString && l.Str {
-		if b0, b1, ok := p.b.Bearer(a.Str); ok {
-			if a.Str == s[l.V0:l.V1] {
-				p.b.Secret(l.V0+b0, l.V0+b1)
-			} else {
-				p.b.Secret(l.V0, l.V1) // unescaped: offsets differ, redact the whole value
-			}
-			a.Str = a.Str[:b0] + record.Redacted + a.Str[b1:]
+		a.Str = p.bearer(s, l)
+		if a.Str != "" && (a.Str[0] == '{' || a.Str[0] == ' ' || a.Str[0] == '\n') && looksLikeRecord(a.Str) {
+			p.b.Anomaly(builder.AnomalyEmbeddedRecord + l.Info.path)
 		}
 	}
 	for _, f := range l.Info.rules {
@@ -321,6 +323,154 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 		return
 	}
 	p.b.Add(a)
+}
+
+// secret records the secret value of leaf l of s and returns what replaces
+// it: the value of a string, the text of any other value.
+func (p *Parser) secret(s string, l *leaf) string {
+	v := s[l.V0:l.V1]
+	if l.Str && l.A.Kind == record.KindString {
+		v = l.A.Str
+	}
+	p.b.SecretSpan(redact.Span{Start: l.V0, End: l.V1, Quote: !l.Str, Value: v, Form: redact.FormKnown, Kind: l.Info.ns.Kind})
+	return p.b.Redact.Value(v, l.Info.ns.Kind)
+}
+
+// bearer records the bearer token of the string leaf l of s, and returns
+// the leaf's value with it replaced.
+func (p *Parser) bearer(s string, l *leaf) string {
+	v := l.A.Str
+	b0, b1, ok := p.b.Bearer(v)
+	if !ok {
+		return v
+	}
+	if v == s[l.V0:l.V1] {
+		p.b.Secret(l.V0+b0, l.V0+b1)
+	} else {
+		// Unescaped: offsets differ, the whole value is replaced by the
+		// token's pseudonym.
+		p.b.SecretSpan(redact.Span{Start: l.V0, End: l.V1, Value: v[b0:b1], Form: redact.FormKnown})
+	}
+	return v[:b0] + p.b.Redact.Value(v[b0:b1], redact.KindWhole) + v[b1:]
+}
+
+// looksLikeRecord reports whether v, a value or what follows the record,
+// holds a Netwrix record: a JSON object with a member only a record has
+// (bunyan's msg, Python logging's asctime or levelname).
+func looksLikeRecord(v string) bool {
+	i := scan.SkipWS(v, 0)
+	if i >= len(v) || v[i] != '{' {
+		return false
+	}
+	for _, m := range recordMembers {
+		for from := i; ; {
+			k := strings.Index(v[from:], m)
+			if k < 0 {
+				break
+			}
+			from += k + len(m)
+			if j := scan.SkipWS(v, from); j < len(v) && v[j] == ':' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// recordMembers are the member names (quoted) that make a JSON object a
+// record's (see signature).
+var recordMembers = [...]string{`"msg"`, `"asctime"`, `"levelname"`}
+
+// dupLeaf is a leaf dropDuplicateLeaves dropped: an earlier value of a
+// repeated key, rendered.
+type dupLeaf struct {
+	pi   *pathInfo
+	val  string
+	done bool
+}
+
+// duplicates marks the repeated keys dropDuplicateLeaves found: each
+// key's values in the record's order, the kept (last) one after the
+// dropped ones.
+func (p *Parser) duplicates(s string) {
+	// Dropped from the end: the last of p.dups is the first in the record.
+	for i := len(p.dups) - 1; i >= 0; i-- {
+		d := &p.dups[i]
+		if d.done {
+			continue
+		}
+		var vals []string
+		for k := i; k >= 0; k-- {
+			if e := &p.dups[k]; !e.done && e.pi.path == d.pi.path {
+				vals = append(vals, e.val)
+				e.done = true
+			}
+		}
+		for j := range p.json.Leaves {
+			if l := &p.json.Leaves[j]; l.Info.path == d.pi.path {
+				vals = append(vals, p.leafText(s, l, false))
+				break
+			}
+		}
+		feeds, relevant := p.feeds(d.pi)
+		p.b.DuplicateKey(d.pi.path, d.pi.ns.Secret, relevant, feeds, vals...)
+	}
+	p.dups = p.dups[:0]
+}
+
+// leafText is a leaf's value as the tamper mark compares and lists it: a
+// string's value (its bearer token replaced; a secret's as it is: never
+// listed), any other value's JSON text. record: the leaf is dropped, so
+// its secrets are recorded here for the original text.
+func (p *Parser) leafText(s string, l *leaf, record bool) string {
+	switch {
+	case l.Null:
+		return "null"
+	case l.Info.ns.Secret:
+		if record {
+			p.secret(s, l)
+		}
+		if l.Str && l.A.Kind == recordKindString {
+			return l.A.Str
+		}
+	case l.Str && l.A.Kind == recordKindString:
+		if record {
+			return p.bearer(s, l)
+		}
+		if b0, b1, ok := p.b.Bearer(l.A.Str); ok {
+			return l.A.Str[:b0] + p.b.Redact.Value(l.A.Str[b0:b1], redact.KindWhole) + l.A.Str[b1:]
+		}
+		return l.A.Str
+	}
+	return s[l.V0:l.V1]
+}
+
+const recordKindString = record.KindString
+
+// feeds returns the attributes a path's value may go to in this record
+// (the namespace, and the rules that apply to its event), and whether it
+// is security-relevant: a rule gives a builder.Relevant attribute, the
+// message gives the event's outcome and user, the status its outcome, or
+// it is the target system.
+func (p *Parser) feeds(pi *pathInfo) ([]string, bool) {
+	feeds := []string{pi.ns.Key}
+	relevant := strings.HasPrefix(pi.path, "targetSystem")
+	for _, f := range pi.rules {
+		if f.key == "" || f.only != "" && !strings.HasPrefix(p.b.Rec.EventName, f.only) {
+			continue
+		}
+		feeds = append(feeds, f.key)
+		relevant = relevant || builder.Relevant(f.key)
+	}
+	switch pi.path {
+	case "message", "msg":
+		feeds = append(feeds, record.AttrEventOutcome, record.AttrUserName)
+		relevant = true
+	case "res.statusCode":
+		feeds = append(feeds, record.AttrEventOutcome)
+		relevant = true
+	}
+	return feeds, relevant
 }
 
 // netwrixMapped applies a field rule; false leaves the value to the
@@ -482,14 +632,14 @@ func jsonMember(s, name string) string {
 
 // dropDuplicateLeaves keeps the last leaf of each path: of a duplicated key,
 // the last value wins.
-func (p *Parser) dropDuplicateLeaves() {
+func (p *Parser) dropDuplicateLeaves(s string) {
 	ls := p.json.Leaves
 	// One path has one pathInfo while the cache holds it: a stamp per
 	// record finds the duplicates in one pass from the end. A pathInfo
 	// the full cache did not keep is compared by path.
 	p.gen++
 	if p.uncached {
-		p.dropDuplicateLeavesByPath()
+		p.dropDuplicateLeavesByPath(s)
 		return
 	}
 	n := len(ls)
@@ -500,6 +650,8 @@ func (p *Parser) dropDuplicateLeaves() {
 			if n != i { // no copy until a duplicate was dropped
 				ls[n] = ls[i]
 			}
+		} else {
+			p.dropped(s, &ls[i])
 		}
 	}
 	if n > 0 { // a duplicate was dropped
@@ -509,11 +661,16 @@ func (p *Parser) dropDuplicateLeaves() {
 
 // dropDuplicateLeavesByPath is dropDuplicateLeaves for a record whose paths
 // the cache does not all hold.
-func (p *Parser) dropDuplicateLeavesByPath() {
+func (p *Parser) dropDuplicateLeavesByPath(s string) {
 	ls := p.json.Leaves
 	last := make(map[string]int, len(ls))
 	for i := range ls {
 		last[ls[i].Info.path] = i
+	}
+	for i := len(ls) - 1; i >= 0; i-- {
+		if last[ls[i].Info.path] != i {
+			p.dropped(s, &ls[i])
+		}
 	}
 	n := 0
 	for i := range ls {
@@ -523,6 +680,12 @@ func (p *Parser) dropDuplicateLeavesByPath() {
 		}
 	}
 	p.json.Leaves = ls[:n]
+}
+
+// dropped keeps what the tamper marks need of a leaf dropped for a later
+// one of the same key, and records its secrets.
+func (p *Parser) dropped(s string, l *leaf) {
+	p.dups = append(p.dups, dupLeaf{pi: l.Info, val: p.leafText(s, l, true)})
 }
 
 // leaf is one walked scalar or array of scalars, with what the parser

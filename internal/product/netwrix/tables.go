@@ -1,6 +1,11 @@
 package netwrix
 
-import "github.com/pamaudit/pamaudit/record"
+import (
+	"slices"
+
+	"github.com/pamaudit/pamaudit/internal/builder"
+	"github.com/pamaudit/pamaudit/record"
+)
 
 // Netwrix Privilege Secure mapping tables, from the vendor's documented
 // API log examples (docs/contract.md).
@@ -201,4 +206,18 @@ func Events() []string {
 		}
 	}
 	return append(ev, netwrixEventOther)
+}
+
+// RelevantPaths lists the members the tamper rule holds security-relevant
+// (docs/schema.md): those a rule maps to an identity or the client, the
+// message and the status (they give the outcome and the user); and any
+// member of targetSystem.
+func RelevantPaths() []string {
+	ps := []string{"message", "msg", "res.statusCode"}
+	for _, f := range netwrixFieldList {
+		if f.key != "" && builder.Relevant(f.key) && !slices.Contains(ps, f.path) {
+			ps = append(ps, f.path)
+		}
+	}
+	return append(ps, "targetSystem.*")
 }

@@ -6,13 +6,17 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope"
+	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
 
 // Parser reads PassMan records into its Builder. It is reused from record
 // to record, like the Builder.
-type Parser struct{ b *builder.Builder }
+type Parser struct {
+	b       *builder.Builder
+	headers []int // where the record's values hold another audit record's header (embeddedHeaders)
+}
 
 // New returns a Parser that builds into b.
 func New(b *builder.Builder) *Parser { return &Parser{b: b} }
@@ -68,8 +72,42 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 		return record.ErrAt(record.FormatPassMan, 0, record.ErrMalformed)
 	}
 	r.EventName = passmanEventAudit
+	p.headers = embeddedHeaders(p.headers[:0], s, kv)
 	p.scanKV(s, kv)
+	if len(p.headers) > 0 {
+		p.b.Anomaly(builder.AnomalyEmbeddedRecord[:len(builder.AnomalyEmbeddedRecord)-1]) // outside any value
+	}
 	return nil
+}
+
+// embeddedHeaders appends the offsets in s[kv:] of another audit record's
+// header, "process(pid): " followed by "key =": a value that holds one
+// may forge a record. One search of the text; found only in hostile or
+// doctored lines.
+func embeddedHeaders(dst []int, s string, kv int) []int {
+	for i := kv; i < len(s); {
+		j := strings.Index(s[i:], "): ")
+		if j < 0 {
+			break
+		}
+		j += i
+		i = j + 3
+		k := j
+		for k > kv && scan.IsDigit(s[k-1]) {
+			k--
+		}
+		if k == j || k == kv || s[k-1] != '(' {
+			continue
+		}
+		n := k - 1
+		for n > kv && s[n-1] != ' ' && s[n-1] != '(' && s[n-1] != ':' && s[n-1] != '\'' && s[n-1] != '"' && s[n-1] != '=' && s[n-1] != ',' {
+			n--
+		}
+		if _, _, after, ok := passmanProcess(s, n); ok && keyAssignAt(s, after) {
+			dst = append(dst, n)
+		}
+	}
+	return dst
 }
 
 // passmanProcess reads "process(pid): " at s[i:] and returns the offset of
@@ -275,15 +313,99 @@ func unescape(v string, q byte) string {
 	return b.String()
 }
 
+// attrValue is the attribute's value of a raw value v that is not a
+// secret's: its bearer token v[b0:b1] (when bearer) replaced, its escaped
+// quotes (esc) unescaped.
+func (p *Parser) attrValue(v string, b0, b1 int, bearer bool, esc byte) string {
+	switch {
+	case bearer && esc != 0:
+		return unescape(v[:b0], esc) + p.b.Redact.Value(v[b0:b1], redact.KindWhole) + unescape(v[b1:], esc)
+	case bearer:
+		return v[:b0] + p.b.Redact.Value(v[b0:b1], redact.KindWhole) + v[b1:]
+	case esc != 0:
+		return unescape(v, esc)
+	}
+	return v
+}
+
+// embedded marks the record when its value at [v0, v1) holds another
+// audit record's header (Parse found them).
+func (p *Parser) embedded(key string, v0, v1 int) {
+	hs := p.headers[:0]
+	for _, h := range p.headers {
+		if h >= v0 && h < v1 {
+			p.b.Anomaly(builder.AnomalyEmbeddedRecord + key)
+		} else {
+			hs = append(hs, h)
+		}
+	}
+	p.headers = hs
+}
+
+// repeated notes a key the line gave before, its value then at [p0, p1)
+// and now v (the attribute's value) at [v0, v1).
+func (p *Parser) repeated(key string, f *builder.Field, s string, p0, p1, v0, v1 int, v string) {
+	prev := s[p0:p1]
+	esc := byte(0)
+	if p0 > 0 && (s[p0-1] == '\'' || s[p0-1] == '"') && strings.Contains(prev, "\\"+s[p0-1:p0]) {
+		esc = s[p0-1]
+	}
+	if f.Secret {
+		// Compared, never listed: the raw values, unescaped.
+		if esc != 0 {
+			prev = unescape(prev, esc)
+		}
+		v = s[v0:v1]
+		if v0 > 0 && (s[v0-1] == '\'' || s[v0-1] == '"') && strings.Contains(v, "\\"+s[v0-1:v0]) {
+			v = unescape(v, s[v0-1])
+		}
+	} else {
+		b0, b1, ok := p.b.Bearer(prev)
+		prev = p.attrValue(prev, b0, b1, ok, esc)
+	}
+	feeds, relevant := passmanFeeds(key, f)
+	p.b.DuplicateKey(key, f.Secret, relevant, feeds, prev, v)
+}
+
+// passmanFeeds returns the attributes a key's value goes to, and whether
+// the key is security-relevant (builder.Relevant, or a target).
+func passmanFeeds(key string, f *builder.Field) ([]string, bool) {
+	switch key {
+	case "user_upn":
+		return feedsUser, true
+	case "user_address":
+		return feedsClient, true
+	case "business_result":
+		return []string{record.AttrEventOutcome, f.Key}, true
+	case "type":
+		return feedsType, false
+	}
+	for _, k := range passmanTargetKeys {
+		if key == k {
+			return []string{f.Key}, true
+		}
+	}
+	return []string{f.Key}, false
+}
+
+var (
+	feedsUser   = []string{record.AttrUserName, record.AttrUserDomain}
+	feedsClient = []string{record.AttrClientAddress}
+	feedsType   = []string{record.AttrEventAction, attrPassmanCategory}
+)
+
 // passmanField maps one pair; the value is s[v0:v1]. esc is the value's
 // quote when it holds an escaped quote (see quotedEnd), else 0.
 func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 	v := s[v0:v1]
 	f := p.b.Field(key)
 	if f.Secret {
-		// The raw value's span: escaped quotes and backslashes included.
-		p.b.Secret(v0, v1)
-		v = record.Redacted
+		// The raw value's span: escaped quotes and backslashes included;
+		// its pseudonym is the unescaped value's.
+		if esc != 0 {
+			v = unescape(v, esc)
+		}
+		v = p.b.SecretValue(v0, v1, v, f.Kind)
 	} else {
 		b0, b1, ok := p.b.Bearer(v)
 		if ok {
@@ -292,14 +414,13 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 			// escape straddles the token's ends.
 			p.b.Secret(v0+b0, v0+b1)
 		}
-		switch {
-		case ok && esc != 0:
-			v = unescape(v[:b0], esc) + record.Redacted + unescape(v[b1:], esc)
-		case ok:
-			v = v[:b0] + record.Redacted + v[b1:]
-		case esc != 0:
-			v = unescape(v, esc)
-		}
+		v = p.attrValue(v, b0, b1, ok, esc)
+	}
+	if len(p.headers) > 0 {
+		p.embedded(key, v0, v1)
+	}
+	if p0, p1, again := p.b.Repeat(f, v0, v1); again {
+		p.repeated(key, f, s, p0, p1, v0, v1, v)
 	}
 	r := &p.b.Rec
 	switch key {

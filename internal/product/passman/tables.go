@@ -132,6 +132,11 @@ var passmanOutcomes = [...]struct{ value, outcome string }{
 // epoch seconds).
 var passmanIntKeys = [...]string{"start_timestamp"}
 
+// passmanTargetKeys name what an action was done to (the account, target,
+// folder or user acted upon): a repeated one with different values makes
+// the record ambiguous (the builder's tamper rule).
+var passmanTargetKeys = [...]string{"entity", "entity_name", "entity_path", "entity_parent_name", "account", "target", "name", "group", "user", "username"}
+
 // Event names that do not come from a type value.
 const (
 	passmanEventSystem = "passman.system"
@@ -158,4 +163,11 @@ func Events() []string {
 		ev = append(ev, passmanActivities[a.typ].event)
 	}
 	return ev
+}
+
+// RelevantKeys lists the keys the tamper rule holds security-relevant
+// (docs/schema.md): the user, the client, the outcome, and what the action
+// was done to.
+func RelevantKeys() []string {
+	return append([]string{"user_upn", "user_address", "business_result"}, passmanTargetKeys[:]...)
 }

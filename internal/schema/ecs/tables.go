@@ -232,6 +232,7 @@ var names = [...]struct{ otel, ecs string }{
 	{record.AttrSyslogMsgID, "log.syslog.msgid"},
 	{record.AttrContainerID, "container.id"},
 	{record.AttrContainerName, "container.name"},
+	{record.AttrAnomaly, "tags"},
 }
 
 // Prefixes kept as they are (ECS's own field set).

@@ -63,6 +63,7 @@ var fieldFacts = map[string]string{
 	"error.type": "keyword", "error.message": "text",
 	"log.syslog.priority": "long", "log.syslog.facility.code": "long", "log.syslog.severity.code": "long", "log.syslog.msgid": "keyword",
 	"container.id": "keyword", "container.name": "keyword", "observer.vendor": "keyword", "observer.product": "keyword",
+	"tags": "keyword[]",
 }
 
 // Validate checks an ECS document (decoded JSON, flat keys) against the
