@@ -43,6 +43,17 @@ var products = [...]product{
 	{FormatPassMan, "passman.", passman.Sniff, func(p *Parser) error { return p.passman.Parse(&p.frame) }, nil},
 }
 
+// EventNames lists every event name the products' tables give, product by
+// product (docs/schema.md). A record may have another: a PassMan type or a
+// CA PAM resource class the tables do not list.
+func EventNames() []string {
+	var ev []string
+	for _, f := range [][]string{passman.Events(), capam.Events(), netwrix.Events()} {
+		ev = append(ev, f...)
+	}
+	return ev
+}
+
 // syslogFallback reads syslog-framed text that no product recognises: a
 // PassMan system line is free text behind a syslog header.
 var syslogFallback = &products[2]

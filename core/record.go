@@ -45,3 +45,16 @@ var (
 	ErrBadTimestamp  = record.ErrBadTimestamp
 	ErrTooLarge      = record.ErrTooLarge
 )
+
+// ErrorType is the error.type of a parse error (ErrUnknownFormat gives
+// unknown_format, …).
+func ErrorType(err error) string { return record.ErrorCode(err) }
+
+// ErrorTypes lists the error.type values the core gives.
+func ErrorTypes() []string {
+	out := make([]string, len(record.ErrorCodes))
+	for i, e := range record.ErrorCodes {
+		out[i] = e.Code
+	}
+	return out
+}

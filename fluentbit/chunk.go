@@ -59,6 +59,8 @@ type converter struct {
 	sd          []syslog.Param
 	own         core.Record // a record for input that never reached the parser
 	scratch     scratch     // the sinks' buffers, reused (scratch.go)
+	stats       stats       // the records of the current flush (stats.go)
+	secrets     int         // the secrets redacted in the current record
 }
 
 func newConverter(cfg *config) (*converter, error) {
@@ -81,7 +83,7 @@ func newConverter(cfg *config) (*converter, error) {
 		loc = time.UTC
 	}
 	return &converter{parser: p, shaper: shaper, sourceKeys: cfg.sourceKeys, syslogKeys: cfg.syslogKeys,
-		k8sResource: cfg.output == outputOTLP, loc: loc, now: now}, nil
+		k8sResource: cfg.output == outputOTLP, loc: loc, now: now, stats: newStats()}, nil
 }
 
 // convertChunk hands every event of a chunk to out as a record and returns
@@ -97,10 +99,12 @@ func (c *converter) convertChunk(data []byte, tag string, out sink) int {
 		res := c.res
 		if err != nil {
 			rec, res = c.badChunk(data[start:], tag), nil
+			c.secrets = 0
 			r.pos = len(data)
 		} else if rec == nil {
 			continue // a group start or end marker
 		}
+		c.stats.count(rec, c.secrets)
 		out.add(c.shaper.Shape(rec), res)
 		n++
 	}
@@ -177,6 +181,7 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 	c.extra = c.extra[:0]
 	c.res = c.res[:0]
 	c.sys.reset()
+	c.secrets = 0
 	var text []byte
 	found, maySig := false, false
 	rank := len(c.sourceKeys)
@@ -242,6 +247,9 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 			rec = c.errorRecord("", errMissingKey, "the record has none of the source keys "+strings.Join(c.sourceKeys, ", "))
 		}
 	}
+	if rec != &c.own {
+		c.secrets += c.parser.Redactions()
+	}
 	rec.ObservedTime = ts
 	rec.Attrs = append(rec.Attrs, core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
 	for i, a := range c.extra {
@@ -300,7 +308,8 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 		// are scrubbed as they are added).
 		if len(c.extra) == n0+1 && v.kind != mpStr && v.kind != mpMap {
 			if a := &c.extra[n0]; c.parser.SecretKey(a.Key) {
-				*a = core.Attr{Key: a.Key, Kind: core.KindString, Str: record.Redacted}
+				*a = core.Attr{Key: a.Key, Kind: core.KindString, Str: c.parser.Scrub(a.Key, scalarText(a))}
+				c.secrets++
 			}
 		}
 	}()
@@ -320,7 +329,7 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: strconv.FormatFloat(v.f, 'g', -1, 64)})
 	case mpStr:
 		k := key()
-		c.extra = append(c.extra, core.Attr{Key: k, Kind: core.KindString, Str: c.parser.Scrub(k, string(v.s))})
+		c.extra = append(c.extra, core.Attr{Key: k, Kind: core.KindString, Str: c.scrub(k, v.s)})
 	case mpExt:
 		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: base64.StdEncoding.EncodeToString(v.s)})
 	case mpMap:
@@ -348,7 +357,7 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 			}
 			switch e.kind {
 			case mpStr:
-				strs = append(strs, c.parser.Scrub(string(c.keyBuf), string(e.s)))
+				strs = append(strs, c.scrub(string(c.keyBuf), e.s))
 			case mpInt:
 				strs = append(strs, strconv.FormatInt(e.i, 10))
 			case mpUint:
@@ -366,6 +375,27 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindStrings, Strs: strs})
 	}
 	return nil
+}
+
+// scrub is core.Parser.Scrub of a key's value, counted when it redacted.
+func (c *converter) scrub(key string, v []byte) string {
+	s := string(v)
+	if r := c.parser.Scrub(key, s); r != s {
+		c.secrets++
+		return r
+	}
+	return s
+}
+
+// scalarText is a scalar attribute's value as text.
+func scalarText(a *core.Attr) string {
+	switch a.Kind {
+	case core.KindInt:
+		return strconv.FormatInt(a.Int, 10)
+	case core.KindBool:
+		return strconv.FormatBool(a.Bool)
+	}
+	return a.Str
 }
 
 // errorRecord is a record of the plugin's own making, for input that never

@@ -24,6 +24,8 @@ type config struct {
 
 	output string // otlp, forward or stdout
 
+	statsInterval time.Duration // log the counts this often (stats.go); 0: only at exit
+
 	otlpEndpoint string
 	otlpHeaders  map[string]string
 	otlpTimeout  time.Duration
@@ -45,6 +47,7 @@ const (
 // configKeys lists every key the plugin reads, for the docs and the tests.
 var configKeys = []string{
 	"format", "source_key", "syslog_keys", "timezone", "schema", "keep_original", "redact", "redact_headers", "redact_keys",
+	"redact_mode", "redact_key_file", "redact_key_env", "stats_interval",
 	"max_record_bytes", "max_attributes", "max_depth", "max_value_bytes",
 	"output", "otlp_endpoint", "otlp_headers", "otlp_timeout", "otlp_compression",
 	"forward_host", "forward_port", "forward_tag", "forward_timeout",
@@ -105,6 +108,22 @@ func parseConfig(get func(key string) string) (*config, error) {
 	}
 	c.parser.RedactHeaders = splitList(val("redact_headers"))
 	c.parser.RedactKeys = splitList(val("redact_keys"))
+	if v := val("redact_mode"); v != "" {
+		if err := c.parser.RedactMode.UnmarshalText([]byte(v)); err != nil {
+			fail("redact_mode", "%q is not mask or hmac", v)
+		}
+	}
+	c.parser.RedactKeyFile = val("redact_key_file")
+	c.parser.RedactKeyEnv = val("redact_key_env")
+	if v := val("stats_interval"); v != "" {
+		if on, ok := parseBool(v); ok && !on || v == "0" {
+			c.statsInterval = 0
+		} else if d, err := parseDuration(v); err != nil {
+			fail("stats_interval", "%q is not a duration (10m, 1h; 0 or off: only at exit)", v)
+		} else {
+			c.statsInterval = d
+		}
+	}
 	for _, l := range []struct {
 		key string
 		dst *int

@@ -180,6 +180,7 @@ func TestConfigKeys(t *testing.T) {
 		"format": "syslog", "timezone": "Mars/Base", "schema": "xml", "keep_original": "maybe", "redact": "2",
 		"output": "kafka", "otlp_endpoint": "collector:4318", "otlp_headers": "novalue", "otlp_timeout": "soon",
 		"otlp_compression": "zstd", "max_depth": "-3", "max_attributes": "2", "syslog_keys": "maybe",
+		"redact_mode": "sha1", "stats_interval": "often", "redact_key_file": "/nonexistent/key",
 	} {
 		_, err := parseConfig(func(k string) string {
 			if k == key {
@@ -189,6 +190,25 @@ func TestConfigKeys(t *testing.T) {
 		})
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: error %v does not name the key", key, bad, err)
+		}
+	}
+	// hmac: the key comes from a file or a variable, and a bad one is
+	// named; the key itself never is.
+	t.Setenv("PAMAUDIT_TEST_HMAC_KEY", "pamaudit-test-key-0123456789")
+	cfg, err = parseConfig(func(k string) string {
+		return map[string]string{"redact_mode": "HMAC", "redact_key_env": "PAMAUDIT_TEST_HMAC_KEY", "stats_interval": "10m"}[k]
+	})
+	if err != nil || cfg.parser.RedactMode != core.RedactHMAC || cfg.statsInterval != 10*time.Minute {
+		t.Errorf("hmac config: %+v, %v", cfg, err)
+	}
+	for key, props := range map[string]map[string]string{
+		"redact_key_file": {"redact_mode": "hmac", "redact_key_file": "/nonexistent/key"},
+		"redact_key_env":  {"redact_mode": "hmac", "redact_key_env": "PAMAUDIT_NO_SUCH_KEY"},
+		"redact_mode":     {"redact_mode": "hmac"},
+	} {
+		_, err := parseConfig(func(k string) string { return props[k] })
+		if err == nil || !strings.HasPrefix(err.Error(), key+": ") {
+			t.Errorf("%v: error %v does not name %s", props, err, key)
 		}
 	}
 	_, err = parseConfig(func(k string) string {
@@ -231,4 +251,33 @@ func FuzzChunk(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The counts of a chunk's records: parsed by product, failed by product
+// and error.type (the plugin's own too), by event name (other for a name
+// the tables do not list), secrets redacted by product (a passed-on key's
+// too); and their log line.
+func TestStats(t *testing.T) {
+	conv, err := newConverter(testConfig(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := append(event(chunkTime, kv{"log", "2026-03-05T10:00:00Z pm-node1 passman: passman-audit(1): type = Login, user_upn = a@b, password = hunter22"}),
+		event(chunkTime, kv{"log", "2026-03-05T10:00:01Z pm-node1 passman: passman-audit(1): type = FlyToTheMoon, user_upn = a@b"}, kv{"db_password", "s3cr3t"})...)
+	chunk = append(chunk, event(chunkTime, kv{"log", `{"msg":"request finish","res":{"statusCode":200`})...)
+	chunk = append(chunk, event(chunkTime, kv{"log", "not an audit line"})...)
+	chunk = append(chunk, event(chunkTime, kv{"note", "no text"})...)
+	chunk = append(chunk, 0xc1)
+	conv.convertChunk(chunk, "t", &collect{})
+	want := "records parsed passman=2; failed netwrix/malformed_json=1, unknown/unknown_format=1, unknown/missing_source_key=1, unknown/malformed_chunk=1; " +
+		"events passman.login=1, netwrix.request.finish=1, other=1; secrets redacted passman=2"
+	if got := conv.stats.String(); got != want {
+		t.Errorf("\n got %s\nwant %s", got, want)
+	}
+	var total stats = newStats()
+	total.add(&conv.stats)
+	total.add(&conv.stats)
+	if total.parsed[core.FormatPassMan] != 4 || total.events[eventIndex["other"]] != 2 {
+		t.Errorf("totals %+v", total)
+	}
 }

@@ -575,3 +575,86 @@ func TestHarnessEngineThread(t *testing.T) {
 		t.Errorf("warned for a worker thread, or twice:\n%s", log)
 	}
 }
+
+// The counts the real plugin logs: every stats_interval, and at exit, of
+// the records delivered (a chunk retried counts once), the same as the
+// converter counts them.
+func TestHarnessStats(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	h := startHarness(t)
+	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": "http://" + addr + "/v1/logs", "otlp_timeout": "2s", "stats_interval": "200ms"}); r != "init 0 1" {
+		t.Fatal(r)
+	}
+	chunk, _ := testdataChunk(t, "passman/audit.log", "passman/tamper.log", "netwrix/seed.log", "hmac/secrets.log", "capam/tamper.log")
+	chunk = append(chunk, event(chunkTime, kv{"note", "no text"})...)
+	file := chunkFile(t, chunk)
+	if r := h.do("flush 0 t %s", file); r != "flush 0 2" {
+		t.Fatalf("with the receiver down: %s", r)
+	}
+	recv := otlptest.NewReceiver(t, addr)
+	if r := h.do("flush 0 t %s", file); r != "flush 0 1" {
+		t.Fatalf("with the receiver up: %s", r)
+	}
+	_ = recv
+	conv, err := newConverter(testConfig(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv.convertChunk(chunk, "t", &collect{})
+	want := "stats: " + conv.stats.String()
+	if !strings.Contains(want, "secrets redacted passman=") || !strings.Contains(want, "unknown/missing_source_key=1") {
+		t.Fatalf("the chunk counts little: %s", want)
+	}
+	if !h.logged("[output:pamaudit:0] " + want) {
+		t.Fatalf("no periodic line %q:\n%s", want, h.stderr.String())
+	}
+	if r := h.do("exit 0"); r != "exit 0 1" {
+		t.Fatal(r)
+	}
+	log := h.stderr.String()
+	if !strings.HasSuffix(strings.TrimSpace(log), want) {
+		t.Errorf("the last line is not the counts %q:\n%s", want, log)
+	}
+}
+
+// redact_mode hmac through the real plugin: the records are the hmac
+// goldens (the key from the environment variable redact_key_env names),
+// and a key passed on beside the record gets the same pseudonym.
+func TestHarnessHMAC(t *testing.T) {
+	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
+	h := startHarness(t, "PAMAUDIT_TEST_HMAC_KEY=pamaudit-test-key-0123456789")
+	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": recv.URL, "redact_mode": "hmac", "redact_key_env": "PAMAUDIT_TEST_HMAC_KEY"}); r != "init 0 1" {
+		t.Fatalf("init: %s\n%s", r, h.stderr.String())
+	}
+	chunk, texts := testdataChunk(t, "hmac/secrets.log")
+	chunk = append(chunk, event(chunkTime, kv{"log", "x"}, kv{"db_password", "hunter22"})...)
+	if r := h.do("flush 0 t %s", chunkFile(t, chunk)); r != "flush 0 1" {
+		t.Fatal(r)
+	}
+	b, err := os.ReadFile("../testdata/hmac/secrets.hmac.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSpace(string(b)), "\n")
+	recs := recv.Records()
+	if len(recs) != len(texts)+1 {
+		t.Fatalf("%d records, want %d", len(recs), len(texts)+1)
+	}
+	for i := range texts {
+		if got, w := otlptest.RecordJSON(recs[i], "fluentbit.tag", "stream"), otlptest.Golden(t, want[i]); got != w {
+			t.Errorf("record %d:\n got %s\nwant %s", i+1, got, w)
+		}
+	}
+	// hunter22's pseudonym, as the goldens have it.
+	if v, _ := recs[len(texts)].Attributes().Get("db_password"); !strings.Contains(string(b), v.Str()) || !strings.HasPrefix(v.Str(), "hmac:") {
+		t.Errorf("db_password %q is not the goldens' pseudonym", v.Str())
+	}
+	if strings.Contains(h.stderr.String(), "pamaudit-test-key") {
+		t.Errorf("the key is in the log:\n%s", h.stderr.String())
+	}
+}

@@ -44,6 +44,8 @@ type instance struct {
 	convs []*converter
 
 	threadCheck sync.Once // the first flush looks at the thread it runs on
+
+	totals *totals // the records delivered (stats.go)
 }
 
 // delivery is an instance's output: otlp.go, forward.go, stdout.go. One
@@ -90,6 +92,7 @@ func newInstance(name string, get func(string) string, stdout io.Writer) (*insta
 		return nil, err
 	}
 	in := &instance{name: name, cfg: cfg, logf: stderrLog(name), convs: []*converter{conv}}
+	in.totals = newTotals(cfg.statsInterval, in.logf)
 	switch cfg.output {
 	case outputStdout:
 		in.out = &stdoutOutput{w: stdout, logf: in.logf}
@@ -111,7 +114,11 @@ func (in *instance) flush(data []byte, tag string) int {
 		in.logf("error", "parser: %v", err)
 		return flbError
 	}
+	conv.stats.reset()
 	ret := in.out.flush(conv, data, tag)
+	if ret == flbOK {
+		in.totals.add(&conv.stats)
+	}
 	conv.scratch.trim()
 	// Not deferred: after a panic the converter's state is unknown, so it
 	// is dropped, and a later flush makes a new one.
@@ -154,7 +161,10 @@ func (in *instance) giveConverter(c *converter) {
 	in.mu.Unlock()
 }
 
-func (in *instance) close() { in.out.close() }
+func (in *instance) close() {
+	in.out.close()
+	in.totals.close()
+}
 
 // stderrLog writes in Fluent Bit's log format; Fluent Bit logs to stderr too.
 func stderrLog(name string) func(level, format string, args ...any) {

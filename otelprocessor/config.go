@@ -54,10 +54,16 @@ type Config struct {
 // RedactConfig: the contract's headers (cookie, set-cookie, authorization,
 // x-access-token, proxy-authorization) and keys containing password or
 // secret are always redacted while Enabled; Headers and KeyPatterns add more.
+// Mode is what replaces a secret value: mask ([REDACTED]) or hmac (a keyed
+// pseudonym, hmac: and 16 hex digits of its HMAC-SHA256), whose key is read
+// at start from KeyFile or from the environment variable KeyEnv.
 type RedactConfig struct {
 	Enabled     bool     `mapstructure:"enabled"`
 	Headers     []string `mapstructure:"headers"`
 	KeyPatterns []string `mapstructure:"key_patterns"`
+	Mode        string   `mapstructure:"mode"`
+	KeyFile     string   `mapstructure:"key_file"`
+	KeyEnv      string   `mapstructure:"key_env"`
 }
 
 // LimitsConfig: 0 means the default.
@@ -81,7 +87,7 @@ func createDefaultConfig() *Config {
 		Schema:       "otel",
 		KeepOriginal: true,
 		OnError:      onErrorKeep,
-		Redact:       RedactConfig{Enabled: true},
+		Redact:       RedactConfig{Enabled: true, Mode: "mask"},
 	}
 }
 
@@ -114,6 +120,8 @@ func (c *Config) settings() (settings, error) {
 			NoRedact:       !c.Redact.Enabled,
 			RedactHeaders:  c.Redact.Headers,
 			RedactKeys:     c.Redact.KeyPatterns,
+			RedactKeyFile:  c.Redact.KeyFile,
+			RedactKeyEnv:   c.Redact.KeyEnv,
 			MaxRecordBytes: c.Limits.MaxRecordBytes,
 			MaxAttrs:       c.Limits.MaxAttributes,
 			MaxDepth:       c.Limits.MaxDepth,
@@ -149,6 +157,9 @@ func (c *Config) settings() (settings, error) {
 	if err := s.opts.Schema.UnmarshalText([]byte(c.Schema)); err != nil {
 		bad("schema", fmt.Sprintf("%q is not otel, ecs or ocsf", c.Schema))
 	}
+	if err := s.opts.RedactMode.UnmarshalText([]byte(c.Redact.Mode)); err != nil {
+		bad("redact::mode", fmt.Sprintf("%q is not mask or hmac", c.Redact.Mode))
+	}
 	if c.OnError != onErrorKeep && c.OnError != onErrorDrop {
 		bad("on_error", fmt.Sprintf("%q is not keep or drop", c.OnError))
 	}
@@ -168,6 +179,9 @@ var coreKeys = map[string]string{
 	"max_value_bytes":  "limits::max_value_bytes",
 	"redact_headers":   "redact::headers",
 	"redact_keys":      "redact::key_patterns",
+	"redact_mode":      "redact::mode",
+	"redact_key_file":  "redact::key_file",
+	"redact_key_env":   "redact::key_env",
 }
 
 // processorKeys returns the errors of Options.Validate (joined) with the

@@ -82,16 +82,20 @@ func TestLoadConditions(t *testing.T) {
 // Every bad value fails at start with a message naming its key.
 func TestConfigErrors(t *testing.T) {
 	for name, key := range map[string]string{
-		"bad_format":     "formats",
-		"bad_source":     "source",
-		"bad_timezone":   "timezone",
-		"bad_on_error":   "on_error",
-		"bad_schema":     "schema",
-		"bad_header":     "redact::headers",
-		"bad_limit":      "limits::max_depth",
-		"bad_attributes": "limits::max_attributes",
-		"unknown_key":    "formatz",
-		"bad_conditions": "conditions[1]: ",
+		"bad_format":      "formats",
+		"bad_source":      "source",
+		"bad_timezone":    "timezone",
+		"bad_on_error":    "on_error",
+		"bad_schema":      "schema",
+		"bad_header":      "redact::headers",
+		"bad_limit":       "limits::max_depth",
+		"bad_attributes":  "limits::max_attributes",
+		"unknown_key":     "formatz",
+		"bad_conditions":  "conditions[1]: ",
+		"bad_redact_mode": "redact::mode",
+		"bad_key_file":    "redact::key_file: cannot read the key file",
+		"bad_key_env":     "redact::key_env: the environment variable PAMAUDIT_NO_SUCH_KEY is not set",
+		"no_key":          "redact::mode: hmac needs a key",
 	} {
 		_, err := loadConfig(t, name)
 		if err == nil || !strings.Contains(err.Error(), key) {

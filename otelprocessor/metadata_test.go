@@ -21,6 +21,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 )
 
@@ -48,11 +49,33 @@ type metadataFile struct {
 	Telemetry struct {
 		Metrics map[string]telemetryMetric `yaml:"metrics"`
 	} `yaml:"telemetry"`
-	Attributes map[string]struct {
-		Description string   `yaml:"description"`
-		Type        string   `yaml:"type"`
-		Enum        []string `yaml:"enum"`
-	} `yaml:"attributes"`
+	Attributes map[string]metadataAttribute `yaml:"attributes"`
+}
+
+type metadataAttribute struct {
+	NameOverride string   `yaml:"name_override"`
+	Description  string   `yaml:"description"`
+	Type         string   `yaml:"type"`
+	Enum         []string `yaml:"enum"`
+}
+
+// name is the attribute's name on the metric: its name_override, or its id.
+func (a metadataAttribute) name(id string) string {
+	if a.NameOverride != "" {
+		return a.NameOverride
+	}
+	return id
+}
+
+// attributeByName returns the id and attribute of metadata.yaml that a
+// metric's attribute named name is.
+func (md *metadataFile) attributeByName(name string) (string, metadataAttribute, bool) {
+	for id, a := range md.Attributes {
+		if a.name(id) == name {
+			return id, a, true
+		}
+	}
+	return "", metadataAttribute{}, false
 }
 
 type telemetryMetric struct {
@@ -208,10 +231,12 @@ func checkMetrics(t *testing.T, md *metadataFile) {
 	}
 }
 
-// checkMetricAttributes runs the processor over a parsed and an unknown
-// record, which count on every metric, and compares the attributes of what
-// it records with metadata.yaml: the keys of each metric, their type and
-// their values.
+// checkMetricAttributes runs the processor over a parsed record that held
+// a secret and an unknown one, which count on every metric, and compares
+// the attributes of what it records with metadata.yaml: the keys of each
+// metric (by id), their type and their values; an attribute without an
+// enum has the values the processor bounds it to (event.name: the
+// products' event names, or other).
 func checkMetricAttributes(t *testing.T, md *metadataFile) {
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
@@ -220,7 +245,7 @@ func checkMetricAttributes(t *testing.T, md *metadataFile) {
 	p, _ := newProcessor(t, createDefaultConfig(), set)
 	ld := plog.NewLogs()
 	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-	lrs.AppendEmpty().Body().SetStr("2026-03-05T10:00:00Z pm-node1 passman: passman-audit(1): type = Logout, user_upn = a@b")
+	lrs.AppendEmpty().Body().SetStr("2026-03-05T10:00:00Z pm-node1 passman: passman-audit(1): type = Logout, user_upn = a@b, password = hunter22")
 	lrs.AppendEmpty().Body().SetStr("not an audit line")
 	if err := p.ConsumeLogs(context.Background(), ld); err != nil {
 		t.Fatal(err)
@@ -239,14 +264,18 @@ func checkMetricAttributes(t *testing.T, md *metadataFile) {
 			var keys []string
 			for _, kv := range dp.Attributes.ToSlice() {
 				key := string(kv.Key)
-				keys = append(keys, key)
-				a, ok := md.Attributes[key]
+				id, a, ok := md.attributeByName(key)
 				if !ok {
 					t.Errorf("%s: attribute %s is not in metadata.yaml", name, key)
 					continue
 				}
-				if a.Type != strings.ToLower(kv.Value.Type().String()) || len(a.Enum) > 0 && !slices.Contains(a.Enum, kv.Value.Emit()) {
-					t.Errorf("%s: attribute %s = %s %q; metadata.yaml: %s of %v", name, key, kv.Value.Type(), kv.Value.Emit(), a.Type, a.Enum)
+				keys = append(keys, id)
+				enum := a.Enum
+				if len(enum) == 0 && key == attrEventName {
+					enum = append(core.EventNames(), eventOther)
+				}
+				if a.Type != strings.ToLower(kv.Value.Type().String()) || len(enum) > 0 && !slices.Contains(enum, kv.Value.Emit()) {
+					t.Errorf("%s: attribute %s = %s %q; metadata.yaml: %s of %v", name, key, kv.Value.Type(), kv.Value.Emit(), a.Type, enum)
 				}
 			}
 			sort.Strings(keys)
@@ -299,7 +328,7 @@ func documentation(md *metadataFile) string {
 			if len(a.Enum) > 0 {
 				values = capitalize(typeName(a.Type)) + ": ``" + strings.Join(a.Enum, "``, ``") + "``"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | - |\n", key, a.Description, values)
+			fmt.Fprintf(&b, "| %s | %s | %s | - |\n", a.name(key), a.Description, values)
 		}
 	}
 	return b.String()

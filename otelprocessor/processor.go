@@ -35,9 +35,13 @@ type logsProcessor struct {
 	// workers are built once, one per CPU: a core.Parser is reused but not
 	// shared, and ConsumeLogs may run concurrently, so each call takes one.
 	workers chan *worker
-	// product attribute sets, by core.Format, built once.
-	products [4]metric.MeasurementOption
-	unknown  metric.MeasurementOption
+	// Attribute sets of the metrics, built once: by core.Format (0:
+	// unknown), by product and error type, by event name (index in
+	// eventIndex; the last is other).
+	products   [4]metric.MeasurementOption
+	failed     [4][]metric.MeasurementOption
+	events     []metric.MeasurementOption
+	eventIndex map[string]int
 }
 
 // worker is what one ConsumeLogs call needs to itself.
@@ -45,6 +49,32 @@ type worker struct {
 	parser *core.Parser
 	conv   pdataconv.Writer
 	header core.Header
+	n      counts
+}
+
+// errorTypes are the error.type values records_failed counts by; a face's
+// own (none here) would come after the core's.
+var errorTypes = core.ErrorTypes()
+
+// counts are a batch's records: per product (index 0: no format matched),
+// and by error type, event name and secrets redacted.
+type counts struct {
+	parsed   [4]int64
+	failed   [4][]int64 // by errorTypes index
+	redacted [4]int64
+	events   []int64 // by event index
+	touched  []int   // events counted, to reset
+}
+
+func (n *counts) reset() {
+	n.parsed, n.redacted = [4]int64{}, [4]int64{}
+	for f := range n.failed {
+		clear(n.failed[f])
+	}
+	for _, i := range n.touched {
+		n.events[i] = 0
+	}
+	n.touched = n.touched[:0]
 }
 
 // newLogsProcessor builds the processor; now is the parsers' clock.
@@ -74,19 +104,50 @@ func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time)
 			ottllog.WithConditionSequenceErrorMode(ottl.IgnoreError))
 		p.conditions = &cs
 	}
+	for f := core.FormatAuto; f <= core.FormatNetwrix; f++ {
+		product := attribute.String(attrProduct, productName(f))
+		p.products[f] = metric.WithAttributeSet(attribute.NewSet(product))
+		for _, e := range errorTypes {
+			p.failed[f] = append(p.failed[f], metric.WithAttributeSet(attribute.NewSet(product, attribute.String(attrErrorType, e))))
+		}
+	}
+	names := core.EventNames()
+	p.eventIndex = make(map[string]int, len(names))
+	for _, e := range append(names, eventOther) {
+		if _, ok := p.eventIndex[e]; !ok {
+			p.eventIndex[e] = len(p.events)
+			p.events = append(p.events, metric.WithAttributeSet(attribute.NewSet(attribute.String(attrEventName, e))))
+		}
+	}
 	for range cap(p.workers) {
 		parser, err := core.NewParser(s.opts)
 		if err != nil {
 			tb.Shutdown()
 			return nil, err
 		}
-		p.workers <- &worker{parser: parser}
+		w := &worker{parser: parser}
+		for f := range w.n.failed {
+			w.n.failed[f] = make([]int64, len(errorTypes))
+		}
+		w.n.events = make([]int64, len(p.events))
+		p.workers <- w
 	}
-	for f := core.FormatPassMan; f <= core.FormatNetwrix; f++ {
-		p.products[f] = metric.WithAttributeSet(attribute.NewSet(attribute.String("product", f.String())))
-	}
-	p.unknown = metric.WithAttributeSet(attribute.NewSet(attribute.String("product", "unknown")))
 	return p, nil
+}
+
+// The metrics' attributes (metadata.yaml).
+const (
+	attrProduct   = "product"
+	attrErrorType = "error.type"
+	attrEventName = "event.name"
+	eventOther    = "other" // an event name the tables do not list
+)
+
+func productName(f core.Format) string {
+	if f == core.FormatAuto {
+		return "unknown"
+	}
+	return f.String()
 }
 
 func (p *logsProcessor) shutdown(context.Context) error {
@@ -94,15 +155,12 @@ func (p *logsProcessor) shutdown(context.Context) error {
 	return nil
 }
 
-// counts are a batch's records per product: index 0 counts those no
-// format matched.
-type counts struct{ parsed, failed [4]int64 }
-
 func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
 	// With a worker per CPU, waiting for one is waiting for a CPU.
 	w := <-p.workers
 	defer func() { p.workers <- w }()
-	var n counts
+	n := &w.n
+	n.reset()
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
@@ -113,22 +171,65 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 				if p.conditions != nil && !p.selected(ctx, rl, sl, lr) {
 					return false // not for pamaudit: passed on untouched
 				}
-				return p.processRecord(w, lr, &n) && p.drop
+				return p.processRecord(w, lr, n) && p.drop
 			})
 		}
 	}
-	for f := core.FormatPassMan; f <= core.FormatNetwrix; f++ {
-		if n.parsed[f] > 0 {
-			p.telemetry.ProcessorPamauditRecordsParsed.Add(ctx, n.parsed[f], p.products[f])
-		}
-		if n.failed[f] > 0 {
-			p.telemetry.ProcessorPamauditRecordsFailed.Add(ctx, n.failed[f], p.products[f])
-		}
-	}
-	if n.failed[core.FormatAuto] > 0 {
-		p.telemetry.ProcessorPamauditRecordsFailed.Add(ctx, n.failed[core.FormatAuto], p.unknown)
-	}
+	p.record(ctx, n)
 	return ld, nil
+}
+
+// record adds a batch's counts to the metrics.
+func (p *logsProcessor) record(ctx context.Context, n *counts) {
+	t := p.telemetry
+	for f := core.FormatAuto; f <= core.FormatNetwrix; f++ {
+		if n.parsed[f] > 0 {
+			t.ProcessorPamauditRecordsParsed.Add(ctx, n.parsed[f], p.products[f])
+		}
+		for e, c := range n.failed[f] {
+			if c > 0 {
+				t.ProcessorPamauditRecordsFailed.Add(ctx, c, p.failed[f][e])
+			}
+		}
+		if n.redacted[f] > 0 {
+			t.ProcessorPamauditSecretsRedacted.Add(ctx, n.redacted[f], p.products[f])
+		}
+	}
+	for _, i := range n.touched {
+		t.ProcessorPamauditEvents.Add(ctx, n.events[i], p.events[i])
+	}
+}
+
+// count counts one record: its product, its error type (err, or none),
+// its event name, and the secrets redacted in it (scrubbed: those of the
+// fields passed on beside it).
+func (p *logsProcessor) count(n *counts, rec *core.Record, err error, secrets int) {
+	f := rec.Format
+	if int(f) >= len(n.parsed) {
+		f = core.FormatAuto
+	}
+	n.redacted[f] += int64(secrets)
+	if err != nil {
+		code := core.ErrorType(err)
+		for i, e := range errorTypes {
+			if e == code {
+				n.failed[f][i]++
+			}
+		}
+	} else {
+		n.parsed[f]++
+	}
+	if rec.EventName == "" {
+		return
+	}
+	i, ok := p.eventIndex[rec.EventName]
+	if !ok {
+		i = len(p.events) - 1
+	}
+	if n.events[i] == 0 {
+		n.touched = append(n.touched, i)
+	}
+	n.events[i]++
 }
 
 // processRecord parses one record in place and reports whether it failed.
@@ -146,17 +247,18 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		// Nothing to parse (an empty or non-text body): passed on as it
 		// is, but for the secrets a map body holds.
 		if p.source == "" && lr.Body().Type() == pcommon.ValueTypeMap {
-			scrubMap(w.parser, "", lr.Body().Map())
+			n.redacted[core.FormatAuto] += int64(scrubMap(w.parser, "", lr.Body().Map()))
 		}
 		return false
 	}
 	var rest pcommon.Map
+	scrubbed := 0
 	if key != "" {
 		// The body is a map whose other keys become attributes.
 		rest = pcommon.NewMap()
 		lr.Body().Map().CopyTo(rest)
 		rest.Remove(key)
-		scrubMap(w.parser, "", rest)
+		scrubbed = scrubMap(w.parser, "", rest)
 	}
 	var rec *core.Record
 	var err error
@@ -172,7 +274,8 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	if parsed && hdr && !shipped {
 		receiverSyslogAttrs(lr.Attributes())
 	}
-	if !parsed && rec.Body != text && strings.Contains(rec.Body, record.Redacted) {
+	secrets := w.parser.Redactions()
+	if !parsed && secrets > 0 && rec.Body != text {
 		// Unparsed, but the text held secrets: it passes on redacted.
 		if p.source != "" {
 			lr.Attributes().PutStr(p.source, rec.Body)
@@ -189,7 +292,7 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		if o, ok := rec.Get(record.AttrLogRecordOriginal); ok {
 			redacted = o.Str
 		}
-		if redacted != text && strings.Contains(redacted, record.Redacted) {
+		if secrets > 0 && redacted != text {
 			lr.Attributes().PutStr(p.source, redacted)
 		}
 	}
@@ -202,12 +305,8 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 			return true
 		})
 	}
-	if err != nil {
-		n.failed[rec.Format]++
-		return true
-	}
-	n.parsed[rec.Format]++
-	return false
+	p.count(n, rec, err, secrets+scrubbed)
+	return err != nil
 }
 
 // text returns the raw text of lr and, for a map body, the key it came from.
@@ -235,31 +334,39 @@ func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 }
 
 // scrubMap redacts in place the secrets of the members of m that pass on
-// beside the record (core.Parser.Scrub); prefix is m's dotted path.
-func scrubMap(parser *core.Parser, prefix string, m pcommon.Map) {
+// beside the record (core.Parser.Scrub); prefix is m's dotted path. It
+// returns how many values it redacted.
+func scrubMap(parser *core.Parser, prefix string, m pcommon.Map) int {
+	n := 0
 	for k, v := range m.All() {
-		scrubValue(parser, prefix+k, v)
+		n += scrubValue(parser, prefix+k, v)
 	}
+	return n
 }
 
-func scrubValue(parser *core.Parser, key string, v pcommon.Value) {
+func scrubValue(parser *core.Parser, key string, v pcommon.Value) int {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
 		if s := parser.Scrub(key, v.Str()); s != v.Str() {
 			v.SetStr(s)
+			return 1
 		}
 	case pcommon.ValueTypeMap:
-		scrubMap(parser, key+".", v.Map())
+		return scrubMap(parser, key+".", v.Map())
 	case pcommon.ValueTypeSlice:
+		n := 0
 		sl := v.Slice()
 		for i := 0; i < sl.Len(); i++ {
-			scrubValue(parser, key, sl.At(i))
+			n += scrubValue(parser, key, sl.At(i))
 		}
+		return n
 	case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
 		if parser.SecretKey(key) {
-			v.SetStr(record.Redacted)
+			v.SetStr(parser.Scrub(key, v.AsString()))
+			return 1
 		}
 	}
+	return 0
 }
 
 // mapGetter reads a map body's members for core.Parser.Shipper: nested

@@ -3,6 +3,9 @@ package otelprocessor
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"os"
@@ -422,12 +425,59 @@ func TestTelemetry(t *testing.T) {
 		got := map[string]int64{}
 		for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
 			v, _ := dp.Attributes.Value("product")
-			got[v.AsString()] = dp.Value
+			got[v.AsString()] += dp.Value
 		}
 		for product, n := range byProduct {
 			if got[product] != n {
 				t.Errorf("%s{product=%s} = %d, want %d (all %v)", name, product, got[product], n, got)
 			}
+		}
+	}
+}
+
+// redact: {mode: hmac}: every secret becomes its keyed pseudonym, the same
+// in the attributes, the original text and the map body's members passed
+// on beside the record, and the same in every record.
+func TestRedactHMAC(t *testing.T) {
+	t.Setenv("PAMAUDIT_TEST_HMAC_KEY", "pamaudit-test-key-0123456789")
+	cfg, err := loadConfig(t, "hmac")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pseudo := func(v string) string {
+		mac := hmac.New(sha256.New, []byte("pamaudit-test-key-0123456789"))
+		mac.Write([]byte(v))
+		return "hmac:" + hex.EncodeToString(mac.Sum(nil))[:16]
+	}
+	ld := plog.NewLogs()
+	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	lrs.AppendEmpty().Body().SetStr("2026-03-05T10:00:00Z pm-node1 passman: passman-audit(1): type = Login, user_upn = a@b, new_password = 'it\\'s s3cret'")
+	m := lrs.AppendEmpty().Body().SetEmptyMap()
+	m.PutStr("log", `{"msg":"token validate","password":"it's s3cret"}`)
+	m.PutStr("db_password", "it's s3cret")
+	m.PutInt("pin_secret", 1234)
+	lrs.AppendEmpty().Body().SetStr("garbage Authorization: Bearer t0k3n-xyz")
+	out := consume(t, cfg, ld)
+	recs := out.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	get := func(i int, k string) string { v, _ := recs.At(i).Attributes().Get(k); return v.AsString() }
+	p := pseudo("it's s3cret")
+	for _, c := range []struct{ got, want string }{
+		{get(0, "passman.new_password"), p},
+		{recs.At(0).Body().Str(), "2026-03-05T10:00:00Z pm-node1 passman: passman-audit(1): type = Login, user_upn = a@b, new_password = '" + p + "'"},
+		{get(1, "netwrix.password"), p},
+		{get(1, "db_password"), p},
+		{get(1, "pin_secret"), pseudo("1234")},
+		{recs.At(2).Body().Str(), "garbage Authorization: Bearer " + pseudo("t0k3n-xyz")},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	var jm plog.JSONMarshaler
+	b, _ := jm.MarshalLogs(out)
+	for _, clear := range []string{"s3cret", "t0k3n", "1234", "[REDACTED]"} {
+		if strings.Contains(string(b), clear) {
+			t.Errorf("%q in the output: %s", clear, b)
 		}
 	}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -69,6 +71,11 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"--timezone="}, []string{`--timezone: unknown time zone ""`}},
 		{[]string{"--format"}, []string{"--format: needs a value"}},
 		{[]string{"-bogus", "--other=1"}, []string{"--bogus: unknown flag", "--other: unknown flag"}},
+		{[]string{"--redact-mode", "sha1"}, []string{`--redact-mode: "sha1" is not mask or hmac`}},
+		{[]string{"--redact-mode", "hmac"}, []string{"--redact-mode: hmac needs a key"}},
+		{[]string{"--redact-mode", "hmac", "--redact-key-file", "/nonexistent/pamaudit.key"}, []string{"--redact-key-file: cannot read the key file"}},
+		{[]string{"--redact-mode=hmac", "--redact-key-env", "PAMAUDIT_NO_SUCH_KEY"}, []string{"--redact-key-env: the environment variable PAMAUDIT_NO_SUCH_KEY is not set"}},
+		{[]string{"--redact-key-env", "HOME"}, []string{"--redact-key-env: a key is only read with redact_mode hmac"}},
 	} {
 		var out, errb bytes.Buffer
 		code := run(append([]string{"parse"}, tc.args...), strings.NewReader(""), &out, &errb, testNow)
@@ -114,5 +121,25 @@ func TestVersion(t *testing.T) {
 		if code := run([]string{arg}, nil, &out, &out, testNow); code != 0 || out.String() != "pamaudit devel\n" {
 			t.Errorf("%s: exit %d, %q (a test binary has no module version)", arg, code, out.String())
 		}
+	}
+}
+
+// --redact-mode hmac: the records are the hmac goldens; the summary counts
+// the secrets; the key is in no output.
+func TestParseHMAC(t *testing.T) {
+	const key = "pamaudit-test-key-0123456789"
+	file := filepath.Join(t.TempDir(), "key")
+	os.WriteFile(file, []byte(key+"\n"), 0o600)
+	var out, errb bytes.Buffer
+	code := run([]string{"parse", "--redact-mode", "hmac", "--redact-key-file", file, "../../testdata/hmac/secrets.log"}, nil, &out, &errb, testNow)
+	want, _ := os.ReadFile("../../testdata/hmac/secrets.hmac.ndjson")
+	if code != 0 || out.String() != string(want) {
+		t.Errorf("exit %d:\n%s\nwant\n%s", code, out.String(), want)
+	}
+	if s := errb.String(); s != "passman: 3 records, 0 failed, 6 secrets redacted\ncapam: 1 record, 0 failed, 1 secret redacted\nnetwrix: 3 records, 0 failed, 8 secrets redacted\n" {
+		t.Errorf("summary %q", s)
+	}
+	if strings.Contains(out.String()+errb.String(), key) {
+		t.Error("the key is in the output")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -194,11 +195,18 @@ func (c *command) parseFile(p *core.Parser, name string, out *bufio.Writer, maxR
 		// A bad record is still written, with error.type; a cut one is not
 		// parsed (record_too_large), its text redacted.
 		rec, perr := p.ParseCut(text, large)
+		etype := ""
+		if perr != nil {
+			etype = core.ErrorType(perr)
+		}
 		if cut != nil {
 			markCut(rec, cut)
+			if etype == "" {
+				etype = core.ErrorType(core.ErrMalformed)
+			}
 			perr = cut
 		}
-		sum.add(rec, perr)
+		sum.add(rec, perr, etype, p.Redactions())
 		buf = rec.AppendJSON(buf[:0])
 		buf = append(buf, '\n')
 		if _, err := out.Write(buf); err != nil {
@@ -224,12 +232,16 @@ func markCut(rec *core.Record, cut *frameCut) {
 		record.Attr{Key: record.AttrErrorMessage, Kind: record.KindString, Str: cut.Error()})
 }
 
-// summary counts records and failures per product.
+// summary counts records, failures by error type, and the secrets
+// redacted, per product.
 type summary struct {
-	records, failures [core.FormatNetwrix + 1]int
+	records, failures, redacted [core.FormatNetwrix + 1]int
+	types                       [core.FormatNetwrix + 1]map[string]int // failures by error.type
 }
 
-func (s *summary) add(rec *core.Record, err error) {
+// add counts a record; err says whether it failed, etype why (its
+// error.type), secrets how many secret values it had redacted.
+func (s *summary) add(rec *core.Record, err error, etype string, secrets int) {
 	f := rec.Format
 	var pe *core.ParseError
 	if f == core.FormatAuto && errors.As(err, &pe) {
@@ -239,8 +251,13 @@ func (s *summary) add(rec *core.Record, err error) {
 		f = core.FormatAuto
 	}
 	s.records[f]++
+	s.redacted[f] += secrets
 	if err != nil {
 		s.failures[f]++
+		if s.types[f] == nil {
+			s.types[f] = map[string]int{}
+		}
+		s.types[f][etype]++
 	}
 }
 
@@ -254,7 +271,9 @@ func (s *summary) failed() bool {
 }
 
 // write prints a line per product that had records ("passman: 120 records,
-// 2 failed"), the records of no product last, as "unknown".
+// 2 failed (malformed_record 1, bad_timestamp 1), 3 secrets redacted": the
+// failures by error.type when there are some, the secrets when there are
+// some), the records of no product last, as "unknown".
 func (s *summary) write(w io.Writer) {
 	total := 0
 	for _, f := range []core.Format{core.FormatPassMan, core.FormatCAPAM, core.FormatNetwrix, core.FormatAuto} {
@@ -271,7 +290,24 @@ func (s *summary) write(w io.Writer) {
 		if n == 1 {
 			plural = ""
 		}
-		fmt.Fprintf(w, "%s: %d record%s, %d failed\n", name, n, plural, s.failures[f])
+		fmt.Fprintf(w, "%s: %d record%s, %d failed", name, n, plural, s.failures[f])
+		if s.failures[f] > 0 {
+			var types []string
+			for _, e := range append(core.ErrorTypes(), "parse_error") {
+				if k := s.types[f][e]; k > 0 {
+					types = append(types, fmt.Sprintf("%s %d", e, k))
+				}
+			}
+			fmt.Fprintf(w, " (%s)", strings.Join(types, ", "))
+		}
+		switch r := s.redacted[f]; r {
+		case 0:
+		case 1:
+			fmt.Fprint(w, ", 1 secret redacted")
+		default:
+			fmt.Fprintf(w, ", %d secrets redacted", r)
+		}
+		fmt.Fprintln(w)
 	}
 	if total == 0 {
 		fmt.Fprintln(w, "no records")

@@ -71,7 +71,7 @@ func TestOctetCounted(t *testing.T) {
 					t.Errorf("record %d differs from the same message on a line:\n%+v\n%+v", i, r, lines[i])
 				}
 			}
-			if stderr != "passman: 3 records, 0 failed\n" {
+			if stderr != "passman: 3 records, 0 failed, 3 secrets redacted\n" {
 				t.Errorf("summary %q", stderr)
 			}
 		})
@@ -97,7 +97,7 @@ func TestOctetCountedTruncated(t *testing.T) {
 			r.Attributes["error.message"] != "octet-counted frame cut short: "+strconv.Itoa(cut)+" of "+strconv.Itoa(len(last))+" bytes" {
 			t.Errorf("cut frame not marked: %+v", r.Attributes)
 		}
-		if stderr != "passman: 2 records, 1 failed\n" {
+		if stderr != "passman: 2 records, 1 failed (malformed_record 1)\n" {
 			t.Errorf("summary %q", stderr)
 		}
 		if _, _, code := parseOut(t, in, "--strict"); code != 1 {
@@ -168,7 +168,7 @@ func TestOctetCountedLimitsAndDetection(t *testing.T) {
 	if len(got) != 6 || !strings.Contains(got[2], `"body":"12 apples <not a frame, a line"`) {
 		t.Errorf("framing not detected per input:\n%s", out.String())
 	}
-	if errb.String() != "passman: 5 records, 0 failed\nunknown: 1 record, 1 failed\n" {
+	if errb.String() != "passman: 5 records, 0 failed, 5 secrets redacted\nunknown: 1 record, 1 failed (unknown_format 1)\n" {
 		t.Errorf("summary %q", errb.String())
 	}
 }

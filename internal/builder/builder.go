@@ -155,11 +155,12 @@ func (b *Builder) counted(v string, kind redact.Kind) {
 	b.secrets = append(b.secrets, v)
 }
 
-// found adds the secret value v of kind, found in a string the format did
-// not read it from, to the values replaced in every string.
-func (b *Builder) found(v string, kind redact.Kind) {
+// found adds the secret value v of kind, written raw where it was found
+// (in a string the format did not read it from), to the values replaced
+// in every string.
+func (b *Builder) found(raw, v string, kind redact.Kind) {
 	b.counted(v, kind)
-	b.needles = b.Redact.Needles(b.needles, v, kind, minPropagated)
+	b.needles = b.Redact.Needles(b.needles, raw, v, kind, minPropagated)
 }
 
 // SetBase says where the product's text (the payload inside the framings)
@@ -220,7 +221,7 @@ func (b *Builder) Finish(s string, err error) {
 	if b.decoded != "" {
 		for _, x := range b.spans {
 			if x.Start >= 0 && x.End <= len(b.decoded) && x.Start < x.End {
-				b.found(redact.SpanValue(b.decoded, x), x.Kind)
+				b.found(b.decoded[x.Start:x.End], redact.SpanValue(b.decoded, x), x.Kind)
 			}
 		}
 		b.spans = b.spans[:0]
@@ -292,7 +293,7 @@ new:
 			}
 		}
 		// Word by word: columns split a value with spaces ("sid=…; x=…").
-		ns = b.Redact.Needles(ns, redact.SpanValue(s, x), x.Kind, minPropagated)
+		ns = b.Redact.Needles(ns, s[x.Start:x.End], redact.SpanValue(s, x), x.Kind, minPropagated)
 	}
 	if len(ns) == 0 {
 		return
@@ -346,7 +347,7 @@ func (b *Builder) scrubOne(v string) string {
 	}
 	for _, x := range sp {
 		if x.Start >= 0 && x.End <= len(v) && x.Start < x.End {
-			b.found(redact.SpanValue(v, x), x.Kind)
+			b.found(v[x.Start:x.End], redact.SpanValue(v, x), x.Kind)
 		}
 	}
 	return string(b.Redact.Replace(nil, v, sp))

@@ -324,9 +324,16 @@ type Needle struct{ Find, Repl string }
 // with their pseudonyms, then the words of each with theirs, so a copy of
 // the value gets the same pseudonym as the value and a word split off it
 // no clear text.
-func (r *Redactor) Needles(dst []Needle, v string, kind Kind, minLen int) []Needle {
+//
+// raw is the value as the text writes it, when it is escaped there: a copy
+// of it elsewhere (an attribute that is the same JSON string) gets the
+// same replacement as the value.
+func (r *Redactor) Needles(dst []Needle, raw, v string, kind Kind, minLen int) []Needle {
 	if r.keyed == nil {
 		return appendWords(dst, v, minLen, func(string) string { return record.Redacted })
+	}
+	if raw != v && len(raw) >= minLen {
+		dst = appendNeedle(dst, Needle{raw, string(r.keyed.appendValue(nil, v, kind))})
 	}
 	var units []string
 	switch kind {

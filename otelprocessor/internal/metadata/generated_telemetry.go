@@ -23,11 +23,13 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                          metric.Meter
-	mu                             sync.Mutex
-	registrations                  []metric.Registration
-	ProcessorPamauditRecordsFailed metric.Int64Counter
-	ProcessorPamauditRecordsParsed metric.Int64Counter
+	meter                            metric.Meter
+	mu                               sync.Mutex
+	registrations                    []metric.Registration
+	ProcessorPamauditEvents          metric.Int64Counter
+	ProcessorPamauditRecordsFailed   metric.Int64Counter
+	ProcessorPamauditRecordsParsed   metric.Int64Counter
+	ProcessorPamauditSecretsRedacted metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -59,9 +61,15 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ProcessorPamauditEvents, err = builder.meter.Int64Counter(
+		"otelcol_processor_pamaudit_events",
+		metric.WithDescription("Number of log records by event name, for records that got one; the event names of docs/schema.md, other for any other (a PassMan type or a CA PAM class the tables do not list)."),
+		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ProcessorPamauditRecordsFailed, err = builder.meter.Int64Counter(
 		"otelcol_processor_pamaudit_records_failed",
-		metric.WithDescription("Number of log records that could not be parsed (they carry error.type), by product (unknown when no format matched)."),
+		metric.WithDescription("Number of log records that could not be parsed, by product (unknown when no format matched) and error.type (why)."),
 		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
@@ -69,6 +77,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_pamaudit_records_parsed",
 		metric.WithDescription("Number of log records parsed, by product."),
 		metric.WithUnit("{record}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorPamauditSecretsRedacted, err = builder.meter.Int64Counter(
+		"otelcol_processor_pamaudit_secrets_redacted",
+		metric.WithDescription("Number of secret values redacted (masked or replaced by keyed pseudonyms), by product; a value found more than once in a record counts once, and each field passed on beside the record that held secrets counts one."),
+		metric.WithUnit("{secret}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs
