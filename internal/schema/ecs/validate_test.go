@@ -188,6 +188,7 @@ func TestEveryRowValid(t *testing.T) {
 			}
 			rec.Attrs[rec.Index(record.AttrEventOutcome)].Str = "success"
 			rec.Attrs[rec.Index(record.AttrUserRoles)] = record.Attr{Key: record.AttrUserRoles, Kind: record.KindStrings, Strs: []string{"r"}}
+			rec.Attrs[rec.Index(record.AttrAnomaly)] = record.Attr{Key: record.AttrAnomaly, Kind: record.KindStrings, Strs: []string{"duplicate_key:k"}}
 			var doc map[string]any
 			if err := json.Unmarshal(m.Map(rec).AppendJSON(nil), &doc); err != nil {
 				t.Fatal(err)
