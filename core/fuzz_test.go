@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -81,12 +82,20 @@ func fuzzFormat(f *testing.F, dir string, format Format) {
 	})
 }
 
-func FuzzParsePassMan(f *testing.F) { fuzzFormat(f, "passman", FormatPassMan) }
+func FuzzParsePassMan(f *testing.F) {
+	// Backslashes: literal, escaping the value's own quote, or last before
+	// the closing quote; under a secret key too.
+	f.Add([]byte(`2026-03-05T12:00:00Z pm-node1 passman: passman-audit(1): type = UpdateTarget, share = 'D:\Shares\Finance', root = 'C:\', next = x dir = "C:\Program Files\App\" note = 'it\'s \"x\"', new_password = 'p\'w\', bare = a\'b\`))
+	fuzzFormat(f, "passman", FormatPassMan)
+}
+
 func FuzzParseCAPAM(f *testing.F)   { fuzzFormat(f, "capam", FormatCAPAM) }
 func FuzzParseNetwrix(f *testing.F) { fuzzFormat(f, "netwrix", FormatNetwrix) }
 
-// FuzzSplitter: no byte of text is lost or invented; only line endings,
-// blank lines, a leading BOM and the CRI headers of continuation lines go.
+// FuzzSplitter: no byte of text is invented, none is lost uncounted, no
+// record is over the limit. Only line endings, blank lines, a leading BOM
+// and the CRI headers of continuation lines go; and the rest of a record
+// over the limit, which comes with a *CutError that counts it.
 func FuzzSplitter(f *testing.F) {
 	for _, dir := range []string{"passman", "capam", "netwrix"} {
 		files, _ := os.ReadDir("../testdata/" + dir)
@@ -100,16 +109,23 @@ func FuzzSplitter(f *testing.F) {
 	f.Add([]byte("\ufeffa\r\nb\rc\n{\n\"x\":\n1}\n  indented\n"))
 	f.Add([]byte("\xef\n\xbb\xbf")) // a BOM's bytes split by a newline are text, not a BOM
 	f.Add([]byte("2026-03-05T10:16:02.1Z stdout P {\"a\":\n2026-03-05T10:16:02.2Z stdout F 1}\n"))
+	// Records over the limit: a line, pretty JSON, seaudit detail, CRI pieces.
+	f.Add([]byte("type = Login, note = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, password = hunter22\n{\"a\":1}\n"))
+	f.Add([]byte("{\n  \"msg\": \"token validate\",\n  \"req\": {\n    \"x-access-token\": \"tok123\"\n  }\n}\n{\n}\n"))
+	f.Add([]byte("28 Oct 2008 12:15:01 P LOGIN root 59 2 console /bin/login\n    Status: Permitted\n    Password: hunter22\n"))
+	f.Add([]byte("2026-03-05T10:16:02.1Z stdout P id = 1, type = Login, pass\n2026-03-05T10:16:02.2Z stdout P word = hunter22\n2026-03-05T10:16:02.3Z stdout F x\n"))
 	const max = 64
 	f.Fuzz(func(t *testing.T, in []byte) {
 		sp := NewSplitter(bytes.NewReader(in), max)
-		var got []byte
+		var got, raw []byte
+		var dropped int64
 		for n := 0; ; n++ {
 			r, err := sp.Next()
 			if err == io.EOF {
 				break
 			}
-			if err != nil {
+			var cut *CutError
+			if err != nil && !errors.As(err, &cut) {
 				t.Fatal(err)
 			}
 			msg := r
@@ -119,16 +135,46 @@ func FuzzSplitter(f *testing.F) {
 			if len(msg) > max {
 				t.Fatalf("record of %d bytes, limit %d", len(msg), max)
 			}
+			if cut != nil {
+				if cut.Kept != len(msg) || cut.Dropped <= 0 || !errors.Is(err, ErrTooLarge) {
+					t.Fatalf("cut record of %d bytes: %+v", len(msg), cut)
+				}
+				dropped += cut.Dropped
+			}
 			got = append(got, withoutCRI(r, max)...)
+			raw = append(raw, r...)
 			if n > len(in)+1 {
 				t.Fatal("more records than bytes")
 			}
 		}
-		want := withoutCRI(bytes.TrimPrefix(in, []byte("\ufeff")), max)
-		if strip(got) != strip(want) {
-			t.Fatalf("text changed:\n in %q\nout %q", in, got)
+		in = bytes.TrimPrefix(in, []byte("\ufeff"))
+		if dropped == 0 {
+			if want := withoutCRI(in, max); strip(got) != strip(want) {
+				t.Fatalf("text changed:\n in %q\nout %q", in, got)
+			}
+			return
+		}
+		// Cut records: what comes out is the input's bytes, in order, and
+		// what does not is counted.
+		if !subsequence(strip(raw), strip(in)) {
+			t.Fatalf("text invented or reordered:\n in %q\nout %q", in, raw)
+		}
+		if n, want := int64(len(strip(got)))+dropped, len(strip(withoutCRI(in, len(in)))); n < int64(want) {
+			t.Fatalf("%d bytes out or counted as dropped, %d in:\n in %q\nout %q", n, want, in, got)
 		}
 	})
+}
+
+// subsequence reports whether a's bytes stand in b, in order.
+func subsequence(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		j := strings.IndexByte(b, a[i])
+		if j < 0 {
+			return false
+		}
+		b = b[j+1:]
+	}
+	return true
 }
 
 // withoutCRI drops the CRI headers from the pieces the splitter reads: the

@@ -3,6 +3,7 @@ package core_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"runtime"
 	"testing"
@@ -38,10 +39,14 @@ func testHostile(t *testing.T, in hostile.Input, schema core.Schema) {
 			if err == io.EOF {
 				break
 			}
-			if err != nil {
+			var cut *core.CutError
+			if err != nil && !errors.As(err, &cut) {
 				t.Fatal(err)
 			}
-			rec, _ := p.Parse(text)
+			rec, _ := p.ParseCut(text, cut) // Parse when not cut
+			if a, _ := rec.Get("error.type"); cut != nil && schema == core.SchemaOTel && a.Str != "record_too_large" {
+				t.Fatalf("record %d cut, error.type %q", n, a.Str)
+			}
 			out = rec.AppendJSON(out[:0])
 			if !json.Valid(out) {
 				t.Fatalf("record %d is not valid JSON", n)

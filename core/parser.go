@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unsafe"
@@ -25,6 +26,9 @@ type product struct {
 	prefix string              // the attribute namespace
 	sniff  func(s string) bool // cheap look at the record's start
 	parse  func(p *Parser) error
+	// claim, when not nil, takes a payload no sniff recognised because its
+	// framing names the product's service (a container's name).
+	claim func(fr *envelope.Frame) bool
 }
 
 // products is tried in order by FormatAuto on the payload (the text inside
@@ -33,9 +37,9 @@ type product struct {
 // object, PassMan's "process(pid): " or key = value pairs with a type. The
 // Splitter asks the same sniffers where records start.
 var products = [...]product{
-	{FormatCAPAM, "capam.", capam.Sniff, func(p *Parser) error { return p.capam.Parse(&p.frame) }},
-	{FormatNetwrix, "netwrix.", netwrix.Sniff, func(p *Parser) error { return p.netwrix.Parse(&p.frame) }},
-	{FormatPassMan, "passman.", passman.Sniff, func(p *Parser) error { return p.passman.Parse(&p.frame) }},
+	{FormatCAPAM, "capam.", capam.Sniff, func(p *Parser) error { return p.capam.Parse(&p.frame) }, nil},
+	{FormatNetwrix, "netwrix.", netwrix.Sniff, func(p *Parser) error { return p.netwrix.Parse(&p.frame) }, netwrix.Service},
+	{FormatPassMan, "passman.", passman.Sniff, func(p *Parser) error { return p.passman.Parse(&p.frame) }, nil},
 }
 
 // syslogFallback reads syslog-framed text that no product recognises: a
@@ -97,6 +101,8 @@ func NewParser(opts Options) (*Parser, error) {
 		MaxValueBytes: opts.MaxValueBytes,
 		Redact:        redact.New(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact),
 	})
+	nx := netwrix.New(b, opts.MaxDepth, opts.MaxAttrs)
+	nx.AnyJSON = opts.Format == FormatNetwrix
 	return &Parser{
 		opts:    opts,
 		allowed: allowed,
@@ -104,7 +110,7 @@ func NewParser(opts Options) (*Parser, error) {
 		shaper:  newShaper(opts),
 		passman: passman.New(b),
 		capam:   capam.New(b),
-		netwrix: netwrix.New(b, opts.MaxDepth, opts.MaxAttrs),
+		netwrix: nx,
 	}, nil
 }
 
@@ -143,6 +149,29 @@ func (p *Parser) ParseMessage(s string, h *Header) (*Record, error) {
 	return p.parse(s, h, false)
 }
 
+// ParseCut makes the record of a text that was cut at the limit: the
+// Splitter (or another reader of records) handed out its first bytes with
+// cut. As a record longer than MaxRecordBytes, it is not parsed: the Record
+// keeps the text as body, redacted as every text is (a value the cut ended
+// is redacted as far as it goes), with error.type record_too_large and
+// cut's message, which says how many bytes were dropped. Parse would read
+// the first bytes as a whole record. The Record is valid until the next
+// call, as Parse's. A nil cut is Parse.
+func (p *Parser) ParseCut(b []byte, cut *CutError) (*Record, error) {
+	if cut == nil {
+		return p.Parse(b)
+	}
+	s := ""
+	if len(b) > 0 {
+		p.text = append(p.text[:0], b...)
+		s = unsafe.String(&p.text[0], len(p.text))
+	}
+	s = trimRecord(s)
+	p.b.Start(s, p.opts.Now(), true)
+	p.b.Finish(s, cut)
+	return p.shaper.Shape(&p.b.Rec), cut
+}
+
 // parse parses s; reuse: the Record's strings may share the parser's
 // buffers (Parse), else they stay valid after the next parse (ParseString,
 // ParseMessage: the collector processor keeps them in pdata).
@@ -163,27 +192,43 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 		orig, b.Orig = fr.Orig, fr.Orig
 	}
 	b.SetBase(fr.Offset)
+	if fr.Decoded {
+		b.SetDecoded(fr.Payload)
+	}
 	b.Frame(fr.Time, fr.TimeText, fr.Host, fr.App, fr.PID, fr.Attrs)
-	if f := p.pick(fr.Payload, fr.Syslog); f == nil {
+	if f := p.pick(fr); f == nil {
 		err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
 	} else {
 		b.SetFormat(f.id, f.prefix)
-		err = f.parse(p)
+		if err = f.parse(p); errors.Is(err, ErrUnknownFormat) {
+			b.SetFormat(FormatAuto, "") // the product looked closer and declined it
+		}
 	}
 	b.Finish(orig, err)
 	return p.shaper.Shape(&b.Rec), err
 }
 
-// pick returns the table row for the payload s: the forced format, or the
-// first whose sniff matches, or PassMan for syslog-framed free text.
-func (p *Parser) pick(s string, syslogFramed bool) *product {
+// pick returns the table row for the payload: the forced format, or the
+// first whose sniff matches, or the first whose service the framing
+// names, or PassMan for syslog-framed free text.
+func (p *Parser) pick(fr *envelope.Frame) *product {
+	s := fr.Payload
 	for i := range products {
 		f := &products[i]
 		if p.opts.Format == f.id || (p.opts.Format == FormatAuto && p.allowed&(1<<f.id) != 0 && f.sniff(s)) {
 			return f
 		}
 	}
-	if syslogFramed && p.opts.Format == FormatAuto && p.allowed&(1<<syslogFallback.id) != 0 {
+	if p.opts.Format != FormatAuto {
+		return nil
+	}
+	for i := range products {
+		f := &products[i]
+		if f.claim != nil && p.allowed&(1<<f.id) != 0 && f.claim(fr) {
+			return f
+		}
+	}
+	if fr.Syslog && p.allowed&(1<<syslogFallback.id) != 0 {
 		return syslogFallback
 	}
 	return nil

@@ -411,7 +411,7 @@ func TestTelemetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]map[string]int64{
-		"otelcol_processor_pamaudit_records_parsed": {"passman": 11 + 10, "capam": 2},
+		"otelcol_processor_pamaudit_records_parsed": {"passman": 11 + 12, "capam": 2},
 		"otelcol_processor_pamaudit_records_failed": {"unknown": 1, "capam": 2},
 	}
 	for name, byProduct := range want {

@@ -45,7 +45,7 @@ func parseFlags(c *parseConfig) []option {
 		{"no-redact", "", "keep secrets in clear (for debugging only)", "", boolValue{&o.NoRedact}},
 		{"redact-headers", "LIST", "more header or key names whose values are redacted, comma-separated", "redact_headers", listValue{&o.RedactHeaders}},
 		{"redact-keys", "LIST", "more substrings of key names whose values are redacted, comma-separated", "redact_keys", listValue{&o.RedactKeys}},
-		{"max-record-bytes", "N", fmt.Sprintf("longest record; longer lines and frames are cut into records of this size (default %d)", core.DefaultMaxRecordBytes), "max_record_bytes", intValue{&o.MaxRecordBytes}},
+		{"max-record-bytes", "N", fmt.Sprintf("longest record; a longer line or frame keeps this many bytes, the rest is dropped (error.type record_too_large) (default %d)", core.DefaultMaxRecordBytes), "max_record_bytes", intValue{&o.MaxRecordBytes}},
 		{"max-attributes", "N", fmt.Sprintf("attributes per record, at least 8 (default %d)", core.DefaultMaxAttrs), "max_attributes", intValue{&o.MaxAttrs}},
 		{"max-depth", "N", fmt.Sprintf("JSON nesting depth that is flattened (default %d)", core.DefaultMaxDepth), "max_depth", intValue{&o.MaxDepth}},
 		{"max-value-bytes", "N", fmt.Sprintf("bytes per string value (default %d)", core.DefaultMaxValueBytes), "max_value_bytes", intValue{&o.MaxValueBytes}},

@@ -181,14 +181,19 @@ func (c *command) parseFile(p *core.Parser, name string, out *bufio.Writer, maxR
 	var buf []byte
 	for {
 		text, err := recs.Next()
-		var cut *frameCut
-		if err != nil && !errors.As(err, &cut) {
+		var cut *frameCut        // the input ended inside a frame
+		var large *core.CutError // kept up to the limit, the rest dropped (a frame cut short may be too)
+		errors.As(err, &cut)
+		errors.As(err, &large)
+		if err != nil && cut == nil && large == nil {
 			if err == io.EOF {
 				return in.stop, nil
 			}
 			return in.stop, fmt.Errorf("%s: %w", name, err)
 		}
-		rec, perr := p.Parse(text) // a bad record is still written, with error.type
+		// A bad record is still written, with error.type; a cut one is not
+		// parsed (record_too_large), its text redacted.
+		rec, perr := p.ParseCut(text, large)
 		if cut != nil {
 			markCut(rec, cut)
 			perr = cut

@@ -8,7 +8,8 @@ import (
 	"github.com/pamaudit/pamaudit/core"
 )
 
-// recordReader hands out the records of one input; core.Splitter is one.
+// recordReader hands out the records of one input; core.Splitter is one. A
+// record longer than the limit comes cut, with a *core.CutError.
 type recordReader interface {
 	Next() ([]byte, error)
 }
@@ -69,32 +70,41 @@ func frameHeader(r *bufio.Reader, off int) (n, size int, ok bool) {
 
 // frames reads octet-counted syslog (RFC 6587 3.4.1): each record is MSG-LEN
 // SP SYSLOG-MSG, the message exactly MSG-LEN bytes, with or without line
-// endings between the frames. A message longer than max is handed out in
-// pieces of max bytes, as the splitter cuts long lines. A frame the input
-// ends inside is handed out as far as it goes, with a *frameCut. Bytes
-// where a frame should start but does not (a wrong MSG-LEN) are a record of
-// their own, up to a line ending or the next frame header, so frames after
-// them are read again as frames.
+// endings between the frames. A message longer than max keeps its first max
+// bytes; the rest is read and dropped, and the record comes with a
+// *core.CutError, as the splitter does with long lines (pieces of their own
+// would cut through whatever stands at the cut, a secret's name and its
+// value too). A frame the input ends inside is handed out as far as it goes,
+// with a *frameCut. Bytes where a frame should start but does not (a wrong
+// MSG-LEN) are a record of their own, up to a line ending or the next frame
+// header, so frames after them are read again as frames; cut the same way
+// past max.
 type frames struct {
 	r   *bufio.Reader
 	max int
 	buf []byte
-
-	want int // the current frame's MSG-LEN
-	rest int // its bytes not handed out yet
 }
 
-// frameCut is a frame the input ended inside.
-type frameCut struct{ got, want int }
+// frameCut is a frame the input ended inside; large, when the frame was
+// longer than the limit too.
+type frameCut struct {
+	got, want int
+	large     *core.CutError
+}
 
 func (e *frameCut) Error() string {
 	return fmt.Sprintf("octet-counted frame cut short: %d of %d bytes", e.got, e.want)
 }
 
-func (f *frames) Next() ([]byte, error) {
-	if f.rest > 0 {
-		return f.body()
+// Unwrap gives the *core.CutError of a frame that was too long too.
+func (e *frameCut) Unwrap() error {
+	if e.large == nil {
+		return nil
 	}
+	return e.large
+}
+
+func (f *frames) Next() ([]byte, error) {
 	for { // line endings between frames
 		b, err := f.r.Peek(1)
 		if len(b) == 0 {
@@ -110,34 +120,42 @@ func (f *frames) Next() ([]byte, error) {
 		return f.unframed()
 	}
 	f.r.Discard(size)
-	f.want, f.rest = n, n
-	return f.body()
+	return f.body(n)
 }
 
-// body hands out the current frame's next piece.
-func (f *frames) body() ([]byte, error) {
-	take := min(f.rest, f.max)
+// body reads a frame's message of n bytes: at most max of them are kept,
+// the rest is read and dropped.
+func (f *frames) body(n int) ([]byte, error) {
+	take := min(n, f.max)
 	if cap(f.buf) < take {
 		f.buf = make([]byte, take)
 	}
 	got, err := io.ReadFull(f.r, f.buf[:take])
-	f.rest -= got
+	var large *core.CutError
+	if err == nil && n > take {
+		d, derr := f.r.Discard(n - take) // through the reader's buffer
+		large = &core.CutError{Kept: take, Dropped: int64(d), Limit: f.max}
+		got += d
+		err = derr
+	}
 	if err != nil {
 		// The input ended (or failed) inside the frame: what there is of
 		// it is still a record; the next call reports the error.
-		cut := &frameCut{got: f.want - f.rest, want: f.want}
-		f.rest = 0
-		return f.buf[:got], cut
+		return f.buf[:min(got, take)], &frameCut{got: got, want: n, large: large}
+	}
+	if large != nil {
+		return f.buf[:take], large
 	}
 	return f.buf[:got], nil
 }
 
 // unframed hands out the bytes up to a line ending or the next frame
-// header, at most max.
+// header: at most max of them, the rest dropped.
 func (f *frames) unframed() ([]byte, error) {
 	f.buf = f.buf[:0]
+	var dropped int64
 	digit := false // the byte before is a digit
-	for len(f.buf) < f.max {
+	for {
 		if !digit && len(f.buf) > 0 {
 			if _, _, ok := frameHeader(f.r, 0); ok {
 				break
@@ -153,8 +171,15 @@ func (f *frames) unframed() ([]byte, error) {
 		if c == '\n' {
 			break
 		}
-		f.buf = append(f.buf, c)
+		if len(f.buf) < f.max {
+			f.buf = append(f.buf, c)
+		} else {
+			dropped++
+		}
 		digit = c >= '0' && c <= '9'
+	}
+	if dropped > 0 {
+		return f.buf, &core.CutError{Kept: len(f.buf), Dropped: dropped, Limit: f.max}
 	}
 	return f.buf, nil
 }

@@ -134,13 +134,26 @@ func TestOctetCountedWrongLength(t *testing.T) {
 	}
 }
 
-// A frame longer than --max-record-bytes comes out in pieces, as long
-// lines do; each input's framing is detected on its own.
+// A frame longer than --max-record-bytes keeps its first bytes and drops
+// the rest, as long lines do (TestCutNeverLeaks slides secrets through the
+// limit); so do bytes that are not a frame. Each input's framing is
+// detected on its own.
 func TestOctetCountedLimitsAndDetection(t *testing.T) {
-	msg := rfc5424(1)
-	recs, _, _ := parseOut(t, frame(msg)+frame(rfc5424(2)), "--max-record-bytes", "100", "--no-redact")
-	if len(recs) != 4 || recs[0].Body+recs[1].Body != msg {
-		t.Errorf("%d records, want 4, the first two the frame: %+v", len(recs), recs)
+	garbage := "oops, not a frame " + strings.Repeat("x", 120)
+	short := "<134>1 2026-03-05T10:16:02Z h passman 1 - - passman-audit(1): id = 3, type = Logout"
+	recs, _, _ := parseOut(t, frame(rfc5424(1))+frame(rfc5424(2))+garbage+"\n"+frame(short), "--max-record-bytes", "100", "--no-redact")
+	if len(recs) != 4 {
+		t.Fatalf("%d records, want 4: %+v", len(recs), recs)
+	}
+	for i, text := range []string{rfc5424(1), rfc5424(2), garbage} {
+		r := recs[i]
+		want := "record too large: the first 100 bytes kept, " + strconv.Itoa(len(text)-100) + " dropped (limit 100 bytes)"
+		if r.Body != text[:100] || r.Attributes["error.type"] != "record_too_large" || r.Attributes["error.message"] != want {
+			t.Errorf("record %d: %+v, want the first 100 bytes, %s", i, r, want)
+		}
+	}
+	if r := recs[3]; r.EventName != "passman.logout" || r.Attributes["passman.id"] != "3" || r.Attributes["error.type"] != nil {
+		t.Errorf("the frame after cut ones is not whole: %+v", r)
 	}
 
 	dir := t.TempDir()

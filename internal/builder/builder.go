@@ -39,6 +39,9 @@ type Builder struct {
 	keyGen    uint32        // stamps keyIdx's entries of the current record; 0: not in use
 	lastGen   uint32
 	mayBearer bool                 // the text may hold a bearer token
+	text      string               // the text of the current record, as Start got it
+	found     []string             // secret values found in decoded strings (scrubDecoded)
+	decoded   string               // the payload, when it is a decoded copy of the text (SetDecoded)
 	reuse     bool                 // the record's strings need only last until the next record (Start)
 	redacted  []byte               // the redacted text, when reuse
 	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
@@ -85,6 +88,9 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.Orig = ""
 	b.base = 0
 	b.framing = 0
+	b.text = s
+	b.found = b.found[:0]
+	b.decoded = ""
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
@@ -112,6 +118,12 @@ func (b *Builder) SecretSpan(s redact.Span) {
 // starts in the original text: the spans and error offsets the product
 // gives are shifted by it.
 func (b *Builder) SetBase(off int) { b.base = off }
+
+// SetDecoded says that the product reads p, a decoded copy of the text
+// (control-character escapes decoded), whose offsets are not the text's:
+// the secret values the product finds in it are scrubbed from the text by
+// value.
+func (b *Builder) SetDecoded(p string) { b.decoded, b.base = p, 0 }
 
 // Frame adds what the framing says of the record (time, host, app, pid and
 // its own fields) before the product reads it. The record's own fields
@@ -156,12 +168,27 @@ func (b *Builder) Finish(s string, err error) {
 	// the format did not read as such. A secret found so is redacted in
 	// every value too. What the format could not read is searched for bearer
 	// tokens as well. (A bad timestamp leaves the rest read by the format.)
+	if b.decoded != "" {
+		for _, x := range b.spans {
+			b.foundIn(b.decoded, x)
+		}
+		b.spans = b.spans[:0]
+	}
 	n := len(b.spans)
 	b.looseSecrets(s, err != nil && !errors.Is(err, record.ErrBadTimestamp))
 	if len(b.spans) > n {
 		b.propagate(s, n)
 	}
 	original := b.redactSpans(s)
+	// Strings that are not part of the text (a JSON string unescaped, a
+	// value unquoted) were not seen by the searches above: each is searched
+	// itself, and what is found is scrubbed from every string of the
+	// record, the original too.
+	b.scrubDecoded(s)
+	if len(b.found) > 0 {
+		b.scrubAll()
+		original = b.scrubFound(original)
+	}
 	r.HasMessage = b.HasMsg
 	if b.HasMsg {
 		if !b.noOriginal && r.Body != original {
@@ -229,6 +256,92 @@ new:
 			}
 		}
 	}
+}
+
+// scrubDecoded searches, as looseSecrets searches the text, every string of
+// the record that does not lie in the text (s, or the input it was decoded
+// from), redacts what it finds there, and adds the values to found.
+func (b *Builder) scrubDecoded(s string) {
+	if !b.Redact.Enabled() {
+		return
+	}
+	r := &b.Rec
+	min := b.Redact.MinMention()
+	scrub := func(v string) string {
+		if len(v) < min || within(v, s) || within(v, b.text) {
+			return v
+		}
+		sp := b.Redact.Find(v, 0, nil, true)
+		if len(sp) == 0 {
+			return v
+		}
+		for _, x := range sp {
+			b.foundIn(v, x)
+		}
+		return string(redact.Replace(nil, v, sp))
+	}
+	b.eachString(scrub)
+	if b.HasMsg {
+		r.Body = scrub(r.Body)
+	}
+}
+
+// foundIn adds the words of the secret value v[x] to found.
+func (b *Builder) foundIn(v string, x redact.Span) {
+	if x.Start < 0 || x.End > len(v) || x.Start >= x.End {
+		return
+	}
+	for _, w := range strings.FieldsFunc(v[x.Start:x.End], isValueSep) {
+		if len(w) >= minPropagated {
+			b.found = append(b.found, w)
+		}
+	}
+}
+
+// scrubAll redacts the found values in every string of the record.
+func (b *Builder) scrubAll() {
+	b.eachString(b.scrubFound)
+	if b.HasMsg {
+		b.Rec.Body = b.scrubFound(b.Rec.Body)
+	}
+}
+
+// eachString replaces every string attribute value v with f(v).
+func (b *Builder) eachString(f func(string) string) {
+	r := &b.Rec
+	for i := range r.Attrs {
+		a := &r.Attrs[i]
+		switch a.Kind {
+		case record.KindString:
+			a.Str = f(a.Str)
+		case record.KindStrings:
+			for j, v := range a.Strs {
+				if w := f(v); w != v {
+					a.Strs = append([]string(nil), a.Strs...) // the product's slice may be shared
+					a.Strs[j] = w
+				}
+			}
+		}
+	}
+}
+
+// scrubFound replaces in v every value scrubDecoded found.
+func (b *Builder) scrubFound(v string) string {
+	for _, w := range b.found {
+		if strings.Contains(v, w) {
+			v = strings.ReplaceAll(v, w, record.Redacted)
+		}
+	}
+	return v
+}
+
+// within reports whether v lies in the memory of s.
+func within(v, s string) bool {
+	if len(v) == 0 || len(s) == 0 {
+		return true
+	}
+	p, q := uintptr(unsafe.Pointer(unsafe.StringData(v))), uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return p >= q && p+uintptr(len(v)) <= q+uintptr(len(s))
 }
 
 func isValueSep(c rune) bool {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/envelope/cri"
 	"github.com/pamaudit/pamaudit/internal/envelope/fluentd"
+	"github.com/pamaudit/pamaudit/internal/envelope/shipper"
 	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
 	"github.com/pamaudit/pamaudit/internal/envelope/wrapper"
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -36,12 +37,22 @@ type Frame struct {
 	Orig    string        // the text the payload is part of, when a wrapper decoded it ("": the input)
 	Offset  int           // the payload's offset in Orig, or in the input
 	Syslog  bool          // a syslog header framed the record (or the pipeline read one)
+	// Skip are the members of a JSON record that a framing read (Fluentd's
+	// parser output keeps its log string and container fields beside the
+	// record's own): the product leaves them out.
+	Skip []string
+	// Shipper is the row of the shipper JSON that framed the record, or nil.
+	Shipper *shipper.Row
+	// Decoded: the payload is a decoded copy of the text (rsyslog's
+	// control-character escapes), so its offsets are not the text's.
+	Decoded bool
 
-	sd []syslog.Param
+	sd  []syslog.Param
+	obj shipper.Object
 }
 
 // wrapperName names the row that decodes instead of cutting a header.
-const wrapperName = "json-wrapper"
+const wrapperName = "json"
 
 // maxLayers bounds how many framings are taken off one record (a CRI line
 // holding Fluentd's wrapper holding a syslog line is three).
@@ -64,7 +75,7 @@ var framings = [...]framing{
 	{"fluentd-tsv", tsvStart, takeFluentd(fluentd.ParseTSV)},
 	{"cri", criStart, takeCRI},
 	{"syslog", syslogStart, takeSyslog},
-	{wrapperName, braceStart, takeWrapper},
+	{wrapperName, braceStart, takeJSON},
 }
 
 // Unwrap takes the framings off s. pipeline, when not nil, is what the
@@ -74,6 +85,7 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 	f.Header = Header{}
 	f.Attrs = f.Attrs[:0]
 	f.Orig, f.Offset, f.Syslog = "", 0, false
+	f.Skip, f.Shipper, f.Decoded = nil, nil, false
 	if pipeline != nil {
 		f.merge(*pipeline)
 		f.Syslog = pipeline.Host != "" || pipeline.App != ""
@@ -90,6 +102,9 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 			if !ok {
 				continue
 			}
+			if msg == 0 && decoded == "" {
+				break // the text is the record, and a framing read some of its members
+			}
 			if decoded != "" || msg < 0 {
 				f.Orig, f.Offset, cur = decoded, 0, decoded
 			} else {
@@ -104,6 +119,11 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 		}
 	}
 	f.Payload = cur
+	if f.Syslog && f.Orig == "" {
+		if d, ok := syslog.DecodeEscapes(cur); ok {
+			f.Payload, f.Decoded = d, true
+		}
+	}
 }
 
 // merge lays h over what outer framings said.
@@ -144,9 +164,13 @@ func digitStart(s string) bool { return len(s) > 0 && s[0] >= '0' && s[0] <= '9'
 // The sniffs of the framings that start with a time look past it, so a
 // syslog line's time is not read three times over.
 
-// fluentdStdoutStart: "YYYY-MM-DD HH:MM:SS ±".
+// fluentdStdoutStart: "YYYY-MM-DD HH:MM:SS[.fraction] ±".
 func fluentdStdoutStart(s string) bool {
-	return len(s) > 27 && digitStart(s) && s[4] == '-' && s[10] == ' ' && s[19] == ' ' && (s[20] == '+' || s[20] == '-')
+	if len(s) <= 27 || !digitStart(s) || s[4] != '-' || s[10] != ' ' {
+		return false
+	}
+	e := fluentd.TimeEnd(s)
+	return e > 0 && e+1 < len(s) && (s[e+1] == '+' || s[e+1] == '-')
 }
 
 // tsvStart: a time, then a TAB before any space.
@@ -232,10 +256,12 @@ func takeCRI(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bo
 	return h.Msg, "", true
 }
 
-func takeWrapper(f *Frame, s string, loc *time.Location, _ time.Time) (int, string, bool) {
+// takeJSON unwraps a JSON object that carries a record: a container
+// runtime's or Fluentd's wrapper, or a shipper's object (shipper.Rows).
+func takeJSON(f *Frame, s string, loc *time.Location, now time.Time) (int, string, bool) {
 	w, ok := wrapper.Parse(s)
 	if !ok || w.Log == "" {
-		return 0, "", false
+		return f.takeShipper(s, loc, now)
 	}
 	if t, n, ok := scan.RFC3339(w.Time, loc); ok && n == len(w.Time) {
 		f.merge(Header{Time: t, TimeText: w.Time})
@@ -244,6 +270,42 @@ func takeWrapper(f *Frame, s string, loc *time.Location, _ time.Time) (int, stri
 	f.setStr(record.AttrContainerID, w.ContainerID)
 	f.setStr(record.AttrContainerName, w.ContainerName)
 	return -1, w.Log, true
+}
+
+// takeShipper reads a shipper's JSON object: its text member is the
+// record, and its other members the framing's fields; or, for Fluentd's
+// parser output, the object is the record and the framing members are
+// left out of it.
+func (f *Frame) takeShipper(s string, loc *time.Location, now time.Time) (int, string, bool) {
+	if !f.obj.Read(s, scan.SkipWS(s, 0)) {
+		return 0, "", false
+	}
+	res, ok := f.obj.Match(s, loc, now)
+	if !ok {
+		return 0, "", false
+	}
+	f.Shipper = res.Row
+	if res.Row.Keep {
+		f.setStr(record.AttrLogIostream, f.obj.String(s, "source"))
+		f.setStr(record.AttrContainerID, f.obj.String(s, "container_id"))
+		f.setStr(record.AttrContainerName, strings.TrimPrefix(f.obj.String(s, "container_name"), "/"))
+		f.Skip = res.Row.Skip
+		return 0, "", true
+	}
+	f.merge(Header{Time: res.Time, TimeText: res.TimeText, Host: res.Host, App: res.App, PID: res.PID})
+	if res.Facility >= 0 && res.Severity >= 0 {
+		f.set(record.Attr{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: int64(res.Facility*8 + res.Severity)})
+	}
+	if res.Facility >= 0 {
+		f.set(record.Attr{Key: record.AttrSyslogFacilityCode, Kind: record.KindInt, Int: int64(res.Facility)})
+	}
+	if res.Severity >= 0 {
+		f.set(record.Attr{Key: record.AttrSyslogSeverityCode, Kind: record.KindInt, Int: int64(res.Severity)})
+	}
+	if res.Text == "" {
+		return 0, "", false
+	}
+	return -1, res.Text, true
 }
 
 // HeaderEnd returns where the payload starts after the framing headers at

@@ -375,5 +375,17 @@ func foldDash(c byte) byte {
 	return scan.Lower(c)
 }
 
+// MinMention is the length of the shortest text Find can find a secret in:
+// a name, a separator and one byte of value ("bearer x").
+func (r *Redactor) MinMention() int {
+	n := len("bearer ")
+	for _, a := range r.anchors {
+		for _, m := range a.names {
+			n = min(n, len(m.name)+1)
+		}
+	}
+	return n + 1
+}
+
 // Enabled reports whether redaction is on.
 func (r *Redactor) Enabled() bool { return r.on }

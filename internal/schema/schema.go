@@ -5,6 +5,7 @@ package schema
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/envelope/shipper"
 	"github.com/pamaudit/pamaudit/internal/product/capam"
 	"github.com/pamaudit/pamaudit/internal/product/netwrix"
 	"github.com/pamaudit/pamaudit/internal/product/passman"
@@ -46,8 +47,39 @@ func Markdown() string {
 		w("| ", f[0], " | ", f[1], " | ", f[2], " |")
 	}
 	w()
+	w("In a syslog-framed payload, rsyslog's escapes of control characters (`#012` for a line feed, its default on receive: `#000` to `#037` and `#177` only, so `ticket #123` stays) are decoded before the product reads it; `log.record.original` keeps the text as received. RFC 5424 lines written by rsyslog's `RSYSLOG_SyslogProtocol23Format` for messages it received as RFC 3164 carry the message's own leading space after the structured data: one extra space there is not part of MSG.")
+	w()
+	w("### Shippers' JSON")
+	w()
+	w("A JSON object that is not a container wrapper is looked at by its member names (in any order; the look stops at once at a first member only a product's record has, such as bunyan's `name`). The first row whose members it has unwraps it: the text member is the record (it may itself be framed, and is detected like any payload; it is the original text), and the other members give the framing's fields, as a syslog header's do (a severity goes to `log.syslog.severity.code`, not to the record's severity). A dotted member reaches into objects (`host.name` is `{\"host\":{\"name\":…}}` or a member so named). Members the row does not name are not kept. The record's own fields win.")
+	w()
+	w("| shipper | recognised by (any of) | text (first present) | time | host | app name | pid | severity |")
+	w("|---|---|---|---|---|---|---|---|")
+	names := func(fs []shipper.Field) string {
+		var b []string
+		for _, f := range fs {
+			b = append(b, "`"+f.Name+"`"+shipper.ConvDoc[f.Conv])
+		}
+		return strings.Join(b, ", ")
+	}
+	quote := func(ns []string) string {
+		var b []string
+		for _, n := range ns {
+			b = append(b, "`"+n+"`")
+		}
+		return strings.Join(b, ", ")
+	}
+	for i := range shipper.Rows {
+		r := &shipper.Rows[i]
+		text := quote(r.Text)
+		if r.Keep {
+			text = "the object itself is the record; " + quote(r.Skip) + " are left out of it (`log` is the copy Fluentd parsed; secrets in it are redacted in `log.record.original` like any original), `source` → `log.iostream`, `container_id` → `container.id`, `container_name` → `container.name`"
+		}
+		w("| ", r.Name, " (", r.Doc, ") | ", quote(r.Sig), " | ", text, " | ", names(r.Time), " | ", names(r.Host), " | ", names(r.App), " | ", names(r.PID), " | ", names(r.Sev), " |")
+	}
+	w()
 	attrTable(framingAttrs)
-	w("Inside the framings, the product is picked by a look at the payload's start: a seaudit date and status letter (CA PAM), a JSON object (Netwrix), PassMan's `process(pid): ` or `key = value` pairs that start the text and hold a `type` key. Syslog-framed text that none of these recognise is a PassMan system line (`passman.system`, body = the message). A record whose header the pipeline already read (a syslog input's message) gets the same attributes from the header fields the face passes on: see each face's documentation.")
+	w("Inside the framings, the product is picked by a look at the payload's start: a seaudit date and status letter (CA PAM), a JSON object (Netwrix, if it looks like one: see Netwrix below), PassMan's `process(pid): ` or `key = value` pairs that start the text and hold a `type` key. A payload none of these recognise, framed by a Netwrix service's container (a Fluentd tag or container name `s1_…`), is that service's text line (Netwrix). Syslog-framed text that none of these recognise is a PassMan system line (`passman.system`, body = the message). A JSON object that no framing unwraps and no product recognises is `unknown_format`, its text kept. A record whose header the pipeline already read (a syslog input's message) gets the same attributes from the header fields the face passes on: see each face's documentation.")
 	w()
 	w("Error types (`error.type`):")
 	w()
@@ -100,11 +132,12 @@ var commonAttrs = []schemaAttr{
 // framingDocs is the envelope layer's detection table, in its order.
 var framingDocs = [][3]string{
 	{"syslog RFC 5424", "`<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [BOM]MSG`, nil fields `-`", "time, HOSTNAME → `host.name`, APP-NAME → `service.name`, PROCID → `process.pid`, PRI, MSGID and structured data below"},
-	{"Fluentd stdout/file header", "`2020-03-28 15:01:56 +0000 TAG: {…}`", "time, TAG → `fluentd.tag`"},
+	{"Fluentd stdout/file header", "`2020-03-28 15:01:56 +0000 TAG: {…}`, the time with or without a fraction (`11:43:13.814351757 +0900`)", "time, TAG → `fluentd.tag`"},
 	{"Fluentd out_file", "`TIME<TAB>TAG<TAB>{…}`", "time, TAG → `fluentd.tag`"},
 	{"CRI (containerd, CRI-O)", "`2026-03-05T10:16:02.123456789Z stdout F MSG` (`P` lines are joined up to `F` by the splitter)", "time, stream → `log.iostream`"},
 	{"syslog RFC 3164 and PassMan's header", "`[<PRI>]TIME HOST TAG[[PID]]: MSG`, TIME RFC 3164 (`Mar  5 10:16:02`, the year inferred) or RFC 3339", "time, HOST → `host.name`, TAG → `service.name`, PID → `process.pid`, PRI below"},
 	{"JSON wrappers (Docker json-file, Fluentd's docker driver)", "an object whose members are only `log` (the line, escaped), `stream` or `source`, `time`, `container_id`, `container_name`", "the line is unwrapped and is the original text; stream → `log.iostream`, time, `container.id`, `container.name` (without Docker's leading `/`)"},
+	{"shippers' JSON", "an object with a shipper's members (table below)", "the text member is unwrapped; time, host, app name, pid and severity as the row says"},
 }
 
 // framingAttrs are the attributes framings add.
@@ -116,8 +149,8 @@ var framingAttrs = []schemaAttr{
 	{record.AttrSyslogStructuredData + ".<SD-ID>.<PARAM-NAME>", "string", "RFC 5424 structured data, values unescaped"},
 	{record.AttrLogIostream, "string", "stdout or stderr (CRI, Docker, Fluentd)"},
 	{record.AttrFluentdTag, "string", "the Fluentd tag"},
-	{record.AttrContainerID, "string", "container id (Fluentd's docker driver)"},
-	{record.AttrContainerName, "string", "container name (Fluentd's docker driver)"},
+	{record.AttrContainerID, "string", "container id (Fluentd's docker driver and parser output)"},
+	{record.AttrContainerName, "string", "container name (Fluentd's docker driver and parser output)"},
 }
 
 // faceAttrs are the attributes the Fluent Bit plugin adds.

@@ -22,21 +22,27 @@ type Header struct {
 	Msg      int // offset of the record
 }
 
-// ParseStdout reads "YYYY-MM-DD HH:MM:SS ±hhmm TAG: " at the start of s.
+// ParseStdout reads "YYYY-MM-DD HH:MM:SS[.fraction] ±hhmm TAG: " at the
+// start of s (Fluentd writes the fraction when time_format asks for it,
+// as its stdout output's documented example does).
 func ParseStdout(s string) (Header, bool) {
 	var h Header
-	if len(s) < 27 || s[10] != ' ' || s[19] != ' ' {
+	if len(s) < 27 || s[10] != ' ' {
 		return h, false
 	}
-	t, n, ok := scan.RFC3339(s[:19], time.UTC)
-	if !ok || n != 19 {
+	e := TimeEnd(s)
+	if e < 0 {
 		return h, false
 	}
-	off, m, ok := scan.Offset(s, 20)
+	t, n, ok := scan.RFC3339(s[:e], time.UTC)
+	if !ok || n != e {
+		return h, false
+	}
+	off, m, ok := scan.Offset(s, e+1)
 	if !ok {
 		return h, false
 	}
-	i := 20 + m
+	i := e + 1 + m
 	if i >= len(s) || s[i] != ' ' {
 		return h, false
 	}
@@ -48,10 +54,32 @@ func ParseStdout(s string) (Header, bool) {
 	if j == i || j+1 >= len(s) || s[j] != ':' || s[j+1] != ' ' {
 		return h, false
 	}
-	h.Time, h.TimeText = t.Add(-time.Duration(off)*time.Second), s[:20+m]
+	h.Time, h.TimeText = t.Add(-time.Duration(off)*time.Second), s[:e+1+m]
 	h.Tag = s[i:j]
 	h.Msg = j + 2
 	return h, true
+}
+
+// TimeEnd returns the end of "YYYY-MM-DD HH:MM:SS[.fraction]" followed by
+// a space at the start of s, or -1.
+func TimeEnd(s string) int {
+	if len(s) < 20 || s[19] != ' ' && s[19] != '.' {
+		return -1
+	}
+	i := 19
+	if s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 20 {
+			return -1
+		}
+	}
+	if i >= len(s) || s[i] != ' ' {
+		return -1
+	}
+	return i
 }
 
 // ParseTSV reads "TIME<TAB>TAG<TAB>" at the start of s; TIME is RFC 3339

@@ -71,6 +71,12 @@ func Parse5424(s string, loc *time.Location, sd []Param) (Header, bool) {
 			return h, false
 		}
 		i++
+		// rsyslog's RSYSLOG_SyslogProtocol23Format writes the MSG of a
+		// message it received as RFC 3164 with that message's leading
+		// space: "- - " then " passman-audit(2301): …".
+		if i+1 < len(s) && s[i] == ' ' && s[i+1] != ' ' {
+			i++
+		}
 	}
 	if strings.HasPrefix(s[i:], "\ufeff") {
 		i += 3

@@ -6,6 +6,7 @@
 package syslog
 
 import (
+	"strings"
 	"time"
 
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -104,4 +105,41 @@ func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
 	}
 	h.Msg = j
 	return h, true
+}
+
+// DecodeEscapes decodes rsyslog's escapes of control characters ("#012"
+// for a line feed: rsyslog's default on receive, $EscapeControlCharactersOnReceive):
+// '#' and three octal digits of a control character, 000 to 037 or 177.
+// Any other '#' stays ("ticket #123"). ok is false when s holds none.
+func DecodeEscapes(s string) (string, bool) {
+	i := escapeAt(s, 0)
+	if i < 0 {
+		return s, false
+	}
+	b := make([]byte, 0, len(s))
+	last := 0
+	for ; i >= 0; i = escapeAt(s, i+4) {
+		b = append(b, s[last:i]...)
+		b = append(b, (s[i+1]-'0')<<6|(s[i+2]-'0')<<3|(s[i+3]-'0'))
+		last = i + 4
+	}
+	return string(append(b, s[last:]...)), true
+}
+
+// escapeAt returns the offset of the next control-character escape in s
+// from i, or -1.
+func escapeAt(s string, i int) int {
+	for i < len(s) {
+		k := strings.IndexByte(s[i:], '#')
+		if k < 0 {
+			return -1
+		}
+		k += i
+		if k+3 < len(s) && (s[k+1] == '0' && s[k+2] <= '3' && s[k+2] >= '0' || s[k+1] == '1' && s[k+2] == '7') &&
+			s[k+3] >= '0' && s[k+3] <= '7' && (s[k+1] == '0' || s[k+3] == '7') {
+			return k
+		}
+		i = k + 1
+	}
+	return -1
 }

@@ -23,6 +23,10 @@ type Parser struct {
 	gen   uint64               // the current record's stamp (dropDuplicateLeaves)
 
 	uncached bool // the record has a path the full cache did not keep
+
+	// AnyJSON reads any JSON object as a Netwrix record (a forced
+	// format), not only one that looks like one (signature).
+	AnyJSON bool
 }
 
 // New returns a Parser that builds into b. maxDepth bounds the JSON nesting
@@ -63,11 +67,43 @@ type nxInfo struct {
 	status            int64 // res.statusCode, 0 when absent
 }
 
+// Service reports whether a framing names a Netwrix service as the
+// record's source: its services run in containers named s1_<service>
+// (Fluentd tags docker.s1_api.1.<task>, container names s1_api.1.<task>).
+func Service(fr *envelope.Frame) bool {
+	for _, a := range fr.Attrs {
+		switch a.Key {
+		case record.AttrFluentdTag:
+			for t := a.Str; t != ""; {
+				if strings.HasPrefix(t, servicePrefix) {
+					return true
+				}
+				i := strings.IndexByte(t, '.')
+				if i < 0 {
+					break
+				}
+				t = t[i+1:]
+			}
+		case record.AttrContainerName:
+			if strings.HasPrefix(a.Str, servicePrefix) {
+				return true
+			}
+		}
+	}
+	return strings.HasPrefix(fr.App, servicePrefix)
+}
+
+// servicePrefix starts the container name of every Netwrix service.
+const servicePrefix = "s1_"
+
 // Parse reads the payload of fr.
 func (p *Parser) Parse(fr *envelope.Frame) error {
 	s := fr.Payload
 	j := JSONStart(s)
 	if j < 0 {
+		if Service(fr) {
+			return p.plainLine(s)
+		}
 		return p.netwrixUnrecoverable(s, 0)
 	}
 	p.uncached = false
@@ -77,15 +113,60 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	if len(p.json.Leaves) == 0 && (p.json.EOF || !strict) {
 		return p.netwrixUnrecoverable(s, j)
 	}
-	return p.netwrixRecord(s, strict)
+	if len(fr.Skip) > 0 {
+		p.skipMembers(fr.Skip)
+	}
+	return p.netwrixRecord(s, strict, p.AnyJSON || Service(fr))
 }
 
-// netwrixRecord classifies and maps the walked leaves of s.
-func (p *Parser) netwrixRecord(s string, strict bool) error {
+// skipMembers drops the leaves of the members a framing read.
+func (p *Parser) skipMembers(skip []string) {
+	ls := p.json.Leaves[:0]
+	for _, l := range p.json.Leaves {
+		keep := true
+		for _, k := range skip {
+			if l.Info.path == k {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			ls = append(ls, l)
+		}
+	}
+	p.json.Leaves = ls
+}
+
+// plainLine reads a line a Netwrix service wrote as text, not JSON:
+// Python logging's "LEVEL - message".
+func (p *Parser) plainLine(s string) error {
+	r := &p.b.Rec
+	r.EventName = netwrixEventOther
+	msg := s
+	if i := strings.Index(s, " - "); i > 0 {
+		for _, l := range netwrixLevels {
+			if strings.EqualFold(l.name, s[:i]) {
+				r.SetSeverity(l.sev)
+				msg = s[i+3:]
+				break
+			}
+		}
+	}
+	r.Body = msg
+	p.b.HasMsg = true
+	return nil
+}
+
+// netwrixRecord classifies and maps the walked leaves of s. known: the
+// record is Netwrix's whatever it holds; otherwise it must look like one
+// (its services' members, or an event they write), or it is not read.
+func (p *Parser) netwrixRecord(s string, strict, known bool) error {
 	r := &p.b.Rec
 	var info nxInfo
+	sig := 0
 	for i := range p.json.Leaves {
 		l := &p.json.Leaves[i]
+		sig |= signature(l.Info.path)
 		switch {
 		case l.Info.path == "message" && l.A.Kind == record.KindString:
 			info.text = l.A.Str
@@ -102,6 +183,10 @@ func (p *Parser) netwrixRecord(s string, strict bool) error {
 		}
 	}
 	p.netwrixClassify(&info)
+	if !known && r.EventName == netwrixEventOther && sig&sigMsg == 0 && sig&sigPython == 0 {
+		r.EventName = ""
+		return record.ErrAt(record.FormatAuto, 0, record.ErrUnknownFormat)
+	}
 	if info.text != "" {
 		r.Body = info.text
 		p.b.HasMsg = true
@@ -156,6 +241,23 @@ func (p *Parser) netwrixClassify(info *nxInfo) {
 		}
 		return
 	}
+}
+
+// Signature bits: what a record's top-level members say of its writer.
+const (
+	sigMsg    = 1 << iota // bunyan's "msg"
+	sigPython             // Python logging's "asctime" or "levelname"
+)
+
+// signature returns the bits a member's path sets.
+func signature(path string) int {
+	switch path {
+	case "msg":
+		return sigMsg
+	case "asctime", "levelname":
+		return sigPython
+	}
+	return 0
 }
 
 func nxMatches(s, text string, m nxMatch) bool {

@@ -25,6 +25,8 @@ func Doc(w func(s ...string)) {
 		w("| `", x[0], "` | ", x[1], " |")
 	}
 	w()
+	w("Values: `key = value` pairs, separated by commas, semicolons or spaces. A bare value runs to the separators before the next `key =` and keeps every byte, backslashes included. A value in `'` or `\"` ends at the first quote of its kind that a pair separator (a comma or semicolon, or spaces then the next `key =`) or the end of the line follows; the quotes are dropped. Backslashes are literal, except one before the value's own quote where that quote does not end the value: that backslash is dropped. So `'C:\\'` → `C:\\`, `'D:\\Shares\\Finance'` → `D:\\Shares\\Finance`, `'it\\'s'` → `it's`, `\"it\\'s\"` → `it\\'s` (not its own quote). A quote with no closing quote is read as the start of a bare value. A secret value is redacted as it stands in the text, backslashes and quotes included.")
+	w()
 	w("`business_result` values (any case) and their outcome; any other value gives `unknown` and is kept in `passman.business_result`:")
 	w()
 	for _, o := range passmanOutcomes {

@@ -97,10 +97,11 @@ func passmanProcess(s string, i int) (proc, pid string, kv int, ok bool) {
 }
 
 // scanKV reads the key = value pairs of s[i:]. Values are bare, or quoted
-// with ' or " (backslash escapes allowed). A bare value runs until the next
-// "key =" that follows a separator, so it may hold spaces. Pairs are
-// separated by spaces, commas or semicolons. Text that is not a pair is
-// skipped: the body keeps the whole line.
+// with ' or " (see quotedEnd for where a quoted value ends and which
+// backslashes it drops). A bare value runs until the next "key =" that
+// follows a separator, so it may hold spaces, and keeps every backslash.
+// Pairs are separated by spaces, commas or semicolons. Text that is not a
+// pair is skipped: the body keeps the whole line.
 func (p *Parser) scanKV(s string, i int) {
 	// Where a quote is known to have no closing quote after it: later
 	// values that open with it need not scan the rest of the line again
@@ -136,17 +137,20 @@ func (p *Parser) scanKV(s string, i int) {
 		}
 		key := s[k0:k1]
 		var v0, v1 int
-		escaped := false
 		if i < len(s) && (s[i] == '\'' || s[i] == '"') {
 			q := 0
 			if s[i] == '"' {
 				q = 1
 			}
 			if i < unclosed[q] {
-				if end, esc, ok := quotedEnd(s, i); ok {
-					v0, v1, escaped = i+1, end, esc
+				if end, escaped, ok := quotedEnd(s, i); ok {
+					var esc byte
+					if escaped {
+						esc = s[i]
+					}
+					v0, v1 = i+1, end
 					i = end + 1
-					p.passmanField(key, s, v0, v1, escaped)
+					p.passmanField(key, s, v0, v1, esc)
 					continue
 				}
 				unclosed[q] = i
@@ -160,23 +164,54 @@ func (p *Parser) scanKV(s string, i int) {
 			v1 = bareEnd(s, i)
 			i = v1
 		}
-		p.passmanField(key, s, v0, v1, false)
+		p.passmanField(key, s, v0, v1, 0)
 	}
 }
 
-// quotedEnd finds the quote that closes the one at s[i].
+// quotedEnd finds the quote that closes the one at s[i]: the first quote of
+// the same kind that ends the value, that is, one that the end of the text
+// or a pair separator follows (see closesAt). Backslashes are literal (PassMan
+// writes Windows paths as they are: 'D:\Shares\Finance', 'C:\'), except
+// one before a quote of the value's own kind that does not end it: that
+// quote is escaped ('it\'s'). escaped reports such a quote, which unescape
+// removes the backslash of.
+//
+// Whether a quote ends a value depends only on the text after it, so a
+// quote kind with no closing quote after i has none after any later offset
+// either (scanKV's unclosed).
 func quotedEnd(s string, i int) (end int, escaped, ok bool) {
 	q := s[i]
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			escaped = true
-			j++
-		case q:
+	for j := i + 1; ; j++ {
+		k := strings.IndexByte(s[j:], q)
+		if k < 0 {
+			return 0, false, false
+		}
+		j += k
+		if closesAt(s, j+1) {
 			return j, escaped, true
 		}
+		if s[j-1] == '\\' { // s[i] is a quote, so j-1 > i
+			escaped = true
+		}
 	}
-	return 0, false, false
+}
+
+// closesAt reports whether a quote just before s[k] ends its value: the end
+// of the text, a comma or semicolon, or spaces then the next "key =" or the
+// end of the text. The scan stops at the first byte that is neither a
+// separator nor a key byte, so at the latest at the next quote: quotedEnd
+// stays linear.
+func closesAt(s string, k int) bool {
+	if k == len(s) || s[k] == ',' || s[k] == ';' {
+		return true
+	}
+	if s[k] != ' ' && s[k] != '\t' {
+		return false
+	}
+	for k < len(s) && scan.IsKVSep(s[k]) {
+		k++
+	}
+	return k == len(s) || keyAssignAt(s, k)
 }
 
 // keyAssignAt reports whether "key =" starts at s[i].
@@ -218,44 +253,52 @@ func bareEnd(s string, i int) int {
 	return end
 }
 
-// unescape removes backslash escapes from a quoted value.
-func unescape(v string) string {
+// unescape drops the backslash before each quote q of a quoted value that
+// quotedEnd found escaped; every other backslash stays.
+func unescape(v string, q byte) string {
 	var b strings.Builder
 	b.Grow(len(v))
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c == '\\' && i+1 < len(v) {
-			i++
-			switch v[i] {
-			case 'n':
-				c = '\n'
-			case 't':
-				c = '\t'
-			case 'r':
-				c = '\r'
-			default:
-				c = v[i]
-			}
+	for {
+		k := strings.IndexByte(v, q)
+		if k < 0 {
+			break
 		}
-		b.WriteByte(c)
+		if k > 0 && v[k-1] == '\\' {
+			b.WriteString(v[:k-1])
+		} else {
+			b.WriteString(v[:k])
+		}
+		b.WriteByte(q)
+		v = v[k+1:]
 	}
+	b.WriteString(v)
 	return b.String()
 }
 
-// passmanField maps one pair; the value is s[v0:v1].
-func (p *Parser) passmanField(key, s string, v0, v1 int, escaped bool) {
+// passmanField maps one pair; the value is s[v0:v1]. esc is the value's
+// quote when it holds an escaped quote (see quotedEnd), else 0.
+func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 	v := s[v0:v1]
 	f := p.b.Field(key)
 	if f.Secret {
+		// The raw value's span: escaped quotes and backslashes included.
 		p.b.Secret(v0, v1)
 		v = record.Redacted
 	} else {
-		if escaped {
-			v = unescape(v)
-		}
-		if b0, b1, ok := p.b.Bearer(v); ok && !escaped {
+		b0, b1, ok := p.b.Bearer(v)
+		if ok {
+			// Found in the raw value, so the span is the token in the
+			// original text. A backslash or quote is no token byte: no
+			// escape straddles the token's ends.
 			p.b.Secret(v0+b0, v0+b1)
+		}
+		switch {
+		case ok && esc != 0:
+			v = unescape(v[:b0], esc) + record.Redacted + unescape(v[b1:], esc)
+		case ok:
 			v = v[:b0] + record.Redacted + v[b1:]
+		case esc != 0:
+			v = unescape(v, esc)
 		}
 	}
 	r := &p.b.Rec

@@ -69,6 +69,110 @@ func TestPassManKeyValue(t *testing.T) {
 	}
 }
 
+// Backslashes in values are literal, as PassMan writes Windows paths, except
+// one before the value's own quote when that quote does not end the value. A
+// quote ends the value when a pair separator (a comma or semicolon, or
+// spaces then the next "key =") or the end of the line follows it.
+func TestPassManBackslashes(t *testing.T) {
+	const head = "2026-03-05T12:00:00Z pm-node1 passman: passman-audit(1): "
+	for _, tc := range []parseCase{
+		{"share_path_with_backslashes", head + `type = UpdateTarget, business_result = success, share = 'D:\Shares\Finance', target = 41`, "passman.update_target",
+			map[string]any{"passman.share": `D:\Shares\Finance`, "passman.target": "41"}, nil},
+		{"program_path_ending_in_backslash", head + `type = UpdateTarget, install_dir = "C:\Program Files\App\", target = 41`, "passman.update_target",
+			map[string]any{"passman.install_dir": `C:\Program Files\App\`, "passman.target": "41"}, nil},
+		{"value_ending_in_backslash", head + `type = UpdateTarget, path = 'C:\', next = x`, "passman.update_target",
+			map[string]any{"passman.path": `C:\`, "passman.next": "x"}, nil},
+		{"value_ending_in_backslash_then_spaces_and_key", head + `type = UpdateTarget path = 'C:\' next = x`, "passman.update_target",
+			map[string]any{"passman.path": `C:\`, "passman.next": "x"}, nil},
+		{"value_ending_in_backslash_at_end_of_line", head + `type = UpdateTarget, path = 'C:\'`, "passman.update_target",
+			map[string]any{"passman.path": `C:\`}, nil},
+		{"value_ending_in_backslash_then_semicolon", head + `type = UpdateTarget; path = 'C:\'; next = x`, "passman.update_target",
+			map[string]any{"passman.path": `C:\`, "passman.next": "x"}, nil},
+		{"escaped_own_quote", head + `type = UpdateGroup, description = 'it\'s here', group = 9`, "passman.update_group",
+			map[string]any{"passman.description": "it's here", "passman.group": "9"}, nil},
+		{"escaped_own_quote_double", head + `type = UpdateGroup, name = "Linux \"prod\" servers", group = 9`, "passman.update_group",
+			map[string]any{"passman.name": `Linux "prod" servers`, "passman.group": "9"}, nil},
+		{"escaped_own_quote_and_path", head + `type = UpdateTarget, note = 'Bob\'s share D:\Shares\Bob', target = 41`, "passman.update_target",
+			map[string]any{"passman.note": `Bob's share D:\Shares\Bob`, "passman.target": "41"}, nil},
+		{"other_quote_inside", head + `type = UpdateGroup, description = "it\'s the \"prod\" folder", group = 9`, "passman.update_group",
+			map[string]any{"passman.description": `it\'s the "prod" folder`, "passman.group": "9"}, nil},
+		{"other_quote_inside_single", head + `type = UpdateGroup, description = 'say \"hi\"', group = 9`, "passman.update_group",
+			map[string]any{"passman.description": `say \"hi\"`, "passman.group": "9"}, nil},
+		{"backslash_letters_stay", head + `type = UpdateTarget, pattern = 'a\nb\tc\\d', target = 41`, "passman.update_target",
+			map[string]any{"passman.pattern": `a\nb\tc\\d`, "passman.target": "41"}, nil},
+		{"bare_path_keeps_backslashes", head + `type = UpdateTarget, share = D:\Shares\Finance, target = 41`, "passman.update_target",
+			map[string]any{"passman.share": `D:\Shares\Finance`, "passman.target": "41"}, nil},
+		{"bare_value_with_backslash_quote", head + `type = UpdateTarget, note = it\'s, target = 41`, "passman.update_target",
+			map[string]any{"passman.note": `it\'s`, "passman.target": "41"}, nil},
+		{"unescaped_own_quote_inside_stays", head + `type = UpdateUser, name = 'O'Brien', user = 7`, "passman.update_user",
+			map[string]any{"passman.name": "O'Brien", "passman.user": "7"}, nil},
+		{"quoted_key_value_text_inside", head + `type = AddUser, details = 'role = auditor, dir = C:\Users\frank', user = frank`, "passman.add_user",
+			map[string]any{"passman.details": `role = auditor, dir = C:\Users\frank`, "passman.user": "frank"}, nil},
+	} {
+		t.Run(tc.Name, func(t *testing.T) { parsetest.Case(tc).Run(t) })
+	}
+}
+
+// parseCase is a table row: a real line and what it must give.
+type parseCase parsetest.Case
+
+// A secret value is redacted whole, in its attribute and in the original
+// text, whatever backslashes and escaped quotes it holds; the pairs after
+// it are read and kept.
+func TestPassManEscapedSecrets(t *testing.T) {
+	const head = "2026-03-05T12:00:00Z pm-node1 passman: passman-audit(1): "
+	for _, tc := range []struct {
+		name, kv, attr, secret, original string
+		after                            map[string]any
+	}{
+		{"secret_with_escaped_quote", `type = ChangePassword, new_password = 'p4\'ss\'w0rd', user = erin`,
+			"passman.new_password", `p4\'ss\'w0rd`, `new_password = '[REDACTED]', user = erin`, map[string]any{"passman.user": "erin"}},
+		{"secret_with_backslashes", `type = ChangePassword, new_password = 'C0rr\ect\Horse', user = erin`,
+			"passman.new_password", `C0rr\ect\Horse`, `new_password = '[REDACTED]', user = erin`, map[string]any{"passman.user": "erin"}},
+		// The attribute after it is read; in the original text the loose
+		// secret search (internal/redact), which reads \" as an escape
+		// whatever the format, redacts to the end of the line: more than
+		// the value, never less.
+		{"secret_ending_in_backslash", `type = ChangePassword, new_password = "s3cr3t\", user = erin`,
+			"passman.new_password", `s3cr3t\`, `new_password = "[REDACTED]`, map[string]any{"passman.user": "erin"}},
+		{"bare_secret_with_backslash_quote", `type = ChangePassword, new_password = s3\'cr\et, user = erin`,
+			"passman.new_password", `s3\'cr\et`, `new_password = [REDACTED], user = erin`, map[string]any{"passman.user": "erin"}},
+		{"bearer_token_in_escaped_value", `type = CheckCredentials, comment = 'it\'s Bearer abc.def.ghi here', user = erin`,
+			"passman.comment", "abc.def.ghi", `comment = 'it\'s Bearer [REDACTED] here', user = erin`,
+			map[string]any{"passman.comment": "it's Bearer [REDACTED] here", "passman.user": "erin"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := parsetest.Parser(t, core.Options{})
+			r, err := p.ParseString(head + tc.kv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := parsetest.AttrsOf(r)
+			if v, _ := got[tc.attr].(string); strings.Contains(v, tc.secret) || !strings.Contains(v, record.Redacted) {
+				t.Errorf("%s = %q, want it redacted", tc.attr, v)
+			}
+			// An audit line's original text is its body (log.record.original
+			// only where a message is the body).
+			orig, ok := got[record.AttrLogRecordOriginal].(string)
+			if !ok {
+				orig = r.Body
+			}
+			if strings.Contains(orig, tc.secret) || !strings.Contains(orig, tc.original) {
+				t.Errorf("original %q, want it to hold %q", orig, tc.original)
+			}
+			for k, v := range tc.after {
+				if got[k] != v {
+					t.Errorf("%s = %#v, want %#v", k, got[k], v)
+				}
+			}
+			// Every secret byte sequence is gone from the whole output.
+			if out := string(r.AppendJSON(nil)); strings.Contains(out, tc.secret) || strings.Contains(out, strings.ReplaceAll(tc.secret, `\`, `\\`)) {
+				t.Errorf("secret in output: %s", out)
+			}
+		})
+	}
+}
+
 func TestPassManRecord(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
