@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"math/rand"
@@ -52,12 +53,8 @@ func (c *coreRuns) parser(schema core.Schema, max int) *core.Parser {
 var redpropPaths = []string{"Parse", "ParseString", "Splitter"}
 
 // run: path is Parse, ParseString, or Splitter (the text as a stream,
-// each record the Splitter hands out parsed). The Splitter has its own
-// default limit: given the record's smaller one, it would cut the line
-// into pieces, and a piece that starts inside a value has lost the name
-// that made it a secret, which no redaction can know (a limit of the
-// contract, not of this test); the parser is given the case's limit, so
-// the record is too large for it.
+// each record the Splitter hands out parsed as pamaudit parse does: with
+// the same limit, a record cut at it made by ParseCut).
 func (c *coreRuns) run(path string, schema core.Schema) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
 		p := c.parser(schema, max)
@@ -70,16 +67,17 @@ func (c *coreRuns) run(path string, schema core.Schema) secretgen.Run {
 			rec, _ := p.ParseString(text)
 			out = rec.AppendJSON(out)
 		default:
-			sp := core.NewSplitter(strings.NewReader(text), 0)
+			sp := core.NewSplitter(strings.NewReader(text), max)
 			for {
 				b, err := sp.Next()
 				if err == io.EOF {
 					break
 				}
-				if err != nil {
+				var cut *core.CutError
+				if err != nil && !errors.As(err, &cut) {
 					c.t.Fatal(err)
 				}
-				rec, _ := p.Parse(b)
+				rec, _ := p.ParseCut(b, cut)
 				out = rec.AppendJSON(out)
 				out = append(out, '\n')
 			}
@@ -96,7 +94,7 @@ func TestRedactionProperty(t *testing.T) {
 		c := secretgen.Nth(*redpropSeed, i)
 		for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
 			for _, path := range redpropPaths {
-				prop.Check("core "+schema.String()+" "+path, c, i, runs.run(path, schema))
+				prop.Check("core "+schema.String(), path, c, i, runs.run(path, schema))
 			}
 		}
 	}
@@ -129,7 +127,7 @@ func FuzzRedactionProperty(f *testing.F) {
 		prop := &secretgen.Property{Seed: -1}
 		for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
 			for _, path := range redpropPaths {
-				prop.Check("core "+schema.String()+" "+path, c, -1, runs.run(path, schema))
+				prop.Check("core "+schema.String(), path, c, -1, runs.run(path, schema))
 			}
 		}
 		prop.Report(t, "core")

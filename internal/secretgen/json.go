@@ -67,13 +67,6 @@ func (o *jnode) set(k string, v *jnode) {
 	o.keys, o.vals = append(o.keys, k), append(o.vals, v)
 }
 
-// insertAt puts k at position pos modulo the members plus one.
-func (o *jnode) insertAt(pos int, k string, v *jnode) {
-	at := pos % (len(o.keys) + 1)
-	o.keys = insert(o.keys, at, k)
-	o.vals = insert(o.vals, at, v)
-}
-
 // path returns the object at p below o, made where missing: "0" is the
 // first element of an array (made an array of one object where missing).
 func (o *jnode) path(p []string) *jnode {

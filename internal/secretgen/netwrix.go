@@ -91,9 +91,6 @@ func (r *record) netwrix(fr *rng) string {
 			o.set("v", jlit("0"))
 		}
 	}
-	if r.p.pad > 0 {
-		o.set("pad", jstr(padText(r.p.pad)))
-	}
 	for _, i := range r.inRecord() {
 		s := &r.p.secrets[i]
 		if s.form == fJSON {
@@ -111,7 +108,7 @@ func (r *record) netwrix(fr *rng) string {
 				if obj.get(s.name) != nil {
 					continue
 				}
-				obj.insertAt(s.pos, s.name, jstr(r.p.planted(i)))
+				r.member(obj, s.pos, s.name, jstr(r.p.planted(i)))
 				r.describe(i, "object "+strings.Join(append([]string{"$"}, p...), "."))
 				placed = true
 			}
@@ -141,6 +138,9 @@ func (r *record) netwrix(fr *rng) string {
 		o.path(c[:len(c)-1]).set(c[len(c)-1], jstr(ph))
 		r.describe(i, "string "+strings.Join(c, "."))
 	}
+	if r.p.pad > 0 {
+		o.set("pad", jstr(padText(r.p.pad)))
+	}
 	switch r.p.product {
 	case pNetwrixBunyan:
 		r.styleName = productNames[r.p.product]
@@ -155,4 +155,39 @@ func (r *record) netwrix(fr *rng) string {
 	}
 	r.styleName = productNames[r.p.product] + "(ragged)"
 	return o.render(layoutRagged, rag)
+}
+
+// member puts a secret's member into o before the filler member of its
+// slot (pos modulo the filler members plus one), after the secrets put
+// there before it: dropping a secret moves no other.
+func (r *record) member(o *jnode, pos int, k string, v *jnode) {
+	if r.secretMembers == nil {
+		r.secretMembers = map[*jnode]map[string]bool{}
+	}
+	sec := r.secretMembers[o]
+	if sec == nil {
+		sec = map[string]bool{}
+		r.secretMembers[o] = sec
+	}
+	filler := 0
+	for _, key := range o.keys {
+		if !sec[key] {
+			filler++
+		}
+	}
+	slot := pos % (filler + 1)
+	at, seen := len(o.keys), 0
+	for i, key := range o.keys {
+		if sec[key] {
+			continue
+		}
+		if seen == slot {
+			at = i
+			break
+		}
+		seen++
+	}
+	o.keys = insert(o.keys, at, k)
+	o.vals = insert(o.vals, at, v)
+	sec[k] = true
 }

@@ -77,6 +77,7 @@ func Leaks(out string, secrets []string) []string {
 // value it decodes to (map keys and values, at any depth), and the raw
 // bytes, for a secret that no decoded string holds.
 func Find(out string, secrets []string) []Leak {
+	fs := formsOf(secrets)
 	var leaks []Leak
 	d := json.NewDecoder(strings.NewReader(out))
 	d.UseNumber()
@@ -89,9 +90,33 @@ func Find(out string, secrets []string) []Leak {
 		if n > 0 {
 			prefix = "#" + strconv.Itoa(n) + " "
 		}
-		leaks = append(leaks, findIn(v, prefix, secrets)...)
+		leaks = append(leaks, findIn(v, prefix, fs)...)
 	}
+	return fs.raw(out, leaks)
+}
+
+// FindRaw adds to leaks the secrets that no leak names yet and that raw,
+// a face's output bytes, holds in any form, at "raw output".
+func FindRaw(raw string, secrets []string, leaks []Leak) []Leak {
+	return formsOf(secrets).raw(raw, leaks)
+}
+
+// forms are the secrets with their Forms.
+type forms struct {
+	secrets []string
+	forms   [][]string
+}
+
+func formsOf(secrets []string) *forms {
+	fs := &forms{secrets: secrets}
 	for _, s := range secrets {
+		fs.forms = append(fs.forms, Forms(s))
+	}
+	return fs
+}
+
+func (fs *forms) raw(raw string, leaks []Leak) []Leak {
+	for i, s := range fs.secrets {
 		seen := false
 		for _, l := range leaks {
 			seen = seen || l.Secret == s
@@ -99,8 +124,8 @@ func Find(out string, secrets []string) []Leak {
 		if seen {
 			continue
 		}
-		for _, f := range Forms(s) {
-			if strings.Contains(out, f) {
+		for _, f := range fs.forms[i] {
+			if strings.Contains(raw, f) {
 				leaks = append(leaks, Leak{Secret: s, Form: f, Where: "raw output"})
 				break
 			}
@@ -112,12 +137,12 @@ func Find(out string, secrets []string) []Leak {
 // FindValue returns every place v, a decoded value (maps, slices, strings,
 // numbers, as encoding/json or a MessagePack decoder gives them), holds a
 // secret.
-func FindValue(v any, secrets []string) []Leak { return findIn(v, "", secrets) }
+func FindValue(v any, secrets []string) []Leak { return findIn(v, "", formsOf(secrets)) }
 
-func findIn(v any, prefix string, secrets []string) []Leak {
+func findIn(v any, prefix string, fs *forms) []Leak {
 	var leaks []Leak
 	walk(v, "", func(where, s string) {
-		leaks = append(leaks, search(prefix+where, s, secrets)...)
+		leaks = fs.search(prefix+where, s, leaks)
 	})
 	return leaks
 }
@@ -125,15 +150,16 @@ func findIn(v any, prefix string, secrets []string) []Leak {
 // FindStrings returns every place the strings each hands to visit hold a
 // secret; where names each string.
 func FindStrings(each func(visit func(where, s string)), secrets []string) []Leak {
+	fs := formsOf(secrets)
 	var leaks []Leak
-	each(func(where, s string) { leaks = append(leaks, search(where, s, secrets)...) })
+	each(func(where, s string) { leaks = fs.search(where, s, leaks) })
 	return leaks
 }
 
-func search(where, s string, secrets []string) []Leak {
-	var leaks []Leak
-	for _, sec := range secrets {
-		for _, f := range Forms(sec) {
+// search appends to leaks the secrets s holds.
+func (fs *forms) search(where, s string, leaks []Leak) []Leak {
+	for i, sec := range fs.secrets {
+		for _, f := range fs.forms[i] {
 			if strings.Contains(s, f) {
 				leaks = append(leaks, Leak{Secret: sec, Form: f, Where: where})
 				break

@@ -35,6 +35,8 @@ type record struct {
 	forms     []string
 	styleName string
 	used      map[string]bool // carriers that hold a secret
+
+	secretMembers map[*jnode]map[string]bool // the members of each object that are secrets
 }
 
 // describe records how secret i was planted.
@@ -90,6 +92,35 @@ func (r *record) inRecord() []int {
 	for i, s := range r.p.secrets {
 		if s.frame < 0 {
 			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// placer puts the secrets' items among a list of filler: each before the
+// filler item of its slot (pos modulo the filler's length plus one), those
+// of one slot in the secrets' order, so that dropping a secret (a shrink)
+// moves no other.
+type placer[T any] struct {
+	base []T
+	at   [][]T
+}
+
+func newPlacer[T any](base []T) *placer[T] {
+	return &placer[T]{base: base, at: make([][]T, len(base)+1)}
+}
+
+func (p *placer[T]) put(pos int, x T) {
+	k := pos % len(p.at)
+	p.at[k] = append(p.at[k], x)
+}
+
+func (p *placer[T]) list() []T {
+	var out []T
+	for i, xs := range p.at {
+		out = append(out, xs...)
+		if i < len(p.base) {
+			out = append(out, p.base[i])
 		}
 	}
 	return out
@@ -212,19 +243,21 @@ func (r *record) passmanAudit(fr *rng) string {
 			pairs = append(pairs, pick(fr, extras))
 		}
 	}
-	if r.p.pad > 0 {
-		pairs = append(pairs, pair{"note", padText(r.p.pad)})
-	}
+	pl := newPlacer(pairs)
 	for _, i := range r.inRecord() {
 		s := &r.p.secrets[i]
 		if s.form == fPair {
-			pairs = insert(pairs, s.pos, pair{s.name, r.p.planted(i)})
+			pl.put(s.pos, pair{s.name, r.p.planted(i)})
 			r.describe(i, "a pair")
 			continue
 		}
 		k := r.carrier(i, textCarriers(s.form))
-		pairs = insert(pairs, s.pos, pair{k, r.phrase(i)})
+		pl.put(s.pos, pair{k, r.phrase(i)})
 		r.describe(i, "pair "+k)
+	}
+	pairs = pl.list()
+	if r.p.pad > 0 {
+		pairs = append(pairs, pair{"note", padText(r.p.pad)})
 	}
 	var b strings.Builder
 	switch head {
@@ -283,10 +316,10 @@ func (r *record) passmanSystem(fr *rng) string {
 			frags = append(frags, pick(fr, sysFragments))
 		}
 	}
+	frags = r.textSecrets(frags, "system text")
 	if r.p.pad > 0 {
 		frags = append(frags, padText(r.p.pad))
 	}
-	frags = r.textSecrets(frags, "system text")
 	var h string
 	switch head {
 	case 0:
@@ -301,6 +334,7 @@ func (r *record) passmanSystem(fr *rng) string {
 
 // textSecrets inserts the record's secrets into free text fragments.
 func (r *record) textSecrets(frags []string, where string) []string {
+	pl := newPlacer(frags)
 	for _, i := range r.inRecord() {
 		s := &r.p.secrets[i]
 		ph := r.phrase(i)
@@ -310,10 +344,10 @@ func (r *record) textSecrets(frags []string, where string) []string {
 		case fBearer:
 			ph = "token " + ph + " was used"
 		}
-		frags = insert(frags, s.pos, ph)
+		pl.put(s.pos, ph)
 		r.describe(i, where)
 	}
-	return frags
+	return pl.list()
 }
 
 // seaudit summary lines, by event.
@@ -359,10 +393,10 @@ func (r *record) capam(fr *rng) string {
 		if !r.p.minimal {
 			frags = append(frags, pick(fr, capamTrailing))
 		}
+		frags = r.textSecrets(frags, "trailing text")
 		if r.p.pad > 0 {
 			frags = append(frags, padText(r.p.pad))
 		}
-		frags = r.textSecrets(frags, "trailing text")
 		if len(frags) == 0 {
 			return line
 		}
@@ -374,13 +408,11 @@ func (r *record) capam(fr *rng) string {
 	if r.p.minimal {
 		labels = labels[:2]
 	}
-	if r.p.pad > 0 {
-		labels = append(labels, "Details: "+padText(r.p.pad))
-	}
+	pl := newPlacer(labels)
 	for _, i := range r.inRecord() {
 		s := &r.p.secrets[i]
 		if s.form == fLabel {
-			labels = insert(labels, s.pos, s.name+": "+r.p.planted(i))
+			pl.put(s.pos, s.name+": "+r.p.planted(i))
 			r.describe(i, "a label line")
 			continue
 		}
@@ -388,8 +420,12 @@ func (r *record) capam(fr *rng) string {
 		if s.form == fBearer {
 			ph = "token " + ph + " was used"
 		}
-		labels = insert(labels, s.pos, "Details: "+ph)
+		pl.put(s.pos, "Details: "+ph)
 		r.describe(i, "label Details")
+	}
+	labels = pl.list()
+	if r.p.pad > 0 {
+		labels = append(labels, "Details: "+padText(r.p.pad))
 	}
 	if r.p.product == pCapamOneLine {
 		r.styleName = productNames[r.p.product]

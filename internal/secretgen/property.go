@@ -3,6 +3,7 @@ package secretgen
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -24,28 +25,34 @@ type Property struct {
 	order   []string
 }
 
-// Failure is one class of leak: a configuration, a record shape, a secret's
-// form and where it came out.
+// Failure is one class of leak: a face and its configuration, a record
+// shape, a secret's form and where it came out.
 type Failure struct {
-	Class  string
-	Count  int
-	Index  int    // the first case's index in the seeded sequence (-1: not from one)
-	Config string // the face and its configuration
-	Leak   Leak   // in the shrunk case
-	Form   string // the leaked secret's form in the shrunk case
-	Case   Case   // the first case of the class, shrunk
-	Orig   string // the first case's name before shrinking
+	Class    string
+	Count    int
+	Index    int      // the first case's index in the seeded sequence (-1: not from one)
+	Config   string   // the face and its configuration
+	Variants []string // the ways into the face it leaked by (Parse, ParseString, …)
+	Leak     Leak     // in the shrunk case
+	Form     string   // the leaked secret's form in the shrunk case
+	Case     Case     // the first case of the class, shrunk by Report
+	Orig     string   // the first case's name before shrinking
+	group    string   // what the details are shown once for: configuration, form, place
+	run      Run
+	shrunk   bool
 }
 
-// Check runs c through run and records its leaks.
-func (p *Property) Check(config string, c Case, index int, run Run) {
-	p.CheckLeaks(config, c, index, run(c.Text, c.MaxRecordBytes, c.Secrets), run)
+// Check runs c through run and records its leaks. config names the face
+// and its configuration, variant the way into it; a class of leaks is the
+// same across variants.
+func (p *Property) Check(config, variant string, c Case, index int, run Run) {
+	p.CheckLeaks(config, variant, c, index, run(c.Text, c.MaxRecordBytes, c.Secrets), run)
 }
 
 // CheckLeaks records leaks, found by running c.Text through run (the
 // faces that convert many cases at once pass what they found): each
 // secret's first leak, unless the control's output holds the value too.
-func (p *Property) CheckLeaks(config string, c Case, index int, leaks []Leak, run Run) {
+func (p *Property) CheckLeaks(config, variant string, c Case, index int, leaks []Leak, run Run) {
 	p.Cases++
 	if len(leaks) == 0 {
 		return
@@ -71,13 +78,16 @@ func (p *Property) CheckLeaks(config string, c Case, index int, leaks []Leak, ru
 		}
 		f := p.classes[class]
 		if f == nil {
-			f = &Failure{Class: class, Index: index, Config: config, Orig: c.Name}
-			f.Case, f.Leak = p.shrink(c, l, run)
-			f.Form = f.Case.Forms[f.Case.index(f.Leak.Secret)]
+			f = &Failure{Class: class, Index: index, Config: config, Orig: c.Name, Case: c, Leak: l, run: run,
+				group: config + " | " + c.class(i) + " | " + normalizeWhere(l.Where)}
+			f.Form = c.Forms[i]
 			p.classes[class] = f
 			p.order = append(p.order, class)
 		}
 		f.Count++
+		if !slices.Contains(f.Variants, variant) {
+			f.Variants = append(f.Variants, variant)
+		}
 	}
 }
 
@@ -114,7 +124,12 @@ func (p *Property) Failures() []*Failure {
 	return out
 }
 
-// Report fails t with every class, most frequent first: the case's seed and
+// details: how many failures Report shows whole, one per configuration,
+// form and place (the classes differ in shape besides).
+const details = 60
+
+// Report fails t with every class, most frequent first, and shows the
+// first case, shrunk, of each configuration, form and place: its seed and
 // index, its shape, the input and where the secret came out.
 func (p *Property) Report(t testing.TB, name string) {
 	t.Helper()
@@ -127,15 +142,24 @@ func (p *Property) Report(t testing.TB, name string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: secrets in clear, %d classes (seed %d; a case is secretgen.Nth(seed, index)):\n", name, len(fs), p.Seed)
 	for _, f := range fs {
-		fmt.Fprintf(&b, "  %4d× %s\n", f.Count, f.Class)
+		fmt.Fprintf(&b, "  %4d× %s (%s)\n", f.Count, f.Class, strings.Join(f.Variants, ", "))
 	}
-	const detail = 40
-	for k, f := range fs {
-		if k == detail {
-			fmt.Fprintf(&b, "\n(%d more classes)\n", len(fs)-detail)
+	shown := map[string]bool{}
+	for _, f := range fs {
+		if shown[f.group] {
+			continue
+		}
+		if len(shown) == details {
+			fmt.Fprintf(&b, "\n(more configurations, forms and places not shown)\n")
 			break
 		}
-		fmt.Fprintf(&b, "\n--- %d× %s\n", f.Count, f.Class)
+		shown[f.group] = true
+		if !f.shrunk {
+			f.Case, f.Leak = p.shrink(f.Case, f.Leak, f.run)
+			f.Form = f.Case.Forms[f.Case.index(f.Leak.Secret)]
+			f.shrunk = true
+		}
+		fmt.Fprintf(&b, "\n--- %d× %s (%s)\n", f.Count, f.Class, strings.Join(f.Variants, ", "))
 		if f.Index >= 0 {
 			fmt.Fprintf(&b, "case %d of seed %d: %s\n", f.Index, p.Seed, f.Orig)
 		}
