@@ -26,7 +26,7 @@ import (
 
 var (
 	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
-	redpropN    = flag.Int("redprop.n", 1000, "number of redaction property cases")
+	redpropN    = flag.Int("redprop.n", 600, "number of redaction property cases")
 )
 
 var (
