@@ -8,6 +8,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope"
+	"github.com/pamaudit/pamaudit/internal/envelope/shipper"
 	"github.com/pamaudit/pamaudit/internal/product/capam"
 	"github.com/pamaudit/pamaudit/internal/product/netwrix"
 	"github.com/pamaudit/pamaudit/internal/product/passman"
@@ -171,6 +172,57 @@ func (p *Parser) ParseCut(b []byte, cut *CutError) (*Record, error) {
 	p.b.Finish(s, cut)
 	return p.shaper.Shape(&p.b.Rec), cut
 }
+
+// Shipper reads a record that a pipeline hands over as members (a
+// collector log's map body, a Fluent Bit record) when they are a shipper's
+// layout (journald, GELF, Logstash, Vector, rsyslog: docs/schema.md,
+// "Shippers' JSON"): it returns the member that holds the text, the text,
+// and the header the other members make, for ParseMessage. get returns a
+// member's value as text (nested members by dotted name), whether it is a
+// string, and whether it is present. Fluentd's parser output is not a
+// layout here: its log member is the text.
+func (p *Parser) Shipper(get func(name string) (v string, isStr, ok bool)) (key, text string, h Header, ok bool) {
+	res, ok := shipper.MatchFields(get, p.opts.Location, p.opts.Now())
+	if !ok || res.Row.Keep {
+		return "", "", Header{}, false
+	}
+	return res.TextMember, res.Text, envelope.FromShipper(&res), true
+}
+
+// SecretKey reports whether a field passed on beside the record, named
+// key (nested keys dotted), holds a secret by its name.
+func (p *Parser) SecretKey(key string) bool {
+	r := &p.b.Redact
+	return r.IsSecret(key) || r.IsSecret(key[strings.LastIndexByte(key, '.')+1:])
+}
+
+// Scrub returns v, the value of a field a face passes on beside the
+// record (a map body's other members, a Fluent Bit record's other keys,
+// named key, nested keys dotted): "[REDACTED]" when the name is a
+// secret's, else v with every secret it embeds redacted, as the record's
+// own text is. The result may share v's memory.
+func (p *Parser) Scrub(key, v string) string {
+	r := &p.b.Redact
+	if !r.Enabled() || v == "" {
+		return v
+	}
+	if p.SecretKey(key) {
+		return record.Redacted
+	}
+	if len(v) < r.MinMention() {
+		return v
+	}
+	sp := r.Find(v, 0, nil, redact.MayHoldBearer(v))
+	if len(sp) == 0 {
+		return v
+	}
+	return string(redact.Replace(nil, v, sp))
+}
+
+// ShipperMember reports whether a record's top-level member named name may
+// make it a shipper's layout (see Shipper): a face that sees none need not
+// call Shipper.
+func ShipperMember(name string) bool { return shipper.SigMember(name) }
 
 // parse parses s; reuse: the Record's strings may share the parser's
 // buffers (Parse), else they stay valid after the next parse (ParseString,

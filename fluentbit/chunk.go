@@ -178,7 +178,7 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 	c.res = c.res[:0]
 	c.sys.reset()
 	var text []byte
-	found := false
+	found, maySig := false, false
 	rank := len(c.sourceKeys)
 	for i := 0; i < n; i++ {
 		k, v, err := r.pair()
@@ -204,6 +204,9 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 		if c.syslogKeys {
 			c.sys.note(k.s, v, len(c.extra))
 		}
+		if !maySig && core.ShipperMember(string(k.s)) {
+			maySig = true
+		}
 		c.keyBuf = append(c.keyBuf[:0], k.s...)
 		if err := c.value(r, v, 0); err != nil {
 			return nil, err
@@ -211,27 +214,38 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 	}
 	var rec *core.Record
 	syslogInput := false
-	if found {
-		if faultHook != nil {
-			faultHook(text)
+	shipKey := ""
+	if found && faultHook != nil {
+		faultHook(text)
+	}
+	// A text that does not parse still gives a record, with error.type and
+	// error.message: the error is in the record.
+	if maySig && c.syslogKeys {
+		// A shipper's layout (journald from the systemd input, GELF,
+		// Vector, …): its text member and the header its other members
+		// make. Its members name it more surely than the syslog keys.
+		if k, t, h, ok := c.parser.Shipper(c.extraGetter(text, found, rank)); ok {
+			shipKey = k
+			rec, _ = c.parser.ParseMessage(t, &h)
 		}
-		// A text that does not parse still gives a record, with error.type
-		// and error.message: the error is in the record.
-		syslogInput = c.syslogKeys && c.sourceKeys[rank] == "message" && c.sys.present()
-		if syslogInput {
-			h := c.syslogHeader(ts)
-			rec, _ = c.parser.ParseMessage(string(text), &h)
-			c.syslogAttrs(rec)
-		} else {
+	}
+	if rec == nil && found && c.syslogKeys && c.sourceKeys[rank] == "message" && c.sys.present() {
+		syslogInput = true
+		h := c.syslogHeader(ts)
+		rec, _ = c.parser.ParseMessage(string(text), &h)
+		c.syslogAttrs(rec)
+	}
+	if rec == nil {
+		if found {
 			rec, _ = c.parser.Parse(text)
+		} else {
+			rec = c.errorRecord("", errMissingKey, "the record has none of the source keys "+strings.Join(c.sourceKeys, ", "))
 		}
-	} else {
-		rec = c.errorRecord("", errMissingKey, "the record has none of the source keys "+strings.Join(c.sourceKeys, ", "))
 	}
 	rec.ObservedTime = ts
 	rec.Attrs = append(rec.Attrs, core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
 	for i, a := range c.extra {
-		if syslogInput && c.sys.dropped(i) {
+		if syslogInput && c.sys.dropped(i) || a.Key == shipKey {
 			continue
 		}
 		if rec.Index(a.Key) < 0 { // the parsed attribute wins
@@ -239,6 +253,32 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 		}
 	}
 	return rec, nil
+}
+
+// extraGetter reads the record's keys for core.Parser.Shipper: the
+// attributes made of them (nested keys dotted) and the source key's text.
+func (c *converter) extraGetter(text []byte, found bool, rank int) func(string) (string, bool, bool) {
+	return func(name string) (string, bool, bool) {
+		if found && name == c.sourceKeys[rank] {
+			return string(text), true, true
+		}
+		for i := range c.extra {
+			a := &c.extra[i]
+			if a.Key != name {
+				continue
+			}
+			switch a.Kind {
+			case core.KindString:
+				return a.Str, true, true
+			case core.KindInt:
+				return strconv.FormatInt(a.Int, 10), false, true
+			case core.KindBool:
+				return strconv.FormatBool(a.Bool), false, true
+			}
+			return "", false, false
+		}
+		return "", false, false
+	}
 }
 
 func keyRank(keys []string, k []byte) int {
@@ -254,6 +294,16 @@ func keyRank(keys []string, k []byte) int {
 // flatten with dots, arrays become string arrays.
 func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 	key := func() string { return c.scratch.intern(c.keyBuf) }
+	n0 := len(c.extra)
+	defer func() {
+		// A scalar under a secret's name passes on redacted (strings
+		// are scrubbed as they are added).
+		if len(c.extra) == n0+1 && v.kind != mpStr && v.kind != mpMap {
+			if a := &c.extra[n0]; c.parser.SecretKey(a.Key) {
+				*a = core.Attr{Key: a.Key, Kind: core.KindString, Str: record.Redacted}
+			}
+		}
+	}()
 	switch v.kind {
 	case mpNil:
 	case mpBool:
@@ -269,7 +319,8 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 	case mpFloat:
 		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: strconv.FormatFloat(v.f, 'g', -1, 64)})
 	case mpStr:
-		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: string(v.s)})
+		k := key()
+		c.extra = append(c.extra, core.Attr{Key: k, Kind: core.KindString, Str: c.parser.Scrub(k, string(v.s))})
 	case mpExt:
 		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindString, Str: base64.StdEncoding.EncodeToString(v.s)})
 	case mpMap:
@@ -297,7 +348,7 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 			}
 			switch e.kind {
 			case mpStr:
-				strs = append(strs, string(e.s))
+				strs = append(strs, c.parser.Scrub(string(c.keyBuf), string(e.s)))
 			case mpInt:
 				strs = append(strs, strconv.FormatInt(e.i, 10))
 			case mpUint:

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,6 +28,9 @@ func appendValue(b []byte, v any) []byte {
 		return appendInt(b, int64(x))
 	case bool:
 		return appendBool(b, x)
+	case float64:
+		b = append(b, 0xcb)
+		return binary.BigEndian.AppendUint64(b, math.Float64bits(x))
 	case []string:
 		b = appendArrayHeader(b, len(x))
 		for _, s := range x {

@@ -134,8 +134,20 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 // processRecord parses one record in place and reports whether it failed.
 func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) bool {
 	text, key, ok := p.text(lr)
+	hdr, shipped := false, false
+	if p.source == "" && lr.Body().Type() == pcommon.ValueTypeMap {
+		// A map body in a shipper's layout (journald, GELF, …): its text
+		// member and the header its other members make.
+		if k, t, h, found := w.parser.Shipper(mapGetter(lr.Body().Map())); found {
+			text, key, ok, w.header, hdr, shipped = t, k, true, h, true, true
+		}
+	}
 	if !ok {
-		// Nothing to parse (an empty or non-text body): passed on as it is.
+		// Nothing to parse (an empty or non-text body): passed on as it
+		// is, but for the secrets a map body holds.
+		if p.source == "" && lr.Body().Type() == pcommon.ValueTypeMap {
+			scrubMap(w.parser, "", lr.Body().Map())
+		}
 		return false
 	}
 	var rest pcommon.Map
@@ -144,17 +156,20 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		rest = pcommon.NewMap()
 		lr.Body().Map().CopyTo(rest)
 		rest.Remove(key)
+		scrubMap(w.parser, "", rest)
 	}
 	var rec *core.Record
 	var err error
-	hdr := p.syslogHeader && receiverHeader(lr, &w.header)
+	if !hdr {
+		hdr = p.syslogHeader && receiverHeader(lr, &w.header)
+	}
 	if hdr {
 		rec, err = w.parser.ParseMessage(text, &w.header)
 	} else {
 		rec, err = w.parser.ParseString(text)
 	}
 	parsed := w.conv.Fill(lr, rec)
-	if parsed && hdr {
+	if parsed && hdr && !shipped {
 		receiverSyslogAttrs(lr.Attributes())
 	}
 	if !parsed && rec.Body != text && strings.Contains(rec.Body, record.Redacted) {
@@ -217,6 +232,62 @@ func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// scrubMap redacts in place the secrets of the members of m that pass on
+// beside the record (core.Parser.Scrub); prefix is m's dotted path.
+func scrubMap(parser *core.Parser, prefix string, m pcommon.Map) {
+	for k, v := range m.All() {
+		scrubValue(parser, prefix+k, v)
+	}
+}
+
+func scrubValue(parser *core.Parser, key string, v pcommon.Value) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		if s := parser.Scrub(key, v.Str()); s != v.Str() {
+			v.SetStr(s)
+		}
+	case pcommon.ValueTypeMap:
+		scrubMap(parser, key+".", v.Map())
+	case pcommon.ValueTypeSlice:
+		sl := v.Slice()
+		for i := 0; i < sl.Len(); i++ {
+			scrubValue(parser, key, sl.At(i))
+		}
+	case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
+		if parser.SecretKey(key) {
+			v.SetStr(record.Redacted)
+		}
+	}
+}
+
+// mapGetter reads a map body's members for core.Parser.Shipper: nested
+// members by dotted name, scalars as text.
+func mapGetter(body pcommon.Map) func(string) (string, bool, bool) {
+	return func(name string) (string, bool, bool) {
+		m := body
+		v, ok := m.Get(name)
+		for !ok {
+			i := strings.IndexByte(name, '.')
+			if i < 0 {
+				return "", false, false
+			}
+			inner, ok2 := m.Get(name[:i])
+			if !ok2 || inner.Type() != pcommon.ValueTypeMap {
+				return "", false, false
+			}
+			m, name = inner.Map(), name[i+1:]
+			v, ok = m.Get(name)
+		}
+		switch v.Type() {
+		case pcommon.ValueTypeStr:
+			return v.Str(), true, true
+		case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
+			return v.AsString(), false, true
+		}
+		return "", false, false
+	}
 }
 
 // selected reports whether one of the conditions is true for lr.

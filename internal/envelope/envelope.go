@@ -25,6 +25,21 @@ type Header struct {
 	TimeText  string // the time as the header wrote it
 	Host, App string
 	PID       string
+
+	sev, fac int8 // syslog severity and facility + 1; 0 when not known (SetSyslog)
+}
+
+// SetSyslog sets the syslog severity (0–7) and facility (0–23) the header
+// gives; -1 for one not known.
+func (h *Header) SetSyslog(severity, facility int) {
+	h.sev, h.fac = int8(severity+1), int8(facility+1)
+}
+
+// FromShipper is the header a shipper's members give (shipper.Result).
+func FromShipper(res *shipper.Result) Header {
+	h := Header{Time: res.Time, TimeText: res.TimeText, Host: res.Host, App: res.App, PID: res.PID}
+	h.SetSyslog(res.Severity, res.Facility)
+	return h
 }
 
 // Frame is a record with its framings taken off. Inner framings win over
@@ -88,6 +103,7 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 	f.Skip, f.Shipper, f.Decoded = nil, nil, false
 	if pipeline != nil {
 		f.merge(*pipeline)
+		f.syslogPRI(int(pipeline.sev)-1, int(pipeline.fac)-1)
 		f.Syslog = pipeline.Host != "" || pipeline.App != ""
 	}
 	cur := s
@@ -292,20 +308,26 @@ func (f *Frame) takeShipper(s string, loc *time.Location, now time.Time) (int, s
 		f.Skip = res.Row.Skip
 		return 0, "", true
 	}
-	f.merge(Header{Time: res.Time, TimeText: res.TimeText, Host: res.Host, App: res.App, PID: res.PID})
-	if res.Facility >= 0 && res.Severity >= 0 {
-		f.set(record.Attr{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: int64(res.Facility*8 + res.Severity)})
-	}
-	if res.Facility >= 0 {
-		f.set(record.Attr{Key: record.AttrSyslogFacilityCode, Kind: record.KindInt, Int: int64(res.Facility)})
-	}
-	if res.Severity >= 0 {
-		f.set(record.Attr{Key: record.AttrSyslogSeverityCode, Kind: record.KindInt, Int: int64(res.Severity)})
-	}
+	f.merge(FromShipper(&res))
+	f.syslogPRI(res.Severity, res.Facility)
 	if res.Text == "" {
 		return 0, "", false
 	}
 	return -1, res.Text, true
+}
+
+// syslogPRI sets the syslog attributes of a severity and a facility that
+// a shipper's members gave; -1 for one not known.
+func (f *Frame) syslogPRI(sev, fac int) {
+	if fac >= 0 && sev >= 0 {
+		f.set(record.Attr{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: int64(fac*8 + sev)})
+	}
+	if fac >= 0 {
+		f.set(record.Attr{Key: record.AttrSyslogFacilityCode, Kind: record.KindInt, Int: int64(fac)})
+	}
+	if sev >= 0 {
+		f.set(record.Attr{Key: record.AttrSyslogSeverityCode, Kind: record.KindInt, Int: int64(sev)})
+	}
 }
 
 // HeaderEnd returns where the payload starts after the framing headers at

@@ -9,6 +9,7 @@ package shipper
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,7 +121,8 @@ var Rows = [...]Row{
 	},
 	{
 		Name: "Fluent Bit JSON", Doc: "Fluent Bit's JSON output of its tail (`date`, `log`) and syslog (`pri`, `ident`, `message`) inputs",
-		Sig:  []string{"date", "ident"},
+		Sig: []string{"date"}, // json_date_key's default; ident alone is the plugin's syslog keys
+
 		Text: []string{"log", "message"},
 		Time: []Field{{"date", UnixSeconds}, {"time", SyslogTime}},
 		Host: []Field{{"host", Str}, {"hostname", Str}},
@@ -136,6 +138,21 @@ var Rows = [...]Row{
 		Skip: []string{"log", "source", "container_id", "container_name"},
 	},
 }
+
+// sigNames are the members of every row's Sig.
+var sigNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range Rows {
+		for _, n := range r.Sig {
+			m[n] = true
+		}
+	}
+	return m
+}()
+
+// SigMember reports whether a top-level member named name is in some row's
+// Sig: a record without one is no shipper's, and need not be matched.
+func SigMember(name string) bool { return sigNames[name] }
 
 // Member is one member of the object: its name, the object it is in, and
 // its raw value.
@@ -428,8 +445,17 @@ func readTime(v string, c Conv, loc *time.Location, now time.Time) (time.Time, b
 	return time.Time{}, false
 }
 
-// decimal reads "1701601231.123456" as seconds and nanoseconds.
+// decimal reads "1701601231.123456" as seconds and nanoseconds (or the
+// same with an exponent, as a float formatted by 'g').
 func decimal(v string) (int64, int64, bool) {
+	if strings.ContainsAny(v, "eE") {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > math.MaxInt32*4 {
+			return 0, 0, false
+		}
+		sec := math.Floor(f)
+		return int64(sec), int64(math.Round((f-sec)*1e6)) * 1000, true
+	}
 	i := strings.IndexByte(v, '.')
 	if i < 0 {
 		n, ok := scan.Atoi(v)
