@@ -124,13 +124,27 @@ func (p *Property) Failures() []*Failure {
 	return out
 }
 
-// details: how many failures Report shows whole, one per configuration,
-// form and place (the classes differ in shape besides).
-const details = 60
+// Report's length: groups (configuration, form, place) listed, and shown
+// whole with a shrunk case.
+const (
+	listed  = 60
+	details = 30
+)
 
-// Report fails t with every class, most frequent first, and shows the
-// first case, shrunk, of each configuration, form and place: its seed and
-// index, its shape, the input and where the secret came out.
+// group is the classes of one configuration, form and place: they differ
+// in shape only.
+type group struct {
+	key      string
+	count    int
+	classes  []*Failure // most frequent first
+	variants []string
+}
+
+// Report fails t with the leaks: their groups (configuration, the
+// secret's form, where it came out), most frequent first, and the first
+// case, shrunk, of each: its seed and index, its shape, the input and where
+// the secret came out. With -v every class (the groups by shape) is
+// logged too.
 func (p *Property) Report(t testing.TB, name string) {
 	t.Helper()
 	fs := p.Failures()
@@ -139,27 +153,52 @@ func (p *Property) Report(t testing.TB, name string) {
 	if len(fs) == 0 {
 		return
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: secrets in clear, %d classes (seed %d; a case is secretgen.Nth(seed, index)):\n", name, len(fs), p.Seed)
-	for _, f := range fs {
-		fmt.Fprintf(&b, "  %4d× %s (%s)\n", f.Count, f.Class, strings.Join(f.Variants, ", "))
-	}
-	shown := map[string]bool{}
-	for _, f := range fs {
-		if shown[f.group] {
-			continue
+	if testing.Verbose() {
+		var b strings.Builder
+		for _, f := range fs {
+			fmt.Fprintf(&b, "  %4d× %s (%s)\n", f.Count, f.Class, strings.Join(f.Variants, ", "))
 		}
-		if len(shown) == details {
-			fmt.Fprintf(&b, "\n(more configurations, forms and places not shown)\n")
+		t.Logf("%s: every class (face | shape | form | place):\n%s", name, b.String())
+	}
+	var gs []*group
+	byKey := map[string]*group{}
+	for _, f := range fs {
+		g := byKey[f.group]
+		if g == nil {
+			g = &group{key: f.group}
+			byKey[f.group] = g
+			gs = append(gs, g)
+		}
+		g.count += f.Count
+		g.classes = append(g.classes, f)
+		for _, v := range f.Variants {
+			if !slices.Contains(g.variants, v) {
+				g.variants = append(g.variants, v)
+			}
+		}
+	}
+	sort.SliceStable(gs, func(i, j int) bool { return gs[i].count > gs[j].count })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: secrets in clear: %d classes (face | shape | form | place) in %d groups (face | form | place); seed %d, a case is secretgen.Nth(seed, index)\n", name, len(fs), len(gs), p.Seed)
+	for k, g := range gs {
+		if k == listed {
+			fmt.Fprintf(&b, "  (%d more groups)\n", len(gs)-listed)
 			break
 		}
-		shown[f.group] = true
+		fmt.Fprintf(&b, "  %5d× in %3d shapes: %s (%s)\n", g.count, len(g.classes), g.key, strings.Join(g.variants, ", "))
+	}
+	for k, g := range gs {
+		if k == details {
+			fmt.Fprintf(&b, "\n(%d more groups not shown whole; -v lists every class)\n", len(gs)-details)
+			break
+		}
+		f := g.classes[0]
 		if !f.shrunk {
 			f.Case, f.Leak = p.shrink(f.Case, f.Leak, f.run)
 			f.Form = f.Case.Forms[f.Case.index(f.Leak.Secret)]
 			f.shrunk = true
 		}
-		fmt.Fprintf(&b, "\n--- %d× %s (%s)\n", f.Count, f.Class, strings.Join(f.Variants, ", "))
+		fmt.Fprintf(&b, "\n--- %s\n%d× in %d shapes, the first: %s (%s)\n", g.key, g.count, len(g.classes), f.Class, strings.Join(f.Variants, ", "))
 		if f.Index >= 0 {
 			fmt.Fprintf(&b, "case %d of seed %d: %s\n", f.Index, p.Seed, f.Orig)
 		}
