@@ -62,6 +62,10 @@ type Parser struct {
 	netwrix *netwrix.Parser
 
 	text []byte // Parse's copy of the text, reused (see Parse)
+
+	// shippers: unwrap shippers' JSON objects before any product looks
+	// (envelope.Frame.Shippers): no product that may be picked walks JSON.
+	shippers bool
 }
 
 // NewParser validates opts (Options.Validate) and returns a Parser.
@@ -104,14 +108,16 @@ func NewParser(opts Options) (*Parser, error) {
 	})
 	nx := netwrix.New(b, opts.MaxDepth, opts.MaxAttrs)
 	nx.AnyJSON = opts.Format == FormatNetwrix
+	nxPicked := opts.Format == FormatNetwrix || opts.Format == FormatAuto && allowed&(1<<FormatNetwrix) != 0
 	return &Parser{
-		opts:    opts,
-		allowed: allowed,
-		b:       b,
-		shaper:  newShaper(opts),
-		passman: passman.New(b),
-		capam:   capam.New(b),
-		netwrix: nx,
+		shippers: !nxPicked,
+		opts:     opts,
+		allowed:  allowed,
+		b:        b,
+		shaper:   newShaper(opts),
+		passman:  passman.New(b),
+		capam:    capam.New(b),
+		netwrix:  nx,
 	}, nil
 }
 
@@ -230,7 +236,8 @@ func ShipperMember(name string) bool { return shipper.SigMember(name) }
 func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 	s = trimRecord(s)
 	b := p.b
-	b.Start(s, p.opts.Now(), reuse)
+	now := p.opts.Now()
+	b.Start(s, now, reuse)
 	var err error
 	if len(s) > p.opts.MaxRecordBytes {
 		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
@@ -238,26 +245,37 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 		return p.shaper.Shape(&b.Rec), err
 	}
 	fr := &p.frame
-	fr.Unwrap(s, h, p.opts.Location, b.Now)
-	orig := s
-	if fr.Orig != "" {
-		orig, b.Orig = fr.Orig, fr.Orig
-	}
-	b.SetBase(fr.Offset)
-	if fr.Decoded {
-		b.SetDecoded(fr.Payload)
-	}
-	b.Frame(fr.Time, fr.TimeText, fr.Host, fr.App, fr.PID, fr.Attrs)
-	if f := p.pick(fr); f == nil {
-		err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
-	} else {
-		b.SetFormat(f.id, f.prefix)
-		if err = f.parse(p); errors.Is(err, ErrUnknownFormat) {
-			b.SetFormat(FormatAuto, "") // the product looked closer and declined it
+	fr.Shippers = p.shippers
+	for {
+		fr.Unwrap(s, h, p.opts.Location, b.Now)
+		orig := s
+		if fr.Orig != "" {
+			orig, b.Orig = fr.Orig, fr.Orig
 		}
+		b.SetBase(fr.Offset)
+		if fr.Decoded {
+			b.SetDecoded(fr.Payload)
+		}
+		b.Frame(fr.Time, fr.TimeText, fr.Host, fr.App, fr.PID, fr.Attrs)
+		if f := p.pick(fr); f == nil {
+			err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
+		} else {
+			b.SetFormat(f.id, f.prefix)
+			err = f.parse(p)
+			if errors.Is(err, envelope.ErrShipper) && !fr.Shippers {
+				// The walk found a shipper's member: unwrap again, reading
+				// shippers' objects, from a fresh record.
+				fr.Shippers = true
+				b.Start(s, now, reuse)
+				continue
+			}
+			if errors.Is(err, ErrUnknownFormat) {
+				b.SetFormat(FormatAuto, "") // the product looked closer and declined it
+			}
+		}
+		b.Finish(orig, err)
+		return p.shaper.Shape(&b.Rec), err
 	}
-	b.Finish(orig, err)
-	return p.shaper.Shape(&b.Rec), err
 }
 
 // pick returns the table row for the payload: the forced format, or the

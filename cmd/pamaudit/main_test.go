@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -89,5 +90,30 @@ func TestExitStatus(t *testing.T) {
 		if code != tc.code || !strings.Contains(errb.String()+out.String(), tc.msg) {
 			t.Errorf("%v: exit %d (%q), want %d mentioning %q", tc.args, code, errb.String(), tc.code, tc.msg)
 		}
+	}
+}
+
+// A JSON object no framing unwraps and no product recognises (here a
+// metrics line) is unknown_format with its text, counted as unknown: not a
+// made-up Netwrix record.
+func TestUnknownJSON(t *testing.T) {
+	const in = `{"metric":"cpu","value":0.93,"message":"load high","host":"web-1"}` + "\n"
+	var out, errOut strings.Builder
+	if code := run([]string{"parse"}, strings.NewReader(in), &out, &errOut, testNow); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var rec struct {
+		EventName  string         `json:"event_name"`
+		Body       string         `json:"body"`
+		Attributes map[string]any `json:"attributes"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.EventName != "" || rec.Body != strings.TrimSuffix(in, "\n") || rec.Attributes["error.type"] != "unknown_format" {
+		t.Errorf("record: %s", out.String())
+	}
+	if !strings.Contains(errOut.String(), "unknown: 1 record, 1 failed") || strings.Contains(errOut.String(), "netwrix") {
+		t.Errorf("summary: %q", errOut.String())
 	}
 }

@@ -182,7 +182,7 @@ func (b *Builder) Finish(s string, err error) {
 	original := b.redactSpans(s)
 	// Strings that are not part of the text (a JSON string unescaped, a
 	// value unquoted) were not seen by the searches above: each is searched
-	// itself, and what is found is scrubbed from every string of the
+	// itself. Every value found is scrubbed from every string of the
 	// record, the original too.
 	b.scrubDecoded(s)
 	if len(b.found) > 0 {
@@ -223,16 +223,15 @@ func (b *Builder) Finish(s string, err error) {
 // (a one-digit secret would blank every digit).
 const minPropagated = 3
 
-// propagate redacts, in every string value, the secret values that found
-// spans of s hold: a value a format read as its own column ("cookie = x"
-// split into three) is still a secret.
+// propagate adds to found the secret values that the found spans of s
+// hold: a value a format read as its own column ("cookie = x" split into
+// three) is still a secret, wherever it is.
 // The spans from n on are the new ones; one that overlaps a span the format
 // found was redacted in its value already.
 func (b *Builder) propagate(s string, n int) {
-	r := &b.Rec
 new:
 	for _, x := range b.spans[n:] {
-		if x.End > len(s) || x.End-x.Start < minPropagated {
+		if x.End > len(s) {
 			continue
 		}
 		for _, y := range b.spans[:n] {
@@ -240,21 +239,7 @@ new:
 				continue new
 			}
 		}
-		// Word by word: columns split a value with spaces ("sid=…; x=…").
-		for _, v := range strings.FieldsFunc(s[x.Start:x.End], isValueSep) {
-			if len(v) < minPropagated {
-				continue
-			}
-			for i := range r.Attrs {
-				a := &r.Attrs[i]
-				if a.Kind == record.KindString && strings.Contains(a.Str, v) {
-					a.Str = strings.ReplaceAll(a.Str, v, record.Redacted)
-				}
-			}
-			if b.HasMsg && strings.Contains(r.Body, v) {
-				r.Body = strings.ReplaceAll(r.Body, v, record.Redacted)
-			}
-		}
+		b.foundIn(s, x)
 	}
 }
 
@@ -267,26 +252,46 @@ func (b *Builder) scrubDecoded(s string) {
 	}
 	r := &b.Rec
 	min := b.Redact.MinMention()
-	scrub := func(v string) string {
-		if len(v) < min || within(v, s) || within(v, b.text) {
-			return v
+	// Most strings lie in the text: two compares each, no call.
+	for i := range r.Attrs {
+		a := &r.Attrs[i]
+		switch {
+		case a.Kind == record.KindString:
+			if len(a.Str) >= min && !within(a.Str, s) && !within(a.Str, b.text) {
+				a.Str = b.scrubOne(a.Str)
+			}
+		case a.Kind == record.KindStrings:
+			for j, v := range a.Strs {
+				if len(v) < min || within(v, s) || within(v, b.text) {
+					continue
+				}
+				if w := b.scrubOne(v); w != v {
+					a.Strs = append([]string(nil), a.Strs...) // the product's slice may be shared
+					a.Strs[j] = w
+				}
+			}
 		}
-		sp := b.Redact.Find(v, 0, nil, true)
-		if len(sp) == 0 {
-			return v
-		}
-		for _, x := range sp {
-			b.foundIn(v, x)
-		}
-		return string(redact.Replace(nil, v, sp))
 	}
-	b.eachString(scrub)
-	if b.HasMsg {
-		r.Body = scrub(r.Body)
+	if b.HasMsg && len(r.Body) >= min && !within(r.Body, s) && !within(r.Body, b.text) {
+		r.Body = b.scrubOne(r.Body)
 	}
 }
 
-// foundIn adds the words of the secret value v[x] to found.
+// scrubOne redacts the secrets Find finds in v, a string that does not lie
+// in the text, and adds their values to found.
+func (b *Builder) scrubOne(v string) string {
+	sp := b.Redact.Find(v, 0, nil, true)
+	if len(sp) == 0 {
+		return v
+	}
+	for _, x := range sp {
+		b.foundIn(v, x)
+	}
+	return string(redact.Replace(nil, v, sp))
+}
+
+// foundIn adds the words of the secret value v[x] to found: word by word,
+// as columns split a value with spaces ("sid=…; x=…").
 func (b *Builder) foundIn(v string, x redact.Span) {
 	if x.Start < 0 || x.End > len(v) || x.Start >= x.End {
 		return

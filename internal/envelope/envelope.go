@@ -6,6 +6,7 @@
 package envelope
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -61,6 +62,12 @@ type Frame struct {
 	// Decoded: the payload is a decoded copy of the text (rsyslog's
 	// control-character escapes), so its offsets are not the text's.
 	Decoded bool
+	// Shippers: Unwrap reads shippers' JSON objects (shipper.Rows). The
+	// caller sets it when no product reads JSON, or when the product that
+	// walked the object found a shipper's member in it (ErrShipper): the
+	// walk a Netwrix record needs anyway is the look, so its records pay
+	// nothing for the shipper rows.
+	Shippers bool
 
 	sd  []syslog.Param
 	obj shipper.Object
@@ -277,6 +284,9 @@ func takeCRI(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bo
 func takeJSON(f *Frame, s string, loc *time.Location, now time.Time) (int, string, bool) {
 	w, ok := wrapper.Parse(s)
 	if !ok || w.Log == "" {
+		if !f.Shippers {
+			return 0, "", false
+		}
 		return f.takeShipper(s, loc, now)
 	}
 	if t, n, ok := scan.RFC3339(w.Time, loc); ok && n == len(w.Time) {
@@ -287,6 +297,11 @@ func takeJSON(f *Frame, s string, loc *time.Location, now time.Time) (int, strin
 	f.setStr(record.AttrContainerName, w.ContainerName)
 	return -1, w.Log, true
 }
+
+// ErrShipper is what a product returns when the JSON object it walked has a
+// member of a shipper's row (shipper.SigMember): the caller unwraps the
+// text again with Frame.Shippers set.
+var ErrShipper = errors.New("a shipper's JSON object")
 
 // takeShipper reads a shipper's JSON object: its text member is the
 // record, and its other members the framing's fields; or, for Fluentd's

@@ -25,6 +25,8 @@ type Redactor struct {
 	headers []string // lower case, compared whole
 	parts   []string // lower case, compared as substrings
 	anchors []anchor // for mentions: the rarest letter of each name
+
+	minMention int // MinMention
 }
 
 // anchor is a letter that every mention of some secret names holds; memchr
@@ -97,6 +99,7 @@ func New(headers, parts []string, on bool) Redactor {
 			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0, adj})
 		}
 	}
+	r.minMention = r.computeMinMention()
 	return r
 }
 
@@ -377,7 +380,9 @@ func foldDash(c byte) byte {
 
 // MinMention is the length of the shortest text Find can find a secret in:
 // a name, a separator and one byte of value ("bearer x").
-func (r *Redactor) MinMention() int {
+func (r *Redactor) MinMention() int { return r.minMention }
+
+func (r *Redactor) computeMinMention() int {
 	n := len("bearer ")
 	for _, a := range r.anchors {
 		for _, m := range a.names {

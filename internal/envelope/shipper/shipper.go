@@ -150,9 +150,24 @@ var sigNames = func() map[string]bool {
 	return m
 }()
 
+// sigFirst has, per first byte of a name, a bit per length (up to 63)
+// of the Sig members: most names are ruled out without a map lookup.
+var sigFirst = func() (t [256]uint64) {
+	for n := range sigNames {
+		if len(n) < 64 {
+			t[n[0]] |= 1 << len(n)
+		}
+	}
+	return t
+}()
+
+func mayBeSig(name string) bool {
+	return len(name) > 0 && len(name) < 64 && sigFirst[name[0]]&(1<<len(name)) != 0
+}
+
 // SigMember reports whether a top-level member named name is in some row's
 // Sig: a record without one is no shipper's, and need not be matched.
-func SigMember(name string) bool { return sigNames[name] }
+func SigMember(name string) bool { return mayBeSig(name) && sigNames[name] }
 
 // Member is one member of the object: its name, the object it is in, and
 // its raw value.
@@ -181,12 +196,94 @@ const maxNest = 3
 var productOnly = [...]string{"name", "v", "req_id", "asctime", "levelname", "type", "action", "authData", "authInfo"}
 
 // Read reads the members of the object at s[i] (a '{'), and reports
-// whether it may be a shipper's: the look stops at the first member
-// that only a product's record has.
+// whether it may be a shipper's. A first look reads only the top-level
+// member names, and stops at the first member only a product's record
+// has; the object is read whole, into its nested objects, only when one
+// of its names is in some row's Sig.
 func (o *Object) Read(s string, i int) bool {
 	o.Members = o.Members[:0]
+	if sig, _ := o.look(s, i); !sig {
+		return false
+	}
 	_, ok := o.read(s, i, -1, 1)
 	return ok
+}
+
+// look reads the top-level member names of the object at s[i] and reports
+// whether one is a Sig member.
+func (o *Object) look(s string, i int) (sig, ok bool) {
+	i++ // '{'
+	first := true
+	for {
+		i = scan.SkipWS(s, i)
+		if i >= len(s) {
+			return sig, false
+		}
+		switch s[i] {
+		case '}':
+			return sig, true
+		case ',':
+			i++
+			continue
+		case '"':
+		default:
+			return sig, false
+		}
+		k0, k1, end, _ := jsonwalk.String(s, i)
+		if end > len(s) {
+			return sig, false
+		}
+		key := s[k0:k1]
+		if first {
+			for _, n := range productOnly {
+				if key == n {
+					return false, false
+				}
+			}
+			first = false
+		}
+		if !sig && mayBeSig(key) {
+			sig = sigNames[key]
+		}
+		i = scan.SkipWS(s, end)
+		if i >= len(s) || s[i] != ':' {
+			return sig, false
+		}
+		i = skipValue(s, scan.SkipWS(s, i+1))
+	}
+}
+
+// skipValue returns the offset after the JSON value at s[i]: strings are
+// skipped by the string scanner, containers by their brackets.
+func skipValue(s string, i int) int {
+	depth := 0
+	for i < len(s) {
+		switch s[i] {
+		case '"':
+			_, _, end, _ := jsonwalk.String(s, i)
+			i = end
+			if depth == 0 {
+				return i
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',':
+			if depth == 0 {
+				return i
+			}
+		}
+		i++
+	}
+	return i
 }
 
 func (o *Object) read(s string, i int, parent int, depth int) (int, bool) {
@@ -211,13 +308,6 @@ func (o *Object) read(s string, i int, parent int, depth int) (int, bool) {
 			return i, false
 		}
 		key := s[k0:k1]
-		if depth == 1 && len(o.Members) == 0 {
-			for _, n := range productOnly {
-				if key == n {
-					return i, false
-				}
-			}
-		}
 		i = scan.SkipWS(s, end)
 		if i >= len(s) || s[i] != ':' {
 			return i, false
@@ -241,7 +331,7 @@ func (o *Object) read(s string, i int, parent int, depth int) (int, bool) {
 				return i, false
 			}
 		case c == '{' || c == '[':
-			i = jsonwalk.SkipBalanced(s, i)
+			i = skipValue(s, i)
 		default:
 			j := i
 			for j < len(s) && s[j] != ',' && s[j] != '}' && s[j] != ' ' && s[j] != '\n' && s[j] != '\r' && s[j] != '\t' {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope"
+	"github.com/pamaudit/pamaudit/internal/envelope/shipper"
 	"github.com/pamaudit/pamaudit/internal/jsonwalk"
 	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -113,10 +114,25 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	if len(p.json.Leaves) == 0 && (p.json.EOF || !strict) {
 		return p.netwrixUnrecoverable(s, j)
 	}
+	if !fr.Shippers && p.shipperMember() {
+		return envelope.ErrShipper
+	}
 	if len(fr.Skip) > 0 {
 		p.skipMembers(fr.Skip)
 	}
 	return p.netwrixRecord(s, strict, p.AnyJSON || Service(fr))
+}
+
+// shipperMember reports whether a top-level member of the walked object is
+// one that names a shipper's layout (journald's __REALTIME_TIMESTAMP,
+// GELF's short_message, …).
+func (p *Parser) shipperMember() bool {
+	for i := range p.json.Leaves {
+		if p.json.Leaves[i].Info.shipper {
+			return true
+		}
+	}
+	return false
 }
 
 // skipMembers drops the leaves of the members a framing read.
@@ -521,6 +537,8 @@ type pathInfo struct {
 	ns    *builder.Field
 	rules []nxField // exact-path rules, then suffix rules, in table order
 	gen   uint64    // the stamp of the last record that held the path; uncachedGen when not cached
+
+	shipper bool // the path is a top-level member that names a shipper's layout
 }
 
 // uncachedGen marks a pathInfo the full cache did not keep. (Parser.gen
@@ -546,7 +564,7 @@ func (p *Parser) pathInfo(b []byte) *pathInfo {
 }
 
 func (p *Parser) newPathInfo(path string) *pathInfo {
-	pi := &pathInfo{path: path, ns: p.b.Field(path)}
+	pi := &pathInfo{path: path, ns: p.b.Field(path), shipper: shipper.SigMember(path)}
 	pi.rules = append(pi.rules, netwrixFields[path]...)
 	for _, f := range netwrixSuffixFields {
 		if strings.HasSuffix(path, f.path) {
