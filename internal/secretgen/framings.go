@@ -10,36 +10,43 @@ import (
 type framingKind uint8
 
 const (
-	frRFC5424       framingKind = iota // <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG
-	frRFC3164                          // <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG
-	frRsyslogFile                      // rsyslog's RSYSLOG_FileFormat: RFC 3339 with microseconds, no PRI
-	frRsyslogTrad                      // rsyslog's RSYSLOG_TraditionalFileFormat: no PRI
-	frCRI                              // TIME stdout F MSG
-	frDocker                           // {"log":"MSG\n","stream":"stdout","time":…}
-	frFluentdDocker                    // {"container_id":…,"container_name":"/…","source":"stdout","log":"MSG"}
-	frFluentdStdout                    // TIME +0000 TAG: {record}
-	frFluentdTSV                       // TIME<TAB>TAG<TAB>{record}
-	frFluentdMerged                    // the parser filter with reserve_data: the log string beside its parsed members
-	frJournald                         // journald's JSON export
-	frGELF                             // GELF 1.1
-	frLogstash                         // Logstash / ECS
-	frVector                           // Vector's JSON
-	frFluentBit                        // Fluent Bit's JSON lines
-	frRsyslogJSON                      // rsyslog's JSON template
+	frRFC5424         framingKind = iota // <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG
+	frRFC3164                            // <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG
+	frRsyslogFile                        // rsyslog's RSYSLOG_FileFormat: RFC 3339 with microseconds, no PRI
+	frRsyslogTrad                        // rsyslog's RSYSLOG_TraditionalFileFormat: no PRI
+	frCRI                                // TIME stdout F MSG
+	frDocker                             // {"log":"MSG\n","stream":"stdout","time":…}
+	frFluentdDocker                      // {"container_id":…,"container_name":"/…","source":"stdout","log":"MSG"}
+	frFluentdStdout                      // TIME +0000 TAG: {record}
+	frFluentdTSV                         // TIME<TAB>TAG<TAB>{record}
+	frFluentdMerged                      // the parser filter with reserve_data: the log string beside its parsed members
+	frJournald                           // journald's JSON export
+	frGELF                               // GELF 1.1
+	frLogstash                           // Logstash / ECS
+	frVector                             // Vector's JSON
+	frFluentBit                          // Fluent Bit's JSON lines
+	frRsyslogJSON                        // rsyslog's JSON template
+	frRsyslogEscaped                     // rsyslog's file output of a text of many lines: control characters as #012, #011
+	frFluentBitSyslog                    // Fluent Bit's syslog input as JSON: pri, time, host, ident, pid, message
 	nFramingKinds
 )
 
 var framingNames = [nFramingKinds]string{
 	"rfc5424", "rfc3164", "rsyslog-file", "rsyslog-traditional", "cri", "docker-json", "fluentd-docker",
 	"fluentd-stdout", "fluentd-tsv", "fluentd-merged", "journald", "gelf", "logstash", "vector", "fluent-bit", "rsyslog-json",
+	"rsyslog-escaped", "fluent-bit-syslog",
 }
 
 // line reports whether the framing writes its message on one line as it
 // is: it cannot hold a text of many lines.
 func (k framingKind) line() bool { return k <= frCRI }
 
-// jsonFallback: the framings that hold any text, escaped in a JSON string.
-var jsonFallback = []framingKind{frDocker, frFluentdDocker, frGELF, frJournald, frLogstash, frVector, frFluentBit, frRsyslogJSON}
+// multiFallback: for each line framing, the framing that carries the same
+// record when its text has many lines (escaped in a JSON string, or with
+// rsyslog's #012).
+var multiFallback = map[framingKind]framingKind{
+	frRFC5424: frGELF, frRFC3164: frJournald, frRsyslogFile: frRsyslogEscaped, frRsyslogTrad: frRsyslogEscaped, frCRI: frDocker,
+}
 
 // resolveFramings replaces a framing that cannot hold the text inside it:
 // a line framing around a text of many lines, or a merge of a text that is
@@ -50,7 +57,7 @@ func resolveFramings(product productKind, fs []framingSpec) []framingSpec {
 	for j := range out {
 		k := out[j].kind
 		if k.line() && multi {
-			k = jsonFallback[int(k)%len(jsonFallback)]
+			k = multiFallback[k]
 		}
 		if k == frFluentdMerged && !obj {
 			k = frFluentdDocker
@@ -59,7 +66,7 @@ func resolveFramings(product productKind, fs []framingSpec) []framingSpec {
 		switch {
 		case k.line():
 			obj = false
-		case k == frFluentdStdout || k == frFluentdTSV:
+		case k == frFluentdStdout || k == frFluentdTSV || k == frRsyslogEscaped:
 			multi, obj = false, false
 		default:
 			multi, obj = false, true
@@ -116,8 +123,11 @@ func (r *record) frame(j int, f framingSpec, t string) string {
 			sdText = "-"
 		}
 		bom := ""
-		if fr.Intn(4) == 0 {
+		switch fr.Intn(6) {
+		case 0:
 			bom = "\ufeff"
+		case 1:
+			bom = " " // rsyslog's and syslog-ng's templates that put a space before MSG
 		}
 		return fmt.Sprintf("%s1 %s.%06dZ %s %s %s %s %s %s%s", pri, iso, frac, host, app, procid, msgid, sdText, bom, t)
 	case frRFC3164:
@@ -145,7 +155,11 @@ func (r *record) frame(j int, f framingSpec, t string) string {
 			rec = `{"` + pick(fr, []string{"log", "message"}) + `":"` + esc + `"}`
 		}
 		if f.kind == frFluentdStdout {
-			return fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d +0000 %s: %s", Y, M, D, h, m, s, tag, rec)
+			frac, zone := "", pick(fr, []string{"+0000", "+0000", "+0900", "-0500"})
+			if fr.Intn(3) == 0 {
+				frac = fmt.Sprintf(".%09d", fr.Intn(1000000000))
+			}
+			return fmt.Sprintf("%04d-%02d-%02d %02d:%02d:%02d%s %s %s: %s", Y, M, D, h, m, s, frac, zone, tag, rec)
 		}
 		return fmt.Sprintf("%s+00:00\t%s\t%s", iso, tag, rec)
 	case frFluentdMerged:
@@ -165,13 +179,35 @@ func (r *record) frame(j int, f framingSpec, t string) string {
 	case frJournald:
 		return fmt.Sprintf(`{"__REALTIME_TIMESTAMP":"%d%06d","_HOSTNAME":"%s","PRIORITY":"6","SYSLOG_IDENTIFIER":"%s","_PID":"%s","MESSAGE":"%s"}`, sec, frac, host, app, pid, esc)
 	case frGELF:
+		if fr.Intn(3) == 0 {
+			// The first line short, the whole text full (GELF's own split).
+			first, _, _ := strings.Cut(t, "\n")
+			return fmt.Sprintf(`{"version":"1.1","host":"%s","short_message":"%s","full_message":"%s","timestamp":%d.%03d,"level":6,"_app_name":"%s"}`, host, escapeJSON(first), esc, sec, frac/1000, app)
+		}
 		return fmt.Sprintf(`{"version":"1.1","host":"%s","short_message":"%s","timestamp":%d.%03d,"level":6,"_pid":%s}`, host, esc, sec, frac/1000, pid)
 	case frLogstash:
+		if fr.Intn(3) == 0 {
+			// ECS's copy of the line as received, beside the message.
+			return fmt.Sprintf(`{"@timestamp":"%s.%03dZ","@version":"1","message":"%s","host":{"name":"%s"},"event":{"original":"%s"},"tags":["pam"]}`, iso, frac/1000, esc, host, escapeJSON(pri+months[M-1]+" "+strconv.Itoa(D)+" "+host+" "+app+": "+t))
+		}
 		return fmt.Sprintf(`{"@timestamp":"%s.%03dZ","@version":"1","message":"%s","host":{"name":"%s"},"log":{"file":{"path":"/var/log/%s/audit.log"}}}`, iso, frac/1000, esc, host, app)
 	case frVector:
+		if fr.Intn(3) == 0 {
+			return fmt.Sprintf(`{"file":"/var/log/%s/audit.log","host":"%s","message":"%s","source_type":"file","timestamp":"%s.%03dZ"}`, app, host, esc, iso, frac/1000)
+		}
 		return fmt.Sprintf(`{"appname":"%s","host":"%s","message":"%s","source_type":"syslog","timestamp":"%s.%06dZ"}`, app, host, esc, iso, frac)
 	case frFluentBit:
 		return fmt.Sprintf(`{"date":%d.%06d,"log":"%s"}`, sec, frac, esc)
+	case frRsyslogEscaped:
+		e := strings.NewReplacer("\n", "#012", "\t", "#011", "\r", "#015").Replace(t)
+		return fmt.Sprintf("%s+00:00 %s %s: %s", iso, host, app, e)
+	case frFluentBitSyslog:
+		return fmt.Sprintf(`{"date":%d.%06d,"pri":"%d","time":"%s %2d %02d:%02d:%02d","host":"%s","ident":"%s","pid":"%s","message":"%s"}`, sec, frac, 8+fr.Intn(180), months[M-1], D, h, m, s, host, app, pid, esc)
+	}
+	if fr.Intn(3) == 0 {
+		// rsyslog's JSON with the raw message beside it, and the space
+		// rsyslog keeps before MSG.
+		return fmt.Sprintf(`{"msg":" %s","rawmsg":"%s","timereported":"%s+00:00","hostname":"%s","syslogtag":"%s:","programname":"%s"}`, esc, escapeJSON(pri+months[M-1]+" "+strconv.Itoa(D)+" "+host+" "+app+": "+t), iso, host, app, app)
 	}
 	return fmt.Sprintf(`{"msg":"%s","hostname":"%s","timereported":"%s.%03d+00:00","syslogtag":"%s[%s]:","programname":"%s"}`, esc, host, iso, frac/1000, app, pid, app)
 }
