@@ -280,6 +280,9 @@ func (b *Builder) scrubDecoded(s string) {
 // scrubOne redacts the secrets Find finds in v, a string that does not lie
 // in the text, and adds their values to found.
 func (b *Builder) scrubOne(v string) string {
+	if !redact.MayMention(v) {
+		return v
+	}
 	sp := b.Redact.Find(v, 0, nil, true)
 	if len(sp) == 0 {
 		return v

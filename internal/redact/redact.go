@@ -6,6 +6,7 @@ package redact
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -147,6 +148,35 @@ func MayHoldBearer(s string) bool {
 		}
 	}
 	return false
+}
+
+// MayMention reports whether s may hold a secret Find would find: a name's
+// value follows ':' or '=' (or their URL encodings, '%'), a bearer token
+// "bearer ". One pass over s rules out most strings (a table's constant
+// text) without Find's passes per anchor.
+func MayMention(s string) bool {
+	// Eight bytes at a time: constant texts of a few dozen bytes are the
+	// common case, and a byte loop was most of their cost.
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	has := func(w, c uint64) bool { x := w ^ (c * lo); return (x-lo)&^x&hi != 0 }
+	bearer := false
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		if has(w, ':') || has(w, '=') || has(w, '%') {
+			return true
+		}
+		bearer = bearer || has(w, 'b') || has(w, 'B')
+	}
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case ':', '=', '%':
+			return true
+		case 'b', 'B':
+			bearer = true
+		}
+	}
+	return bearer && MayHoldBearer(s)
 }
 
 // Bearer finds "Bearer <token>" in free text and returns the token's
