@@ -179,7 +179,11 @@ func (p *Property) Report(t testing.TB, name string) {
 	}
 	sort.SliceStable(gs, func(i, j int) bool { return gs[i].count > gs[j].count })
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: secrets in clear: %d classes (face | shape | form | place) in %d groups (face | form | place); seed %d, a case is secretgen.Nth(seed, index)\n", name, len(fs), len(gs), p.Seed)
+	fmt.Fprintf(&b, "%s: secrets in clear: %d classes (face | shape | form | place) in %d groups (face | form | place)", name, len(fs), len(gs))
+	if p.Seed >= 0 {
+		fmt.Fprintf(&b, "; seed %d, a case is secretgen.Nth(seed, index)", p.Seed)
+	}
+	b.WriteByte('\n')
 	for k, g := range gs {
 		if k == listed {
 			fmt.Fprintf(&b, "  (%d more groups)\n", len(gs)-listed)
