@@ -172,6 +172,15 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	if parsed && hdr && !shipped {
 		receiverSyslogAttrs(lr.Attributes())
 	}
+	if !parsed && key != "" {
+		// Unparsed: the map body passes on as it is, but for the secrets
+		// its other members hold.
+		for k, v := range lr.Body().Map().All() {
+			if k != key {
+				scrubValue(w.parser, k, v)
+			}
+		}
+	}
 	if !parsed && rec.Body != text && strings.Contains(rec.Body, record.Redacted) {
 		// Unparsed, but the text held secrets: it passes on redacted.
 		if p.source != "" {

@@ -42,6 +42,7 @@ type Builder struct {
 	text      string               // the text of the current record, as Start got it
 	found     []string             // secret values found in decoded strings (scrubDecoded)
 	decoded   string               // the payload, when it is a decoded copy of the text (SetDecoded)
+	own       []redact.Span        // the product's spans of the text (Finish), for redactView
 	reuse     bool                 // the record's strings need only last until the next record (Start)
 	redacted  []byte               // the redacted text, when reuse
 	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
@@ -166,18 +167,36 @@ func (b *Builder) Finish(s string, err error) {
 	// quoting form: text kept whole (an escaped JSON record in a string, a
 	// query string, key = value text in a value, columns) may embed secrets
 	// the format did not read as such. A secret found so is redacted in
-	// every value too. What the format could not read is searched for bearer
-	// tokens as well. (A bad timestamp leaves the rest read by the format.)
+	// every value too, as are bearer tokens anywhere in it.
 	if b.decoded != "" {
 		for _, x := range b.spans {
 			b.foundIn(b.decoded, x)
 		}
 		b.spans = b.spans[:0]
+		if b.Redact.Enabled() {
+			// The decoded text ends values where the text's escapes did not.
+			for _, x := range b.Redact.Find(b.decoded, 0, nil, true) {
+				b.foundIn(b.decoded, x)
+			}
+		}
 	}
 	n := len(b.spans)
-	b.looseSecrets(s, err != nil && !errors.Is(err, record.ErrBadTimestamp))
+	b.own = append(b.own[:0], b.spans...)
+	mayBearer := b.mayBearer
+	if s != b.text {
+		mayBearer = redact.MayHoldBearer(s)
+	}
+	b.looseSecrets(s, mayBearer)
 	if len(b.spans) > n {
 		b.propagate(s, n)
+	}
+	if s != b.text && b.Redact.Enabled() {
+		// The record is a text a wrapper decoded: the outer framings'
+		// fields (a syslog header's structured data) come from the input,
+		// which the searches above did not see.
+		for _, x := range b.Redact.Find(b.text, 0, nil, b.mayBearer) {
+			b.foundIn(b.text, x)
+		}
 	}
 	original := b.redactSpans(s)
 	// Strings that are not part of the text (a JSON string unescaped, a
@@ -234,12 +253,39 @@ new:
 		if x.End > len(s) {
 			continue
 		}
+		if x.Pairs {
+			// A cookie's pairs: those outside the format's spans are
+			// secrets too (a format may read "sid=x" as a pair of its own).
+			b.foundOutside(s, x, b.spans[:n])
+			continue
+		}
 		for _, y := range b.spans[:n] {
 			if x.Start < y.End && y.Start < x.End {
 				continue new
 			}
 		}
 		b.foundIn(s, x)
+	}
+}
+
+// foundOutside adds to found the words of the parts of s[x] that no span
+// of ys covers.
+func (b *Builder) foundOutside(s string, x redact.Span, ys []redact.Span) {
+	for pos := x.Start; pos < x.End; {
+		next, covered := x.End, false
+		for _, y := range ys {
+			if y.Start <= pos && pos < y.End {
+				pos, covered = y.End, true
+				break
+			}
+			if y.Start > pos && y.Start < next {
+				next = y.Start
+			}
+		}
+		if !covered {
+			b.foundIn(s, redact.Span{Start: pos, End: next, Pairs: x.Pairs})
+			pos = next
+		}
 	}
 }
 
@@ -252,12 +298,16 @@ func (b *Builder) scrubDecoded(s string) {
 	}
 	r := &b.Rec
 	min := b.Redact.MinMention()
+	views := len(b.own) > 0
 	// Most strings lie in the text: two compares each, no call.
 	for i := range r.Attrs {
 		a := &r.Attrs[i]
 		switch {
 		case a.Kind == record.KindString:
-			if len(a.Str) >= min && !within(a.Str, s) && !within(a.Str, b.text) {
+			switch {
+			case views && within(a.Str, s):
+				a.Str = b.redactView(s, a.Str)
+			case len(a.Str) >= min && !within(a.Str, s) && !within(a.Str, b.text):
 				a.Str = b.scrubOne(a.Str)
 			}
 		case a.Kind == record.KindStrings:
@@ -272,9 +322,34 @@ func (b *Builder) scrubDecoded(s string) {
 			}
 		}
 	}
-	if b.HasMsg && len(r.Body) >= min && !within(r.Body, s) && !within(r.Body, b.text) {
-		r.Body = b.scrubOne(r.Body)
+	if b.HasMsg {
+		switch {
+		case views && within(r.Body, s):
+			r.Body = b.redactView(s, r.Body)
+		case len(r.Body) >= min && !within(r.Body, s) && !within(r.Body, b.text):
+			r.Body = b.scrubOne(r.Body)
+		}
 	}
+}
+
+// redactView returns v, a string that lies in s, with the product's secret
+// spans of s that reach into it replaced: a product that set a value from
+// the text (a message as the body) without its own redaction still emits
+// none. (The searches' spans reach views by value: found.)
+func (b *Builder) redactView(s, v string) string {
+	off := int(uintptr(unsafe.Pointer(unsafe.StringData(v))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+	end := off + len(v)
+	var local []redact.Span
+	for _, x := range b.own {
+		if x.Start >= end || x.End <= off {
+			continue
+		}
+		local = append(local, redact.Span{Start: max(x.Start, off) - off, End: min(x.End, end) - off})
+	}
+	if len(local) == 0 {
+		return v
+	}
+	return string(redact.Replace(nil, v, local))
 }
 
 // scrubOne redacts the secrets Find finds in v, a string that does not lie
@@ -302,6 +377,10 @@ func (b *Builder) foundIn(v string, x redact.Span) {
 	for _, w := range strings.FieldsFunc(v[x.Start:x.End], isValueSep) {
 		if len(w) >= minPropagated {
 			b.found = append(b.found, w)
+		}
+		// A cookie's "name=value": a format may read the value alone.
+		if i := strings.IndexByte(w, '='); x.Pairs && i > 0 && len(w)-i-1 >= minPropagated {
+			b.found = append(b.found, w[i+1:])
 		}
 	}
 }

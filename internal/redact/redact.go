@@ -129,6 +129,7 @@ func (r *Redactor) IsSecret(name string) bool {
 type Span struct {
 	Start, End int
 	Quote      bool
+	Pairs      bool // a cookie's value: name=value pairs, each value a secret
 }
 
 // MayHoldBearer reports whether s holds "bearer " in any case: one memchr
@@ -237,7 +238,7 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 					}
 					v0, v1, next, ok := secretValue(s, j+len(n.name), n.header)
 					if ok {
-						dst = append(dst, Span{Start: base + v0, End: base + v1})
+						dst = append(dst, Span{Start: base + v0, End: base + v1, Pairs: n.header && strings.HasSuffix(n.name, "cookie")})
 					}
 					// A run of names, or a long key, is read once.
 					from = max(from, next)
@@ -392,9 +393,12 @@ func closeQuote(s string, i int, q string) int {
 // valueEnd reports whether c ends an unquoted secret value.
 func valueEnd(c byte, header bool) bool {
 	switch c {
-	case '\n', '\r', '"', '\\', '&', ',', '}':
+	case '\n', '\r', '"', '\\', '&', ',', '}', '\'':
+		// A quote ends a header's value too: one inside a quoted value
+		// ("comment='Cookie: sid=x' next=…") would run on over the pairs
+		// after it.
 		return true
-	case ' ', ';', '\'':
+	case ' ', ';':
 		return !header
 	}
 	return false
