@@ -7,6 +7,7 @@ package builder
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -205,6 +206,9 @@ func (b *Builder) Finish(s string, err error) {
 	// record, the original too.
 	b.scrubDecoded(s)
 	if len(b.found) > 0 {
+		// Longer values first: one may hold a shorter one ("token" in
+		// "x-access-token=…"), whose replacement would hide it.
+		slices.SortFunc(b.found, func(x, y string) int { return len(y) - len(x) })
 		b.scrubAll()
 		original = b.scrubFound(original)
 	}
