@@ -214,6 +214,7 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 	if !r.on {
 		return dst
 	}
+	nested := 0
 	for _, a := range r.anchors {
 		cs := [2]byte{a.c, a.c}
 		if a.c >= 'a' && a.c <= 'z' {
@@ -239,6 +240,15 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 					v0, v1, next, ok := secretValue(s, j+len(n.name), n.header)
 					if ok {
 						dst = append(dst, Span{Start: base + v0, End: base + v1, Pairs: n.header && strings.HasSuffix(n.name, "cookie")})
+						if n.header && nested < maxNested {
+							// A header's value may run on over later
+							// pairs: names inside it are searched too (a
+							// bounded number of times: "cookie: cookie: …"
+							// must not cost the square of its length).
+							nested++
+							from = max(from, v0)
+							break
+						}
 					}
 					// A run of names, or a long key, is read once.
 					from = max(from, next)
@@ -257,6 +267,10 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 	}
 	return dst
 }
+
+// maxNested bounds how many header values per text are searched for the
+// names inside them.
+const maxNested = 16
 
 // Replace appends s to b with every Span replaced by the redaction
 // marker; it sorts spans.
