@@ -9,7 +9,7 @@ FUZZ_TARGETS := \
 	./core:FuzzParsePassMan ./core:FuzzParseCAPAM ./core:FuzzParseNetwrix \
 	./core:FuzzSplitter ./internal/jsonwalk:FuzzJSONWalker \
 	./internal/envelope/syslog:FuzzRFC5424 ./internal/envelope/syslog:FuzzRFC3164 ./fluentbit:FuzzChunk \
-	./otelprocessor:FuzzProcessRecord
+	./otelprocessor:FuzzProcessRecord ./core:FuzzRedactionProperty
 
 # The collector distribution (builder-config.yaml) and its builder.
 BUILDER_VERSION := v0.160.0

@@ -45,7 +45,7 @@ func TestHMACPseudonyms(t *testing.T) {
 		clear      []string          // must appear nowhere
 		attrs      map[string]string // attribute values
 		orig       []string          // in log.record.original, or the body when it is the text
-		n          int               // Redactions
+		n          int               // Redactions: each cookie's value, a scheme's credential, else the value
 	}{
 		{"passman: a quoted secret with an escaped quote", pm + `new_password = 'it\'s s3cret', business_result = success`,
 			[]string{"s3cret"}, map[string]string{"passman.new_password": pseudo("it's s3cret")},
@@ -58,7 +58,7 @@ func TestHMACPseudonyms(t *testing.T) {
 			[]string{"sent Bearer " + pseudo("tok-777") + " to x"}, 1},
 		{"netwrix: each cookie's value", `{"msg":"request finish","req":{"headers":{"cookie":"sid=abc123; theme=dark"}}}`,
 			[]string{"abc123", "=dark"}, map[string]string{"netwrix.req.headers.cookie": "sid=" + pseudo("abc123") + "; theme=" + pseudo("dark")},
-			[]string{`"cookie":"sid=` + pseudo("abc123") + "; theme=" + pseudo("dark") + `"`}, 1},
+			[]string{`"cookie":"sid=` + pseudo("abc123") + "; theme=" + pseudo("dark") + `"`}, 2},
 		{"netwrix: an escaped value is pseudonymised unescaped", `{"msg":"x","password":"a\"b\\c"}`,
 			[]string{`a\"b`, `a"b`}, map[string]string{"netwrix.password": pseudo(`a"b\c`)},
 			[]string{`"password":"` + pseudo(`a"b\c`) + `"`}, 1},

@@ -194,7 +194,7 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 			if j := keyRank(c.sourceKeys, k.s); j < rank {
 				if found {
 					// A lower-ranked source key seen before: keep it as an attribute.
-					c.extra = append(c.extra, core.Attr{Key: c.sourceKeys[rank], Kind: core.KindString, Str: string(text)})
+					c.extra = append(c.extra, core.Attr{Key: c.sourceKeys[rank], Kind: core.KindString, Str: c.scrub(c.sourceKeys[rank], text)})
 				}
 				text, found, rank = v.s, true, j
 				continue

@@ -274,6 +274,17 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	if parsed && hdr && !shipped {
 		receiverSyslogAttrs(lr.Attributes())
 	}
+	if !parsed && key != "" {
+		// Unparsed: the map body passes on as it is, but for the secrets
+		// its other members hold (counted here, not in rest, which is
+		// not passed on).
+		scrubbed = 0
+		for k, v := range lr.Body().Map().All() {
+			if k != key {
+				scrubbed += scrubValue(w.parser, k, v)
+			}
+		}
+	}
 	secrets := w.parser.Redactions()
 	if !parsed && secrets > 0 && rec.Body != text {
 		// Unparsed, but the text held secrets: it passes on redacted.

@@ -136,7 +136,7 @@ func TestParseHMAC(t *testing.T) {
 	if code != 0 || out.String() != string(want) {
 		t.Errorf("exit %d:\n%s\nwant\n%s", code, out.String(), want)
 	}
-	if s := errb.String(); s != "passman: 3 records, 0 failed, 6 secrets redacted\ncapam: 1 record, 0 failed, 1 secret redacted\nnetwrix: 3 records, 0 failed, 8 secrets redacted\n" {
+	if s := errb.String(); s != "passman: 3 records, 0 failed, 6 secrets redacted\ncapam: 1 record, 0 failed, 1 secret redacted\nnetwrix: 3 records, 0 failed, 10 secrets redacted\n" {
 		t.Errorf("summary %q", s)
 	}
 	if strings.Contains(out.String()+errb.String(), key) {

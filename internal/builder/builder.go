@@ -43,6 +43,7 @@ type Builder struct {
 	needles   []redact.Needle      // secret values found in decoded strings (scrubDecoded), to replace in every string
 	secrets   []string             // the distinct secret values redacted in the current record (Redactions)
 	decoded   string               // the payload, when it is a decoded copy of the text (SetDecoded)
+	own       []redact.Span        // the product's spans of the text (Finish), for redactView
 	reuse     bool                 // the record's strings need only last until the next record (Start)
 	redacted  []byte               // the redacted text, when reuse
 	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
@@ -141,18 +142,30 @@ func (b *Builder) SecretValue(start, end int, v string, kind redact.Kind) string
 // redacted (Finish counts them).
 func (b *Builder) Redactions() int { return len(b.secrets) }
 
-// counted adds v, a secret value of kind, to the record's distinct secret
-// values, unless it is redacted already.
+// counted adds the secrets of v, a secret value of kind (each cookie's
+// value, a scheme's credential, else v), to the record's distinct secret
+// values, unless they are redacted already.
 func (b *Builder) counted(v string, kind redact.Kind) {
-	if v == "" || b.Redact.Redacted(v, kind) {
+	if v == "" {
 		return
 	}
-	for _, w := range b.secrets {
-		if w == v {
-			return
+	n := len(b.secrets)
+	b.secrets = redact.AppendSecrets(b.secrets, v, kind)
+	add := b.secrets[n:]
+	b.secrets = b.secrets[:n]
+	// add lies past the kept ones: appending a kept one moves nothing back.
+next:
+	for _, u := range add {
+		if b.Redact.Redacted(u, redact.KindWhole) {
+			continue
 		}
+		for _, w := range b.secrets {
+			if w == u {
+				continue next
+			}
+		}
+		b.secrets = append(b.secrets, u)
 	}
-	b.secrets = append(b.secrets, v)
 }
 
 // found adds the secret value v of kind, written raw where it was found
@@ -215,29 +228,48 @@ func (b *Builder) Finish(s string, err error) {
 	// quoting form: text kept whole (an escaped JSON record in a string, a
 	// query string, key = value text in a value, columns) may embed secrets
 	// the format did not read as such. A secret found so is redacted in
-	// every value too. What the format could not read is searched for bearer
-	// tokens as well. (A bad timestamp leaves the rest read by the format.)
+	// every value too, as are bearer tokens anywhere in it.
 	b.finishAnomalies()
 	if b.decoded != "" {
 		for _, x := range b.spans {
-			if x.Start >= 0 && x.End <= len(b.decoded) && x.Start < x.End {
-				b.found(b.decoded[x.Start:x.End], redact.SpanValue(b.decoded, x), x.Kind)
-			}
+			b.foundIn(b.decoded, x)
 		}
 		b.spans = b.spans[:0]
+		if b.Redact.Enabled() {
+			// The decoded text ends values where the text's escapes did not.
+			for _, x := range b.Redact.Find(b.decoded, 0, nil, true) {
+				b.foundIn(b.decoded, x)
+			}
+		}
 	}
 	n := len(b.spans)
-	b.looseSecrets(s, err != nil && !errors.Is(err, record.ErrBadTimestamp))
+	b.own = append(b.own[:0], b.spans...)
+	mayBearer := b.mayBearer
+	if s != b.text {
+		mayBearer = redact.MayHoldBearer(s)
+	}
+	b.looseSecrets(s, mayBearer)
 	if len(b.spans) > n {
 		b.propagate(s, n)
+	}
+	if s != b.text && b.Redact.Enabled() {
+		// The record is a text a wrapper decoded: the outer framings'
+		// fields (a syslog header's structured data) come from the input,
+		// which the searches above did not see.
+		for _, x := range b.Redact.Find(b.text, 0, nil, b.mayBearer) {
+			b.foundIn(b.text, x)
+		}
 	}
 	original := b.redactSpans(s)
 	// Strings that are not part of the text (a JSON string unescaped, a
 	// value unquoted) were not seen by the searches above: each is searched
-	// itself, and what is found is scrubbed from every string of the
+	// itself. Every value found is scrubbed from every string of the
 	// record, the original too.
 	b.scrubDecoded(s)
 	if len(b.needles) > 0 {
+		// One pass per string, leftmost and at one place longest: a
+		// value may hold a shorter one ("token" in "x-access-token=…"),
+		// and no replacement is searched again.
 		b.scrubAll()
 		original = b.scrubFound(original)
 	}
@@ -275,16 +307,21 @@ func (b *Builder) Finish(s string, err error) {
 // (a one-digit secret would blank every digit).
 const minPropagated = 3
 
-// propagate redacts, in every string value, the secret values that found
-// spans of s hold: a value a format read as its own column ("cookie = x"
-// split into three) is still a secret.
+// propagate adds to found the secret values that the found spans of s
+// hold: a value a format read as its own column ("cookie = x" split into
+// three) is still a secret, wherever it is.
 // The spans from n on are the new ones; one that overlaps a span the format
 // found was redacted in its value already.
 func (b *Builder) propagate(s string, n int) {
-	var ns []redact.Needle
 new:
 	for _, x := range b.spans[n:] {
-		if x.End > len(s) || x.End-x.Start < minPropagated {
+		if x.End > len(s) {
+			continue
+		}
+		if x.Kind == redact.KindCookies {
+			// A cookie's pairs: those outside the format's spans are
+			// secrets too (a format may read "sid=x" as a pair of its own).
+			b.foundOutside(s, x, b.spans[:n])
 			continue
 		}
 		for _, y := range b.spans[:n] {
@@ -292,15 +329,28 @@ new:
 				continue new
 			}
 		}
-		// Word by word: columns split a value with spaces ("sid=…; x=…").
-		ns = b.Redact.Needles(ns, s[x.Start:x.End], redact.SpanValue(s, x), x.Kind, minPropagated)
+		b.foundIn(s, x)
 	}
-	if len(ns) == 0 {
-		return
-	}
-	b.eachString(func(v string) string { return redact.ReplaceNeedles(v, ns) })
-	if b.HasMsg {
-		b.Rec.Body = redact.ReplaceNeedles(b.Rec.Body, ns)
+}
+
+// foundOutside adds to found the words of the parts of s[x] that no span
+// of ys covers.
+func (b *Builder) foundOutside(s string, x redact.Span, ys []redact.Span) {
+	for pos := x.Start; pos < x.End; {
+		next, covered := x.End, false
+		for _, y := range ys {
+			if y.Start <= pos && pos < y.End {
+				pos, covered = y.End, true
+				break
+			}
+			if y.Start > pos && y.Start < next {
+				next = y.Start
+			}
+		}
+		if !covered {
+			b.foundIn(s, redact.Span{Start: pos, End: next, Kind: x.Kind, Form: x.Form})
+			pos = next
+		}
 	}
 }
 
@@ -313,12 +363,16 @@ func (b *Builder) scrubDecoded(s string) {
 	}
 	r := &b.Rec
 	min := b.Redact.MinMention()
+	views := len(b.own) > 0
 	// Most strings lie in the text: two compares each, no call.
 	for i := range r.Attrs {
 		a := &r.Attrs[i]
 		switch {
 		case a.Kind == record.KindString:
-			if len(a.Str) >= min && !within(a.Str, s) && !within(a.Str, b.text) {
+			switch {
+			case views && within(a.Str, s):
+				a.Str = b.redactView(s, a.Str)
+			case len(a.Str) >= min && !within(a.Str, s) && !within(a.Str, b.text):
 				a.Str = b.scrubOne(a.Str)
 			}
 		case a.Kind == record.KindStrings:
@@ -333,24 +387,65 @@ func (b *Builder) scrubDecoded(s string) {
 			}
 		}
 	}
-	if b.HasMsg && len(r.Body) >= min && !within(r.Body, s) && !within(r.Body, b.text) {
-		r.Body = b.scrubOne(r.Body)
+	if b.HasMsg {
+		switch {
+		case views && within(r.Body, s):
+			r.Body = b.redactView(s, r.Body)
+		case len(r.Body) >= min && !within(r.Body, s) && !within(r.Body, b.text):
+			r.Body = b.scrubOne(r.Body)
+		}
 	}
+}
+
+// redactView returns v, a string that lies in s, with the product's secret
+// spans of s that reach into it replaced: a product that set a value from
+// the text (a message as the body) without its own redaction still emits
+// none. (The searches' spans reach views by value: found.)
+func (b *Builder) redactView(s, v string) string {
+	off := int(uintptr(unsafe.Pointer(unsafe.StringData(v))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+	end := off + len(v)
+	var local []redact.Span
+	for _, x := range b.own {
+		if x.Start >= end || x.End <= off {
+			continue
+		}
+		y := x
+		y.Start, y.End = max(x.Start, off)-off, min(x.End, end)-off
+		if (y.Start != x.Start-off || y.End != x.End-off) && y.Form == redact.FormKnown {
+			y.Form, y.Value = redact.FormBare, "" // a part of the value: what the view holds of it
+		}
+		local = append(local, y)
+	}
+	if len(local) == 0 {
+		return v
+	}
+	return string(b.Redact.Replace(nil, v, local))
 }
 
 // scrubOne redacts the secrets Find finds in v, a string that does not lie
 // in the text, and adds their values to the needles.
 func (b *Builder) scrubOne(v string) string {
+	if !redact.MayMention(v) {
+		return v
+	}
 	sp := b.Redact.Find(v, 0, nil, true)
 	if len(sp) == 0 {
 		return v
 	}
 	for _, x := range sp {
-		if x.Start >= 0 && x.End <= len(v) && x.Start < x.End {
-			b.found(v[x.Start:x.End], redact.SpanValue(v, x), x.Kind)
-		}
+		b.foundIn(v, x)
 	}
 	return string(b.Redact.Replace(nil, v, sp))
+}
+
+// foundIn adds the secret value v[x] to the values replaced in every
+// string (found): as it stands and unescaped, word by word (columns split
+// a value with spaces, "sid=…; x=…"), a cookie's values alone too.
+func (b *Builder) foundIn(v string, x redact.Span) {
+	if x.Start < 0 || x.End > len(v) || x.Start >= x.End {
+		return
+	}
+	b.found(v[x.Start:x.End], redact.SpanValue(v, x), x.Kind)
 }
 
 // scrubAll redacts the found values in every string of the record.

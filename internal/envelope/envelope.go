@@ -142,7 +142,7 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 		}
 	}
 	f.Payload = cur
-	if f.Syslog && f.Orig == "" {
+	if f.Syslog {
 		if d, ok := syslog.DecodeEscapes(cur); ok {
 			f.Payload, f.Decoded = d, true
 		}

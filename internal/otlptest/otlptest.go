@@ -1,7 +1,8 @@
 // Package otlptest has what the end-to-end tests of the collector
 // distribution and of the Fluent Bit plugin share: an OTLP/HTTP logs
 // receiver on loopback, and the comparison of exported records with the
-// golden NDJSON records of testdata/.
+// golden NDJSON records of testdata/; and every string of an exported
+// record, for the redaction property tests.
 package otlptest
 
 import (
@@ -11,11 +12,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 )
@@ -126,6 +129,40 @@ func ForEach(ld plog.Logs, f func(plog.LogRecord)) {
 			for k := 0; k < lrs.Len(); k++ {
 				f(lrs.At(k))
 			}
+		}
+	}
+}
+
+// Strings visits every string of an exported record, with where it
+// stands: event name, severity text, body and attributes, map keys, maps
+// and slices at any depth.
+func Strings(lr plog.LogRecord, visit func(where, s string)) {
+	visit("event_name", lr.EventName())
+	visit("severity_text", lr.SeverityText())
+	stringsOf("body", lr.Body(), visit)
+	lr.Attributes().Range(func(k string, v pcommon.Value) bool {
+		visit("attributes["+k+"] (the key)", k)
+		stringsOf("attributes["+k+"]", v, visit)
+		return true
+	})
+}
+
+func stringsOf(where string, v pcommon.Value, visit func(where, s string)) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		visit(where, v.Str())
+	case pcommon.ValueTypeBytes:
+		visit(where, string(v.Bytes().AsRaw()))
+	case pcommon.ValueTypeMap:
+		v.Map().Range(func(k string, e pcommon.Value) bool {
+			visit(where+"["+k+"] (the key)", k)
+			stringsOf(where+"["+k+"]", e, visit)
+			return true
+		})
+	case pcommon.ValueTypeSlice:
+		s := v.Slice()
+		for i := 0; i < s.Len(); i++ {
+			stringsOf(where+"["+strconv.Itoa(i)+"]", s.At(i), visit)
 		}
 	}
 }

@@ -87,3 +87,59 @@ func TestFindMatchesOracle(t *testing.T) {
 		}
 	}
 }
+
+// MayMention never rules out a text Find finds a secret in: it is only a
+// pre-check. Every testdata line, and every name in every form of
+// TestFindMatchesOracle's cases, is checked.
+func TestMayMentionPrecedesFind(t *testing.T) {
+	r := New(nil, nil, true)
+	texts := []string{
+		"password: x", "cookie=sid", "x%3Dy", "Authorization Bearer abc", "bearer tok",
+		`{"cookie":"a"}`, "Resource UACC check", "User audit mode requires logging", "secret", "",
+	}
+	files, _ := filepath.Glob("../../testdata/*/*.log")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, strings.Split(string(b), "\n")...)
+	}
+	for _, s := range texts {
+		for cut := 0; cut <= len(s); cut += max(1, len(s)/16) {
+			v := s[cut:]
+			if len(r.Find(v, 0, nil, true)) > 0 && !MayMention(v) {
+				t.Errorf("Find finds a secret MayMention rules out: %q", v)
+			}
+		}
+	}
+	if MayMention("Resource UACC check") {
+		t.Error("a plain text may mention")
+	}
+}
+
+// MayMention's word-at-a-time scan agrees with a byte loop at every length
+// and position of each separator and bearer token.
+func TestMayMentionWords(t *testing.T) {
+	slow := func(s string) bool { return strings.ContainsAny(s, ":=%") || MayHoldBearer(s) }
+	for n := 0; n < 40; n++ {
+		base := strings.Repeat("a", n)
+		if MayMention(base) != slow(base) {
+			t.Errorf("%q", base)
+		}
+		for i := 0; i < n; i++ {
+			for _, c := range []string{":", "=", "%", "b", "B"} {
+				v := base[:i] + c + base[i+1:]
+				if MayMention(v) != slow(v) {
+					t.Errorf("%q: %v", v, MayMention(v))
+				}
+			}
+			if i+7 <= n {
+				v := base[:i] + "Bearer " + base[i+7:]
+				if !MayMention(v) {
+					t.Errorf("%q", v)
+				}
+			}
+		}
+	}
+}

@@ -316,26 +316,10 @@ func (r *Redactor) Value(v string, kind Kind) string {
 // a record's other strings, and its replacement.
 type Needle struct{ Find, Repl string }
 
-// Needles appends the pieces of the secret value v of kind that are looked
-// for in a record's other strings, each at least minLen bytes: its words
-// (a value split into columns by a format is still a secret), under the
-// mask replaced by the mask; with keyed pseudonyms first the secrets of
-// the value (the whole value, each cookie's value, a scheme's credential)
-// with their pseudonyms, then the words of each with theirs, so a copy of
-// the value gets the same pseudonym as the value and a word split off it
-// no clear text.
-//
-// raw is the value as the text writes it, when it is escaped there: a copy
-// of it elsewhere (an attribute that is the same JSON string) gets the
-// same replacement as the value.
-func (r *Redactor) Needles(dst []Needle, raw, v string, kind Kind, minLen int) []Needle {
-	if r.keyed == nil {
-		return appendWords(dst, v, minLen, func(string) string { return record.Redacted })
-	}
-	if raw != v && len(raw) >= minLen {
-		dst = appendNeedle(dst, Needle{raw, string(r.keyed.appendValue(nil, v, kind))})
-	}
-	var units []string
+// AppendSecrets appends the secrets of the value v of kind: each cookie's
+// value, a scheme's credential, else v whole; never an empty one.
+func AppendSecrets(dst []string, v string, kind Kind) []string {
+	n := len(dst)
 	switch kind {
 	case KindCookies:
 		if strings.IndexByte(v, '=') >= 0 {
@@ -344,32 +328,70 @@ func (r *Redactor) Needles(dst []Needle, raw, v string, kind Kind, minLen int) [
 				if _, val, ok := cookiePair(part); ok {
 					part = val
 				}
-				units = append(units, part)
+				if part != "" {
+					dst = append(dst, part)
+				}
 			}
 		}
 	case KindScheme:
 		if _, cred, ok := splitScheme(v); ok {
-			units = append(units, cred)
+			dst = append(dst, cred)
 		}
 	}
-	if units == nil {
-		units = []string{v}
+	if len(dst) == n && v != "" {
+		dst = append(dst, v)
 	}
+	return dst
+}
+
+// Needles appends the pieces of the secret value v of kind, written raw in
+// its text, that are looked for in a record's other strings, each at least
+// minLen bytes: its words, raw and unescaped (a value split into columns
+// by a format is still a secret), and a cookie's values alone (a format
+// may read "sid=x" as a pair of its own). Under the mask each is replaced
+// by the mask. With keyed pseudonyms the raw value comes first, replaced
+// as the value is (a copy of the same escaped text elsewhere); then the
+// secrets of the value (the whole value, each cookie's value, a scheme's
+// credential) with their pseudonyms, then the words with theirs: a copy of
+// the value gets the value's pseudonym, and a word split off it no clear
+// text.
+func (r *Redactor) Needles(dst []Needle, raw, v string, kind Kind, minLen int) []Needle {
+	if r.keyed == nil {
+		mask := func(string) string { return record.Redacted }
+		dst = appendWords(dst, raw, kind, minLen, mask)
+		if raw != v {
+			dst = appendWords(dst, v, kind, minLen, mask)
+		}
+		return dst
+	}
+	if raw != v && len(raw) >= minLen {
+		dst = appendNeedle(dst, Needle{raw, string(r.keyed.appendValue(nil, v, kind))})
+	}
+	units := AppendSecrets(nil, v, kind)
 	for _, u := range units {
 		if len(u) >= minLen {
 			dst = appendNeedle(dst, Needle{u, string(r.keyed.appendPseudonym(nil, u))})
 		}
 	}
+	pseudo := func(w string) string { return string(r.keyed.appendPseudonym(nil, w)) }
 	for _, u := range units {
-		dst = appendWords(dst, u, minLen, func(w string) string { return string(r.keyed.appendPseudonym(nil, w)) })
+		dst = appendWords(dst, u, KindWhole, minLen, pseudo)
+	}
+	if raw != v {
+		dst = appendWords(dst, raw, kind, minLen, pseudo)
 	}
 	return dst
 }
 
-func appendWords(dst []Needle, v string, minLen int, repl func(string) string) []Needle {
+// appendWords appends v's words with their replacements; of a cookie's
+// "name=value" words, the value alone too.
+func appendWords(dst []Needle, v string, kind Kind, minLen int, repl func(string) string) []Needle {
 	for _, w := range strings.FieldsFunc(v, IsValueSep) {
 		if len(w) >= minLen {
 			dst = appendNeedle(dst, Needle{w, repl(w)})
+		}
+		if i := strings.IndexByte(w, '='); kind == KindCookies && i > 0 && len(w)-i-1 >= minLen {
+			dst = appendNeedle(dst, Needle{w[i+1:], repl(w[i+1:])})
 		}
 	}
 	return dst

@@ -6,6 +6,7 @@ package redact
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math/bits"
 	"slices"
 	"strings"
@@ -136,7 +137,7 @@ type Span struct {
 	Start, End int
 	Value      string // the value unescaped, with FormKnown
 	Quote      bool
-	Kind       Kind
+	Kind       Kind // KindCookies: a cookie's value, name=value pairs, each value a secret
 	Form       Form
 }
 
@@ -157,6 +158,35 @@ func MayHoldBearer(s string) bool {
 		}
 	}
 	return false
+}
+
+// MayMention reports whether s may hold a secret Find would find: a name's
+// value follows ':' or '=' (or their URL encodings, '%'), a bearer token
+// "bearer ". One pass over s rules out most strings (a table's constant
+// text) without Find's passes per anchor.
+func MayMention(s string) bool {
+	// Eight bytes at a time: constant texts of a few dozen bytes are the
+	// common case, and a byte loop was most of their cost.
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	has := func(w, c uint64) bool { x := w ^ (c * lo); return (x-lo)&^x&hi != 0 }
+	bearer := false
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		if has(w, ':') || has(w, '=') || has(w, '%') {
+			return true
+		}
+		bearer = bearer || has(w, 'b') || has(w, 'B')
+	}
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case ':', '=', '%':
+			return true
+		case 'b', 'B':
+			bearer = true
+		}
+	}
+	return bearer && MayHoldBearer(s)
 }
 
 // Bearer finds "Bearer <token>" in free text and returns the token's
@@ -202,6 +232,7 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 	if !r.on {
 		return dst
 	}
+	nested := 0
 	for _, a := range r.anchors {
 		cs := [2]byte{a.c, a.c}
 		if a.c >= 'a' && a.c <= 'z' {
@@ -227,6 +258,15 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 					v0, v1, next, form, ok := secretValue(s, j+len(n.name), n.header)
 					if ok {
 						dst = append(dst, Span{Start: base + v0, End: base + v1, Kind: n.kind, Form: form})
+						if n.header && nested < maxNested {
+							// A header's value may run on over later
+							// pairs: names inside it are searched too (a
+							// bounded number of times: "cookie: cookie: …"
+							// must not cost the square of its length).
+							nested++
+							from = max(from, v0)
+							break
+						}
 					}
 					// A run of names, or a long key, is read once.
 					from = max(from, next)
@@ -245,6 +285,10 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 	}
 	return dst
 }
+
+// maxNested bounds how many header values per text are searched for the
+// names inside them.
+const maxNested = 16
 
 // Replace appends s to b with every Span replaced: by the mask, or by the
 // keyed pseudonyms of its value. It sorts spans.
@@ -456,9 +500,12 @@ func closeQuote(s string, i int, q string) int {
 // valueEnd reports whether c ends an unquoted secret value.
 func valueEnd(c byte, header bool) bool {
 	switch c {
-	case '\n', '\r', '"', '\\', '&', ',', '}':
+	case '\n', '\r', '"', '\\', '&', ',', '}', '\'':
+		// A quote ends a header's value too: one inside a quoted value
+		// ("comment='Cookie: sid=x' next=…") would run on over the pairs
+		// after it.
 		return true
-	case ' ', ';', '\'':
+	case ' ', ';':
 		return !header
 	}
 	return false

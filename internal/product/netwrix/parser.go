@@ -200,7 +200,7 @@ func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
 		}
 	}
 	p.netwrixClassify(&info)
-	if !known && r.EventName == netwrixEventOther && sig&sigMsg == 0 && sig&sigPython == 0 {
+	if !known && r.EventName == netwrixEventOther && !looksNetwrix(sig) {
 		r.EventName = ""
 		return record.ErrAt(record.FormatAuto, 0, record.ErrUnknownFormat)
 	}
@@ -268,8 +268,10 @@ func (p *Parser) netwrixClassify(info *nxInfo) {
 
 // Signature bits: what a record's top-level members say of its writer.
 const (
-	sigMsg    = 1 << iota // bunyan's "msg"
-	sigPython             // Python logging's "asctime" or "levelname"
+	sigMsg     = 1 << iota // bunyan's "msg"
+	sigPython              // Python logging's "asctime" or "levelname"
+	sigMessage             // "message"
+	sigBunyan              // bunyan's other members
 )
 
 // signature returns the bits a member's path sets.
@@ -279,8 +281,18 @@ func signature(path string) int {
 		return sigMsg
 	case "asctime", "levelname":
 		return sigPython
+	case "message":
+		return sigMessage
+	case "name", "hostname", "pid", "level", "time", "req_id", "v":
+		return sigBunyan
 	}
 	return 0
+}
+
+// looksNetwrix: bunyan's msg, Python logging's members, or a message
+// beside bunyan's members (a service that wrote "message").
+func looksNetwrix(sig int) bool {
+	return sig&(sigMsg|sigPython) != 0 || sig&sigMessage != 0 && sig&sigBunyan != 0
 }
 
 func nxMatches(s, text string, m nxMatch) bool {

@@ -1,0 +1,135 @@
+package core_test
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/secretgen"
+)
+
+// Redaction as a property (issue 20): every secret value a record holds,
+// in whatever form and framing (internal/secretgen), is absent from every
+// string the record gives out, in every schema, whether the record is
+// parsed from bytes, from a string, or read from a stream by the Splitter
+// as pamaudit parse reads it.
+
+var (
+	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
+	redpropN    = flag.Int("redprop.n", 3000, "number of redaction property cases")
+)
+
+// redpropNow is the parsers' clock: the same for a case and its control.
+var redpropNow = func() time.Time { return time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC) }
+
+// coreRuns gives a Run per way into the core and schema, with parsers
+// reused from case to case (one per limit).
+type coreRuns struct {
+	t       testing.TB
+	parsers map[[2]int]*core.Parser
+}
+
+func (c *coreRuns) parser(schema core.Schema, max int) *core.Parser {
+	k := [2]int{int(schema), max}
+	if p := c.parsers[k]; p != nil {
+		return p
+	}
+	p, err := core.NewParser(core.Options{Schema: schema, MaxRecordBytes: max, Now: redpropNow})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if c.parsers == nil {
+		c.parsers = map[[2]int]*core.Parser{}
+	}
+	c.parsers[k] = p
+	return p
+}
+
+var redpropPaths = []string{"Parse", "ParseString", "Splitter"}
+
+// run: path is Parse, ParseString, or Splitter (the text as a stream,
+// each record the Splitter hands out parsed as pamaudit parse does: with
+// the same limit, a record cut at it made by ParseCut).
+func (c *coreRuns) run(path string, schema core.Schema) secretgen.Run {
+	return func(text string, max int, secrets []string) []secretgen.Leak {
+		p := c.parser(schema, max)
+		var out []byte
+		switch path {
+		case "Parse":
+			rec, _ := p.Parse([]byte(text))
+			out = rec.AppendJSON(out)
+		case "ParseString":
+			rec, _ := p.ParseString(text)
+			out = rec.AppendJSON(out)
+		default:
+			sp := core.NewSplitter(strings.NewReader(text), max)
+			for {
+				b, err := sp.Next()
+				if err == io.EOF {
+					break
+				}
+				var cut *core.CutError
+				if err != nil && !errors.As(err, &cut) {
+					c.t.Fatal(err)
+				}
+				rec, _ := p.ParseCut(b, cut)
+				out = rec.AppendJSON(out)
+				out = append(out, '\n')
+			}
+		}
+		return secretgen.Find(string(out), secrets)
+	}
+}
+
+func TestRedactionProperty(t *testing.T) {
+	start := time.Now()
+	runs := &coreRuns{t: t}
+	prop := &secretgen.Property{Seed: *redpropSeed}
+	for i := 0; i < *redpropN; i++ {
+		c := secretgen.Nth(*redpropSeed, i)
+		for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
+			for _, path := range redpropPaths {
+				prop.Check("core "+schema.String(), path, c, i, runs.run(path, schema))
+			}
+		}
+	}
+	t.Logf("%d cases in %v", *redpropN, time.Since(start).Round(time.Millisecond))
+	prop.Report(t, "core")
+}
+
+// FuzzRedactionProperty: the fuzzer's bytes drive the generator's choices
+// (secretgen.FromBytes: the first pick the product, the counts of secrets
+// and framings, and the framings), so it explores shapes, forms and
+// positions; the property is the same as TestRedactionProperty's.
+func FuzzRedactionProperty(f *testing.F) {
+	// A seed per product, with no framing, one, and nested ones (the
+	// merged Fluentd record, GELF, Docker in Fluentd), and random ones.
+	for p := byte(0); p < 8; p++ {
+		f.Add([]byte{p, 3, 0})
+		f.Add([]byte{p, 1, 2, 5})           // docker json-file
+		f.Add([]byte{p, 2, 5, 9, 11, 6, 0}) // fluentd-merged in gelf, or their fallbacks
+		f.Add([]byte{p, 4, 7, 0, 6, 7, 4})  // rfc5424 in fluentd-docker, in fluentd-stdout
+	}
+	r := rand.New(rand.NewSource(1))
+	for range 16 {
+		b := make([]byte, 64+r.Intn(128))
+		r.Read(b)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c := secretgen.Generate(secretgen.FromBytes(in))
+		runs := &coreRuns{t: t}
+		prop := &secretgen.Property{Seed: -1}
+		for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
+			for _, path := range redpropPaths {
+				prop.Check("core "+schema.String(), path, c, -1, runs.run(path, schema))
+			}
+		}
+		prop.Report(t, "core")
+	})
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/secretgen"
+)
+
+// Redaction as a property (issue 20), through the plugin's conversion of a
+// chunk, into each output's bytes (OTLP protobuf, stdout JSON lines,
+// forward MessagePack): every secret a record holds (internal/secretgen)
+// is absent from every string the plugin emits for it, in each schema. The
+// record's text arrives under log or under message, or as a record whose
+// log string sits beside the members a parser took out of it (Fluent Bit's
+// parser filter with Reserve_Data and Preserve_Key): the plugin makes
+// attributes of those members.
+
+var (
+	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
+	redpropN    = flag.Int("redprop.n", 600, "number of redaction property cases")
+)
+
+var (
+	redpropRecords = []string{"log", "message", "log, merged"}
+	redpropOutputs = []string{"otlp", "stdout", "forward"}
+)
+
+// redpropEvent is the chunk event holding text as the variant has it.
+func redpropEvent(text, variant string) []byte {
+	key := "log"
+	if variant == "message" {
+		key = "message"
+	}
+	rec := []byte(nil)
+	n := 1
+	if variant == "log, merged" {
+		var members map[string]any
+		if json.Unmarshal([]byte(text), &members) == nil {
+			delete(members, "log")
+			keys := make([]string, 0, len(members))
+			for k := range members {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				rec = appendStr(rec, k)
+				rec = appendJSONValue(rec, members[k])
+				n++
+			}
+		}
+	}
+	b := appendArrayHeader(nil, 2)
+	b = appendArrayHeader(b, 2)
+	b = appendEventTime(b, chunkTime)
+	b = appendMapHeader(b, 0)
+	b = appendMapHeader(b, n)
+	b = appendStr(b, key)
+	b = appendStr(b, text)
+	return append(b, rec...)
+}
+
+// appendJSONValue writes a value encoding/json decoded as MessagePack
+// (numbers as integers when they are, else as their text).
+func appendJSONValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return appendStr(b, x)
+	case bool:
+		return appendBool(b, x)
+	case float64:
+		if x == float64(int64(x)) {
+			return appendInt(b, int64(x))
+		}
+		return appendStr(b, strconv.FormatFloat(x, 'g', -1, 64))
+	case []any:
+		b = appendArrayHeader(b, len(x))
+		for _, e := range x {
+			b = appendJSONValue(b, e)
+		}
+		return b
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = appendMapHeader(b, len(x))
+		for _, k := range keys {
+			b = appendStr(b, k)
+			b = appendJSONValue(b, x[k])
+		}
+		return b
+	}
+	return append(b, 0xc0) // nil
+}
+
+// fbRuns keeps a converter per schema and limit.
+type fbRuns struct {
+	t     testing.TB
+	convs map[string]*converter
+}
+
+func (r *fbRuns) converter(schema string, max int) *converter {
+	k := schema + "/" + strconv.Itoa(max)
+	if c := r.convs[k]; c != nil {
+		return c
+	}
+	props := map[string]string{"schema": schema}
+	if max > 0 {
+		props["max_record_bytes"] = strconv.Itoa(max)
+	}
+	cfg := testConfig(r.t, props)
+	cfg.parser.Now = func() time.Time { return chunkTime }
+	c, err := newConverter(cfg)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if r.convs == nil {
+		r.convs = map[string]*converter{}
+	}
+	r.convs[k] = c
+	return c
+}
+
+// convert converts chunk, n events, into output and returns, per record,
+// the leaks of secrets[i] in it.
+func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, secrets [][]string) [][]secretgen.Leak {
+	conv := r.converter(schema, max)
+	n := len(secrets)
+	out := make([][]secretgen.Leak, n)
+	switch output {
+	case "stdout":
+		s := &jsonSink{}
+		if got := conv.convertChunk(chunk, "pam.audit", s); got != n {
+			r.t.Fatalf("%d records out, %d in", got, n)
+		}
+		lines := strings.Split(strings.TrimSuffix(string(s.buf), "\n"), "\n")
+		if len(lines) != n {
+			r.t.Fatalf("%d lines out, %d records", len(lines), n)
+		}
+		for i, l := range lines {
+			out[i] = secretgen.Find(l, secrets[i])
+		}
+	case "forward":
+		var s forwardSink
+		if got := conv.convertChunk(chunk, "pam.audit", &s); got != n {
+			r.t.Fatalf("%d records out, %d in", got, n)
+		}
+		rd := mpReader{buf: s.entries}
+		for i := 0; i < n; i++ {
+			start := rd.pos
+			entry, err := decodeAny(&rd) // [time, record]
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			out[i] = secretgen.FindRaw(string(s.entries[start:rd.pos]), secrets[i], secretgen.FindValue(entry.([]any)[1], secrets[i]))
+		}
+	default:
+		w := &conv.scratch.proto
+		w.reset()
+		if got := conv.convertChunk(chunk, "pam.audit", w); got != n {
+			r.t.Fatalf("%d records out, %d in", got, n)
+		}
+		var u plog.ProtoUnmarshaler
+		ld, err := u.UnmarshalLogs(w.appendRequest(nil))
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		i := 0
+		otlptest.ForEach(ld, func(lr plog.LogRecord) {
+			if i < n {
+				l := secretgen.FindStrings(func(visit func(where, s string)) { otlptest.Strings(lr, visit) }, secrets[i])
+				one := plog.NewLogs()
+				lr.CopyTo(one.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+				var m plog.JSONMarshaler
+				raw, _ := m.MarshalLogs(one)
+				out[i] = secretgen.FindRaw(string(raw), secrets[i], l)
+			}
+			i++
+		})
+		if i != n {
+			r.t.Fatalf("%d records in the request, %d in", i, n)
+		}
+	}
+	return out
+}
+
+func (r *fbRuns) run(schema, variant, output string) secretgen.Run {
+	return func(text string, max int, secrets []string) []secretgen.Leak {
+		return r.convert(schema, max, output, redpropEvent(text, variant), [][]string{secrets})[0]
+	}
+}
+
+func TestRedactionProperty(t *testing.T) {
+	start := time.Now()
+	cases := make([]secretgen.Case, *redpropN)
+	for i := range cases {
+		cases[i] = secretgen.Nth(*redpropSeed, i)
+	}
+	runs := &fbRuns{t: t}
+	prop := &secretgen.Property{Seed: *redpropSeed}
+	for _, schema := range []string{"otel", "ecs", "ocsf"} {
+		for _, variant := range redpropRecords {
+			// The cases with the default limit go in one chunk, the others
+			// one by one.
+			var idx []int
+			var chunk []byte
+			var secrets [][]string
+			for i, c := range cases {
+				if c.MaxRecordBytes == 0 {
+					idx = append(idx, i)
+					chunk = append(chunk, redpropEvent(c.Text, variant)...)
+					secrets = append(secrets, c.Secrets)
+				}
+			}
+			for _, output := range redpropOutputs {
+				run := runs.run(schema, variant, output)
+				found := runs.convert(schema, 0, output, chunk, secrets)
+				for k, i := range idx {
+					prop.CheckLeaks("fluentbit "+schema, variant+" > "+output, cases[i], i, found[k], run)
+				}
+				for i, c := range cases {
+					if c.MaxRecordBytes != 0 {
+						prop.Check("fluentbit "+schema, variant+" > "+output, c, i, run)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d cases in %v", *redpropN, time.Since(start).Round(time.Millisecond))
+	prop.Report(t, "fluentbit")
+}

@@ -1,0 +1,156 @@
+package otelprocessor
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"strconv"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/secretgen"
+	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
+)
+
+// Redaction as a property (issue 20), through the processor's ConsumeLogs:
+// every secret a record holds (internal/secretgen) is absent from every
+// string of every log record the processor passes on: body (string or
+// map), attributes, at any depth, in each schema. The record arrives as a
+// string body, as the log key of a map body, and as a map body whose log
+// string sits beside the members a parser took out of it (a collector's or
+// Fluent Bit's JSON parser keeping the original): the processor makes
+// attributes of those members.
+
+var (
+	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
+	redpropN    = flag.Int("redprop.n", 1000, "number of redaction property cases")
+)
+
+// redpropBodies: how a case's text arrives.
+var redpropBodies = []string{"string body", "map body", "map body, merged"}
+
+// putBody sets lr's body to text as the variant has it.
+func putBody(lr plog.LogRecord, text, variant string) {
+	if variant == "string body" {
+		lr.Body().SetStr(text)
+		return
+	}
+	m := lr.Body().SetEmptyMap()
+	if variant == "map body, merged" {
+		var members map[string]any
+		if json.Unmarshal([]byte(text), &members) == nil {
+			_ = m.FromRaw(members)
+		}
+	}
+	m.PutStr("log", text)
+	m.PutStr("stream", "stdout")
+}
+
+// procRuns keeps a processor per schema and limit.
+type procRuns struct {
+	t     testing.TB
+	procs map[string]processor.Logs
+	sinks map[string]interface{ AllLogs() []plog.Logs }
+}
+
+func (r *procRuns) consume(schema string, max int, ld plog.Logs) plog.Logs {
+	k := schema + "/" + strconv.Itoa(max)
+	p := r.procs[k]
+	if p == nil {
+		cfg := createDefaultConfig()
+		cfg.Schema = schema
+		cfg.Limits.MaxRecordBytes = max
+		var sink interface{ AllLogs() []plog.Logs }
+		p, sink = newProcessor(r.t, cfg, processortest.NewNopSettings(metadata.Type))
+		if r.procs == nil {
+			r.procs, r.sinks = map[string]processor.Logs{}, map[string]interface{ AllLogs() []plog.Logs }{}
+		}
+		r.procs[k], r.sinks[k] = p, sink
+	}
+	before := len(r.sinks[k].AllLogs())
+	if err := p.ConsumeLogs(context.Background(), ld); err != nil {
+		r.t.Fatal(err)
+	}
+	all := r.sinks[k].AllLogs()
+	if len(all) != before+1 {
+		r.t.Fatalf("%d batches out, want %d", len(all), before+1)
+	}
+	return all[before]
+}
+
+// redpropBatch makes one plog.Logs of the texts, a record each, in order.
+func redpropBatch(texts []string, variant string) plog.Logs {
+	ld := plog.NewLogs()
+	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	for _, text := range texts {
+		lr := lrs.AppendEmpty()
+		lr.SetObservedTimestamp(observed)
+		putBody(lr, text, variant)
+	}
+	return ld
+}
+
+// redpropLeaks finds the secrets in one output log record: every string of it
+// (otlptest.Strings), and its JSON encoding's bytes.
+func redpropLeaks(lr plog.LogRecord, secrets []string) []secretgen.Leak {
+	found := secretgen.FindStrings(func(visit func(where, s string)) { otlptest.Strings(lr, visit) }, secrets)
+	ld := plog.NewLogs()
+	lr.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	var m plog.JSONMarshaler
+	raw, _ := m.MarshalLogs(ld)
+	return secretgen.FindRaw(string(raw), secrets, found)
+}
+
+func (r *procRuns) run(schema, variant string) secretgen.Run {
+	return func(text string, max int, secrets []string) []secretgen.Leak {
+		out := r.consume(schema, max, redpropBatch([]string{text}, variant))
+		var found []secretgen.Leak
+		otlptest.ForEach(out, func(lr plog.LogRecord) { found = append(found, redpropLeaks(lr, secrets)...) })
+		return found
+	}
+}
+
+func TestRedactionProperty(t *testing.T) {
+	start := time.Now()
+	cases := make([]secretgen.Case, *redpropN)
+	for i := range cases {
+		cases[i] = secretgen.Nth(*redpropSeed, i)
+	}
+	runs := &procRuns{t: t}
+	prop := &secretgen.Property{Seed: *redpropSeed}
+	for _, schema := range []string{"otel", "ecs", "ocsf"} {
+		for _, variant := range redpropBodies {
+			// The cases with the default limit go through in one batch,
+			// record for record; the others one by one.
+			var idx []int
+			var texts []string
+			for i, c := range cases {
+				if c.MaxRecordBytes == 0 {
+					idx, texts = append(idx, i), append(texts, c.Text)
+				}
+			}
+			out := runs.consume(schema, 0, redpropBatch(texts, variant))
+			var lrs []plog.LogRecord
+			otlptest.ForEach(out, func(lr plog.LogRecord) { lrs = append(lrs, lr) })
+			if len(lrs) != len(texts) {
+				t.Fatalf("%d records out, %d in", len(lrs), len(texts))
+			}
+			run := runs.run(schema, variant)
+			for k, i := range idx {
+				prop.CheckLeaks("processor "+schema, variant, cases[i], i, redpropLeaks(lrs[k], cases[i].Secrets), run)
+			}
+			for i, c := range cases {
+				if c.MaxRecordBytes != 0 {
+					prop.Check("processor "+schema, variant, c, i, run)
+				}
+			}
+		}
+	}
+	t.Logf("%d cases in %v", *redpropN, time.Since(start).Round(time.Millisecond))
+	prop.Report(t, "processor")
+}
