@@ -32,14 +32,22 @@ var redpropNow = func() time.Time { return time.Date(2026, 12, 5, 12, 0, 0, 0, t
 type coreRuns struct {
 	t       testing.TB
 	parsers map[[2]int]*core.Parser
+	hmac    bool // keyed pseudonyms (the key in redpropKeyEnv)
 }
+
+// redpropKeyEnv holds the key of the keyed-pseudonym runs.
+const redpropKeyEnv = "PAMAUDIT_REDPROP_HMAC_KEY"
 
 func (c *coreRuns) parser(schema core.Schema, max int) *core.Parser {
 	k := [2]int{int(schema), max}
 	if p := c.parsers[k]; p != nil {
 		return p
 	}
-	p, err := core.NewParser(core.Options{Schema: schema, MaxRecordBytes: max, Now: redpropNow})
+	opts := core.Options{Schema: schema, MaxRecordBytes: max, Now: redpropNow}
+	if c.hmac {
+		opts.RedactMode, opts.RedactKeyEnv = core.RedactHMAC, redpropKeyEnv
+	}
+	p, err := core.NewParser(opts)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -100,6 +108,24 @@ func TestRedactionProperty(t *testing.T) {
 	}
 	t.Logf("%d cases in %v", *redpropN, time.Since(start).Round(time.Millisecond))
 	prop.Report(t, "core")
+}
+
+// TestRedactionPropertyHMAC: the same property with keyed pseudonyms in
+// place of the mask, on a third of the cases: a pseudonym must leave no
+// more of a value than the mask does.
+func TestRedactionPropertyHMAC(t *testing.T) {
+	t.Setenv(redpropKeyEnv, "pamaudit-redprop-key-0123456789")
+	runs := &coreRuns{t: t, hmac: true}
+	prop := &secretgen.Property{Seed: *redpropSeed}
+	for i := 0; i < *redpropN/3; i++ {
+		c := secretgen.Nth(*redpropSeed, i)
+		for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
+			for _, path := range redpropPaths {
+				prop.Check("core hmac "+schema.String(), path, c, i, runs.run(path, schema))
+			}
+		}
+	}
+	prop.Report(t, "core hmac")
 }
 
 // FuzzRedactionProperty: the fuzzer's bytes drive the generator's choices

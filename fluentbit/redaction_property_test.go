@@ -107,6 +107,7 @@ func appendJSONValue(b []byte, v any) []byte {
 type fbRuns struct {
 	t     testing.TB
 	convs map[string]*converter
+	hmac  bool // redact_mode hmac, the key in PAMAUDIT_TEST_HMAC_KEY
 }
 
 func (r *fbRuns) converter(schema string, max int) *converter {
@@ -115,6 +116,9 @@ func (r *fbRuns) converter(schema string, max int) *converter {
 		return c
 	}
 	props := map[string]string{"schema": schema}
+	if r.hmac {
+		props["redact_mode"], props["redact_key_env"] = "hmac", "PAMAUDIT_TEST_HMAC_KEY"
+	}
 	if max > 0 {
 		props["max_record_bytes"] = strconv.Itoa(max)
 	}
@@ -201,14 +205,24 @@ func (r *fbRuns) run(schema, variant, output string) secretgen.Run {
 }
 
 func TestRedactionProperty(t *testing.T) {
+	redactionProperty(t, &fbRuns{t: t}, "fluentbit", *redpropN, []string{"otel", "ecs", "ocsf"})
+}
+
+// TestRedactionPropertyHMAC: the property with keyed pseudonyms in place of
+// the mask, in the otel schema on half the cases.
+func TestRedactionPropertyHMAC(t *testing.T) {
+	t.Setenv("PAMAUDIT_TEST_HMAC_KEY", "pamaudit-redprop-key-0123456789")
+	redactionProperty(t, &fbRuns{t: t, hmac: true}, "fluentbit hmac", *redpropN/2, []string{"otel"})
+}
+
+func redactionProperty(t *testing.T, runs *fbRuns, config string, n int, schemas []string) {
 	start := time.Now()
-	cases := make([]secretgen.Case, *redpropN)
+	cases := make([]secretgen.Case, n)
 	for i := range cases {
 		cases[i] = secretgen.Nth(*redpropSeed, i)
 	}
-	runs := &fbRuns{t: t}
 	prop := &secretgen.Property{Seed: *redpropSeed}
-	for _, schema := range []string{"otel", "ecs", "ocsf"} {
+	for _, schema := range schemas {
 		for _, variant := range redpropRecords {
 			// The cases with the default limit go in one chunk, the others
 			// one by one.
@@ -226,16 +240,16 @@ func TestRedactionProperty(t *testing.T) {
 				run := runs.run(schema, variant, output)
 				found := runs.convert(schema, 0, output, chunk, secrets)
 				for k, i := range idx {
-					prop.CheckLeaks("fluentbit "+schema, variant+" > "+output, cases[i], i, found[k], run)
+					prop.CheckLeaks(config+" "+schema, variant+" > "+output, cases[i], i, found[k], run)
 				}
 				for i, c := range cases {
 					if c.MaxRecordBytes != 0 {
-						prop.Check("fluentbit "+schema, variant+" > "+output, c, i, run)
+						prop.Check(config+" "+schema, variant+" > "+output, c, i, run)
 					}
 				}
 			}
 		}
 	}
-	t.Logf("%d cases in %v", *redpropN, time.Since(start).Round(time.Millisecond))
-	prop.Report(t, "fluentbit")
+	t.Logf("%d cases in %v", n, time.Since(start).Round(time.Millisecond))
+	prop.Report(t, config)
 }

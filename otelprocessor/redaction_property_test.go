@@ -56,6 +56,7 @@ type procRuns struct {
 	t     testing.TB
 	procs map[string]processor.Logs
 	sinks map[string]interface{ AllLogs() []plog.Logs }
+	hmac  bool // redact: {mode: hmac}, the key in PAMAUDIT_TEST_HMAC_KEY
 }
 
 func (r *procRuns) consume(schema string, max int, ld plog.Logs) plog.Logs {
@@ -65,6 +66,9 @@ func (r *procRuns) consume(schema string, max int, ld plog.Logs) plog.Logs {
 		cfg := createDefaultConfig()
 		cfg.Schema = schema
 		cfg.Limits.MaxRecordBytes = max
+		if r.hmac {
+			cfg.Redact.Mode, cfg.Redact.KeyEnv = "hmac", "PAMAUDIT_TEST_HMAC_KEY"
+		}
 		var sink interface{ AllLogs() []plog.Logs }
 		p, sink = newProcessor(r.t, cfg, processortest.NewNopSettings(metadata.Type))
 		if r.procs == nil {
@@ -116,14 +120,24 @@ func (r *procRuns) run(schema, variant string) secretgen.Run {
 }
 
 func TestRedactionProperty(t *testing.T) {
+	redactionProperty(t, &procRuns{t: t}, "processor", *redpropN, []string{"otel", "ecs", "ocsf"})
+}
+
+// TestRedactionPropertyHMAC: the property with keyed pseudonyms in place of
+// the mask, in the otel schema on half the cases.
+func TestRedactionPropertyHMAC(t *testing.T) {
+	t.Setenv("PAMAUDIT_TEST_HMAC_KEY", "pamaudit-redprop-key-0123456789")
+	redactionProperty(t, &procRuns{t: t, hmac: true}, "processor hmac", *redpropN/2, []string{"otel"})
+}
+
+func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schemas []string) {
 	start := time.Now()
-	cases := make([]secretgen.Case, *redpropN)
+	cases := make([]secretgen.Case, n)
 	for i := range cases {
 		cases[i] = secretgen.Nth(*redpropSeed, i)
 	}
-	runs := &procRuns{t: t}
 	prop := &secretgen.Property{Seed: *redpropSeed}
-	for _, schema := range []string{"otel", "ecs", "ocsf"} {
+	for _, schema := range schemas {
 		for _, variant := range redpropBodies {
 			// The cases with the default limit go through in one batch,
 			// record for record; the others one by one.
@@ -142,15 +156,15 @@ func TestRedactionProperty(t *testing.T) {
 			}
 			run := runs.run(schema, variant)
 			for k, i := range idx {
-				prop.CheckLeaks("processor "+schema, variant, cases[i], i, redpropLeaks(lrs[k], cases[i].Secrets), run)
+				prop.CheckLeaks(config+" "+schema, variant, cases[i], i, redpropLeaks(lrs[k], cases[i].Secrets), run)
 			}
 			for i, c := range cases {
 				if c.MaxRecordBytes != 0 {
-					prop.Check("processor "+schema, variant, c, i, run)
+					prop.Check(config+" "+schema, variant, c, i, run)
 				}
 			}
 		}
 	}
-	t.Logf("%d cases in %v", *redpropN, time.Since(start).Round(time.Millisecond))
-	prop.Report(t, "processor")
+	t.Logf("%d cases in %v", n, time.Since(start).Round(time.Millisecond))
+	prop.Report(t, config)
 }

@@ -258,21 +258,35 @@ func isCookieNameChar(c byte) bool {
 }
 
 // splitScheme splits "Scheme credential": scheme (with the spaces after
-// it) a word of letters, digits and '-', the credential the non-empty rest.
+// it) one of authSchemes in any case, the credential the non-empty rest.
+// Any other first word may be the credential itself ("Authorization:
+// s3cret upstream …"): no split.
 func splitScheme(v string) (scheme, cred string, ok bool) {
-	i := 0
-	for i < len(v) && (v[i] >= 'a' && v[i] <= 'z' || v[i] >= 'A' && v[i] <= 'Z' || i > 0 && (scan.IsDigit(v[i]) || v[i] == '-')) {
-		i++
+	i := strings.IndexByte(v, ' ')
+	if i <= 0 {
+		return "", "", false
+	}
+	known := false
+	for _, a := range authSchemes {
+		if strings.EqualFold(v[:i], a) {
+			known = true
+			break
+		}
 	}
 	j := i
 	for j < len(v) && v[j] == ' ' {
 		j++
 	}
-	if i == 0 || j == i || j == len(v) {
+	if !known || j == len(v) {
 		return "", "", false
 	}
 	return v[:j], v[j:], true
 }
+
+// authSchemes are the HTTP authentication schemes a credential follows:
+// IANA's registry, and the common unregistered ones.
+var authSchemes = [...]string{"Basic", "Bearer", "Concealed", "Digest", "DPoP", "GNAP", "HOBA", "Mutual", "Negotiate",
+	"OAuth", "PrivateToken", "SCRAM-SHA-1", "SCRAM-SHA-256", "vapid", "NTLM", "Token", "AWS4-HMAC-SHA256", "ApiKey"}
 
 // Redacted reports whether the secret value v of kind is already what
 // replaces it (the mask; pseudonyms where its secrets are): redacting it
