@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -145,6 +146,38 @@ func checkTamper(t *testing.T, schema Schema, r *Record, want map[string]any) {
 		}
 		if want["event.outcome"] == "unknown" && !strings.Contains(doc, `"status_id":0,`) {
 			t.Errorf("ocsf: status_id is not 0 (Unknown): %s", doc)
+		}
+	}
+}
+
+// Past the field cache (a hostile stream of many names), a repeated key is
+// still found, by name; and past Netwrix's path cache too.
+func TestTamperPastTheCaches(t *testing.T) {
+	for _, tc := range []struct{ fill, text, mark string }{
+		{"2026-03-05T12:00:00Z pm-node1 passman: passman-audit(1): type = Login", "2026-03-05T12:00:00Z pm-node1 passman: passman-audit(1): type = Login, fresh = a, other = b, fresh = c",
+			"duplicate_key:fresh"},
+		{`{"msg":"fill"`, `{"msg":"x","fresh":{"a":"first","b":"kept","a":"last"}}`, "duplicate_key:fresh.a"},
+	} {
+		p := testParser(t, Options{})
+		var b strings.Builder
+		for r := 0; r < 100; r++ {
+			b.Reset()
+			b.WriteString(tc.fill)
+			for k := 0; k < 100; k++ {
+				if tc.fill[0] == '{' {
+					fmt.Fprintf(&b, `,"k%d":1`, r*100+k)
+				} else {
+					fmt.Fprintf(&b, ", k%d = 1", r*100+k)
+				}
+			}
+			if tc.fill[0] == '{' {
+				b.WriteString("}")
+			}
+			p.ParseString(b.String())
+		}
+		r, _ := p.ParseString(tc.text)
+		if a, _ := r.Get("pamaudit.anomaly"); !reflect.DeepEqual(a.Strs, []string{tc.mark}) {
+			t.Errorf("%s: marks %q, want %q", tc.text, a.Strs, tc.mark)
 		}
 	}
 }

@@ -45,29 +45,43 @@ type repeated struct {
 	v0, v1 int32
 }
 
-// Repeat stamps f as held by the current record, with its value at
-// [v0, v1) of the product's text, and reports whether the record held it
-// before, and where. One compare and three stores per field: the common
-// path pays nothing more.
-func (b *Builder) Repeat(f *Field, v0, v1 int) (p0, p1 int, again bool) {
-	if f.uncached {
+// First stamps f as held by the current record, with its value at
+// [v0, v1) of the product's text, when the record did not hold it before
+// (and the cache holds it), and reports so: one compare and three stores,
+// inlined. Otherwise the product asks Repeat.
+func (b *Builder) First(f *Field, v0, v1 int) bool {
+	if f.gen < b.gen { // uncachedGen is above every stamp
+		f.gen, f.v0, f.v1 = b.gen, v0, v1
+		return true
+	}
+	return false
+}
+
+// Previous returns where the field the last true Repeat saw again had its
+// value before.
+func (b *Builder) Previous() (v0, v1 int) { return b.prev[0], b.prev[1] }
+
+// uncachedGen stamps a Field the full cache did not keep: Repeat compares
+// its name instead. (b.gen never reaches it: 64 bits do not wrap.)
+const uncachedGen = ^uint64(0)
+
+// Repeat is First's other case: it reports whether the record held f
+// before (Previous says where), and stamps it with its value at [v0, v1).
+func (b *Builder) Repeat(f *Field, v0, v1 int) bool {
+	if f.gen == uncachedGen {
 		for i := range b.repeats {
 			if r := &b.repeats[i]; r.raw == f.raw {
-				p0, p1 = int(r.v0), int(r.v1)
+				b.prev = [2]int{int(r.v0), int(r.v1)}
 				r.v0, r.v1 = int32(v0), int32(v1)
-				return p0, p1, true
+				return true
 			}
 		}
 		b.repeats = append(b.repeats, repeated{f.raw, int32(v0), int32(v1)})
-		return 0, 0, false
+		return false
 	}
-	if f.gen == b.gen {
-		p0, p1 = int(f.v0), int(f.v1)
-		f.v0, f.v1 = int32(v0), int32(v1)
-		return p0, p1, true
-	}
-	f.gen, f.v0, f.v1 = b.gen, int32(v0), int32(v1)
-	return 0, 0, false
+	b.prev = [2]int{f.v0, f.v1}
+	f.v0, f.v1 = v0, v1
+	return true
 }
 
 // dupKey is a key the record repeats.
@@ -175,7 +189,6 @@ func (b *Builder) finishAnomalies() {
 			r.Attrs = append(r.Attrs, record.Attr{Key: record.AttrEventOutcome, Kind: record.KindString, Str: record.OutcomeUnknown})
 		}
 	}
-	b.ambiguous = outcome || len(drop) > 0
 	r.Attrs = append(r.Attrs, record.Attr{Key: record.AttrAnomaly, Kind: record.KindStrings, Strs: b.anomalies})
 }
 
@@ -213,6 +226,3 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
-
-// Ambiguous reports whether Finish found the last record ambiguous.
-func (b *Builder) Ambiguous() bool { return b.ambiguous }

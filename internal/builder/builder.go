@@ -52,10 +52,10 @@ type Builder struct {
 	nsKeys    [8]map[string]*Field // product namespace fields by raw name, per format
 
 	gen       uint64     // the current record's stamp (Repeat)
+	prev      [2]int     // Previous
 	repeats   []repeated // Repeat's fields the cache does not hold
 	anomalies []string   // pamaudit.anomaly
 	dups      []dupKey   // repeated keys (DuplicateKey)
-	ambiguous bool       // a relevant key repeated with different values: drop what it fed
 }
 
 // Settings configure a Builder.
@@ -104,7 +104,6 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.repeats = b.repeats[:0]
 	b.anomalies = nil // a record's marks are its own: they outlive the next Start
 	b.dups = b.dups[:0]
-	b.ambiguous = false
 	b.Now = now
 	b.Rec.ObservedTime = now
 	// One look at the whole text spares every value the bearer-token scan.
@@ -653,9 +652,8 @@ type Field struct {
 	raw    string      // the raw name, owned by the cache
 	format record.Format
 
-	uncached bool   // the full cache did not keep it: Repeat compares names
-	gen      uint64 // the stamp of the last record that held it (Repeat)
-	v0, v1   int32  // where its value was in that record
+	gen    uint64 // the stamp of the last record that held it (Repeat); uncachedGen: not cached
+	v0, v1 int    // where its value was in that record
 }
 
 // Field returns the namespace key of a raw name or dotted path and whether
@@ -712,7 +710,7 @@ func (b *Builder) fieldSlow(name string) *Field {
 	if len(m) < maxInternedKeys {
 		m[f.raw] = f
 	} else {
-		f.uncached = true
+		f.gen = uncachedGen
 	}
 	return f
 }

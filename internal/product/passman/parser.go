@@ -82,16 +82,19 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 
 // embeddedHeaders appends the offsets in s[kv:] of another audit record's
 // header, "process(pid): " followed by "key =": a value that holds one
-// may forge a record. One search of the text; found only in hostile or
-// doctored lines.
+// may forge a record. One memchr pass for ')', rare in audit values;
+// found only in hostile or doctored lines.
 func embeddedHeaders(dst []int, s string, kv int) []int {
 	for i := kv; i < len(s); {
-		j := strings.Index(s[i:], "): ")
+		j := strings.IndexByte(s[i:], ')')
 		if j < 0 {
 			break
 		}
 		j += i
-		i = j + 3
+		i = j + 1
+		if j+2 >= len(s) || s[j+1] != ':' || s[j+2] != ' ' {
+			continue
+		}
 		k := j
 		for k > kv && scan.IsDigit(s[k-1]) {
 			k--
@@ -414,12 +417,15 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 			// escape straddles the token's ends.
 			p.b.Secret(v0+b0, v0+b1)
 		}
-		v = p.attrValue(v, b0, b1, ok, esc)
+		if ok || esc != 0 {
+			v = p.attrValue(v, b0, b1, ok, esc)
+		}
 	}
 	if len(p.headers) > 0 {
 		p.embedded(key, v0, v1)
 	}
-	if p0, p1, again := p.b.Repeat(f, v0, v1); again {
+	if !p.b.First(f, v0, v1) && p.b.Repeat(f, v0, v1) {
+		p0, p1 := p.b.Previous()
 		p.repeated(key, f, s, p0, p1, v0, v1, v)
 	}
 	r := &p.b.Rec
