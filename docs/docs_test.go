@@ -201,12 +201,13 @@ func makeTargets(t testing.TB) map[string]bool {
 	return out
 }
 
-// contentOf returns the text of every file that is not documentation.
+// contentOf returns the text of every file that is not documentation (nor
+// these tests).
 var contentOf = sync.OnceValue(func() string {
 	fs, _ := repoFiles()
 	var b strings.Builder
 	for _, f := range fs {
-		if strings.HasSuffix(f, ".md") || strings.HasPrefix(f, "testdata/") {
+		if strings.HasSuffix(f, ".md") || strings.HasPrefix(f, "testdata/") || strings.HasPrefix(f, "docs/") {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(root, f))
@@ -566,6 +567,32 @@ func TestDocBlocksNotRun(t *testing.T) {
 			if isShell(b.lang) && b.notRun != "" {
 				t.Logf("%s:%d %q: not run in CI: %s", b.file, b.line, b.first(), b.notRun)
 			}
+		}
+	}
+}
+
+// The checks fail on what does not exist.
+func TestDocCheckersCatch(t *testing.T) {
+	targets, funcs := makeTargets(t), testFuncs(t)
+	for _, c := range []string{
+		"make nosuchtarget",
+		"go test ./core -run TestNoSuchTest",
+		"go test ./core -run '^$' -bench NoSuchBenchmark",
+		"go test ./nosuchpackage",
+		"cd deploy && go test ./... -run TestNoSuchDeployTest",
+	} {
+		if checkCommand(t, c, targets, funcs) == nil {
+			t.Errorf("%q passes", c)
+		}
+	}
+	for _, c := range []string{"make test", "go test ./core -run TestGolden -update", "cd deploy && go test ./... -run TestOverlays"} {
+		if err := checkCommand(t, c, targets, funcs); err != nil {
+			t.Errorf("%q: %v", c, err)
+		}
+	}
+	for _, p := range []string{"core/nosuchfile.go", "nosuchfile.conf", "build/nosuch.so", "examples/nosuch/"} {
+		if checkPath(t, strings.TrimSuffix(p, "/")) == nil {
+			t.Errorf("%s passes", p)
 		}
 	}
 }
