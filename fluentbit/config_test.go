@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -145,5 +146,45 @@ func TestHarnessConfigMapNeedsTheVersion(t *testing.T) {
 	out, err := cmd.Output()
 	if err == nil || !strings.Contains(string(out), "the plugin wrote byte 40 of a 40-byte registration structure") {
 		t.Errorf("harness: %v\n%s", err, out)
+	}
+}
+
+// docs/fluent-bit.md's configuration table lists every key the plugin
+// reads, and no other.
+func TestDocumentedKeys(t *testing.T) {
+	b, err := os.ReadFile("../docs/fluent-bit.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "## Configuration")
+	if start < 0 {
+		t.Fatal("docs/fluent-bit.md has no Configuration section")
+	}
+	section := doc[start:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+3]
+	}
+	documented := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cell := strings.Split(line, "|")[1]
+		for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(cell, -1) {
+			documented[m[1]] = true
+		}
+	}
+	known := map[string]bool{}
+	for _, k := range configKeys {
+		known[k] = true
+		if !documented[k] {
+			t.Errorf("%s: the plugin reads it, docs/fluent-bit.md's table does not list it", k)
+		}
+	}
+	for k := range documented {
+		if !known[k] {
+			t.Errorf("%s: docs/fluent-bit.md lists it, the plugin does not read it", k)
+		}
 	}
 }
