@@ -415,14 +415,12 @@ func (e *Engine) shutdown() {
 	}
 	deadline := time.Now().Add(e.grace)
 	e.flushAll()
+	left := 0
 	for {
 		e.mu.Lock()
-		left := len(e.retry) + len(e.pending)
+		left = len(e.retry) + len(e.pending)
 		e.mu.Unlock()
 		if left == 0 || time.Now().After(deadline) {
-			if left > 0 {
-				e.logf("warn", "engine", "service has stopped (%d pending tasks)", left)
-			}
 			break
 		}
 		time.Sleep(time.Second)
@@ -436,7 +434,7 @@ func (e *Engine) shutdown() {
 		}
 	}
 	e.close()
-	e.logf("info", "engine", "service has stopped (0 pending tasks)")
+	e.logf("info", "engine", "service has stopped (%d pending tasks)", left)
 }
 
 func (e *Engine) close() {
