@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -27,11 +28,9 @@ import (
 func Validate(doc map[string]any) []string {
 	var errs []string
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	for _, k := range sortedKeys(factFields) {
-		if factFields[k].Required {
-			if _, ok := doc[k]; !ok {
-				bad("no %s (ECS requires it)", k)
-			}
+	for _, k := range requiredFields() {
+		if _, ok := doc[k]; !ok {
+			bad("no %s (ECS requires it)", k)
 		}
 	}
 	if v, ok := doc["ecs.version"]; ok && v != factsVersion {
@@ -93,6 +92,17 @@ func Validate(doc map[string]any) []string {
 	}
 	return errs
 }
+
+// requiredFields are the fields ECS requires.
+var requiredFields = sync.OnceValue(func() []string {
+	var req []string
+	for _, k := range sortedKeys(factFields) {
+		if factFields[k].Required {
+			req = append(req, k)
+		}
+	}
+	return req
+})
 
 // openParent returns the flattened or object field k is under, or "".
 func openParent(k string) string {

@@ -100,8 +100,7 @@ func (v *validator) attrs(item map[string]any, path string, attrs map[string]fac
 	if len(attrs) == 0 {
 		return // the open object (unmapped): anything goes
 	}
-	for _, name := range sortedKeys(attrs) {
-		a := attrs[name]
+	for name, a := range attrs {
 		if a.Profile != "" && !slices.Contains(v.profiles, a.Profile) {
 			continue
 		}
@@ -135,7 +134,7 @@ func (v *validator) attrs(item map[string]any, path string, attrs map[string]fac
 			v.enum(item, path, name, a)
 		}
 	}
-	for _, k := range sortedKeys(item) {
+	for k := range item {
 		a, ok := attrs[k]
 		if !ok || a.Profile != "" && !slices.Contains(v.profiles, a.Profile) {
 			v.bad("%s: no attribute %s here", path, k)
