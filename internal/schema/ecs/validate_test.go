@@ -6,8 +6,8 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
