@@ -48,7 +48,7 @@ const (
 
 // configKeys lists every key the plugin reads, for the docs and the tests.
 var configKeys = []string{
-	"format", "source_key", "syslog_keys", "timezone", "schema", "keep_original", "redact", "redact_headers", "redact_keys",
+	"format", "source_key", "syslog_keys", "timezone", "schema", "ocsf_captions", "keep_original", "redact", "redact_headers", "redact_keys",
 	"max_record_bytes", "max_attributes", "max_depth", "max_value_bytes",
 	"output", "otlp_endpoint", "otlp_headers", "otlp_timeout", "otlp_compression",
 	"forward_host", "forward_port", "forward_tag", "forward_timeout",
@@ -98,7 +98,8 @@ func parseConfig(get func(key string) string) (*config, error) {
 		key string
 		dst *bool // set to the value, or to !value when neg (core options are negative)
 		neg bool
-	}{{"keep_original", &c.parser.NoOriginal, true}, {"redact", &c.parser.NoRedact, true}, {"syslog_keys", &c.syslogKeys, false}} {
+	}{{"keep_original", &c.parser.NoOriginal, true}, {"redact", &c.parser.NoRedact, true}, {"syslog_keys", &c.syslogKeys, false},
+		{"ocsf_captions", &c.parser.NoOCSFCaptions, true}} {
 		if v := val(b.key); v != "" {
 			on, ok := parseBool(v)
 			if !ok {
