@@ -701,13 +701,19 @@ func (b *Builder) Bearer(v string) (int, int, bool) {
 // redactedOffset maps an offset of the text to the redacted text (spans are
 // sorted by redactSpans); an offset inside a secret maps to its start.
 func (b *Builder) redactedOffset(off int) int {
-	shift, last := 0, 0
+	// As redact.Replace writes the spans: merged when they overlap or
+	// touch (but for quoted ones).
+	shift, last, quoted := 0, 0, false
 	for _, x := range b.spans {
-		if x.Start < last {
-			if x.End <= last {
-				continue
+		if x.Start < last || x.Start == last && last > 0 && !x.Quote && !quoted {
+			if x.End > last {
+				if off < x.End {
+					return off - (off - last) + shift // inside the marker: its end
+				}
+				shift -= x.End - last
+				last = x.End
 			}
-			x.Start = last
+			continue
 		}
 		if off < x.End {
 			if off >= x.Start {
@@ -715,6 +721,7 @@ func (b *Builder) redactedOffset(off int) int {
 			}
 			break
 		}
+		quoted = x.Quote
 		n := len(record.Redacted)
 		if x.Quote {
 			n += 2

@@ -289,17 +289,19 @@ func Replace(b []byte, s string, sp []Span) []byte {
 		}
 		return 0
 	})
-	last := 0
+	last, quoted := 0, false
 	for _, x := range sp {
 		if x.End > len(s) {
 			continue
 		}
-		if x.Start < last {
-			if x.End <= last {
-				continue // inside a Span already replaced
-			}
-			x.Start = last // overlapping: replace the rest
+		if x.Start < last || x.Start == last && last > 0 && !x.Quote && !quoted {
+			// Inside, overlapping or right after the Span replaced last:
+			// one marker stands for both (so the text does not depend on
+			// how a secret's spans were found).
+			last = max(last, x.End)
+			continue
 		}
+		quoted = x.Quote
 		b = append(b, s[last:x.Start]...)
 		if x.Quote {
 			b = append(b, '"')
