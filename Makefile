@@ -23,7 +23,7 @@ GO_SOURCES := $(shell find core record otelprocessor internal -name '*.go' -not 
 PLUGIN := build/pamaudit.so
 PLUGIN_FAULTS := build/pamaudit-faults.so
 HARNESS := build/flb-harness
-PLUGIN_SOURCES := $(GO_SOURCES) $(shell find record fluentbit -name '*.go' -not -name '*_test.go' 2>/dev/null)
+PLUGIN_SOURCES := $(GO_SOURCES) $(shell find record fluentbit -name '*.go' -not -name '*_test.go' -not -path 'fluentbit/flbsim/*' 2>/dev/null)
 
 # Container images (deploy/images, `make images`), tagged with the
 # distribution's version. The Kubernetes manifests and Helm values under

@@ -19,6 +19,12 @@ type Options struct {
 	NoOriginal bool // do not emit log.record.original
 	NoRedact   bool // keep secrets in clear (for debugging only)
 
+	// NoOCSFCaptions leaves out of OCSF events the optional captions of
+	// the ids (class_name, category_name, activity_name, type_name,
+	// severity, status); activity_name stays for activity 99 (Other),
+	// where it is the source's own name.
+	NoOCSFCaptions bool
+
 	RedactHeaders []string // header or key names whose values are redacted, besides the contract's
 	RedactKeys    []string // substrings of key names whose values are redacted, besides password and secret
 

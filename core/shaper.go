@@ -19,7 +19,8 @@ type Shaper struct {
 }
 
 // NewShaper validates opts (Options.Validate) and returns a Shaper for its
-// Schema; NoOriginal leaves the original text out of OCSF's raw_data.
+// Schema; NoOriginal leaves the original text out of OCSF's raw_data and
+// ECS's event.original, NoOCSFCaptions the captions out of OCSF events.
 func NewShaper(opts Options) (*Shaper, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -31,9 +32,9 @@ func newShaper(opts Options) *Shaper {
 	s := &Shaper{schema: opts.Schema}
 	switch opts.Schema {
 	case SchemaECS:
-		s.ecs = ecs.New()
+		s.ecs = ecs.New(ecs.Options{KeepOriginal: !opts.NoOriginal})
 	case SchemaOCSF:
-		s.ocsf = ocsf.New(!opts.NoOriginal)
+		s.ocsf = ocsf.New(ocsf.Options{KeepOriginal: !opts.NoOriginal, NoCaptions: opts.NoOCSFCaptions})
 	}
 	return s
 }

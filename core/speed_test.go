@@ -1,57 +1,58 @@
 package core
 
 import (
-	"os"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// TestSchemaSpeed compares the CPU time of parsing in each schema, the
-// same records in interleaved rounds, so a loaded machine slows every
-// schema alike (wall-clock benchmarks are not comparable there). It runs
-// only with PAMAUDIT_SPEED=1 and fails when OCSF or ECS takes more than 1.5
-// times the OpenTelemetry schema's time.
-func TestSchemaSpeed(t *testing.T) {
-	if os.Getenv("PAMAUDIT_SPEED") == "" {
-		t.Skip("PAMAUDIT_SPEED=1 runs it")
-	}
-	for _, file := range []string{"passman/audit.log", "capam/record-types.log", "netwrix/bunyan.log"} {
-		recs := speedRecords(t, file)
-		schemas := []Schema{SchemaOTel, SchemaECS, SchemaOCSF}
-		parsers := make([]*Parser, len(schemas))
-		for i, s := range schemas {
-			parsers[i] = testParser(t, Options{Schema: s})
-		}
-		var cpu [3]time.Duration
-		const rounds, per = 20, 20000
-		for r := 0; r < rounds; r++ {
-			for i, p := range parsers {
-				start := cpuTime()
-				for n := 0; n < per; n++ {
-					sink, _ = p.Parse(recs[n%len(recs)])
+// BenchmarkSchemaSpeed compares the CPU time of parsing in each schema:
+// the same records, the schemas interleaved in blocks of 1,000 records, so
+// that a loaded machine slows every schema alike (BenchmarkParseSchema's
+// wall-clock figures, taken one schema after the other, are not comparable
+// there). An op is one record parsed in each of the three schemas; it
+// reports each schema's CPU nanoseconds per record (otel-cpu-ns/rec, ...)
+// and ecs/otel and ocsf/otel, the ratios docs/performance.md gives. It sets
+// no target: a timed figure is measured, not asserted.
+func BenchmarkSchemaSpeed(b *testing.B) {
+	schemas := []Schema{SchemaOTel, SchemaECS, SchemaOCSF}
+	for _, in := range []struct{ name, file string }{
+		{"passman", "passman/audit.log"},
+		{"capam", "capam/record-types.log"},
+		{"netwrix", "netwrix/bunyan.log"},
+	} {
+		recs := records(b, in.file)
+		b.Run(in.name, func(b *testing.B) {
+			parsers := make([]*Parser, len(schemas))
+			for i, s := range schemas {
+				p, err := NewParser(Options{Schema: s})
+				if err != nil {
+					b.Fatal(err)
 				}
-				cpu[i] += cpuTime() - start
+				parsers[i] = p
 			}
-		}
-		base := float64(cpu[0]) / (rounds * per)
-		for i, s := range schemas {
-			ns := float64(cpu[i]) / (rounds * per)
-			t.Logf("%s %s: %.0f ns/record CPU, %.2fx otel", file, s, ns, ns/base)
-			if ns/base > 1.5 {
-				t.Errorf("%s %s: %.2fx the otel schema's CPU time", file, s, ns/base)
+			var cpu [3]time.Duration
+			b.ResetTimer()
+			for done := 0; done < b.N; {
+				block := min(1000, b.N-done)
+				for i, p := range parsers {
+					start := cpuTime()
+					for n := done; n < done+block; n++ {
+						sink, _ = p.Parse(recs[n%len(recs)])
+					}
+					cpu[i] += cpuTime() - start
+				}
+				done += block
 			}
-		}
+			for i, s := range schemas {
+				b.ReportMetric(float64(cpu[i])/float64(b.N), s.String()+"-cpu-ns/rec")
+			}
+			if cpu[0] > 0 {
+				b.ReportMetric(float64(cpu[1])/float64(cpu[0]), "ecs/otel")
+				b.ReportMetric(float64(cpu[2])/float64(cpu[0]), "ocsf/otel")
+			}
+		})
 	}
-}
-
-func speedRecords(t *testing.T, file string) [][]byte {
-	var recs [][]byte
-	testing.Benchmark(func(b *testing.B) { recs = records(b, file) })
-	if len(recs) == 0 {
-		t.Fatal("no records in " + file)
-	}
-	return recs
 }
 
 // cpuTime is the process's user and system CPU time.

@@ -36,6 +36,10 @@ type config struct {
 	forwardTimeout time.Duration
 
 	tls *tls.Config // nil: no TLS (otlp: an http:// endpoint)
+
+	// warnings are logged at init: keys that are valid but unused, such as
+	// otlp_endpoint under output stdout.
+	warnings []string
 }
 
 const (
@@ -46,7 +50,7 @@ const (
 
 // configKeys lists every key the plugin reads, for the docs and the tests.
 var configKeys = []string{
-	"format", "source_key", "syslog_keys", "timezone", "schema", "keep_original", "redact", "redact_headers", "redact_keys",
+	"format", "source_key", "syslog_keys", "timezone", "schema", "ocsf_captions", "keep_original", "redact", "redact_headers", "redact_keys",
 	"redact_mode", "redact_key_file", "redact_key_env", "stats_interval",
 	"max_record_bytes", "max_attributes", "max_depth", "max_value_bytes",
 	"output", "otlp_endpoint", "otlp_headers", "otlp_timeout", "otlp_compression",
@@ -97,7 +101,8 @@ func parseConfig(get func(key string) string) (*config, error) {
 		key string
 		dst *bool // set to the value, or to !value when neg (core options are negative)
 		neg bool
-	}{{"keep_original", &c.parser.NoOriginal, true}, {"redact", &c.parser.NoRedact, true}, {"syslog_keys", &c.syslogKeys, false}} {
+	}{{"keep_original", &c.parser.NoOriginal, true}, {"redact", &c.parser.NoRedact, true}, {"syslog_keys", &c.syslogKeys, false},
+		{"ocsf_captions", &c.parser.NoOCSFCaptions, true}} {
 		if v := val(b.key); v != "" {
 			on, ok := parseBool(v)
 			if !ok {
@@ -151,66 +156,105 @@ func parseConfig(get func(key string) string) (*config, error) {
 		c.output = v
 	}
 	switch c.output {
-	case outputOTLP:
-		if v := val("otlp_endpoint"); v != "" {
-			c.otlpEndpoint = v
-		}
-		if u, err := url.Parse(c.otlpEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			fail("otlp_endpoint", "%q is not an http or https URL", c.otlpEndpoint)
-		}
-		if v := val("otlp_headers"); v != "" {
-			c.otlpHeaders = map[string]string{}
-			for _, h := range splitList(v) {
-				k, hv, ok := strings.Cut(h, "=")
-				if !ok || strings.TrimSpace(k) == "" {
-					fail("otlp_headers", "%q is not name=value", h)
-					continue
-				}
-				c.otlpHeaders[strings.TrimSpace(k)] = strings.TrimSpace(hv)
-			}
-		}
-		if v := val("otlp_timeout"); v != "" {
-			d, err := parseDuration(v)
-			if err != nil {
-				fail("otlp_timeout", "%q is not a duration (10s, 500ms)", v)
-			}
-			c.otlpTimeout = d
-		}
-		switch v := strings.ToLower(val("otlp_compression")); v {
-		case "", "gzip":
-		case "none", "off":
-			c.otlpGzip = false
-		default:
-			fail("otlp_compression", "%q is not gzip or none", v)
-		}
-		c.tls = parseTLS(val, c.otlpEndpoint, fail)
-	case outputForward:
-		host, port := val("forward_host"), val("forward_port")
-		if host == "" {
-			host = "127.0.0.1"
-		}
-		if port == "" {
-			port = "24224"
-		}
-		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-			fail("forward_port", "%q is not a port number", port)
-		}
-		c.forwardAddr = net.JoinHostPort(host, port)
-		c.forwardTag = val("forward_tag")
-		c.forwardTimeout = 10 * time.Second
-		if v := val("forward_timeout"); v != "" {
-			d, err := parseDuration(v)
-			if err != nil {
-				fail("forward_timeout", "%q is not a duration (10s, 500ms)", v)
-			}
-			c.forwardTimeout = d
-		}
-		c.tls = parseTLS(val, "", fail)
-	case outputStdout:
+	case outputOTLP, outputForward, outputStdout:
 	default:
 		fail("output", "%q is not otlp, forward or stdout", c.output)
 	}
+
+	// Every output's keys are checked, whichever output is active: a bad
+	// otlp_timeout fails under output stdout too, so that switching the
+	// output later does not uncover it. A key of another output that is
+	// set is only warned about.
+	c.parseOTLP(val, fail)
+	c.parseForward(val, fail)
+	switch c.output {
+	case outputOTLP:
+		c.tls = parseTLS(val, c.otlpEndpoint, fail)
+	case outputForward:
+		c.tls = parseTLS(val, "", fail)
+	default:
+		checkTLS(val, fail)
+	}
+	for _, k := range configKeys {
+		if val(k) != "" && !keyUsed(k, c.output) {
+			c.warnings = append(c.warnings, fmt.Sprintf("%s is set but output is %s: it is not used", k, c.output))
+		}
+	}
 	return c, errors.Join(errs...)
+}
+
+// parseOTLP reads the otlp output's keys, with their defaults.
+func (c *config) parseOTLP(val func(string) string, fail func(key, format string, args ...any)) {
+	if v := val("otlp_endpoint"); v != "" {
+		c.otlpEndpoint = v
+	}
+	if u, err := url.Parse(c.otlpEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		fail("otlp_endpoint", "%q is not an http or https URL", c.otlpEndpoint)
+	}
+	if v := val("otlp_headers"); v != "" {
+		c.otlpHeaders = map[string]string{}
+		for _, h := range splitList(v) {
+			k, hv, ok := strings.Cut(h, "=")
+			if !ok || strings.TrimSpace(k) == "" {
+				fail("otlp_headers", "%q is not name=value", h)
+				continue
+			}
+			c.otlpHeaders[strings.TrimSpace(k)] = strings.TrimSpace(hv)
+		}
+	}
+	if v := val("otlp_timeout"); v != "" {
+		d, err := parseDuration(v)
+		if err != nil {
+			fail("otlp_timeout", "%q is not a duration (10s, 500ms)", v)
+		}
+		c.otlpTimeout = d
+	}
+	switch v := strings.ToLower(val("otlp_compression")); v {
+	case "", "gzip":
+	case "none", "off":
+		c.otlpGzip = false
+	default:
+		fail("otlp_compression", "%q is not gzip or none", v)
+	}
+}
+
+// parseForward reads the forward output's keys, with their defaults.
+func (c *config) parseForward(val func(string) string, fail func(key, format string, args ...any)) {
+	host, port := val("forward_host"), val("forward_port")
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if port == "" {
+		port = "24224"
+	}
+	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+		fail("forward_port", "%q is not a port number", port)
+	}
+	c.forwardAddr = net.JoinHostPort(host, port)
+	c.forwardTag = val("forward_tag")
+	c.forwardTimeout = 10 * time.Second
+	if v := val("forward_timeout"); v != "" {
+		d, err := parseDuration(v)
+		if err != nil {
+			fail("forward_timeout", "%q is not a duration (10s, 500ms)", v)
+		}
+		c.forwardTimeout = d
+	}
+}
+
+// keyUsed reports whether key matters with the output: the otlp_* keys
+// only with otlp, the forward_* keys only with forward, the TLS keys with
+// either.
+func keyUsed(key, output string) bool {
+	switch {
+	case strings.HasPrefix(key, "otlp_"):
+		return output == outputOTLP
+	case strings.HasPrefix(key, "forward_"):
+		return output == outputForward
+	case strings.HasPrefix(key, keyTLS):
+		return output == outputOTLP || output == outputForward
+	}
+	return true
 }
 
 func parseBool(v string) (bool, bool) {

@@ -163,7 +163,7 @@ func TestChunkMatchesFluentBitGo(t *testing.T) {
 
 func TestConfigKeys(t *testing.T) {
 	ok := map[string]string{
-		"format": "CAPAM", "source_key": "log", "timezone": "Europe/Berlin", "schema": "ECS", "keep_original": "off", "redact": "On",
+		"format": "CAPAM", "source_key": "log", "timezone": "Europe/Berlin", "schema": "ECS", "keep_original": "off", "ocsf_captions": "Off", "redact": "On",
 		"redact_headers": "x-api-key, x-token", "output": "OTLP", "otlp_endpoint": "https://collector:4318/v1/logs",
 		"otlp_headers": "Authorization=Bearer abc, X-Scope=pam", "otlp_timeout": "5s", "otlp_compression": "none",
 		"max_attributes": "64",
@@ -172,12 +172,12 @@ func TestConfigKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.parser.Format != core.FormatCAPAM || cfg.parser.Schema != core.SchemaECS || !cfg.parser.NoOriginal || cfg.parser.NoRedact || cfg.otlpGzip ||
+	if cfg.parser.Format != core.FormatCAPAM || cfg.parser.Schema != core.SchemaECS || !cfg.parser.NoOriginal || !cfg.parser.NoOCSFCaptions || cfg.parser.NoRedact || cfg.otlpGzip ||
 		cfg.otlpHeaders["X-Scope"] != "pam" || cfg.otlpTimeout != 5*time.Second || len(cfg.parser.RedactHeaders) != 2 {
 		t.Errorf("config: %+v", cfg)
 	}
 	for key, bad := range map[string]string{
-		"format": "syslog", "timezone": "Mars/Base", "schema": "xml", "keep_original": "maybe", "redact": "2",
+		"format": "syslog", "timezone": "Mars/Base", "schema": "xml", "keep_original": "maybe", "ocsf_captions": "maybe", "redact": "2",
 		"output": "kafka", "otlp_endpoint": "collector:4318", "otlp_headers": "novalue", "otlp_timeout": "soon",
 		"otlp_compression": "zstd", "max_depth": "-3", "max_attributes": "2", "syslog_keys": "maybe",
 		"redact_mode": "sha1", "stats_interval": "often", "redact_key_file": "/nonexistent/key",

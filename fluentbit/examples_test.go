@@ -10,17 +10,17 @@ import (
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
 // The harness tests take their plugin settings from examples/fluent-bit, so
 // the examples are what is tested, not copies that can drift.
 
-// expandVars resolves Fluent Bit's ${VAR} references from vars.
+// expandVars resolves Fluent Bit's ${VAR} and ${VAR:-default} references
+// from vars, as Fluent Bit does from the environment.
 func expandVars(s string, vars map[string]string) string {
-	for k, v := range vars {
-		s = strings.ReplaceAll(s, "${"+k+"}", v)
-	}
-	return s
+	return flbsim.Expand(s, func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
 }
 
 // exampleSections returns the sections of a classic-format example, each
@@ -86,7 +86,7 @@ func exampleYAML(t *testing.T, name string) (inputs, outputs []map[string]string
 		for _, o := range in {
 			m := map[string]string{}
 			for k, v := range o {
-				m[strings.ToLower(k)] = strings.TrimSpace(strings.Trim(strings.TrimSpace(toString(v)), `"`))
+				m[strings.ToLower(k)] = expandVars(strings.TrimSpace(strings.Trim(strings.TrimSpace(toString(v)), `"`)), nil)
 			}
 			out = append(out, m)
 		}

@@ -109,7 +109,14 @@ func startHarness(t *testing.T, env ...string) *harness {
 
 func startHarnessWith(t *testing.T, plugin *artifact, env ...string) *harness {
 	t.Helper()
-	cmd := exec.Command(harnessBinary.get(t), plugin.get(t))
+	return startHarnessArgs(t, plugin, nil, env...)
+}
+
+// startHarnessArgs runs the harness with options before the plugin's path
+// (-def VERSION).
+func startHarnessArgs(t *testing.T, plugin *artifact, args []string, env ...string) *harness {
+	t.Helper()
+	cmd := exec.Command(harnessBinary.get(t), append(args, plugin.get(t))...)
 	cmd.Env = append(os.Environ(), env...)
 	in, _ := cmd.StdinPipe()
 	outPipe, _ := cmd.StdoutPipe()

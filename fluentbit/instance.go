@@ -73,7 +73,10 @@ func initInstance(get func(string) string) (*instance, error) {
 		}
 		return nil, err
 	}
-	in.logf("info", "output=%s format=%s %s", in.cfg.output, in.cfg.parser.Format, applyRuntime(rc))
+	in.logf("info", "output=%s format=%s %s; unknown keys: %s", in.cfg.output, in.cfg.parser.Format, applyRuntime(rc), unknownKeys)
+	for _, w := range in.cfg.warnings {
+		in.logf("warn", "config: %s", w)
+	}
 	if in.cfg.tls != nil && in.cfg.tls.InsecureSkipVerify {
 		in.logf("warn", "%s is off: the server's certificate is not checked", keyTLSVerify)
 	}

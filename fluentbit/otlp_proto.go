@@ -149,9 +149,9 @@ func (w *protoWriter) appendRequest(b []byte) []byte {
 // with an event name, or an OCSF event: a body map) with its time when
 // known, observed time, severity, event name, body and attributes; any
 // other with its observed time, body and attributes, the error attributes
-// (error.type, error.message, ECS's event.kind) first. Attributes, and the
-// members of every map, keep the first position of a key and its last
-// value, as pcommon.Map.Put does.
+// (error.type, error.message, ECS's event.kind and ecs.version) first.
+// Attributes, and the members of every map, keep the first position of a
+// key and its last value, as pcommon.Map.Put does.
 func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
 	g := w.group(res)
 	b := w.rec[:0]
@@ -208,7 +208,7 @@ func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
 // isErrorAttr tells the attributes pdataconv puts first for a record
 // nothing parsed.
 func isErrorAttr(k string) bool {
-	return k == record.AttrErrorType || k == record.AttrErrorMessage || k == record.AttrEventKind
+	return k == record.AttrErrorType || k == record.AttrErrorMessage || k == record.AttrEventKind || k == record.AttrECSVersion
 }
 
 // timestamp is pcommon.NewTimestampFromTime; a zero result is not written,

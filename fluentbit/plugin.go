@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"time"
 	"unsafe"
 
 	"github.com/fluent/fluent-bit-go/output"
@@ -21,7 +22,11 @@ import (
 //export FLBPluginRegister
 func FLBPluginRegister(def unsafe.Pointer) (ret int) {
 	defer guard("register", &ret, -1)
-	return output.FLBPluginRegister(def, pluginName, pluginDescription)
+	ret = output.FLBPluginRegister(def, pluginName, pluginDescription)
+	if note := registerConfigMap(def); note != "" {
+		fmt.Fprintf(os.Stderr, "[%s] [ warn] [output:pamaudit] %s\n", time.Now().Format("2006/01/02 15:04:05"), note)
+	}
+	return ret
 }
 
 //export FLBPluginInit

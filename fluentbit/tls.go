@@ -67,6 +67,24 @@ func parseTLS(val func(string) string, endpoint string, fail func(key, format st
 		return nil
 	}
 
+	return loadTLS(val, fail)
+}
+
+// checkTLS checks the TLS keys' values for the stdout output, which does
+// not use them: pamaudit.tls and pamaudit.tls.verify must be on or off, the
+// files must load, as with the other outputs.
+func checkTLS(val func(string) string, fail func(key, format string, args ...any)) {
+	if v := val(keyTLS); v != "" {
+		if _, ok := parseBool(v); !ok {
+			fail(keyTLS, "%q is not on or off", v)
+		}
+	}
+	loadTLS(val, fail)
+}
+
+// loadTLS builds the TLS configuration from the keys other than
+// pamaudit.tls: verify, the CA, the client certificate and key, the name.
+func loadTLS(val func(string) string, fail func(key, format string, args ...any)) *tls.Config {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: val(keyTLSVhost)}
 	if v := val(keyTLSVerify); v != "" {
 		verify, ok := parseBool(v)

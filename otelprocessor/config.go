@@ -39,6 +39,10 @@ type Config struct {
 	// ecs (ECS names in the attributes) or ocsf (the OCSF event as a map
 	// body).
 	Schema string `mapstructure:"schema"`
+	// OCSFCaptions adds to OCSF events the optional captions of the ids
+	// (class_name, category_name, activity_name, type_name, severity,
+	// status).
+	OCSFCaptions bool `mapstructure:"ocsf_captions"`
 	// OnError is what happens to a record that cannot be parsed: keep (pass
 	// it on with error.type and error.message) or drop.
 	OnError string `mapstructure:"on_error"`
@@ -85,6 +89,7 @@ func createDefaultConfig() *Config {
 		Source:       sourceBody,
 		Timezone:     "UTC",
 		Schema:       "otel",
+		OCSFCaptions: true,
 		KeepOriginal: true,
 		OnError:      onErrorKeep,
 		Redact:       RedactConfig{Enabled: true, Mode: "mask"},
@@ -117,6 +122,7 @@ func (c *Config) settings() (settings, error) {
 		drop: c.OnError == onErrorDrop,
 		opts: core.Options{
 			NoOriginal:     !c.KeepOriginal,
+			NoOCSFCaptions: !c.OCSFCaptions,
 			NoRedact:       !c.Redact.Enabled,
 			RedactHeaders:  c.Redact.Headers,
 			RedactKeys:     c.Redact.KeyPatterns,

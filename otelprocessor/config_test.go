@@ -40,14 +40,14 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if def := createDefaultConfig(); cfg.Source != def.Source || !cfg.KeepOriginal || cfg.OnError != "keep" || !cfg.Redact.Enabled {
+	if def := createDefaultConfig(); cfg.Source != def.Source || !cfg.KeepOriginal || !cfg.OCSFCaptions || cfg.OnError != "keep" || !cfg.Redact.Enabled {
 		t.Errorf("defaults not kept: %+v", cfg)
 	}
 	cfg, err = loadConfig(t, "custom")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(cfg.Formats, ",") != "passman,capam" || cfg.Timezone != "Europe/Berlin" || cfg.KeepOriginal ||
+	if strings.Join(cfg.Formats, ",") != "passman,capam" || cfg.Timezone != "Europe/Berlin" || cfg.KeepOriginal || cfg.OCSFCaptions ||
 		cfg.OnError != "drop" || cfg.Redact.Headers[0] != "x-api-key" || cfg.Limits.MaxDepth != 16 {
 		t.Errorf("custom config: %+v", cfg)
 	}
@@ -59,7 +59,7 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("source attribute %q, drop %v", s.source, s.drop)
 	}
 	opts := s.opts
-	if len(opts.Formats) != 2 || !opts.NoOriginal || opts.MaxAttrs != 128 || opts.Location.String() != "Europe/Berlin" || opts.Schema != core.SchemaOCSF {
+	if len(opts.Formats) != 2 || !opts.NoOriginal || !opts.NoOCSFCaptions || opts.MaxAttrs != 128 || opts.Location.String() != "Europe/Berlin" || opts.Schema != core.SchemaOCSF {
 		t.Errorf("parser options: %+v", opts)
 	}
 }

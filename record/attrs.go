@@ -29,7 +29,8 @@ const (
 	AttrContainerName          = string(semconv.ContainerNameKey)
 
 	// ECS names.
-	AttrEventKind          = "event.kind" // the ECS schema's; pipeline_error marks a record nothing parsed
+	AttrEventKind          = "event.kind"  // the ECS schema's; pipeline_error marks a record nothing parsed
+	AttrECSVersion         = "ecs.version" // the ECS schema's, on every record
 	AttrEventAction        = "event.action"
 	AttrEventOutcome       = "event.outcome"
 	AttrUserDomain         = "user.domain"

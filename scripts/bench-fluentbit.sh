@@ -18,7 +18,7 @@
 #   RUNS=1              rounds of the three cases
 #   CASES="native pamaudit floor"
 #   PLUGIN=build/pamaudit.so
-#   PAMAUDIT_KEYS="workers 1;gomaxprocs 2"  extra [OUTPUT] lines for pamaudit
+#   PAMAUDIT_KEYS="workers 1;go_maxprocs 2"  extra [OUTPUT] lines for pamaudit
 #   KEEP=1              keep the work folder (configs, outputs, logs)
 # Targets (docs/performance.md): pamaudit's CPU <= native's, its peak RSS
 # <= 1.25 x native's, and every record out.
@@ -125,6 +125,10 @@ run() {
 	local c=$1 args=(-c "$work/$1.conf")
 	[ "$c" = pamaudit ] && args=(-e "$PLUGIN" "${args[@]}")
 	"$TIME" -f '%U %S %M %e' -o "$work/$c.time" "$FLUENT_BIT" "${args[@]}" >"$work/$c.out" 2>"$work/$c.err" || true
+	if grep -q 'unknown configuration property' "$work/$c.err"; then
+		grep 'unknown configuration property' "$work/$c.err" >&2
+		exit 1
+	fi
 	local user sys rss wall out
 	read -r user sys rss wall <"$work/$c.time" || true
 	case $c in
@@ -148,7 +152,14 @@ run() {
 	}'
 }
 
-echo "Fluent Bit: $("$FLUENT_BIT" --version 2>/dev/null | head -1)"
+version=$("$FLUENT_BIT" --version 2>/dev/null | head -1)
+# With Fluent Bit 5.1.1 the plugin registers its config map, so a mistyped
+# key in PAMAUDIT_KEYS stops Fluent Bit instead of being ignored
+# (docs/fluent-bit.md, "Unknown keys").
+case $version in
+*v5.1.1*) export PAMAUDIT_FLUENT_BIT_VERSION=${PAMAUDIT_FLUENT_BIT_VERSION:-5.1.1} ;;
+esac
+echo "Fluent Bit: $version"
 echo "input: $N PassMan lines, $bytes bytes (${SIZE} B average); Grace $GRACE; Mem_Buf_Limit ${MEM_BUF_LIMIT:-none}; GOMAXPROCS=${GOMAXPROCS:-unset}; pamaudit keys: ${PAMAUDIT_KEYS:-none}"
 printf '%-9s %8s %6s %6s %8s %8s %6s %7s\n' case cpu_s user_s sys_s rss_mb records wall_s drain_s
 for ((r = 0; r < RUNS; r++)); do

@@ -42,6 +42,7 @@ func parseFlags(c *parseConfig) []option {
 		{"schema", "NAME", "the output: otel (OpenTelemetry names, the default), ecs (ECS documents) or ocsf (OCSF events)", "schema", textValue{&o.Schema}},
 		{"timezone", "ZONE", "IANA time zone of times without an offset, e.g. Europe/Berlin (default UTC)", "", zoneValue{&o.Location}},
 		{"no-original", "", "do not add log.record.original", "", boolValue{&o.NoOriginal}},
+		{"no-ocsf-captions", "", "with --schema ocsf, leave out the optional captions of the ids (class_name, category_name, activity_name, type_name, severity, status)", "", boolValue{&o.NoOCSFCaptions}},
 		{"no-redact", "", "keep secrets in clear (for debugging only)", "", boolValue{&o.NoRedact}},
 		{"redact-headers", "LIST", "more header or key names whose values are redacted, comma-separated", "redact_headers", listValue{&o.RedactHeaders}},
 		{"redact-keys", "LIST", "more substrings of key names whose values are redacted, comma-separated", "redact_keys", listValue{&o.RedactKeys}},

@@ -18,7 +18,7 @@ func TestFlagsMapOntoOptions(t *testing.T) {
 	var c parseConfig
 	err := readFlags(&c, parseFlags(&c), []string{
 		"a.log", "--formats", "passman, capam", "--formats=netwrix", "-timezone", "Europe/Berlin",
-		"--no-original", "--no-redact=true", "--redact-headers", "x-api-key,x-session", "--redact-keys=pin",
+		"--no-original", "--no-ocsf-captions", "--no-redact=true", "--redact-headers", "x-api-key,x-session", "--redact-keys=pin",
 		"--max-record-bytes", "4096", "--max-attributes=64", "--max-depth", "5", "--max-value-bytes", "100",
 		"--strict", "-", "--", "--not-a-flag.log",
 	})
@@ -30,6 +30,7 @@ func TestFlagsMapOntoOptions(t *testing.T) {
 		Formats:        []core.Format{core.FormatPassMan, core.FormatCAPAM, core.FormatNetwrix},
 		Location:       berlin,
 		NoOriginal:     true,
+		NoOCSFCaptions: true,
 		NoRedact:       true,
 		RedactHeaders:  []string{"x-api-key", "x-session"},
 		RedactKeys:     []string{"pin"},

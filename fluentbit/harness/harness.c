@@ -30,6 +30,13 @@
  *                              Bit's: flb-pipeline, flb-out-NAME-wN)
  *   quit
  *
+ * Usage: flb-harness [-def 4|5.0|5.1.1] PLUGIN.so. The registration
+ * structure is the one of that Fluent Bit version (default 5.1.1). With
+ * 5.1.1, a config map the plugin registers is checked at init as Fluent Bit
+ * does (flb_config_map_properties_check): a property it does not hold, or a
+ * property set twice, fails the instance before the plugin's init, with
+ * Fluent Bit's message, and "@@ init ID -1".
+ *
  * Build: gcc -O2 -Wall -o flb-harness harness.c -ldl -lpthread
  */
 #define _GNU_SOURCE
@@ -38,6 +45,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <strings.h>
 
 #define FLB_PROXY_OUTPUT_PLUGIN 2
@@ -46,17 +55,55 @@
 #define MAX_PROPS 64
 #define MAX_THREADS 32
 
-/* Fluent Bit's structures, as the Go proxy passes them. */
-struct flb_config_map;
+/* Fluent Bit's structures, as the Go proxy passes them (Fluent Bit 5.1.1). */
+struct mk_list {
+    struct mk_list *prev, *next;
+};
 
+struct flb_config_map_val {
+    union {
+        int i_num;
+        int boolean;
+        double d_num;
+        size_t s_num;
+        char *str;
+        struct mk_list *list;
+        void *variant;
+    } val;
+    char *raw;
+    struct mk_list *mult;
+    struct mk_list _head;
+};
+
+struct flb_config_map {
+    int type;
+    char *name;
+    char *def_value;
+    int flags;
+    int set_property;
+    uintptr_t offset;
+    char *desc;
+    struct flb_config_map_val value;
+    struct mk_list _head;
+};
+
+#define FLB_CONFIG_MAP_STR_PREFIX 1
+#define FLB_CONFIG_MAP_MULT 1
+
+/*
+ * 5.1.1's. Fluent Bit allocates it with its own size: before 5.0.0 it ends
+ * after description (32 bytes), before 5.1.1 after event_type (40 bytes);
+ * "-def 4" and "-def 5.0" give the plugin only that much, followed by
+ * guard bytes that must stay untouched.
+ */
 struct flb_plugin_proxy_def {
     int type;
     int proxy;
     int flags;
     char *name;
     char *description;
-    struct flb_config_map *config_map;
     int event_type;
+    struct flb_config_map *config_map;
 };
 
 struct flb_plugin_proxy;
@@ -105,6 +152,7 @@ struct instance {
  * does not see them. Exact names, and prefixes ending in '*'.
  */
 static const char *core_props[] = {
+    "name", /* not a property: Fluent Bit makes the instance of that plugin */
     "match", "match_regex", "alias", "log_level", "log_suppress_interval",
     "host", "port", "ipv6", "retry_limit", "net.*", "oauth2*", "_debug.http.*",
     "tls", "tls.verify", "tls.verify_hostname", "tls.debug", "tls.vhost",
@@ -211,6 +259,57 @@ static void *flush_thread(void *arg)
     return NULL;
 }
 
+/* flb_config_map_properties_check (src/flb_config_map.c), for the
+ * instance's properties against the plugin's map. */
+static int properties_check(struct instance *in, struct flb_config_map *map)
+{
+    int i, j, count;
+    size_t len;
+    struct flb_config_map *m, *found;
+
+    for (i = 0; i < in->nprops; i++) {
+        if (strncasecmp(in->keys[i], "_debug.", 7) == 0 ||
+            strcasecmp(in->keys[i], "active") == 0 ||
+            strcasecmp(in->keys[i], "condition") == 0) {
+            continue;
+        }
+        found = NULL;
+        for (m = map; m->name; m++) {
+            len = strlen(m->name);
+            if (m->type != FLB_CONFIG_MAP_STR_PREFIX && len != strlen(in->keys[i])) {
+                continue;
+            }
+            if (strncasecmp(in->keys[i], m->name, len) == 0) {
+                found = m;
+                break;
+            }
+        }
+        if (!found) {
+            /* One write, as Fluent Bit's log does. */
+            char msg[8192];
+            size_t n = snprintf(msg, sizeof(msg), "[error] [config] %s: unknown configuration property '%s'. "
+                                "The following properties are allowed:", plugin.name, in->keys[i]);
+            for (m = map; m->name && n < sizeof(msg); m++) {
+                n += snprintf(msg + n, sizeof(msg) - n, " %s", m->name);
+            }
+            fprintf(stderr, "%s.\n", msg);
+            return -1;
+        }
+        count = 0;
+        for (j = 0; j < in->nprops; j++) {
+            if (strcasecmp(in->keys[i], in->keys[j]) == 0) {
+                count++;
+            }
+        }
+        if (count > 1 && (found->flags & FLB_CONFIG_MAP_MULT) == 0) {
+            fprintf(stderr, "[error] [config] %s: configuration property '%s' is set %i times\n",
+                    plugin.name, in->keys[i], count);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static struct instance *lookup(int id)
 {
     if (id < 0 || id >= MAX_INSTANCES || !instances[id].used) {
@@ -228,13 +327,34 @@ int main(int argc, char **argv)
     char line[65536];
     int ret;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s PLUGIN.so < commands\n", argv[0]);
+    size_t def_size = sizeof(struct flb_plugin_proxy_def);
+    unsigned char *def_mem;
+    size_t i;
+    const char *path;
+
+    if (argc == 4 && strcmp(argv[1], "-def") == 0) {
+        if (strcmp(argv[2], "4") == 0) {
+            def_size = offsetof(struct flb_plugin_proxy_def, event_type);
+        }
+        else if (strcmp(argv[2], "5.0") == 0) {
+            def_size = offsetof(struct flb_plugin_proxy_def, config_map);
+        }
+        else if (strcmp(argv[2], "5.1.1") != 0) {
+            fprintf(stderr, "-def: 4, 5.0 or 5.1.1\n");
+            return 2;
+        }
+        path = argv[3];
+    }
+    else if (argc == 2) {
+        path = argv[1];
+    }
+    else {
+        fprintf(stderr, "usage: %s [-def 4|5.0|5.1.1] PLUGIN.so < commands\n", argv[0]);
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
 
-    dso = dlopen(argv[1], RTLD_LAZY);
+    dso = dlopen(path, RTLD_LAZY);
     if (!dso) {
         fprintf(stderr, "dlopen: %s\n", dlerror());
         return 1;
@@ -251,9 +371,25 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    def = calloc(1, sizeof(struct flb_plugin_proxy_def));
+    /* The structure of the version, then guard bytes up to the full
+     * size: an older Fluent Bit's allocation ends where they start. */
+    def_mem = calloc(1, sizeof(struct flb_plugin_proxy_def) + 64);
+    memset(def_mem + def_size, 0xA5, sizeof(struct flb_plugin_proxy_def) + 64 - def_size);
+    def = (struct flb_plugin_proxy_def *) def_mem;
     ret = cb_register(def);
-    printf("@@ register %d %d %d %s\n", ret, def->type, def->proxy, def->name ? def->name : "-");
+    for (i = def_size; i < sizeof(struct flb_plugin_proxy_def) + 64; i++) {
+        if (def_mem[i] != 0xA5) {
+            printf("@@ error the plugin wrote byte %zu of a %zu-byte registration structure\n", i, def_size);
+            return 1;
+        }
+    }
+    if (def_size < sizeof(struct flb_plugin_proxy_def)) {
+        /* What Fluent Bit of that version reads: no config map. */
+        def = calloc(1, sizeof(struct flb_plugin_proxy_def));
+        memcpy(def, def_mem, def_size);
+    }
+    printf("@@ register %d %d %d %s%s\n", ret, def->type, def->proxy, def->name ? def->name : "-",
+           def->config_map ? " config_map" : "");
     if (ret == -1 || def->type != FLB_PROXY_OUTPUT_PLUGIN || def->proxy != FLB_PROXY_GOLANG) {
         return 1;
     }
@@ -330,6 +466,11 @@ int main(int argc, char **argv)
             plugin.api = &api;
             plugin.o_ins = in;
             plugin.context = in->context;
+            /* flb_output_plugin_property_check, before the plugin's init */
+            if (def->config_map && properties_check(in, def->config_map) == -1) {
+                printf("@@ init %d -1\n", id);
+                continue;
+            }
             ret = plugin.cb_init(&plugin);
             printf("@@ init %d %d\n", id, ret);
         }

@@ -46,8 +46,8 @@ var _ record.FieldWriter = (*Writer)(nil)
 // time (when the text has one), severity, event name, body and attributes; an
 // attribute already on lr is overwritten only by a parsed attribute of the
 // same key. A record nothing could parse only adds its error.type and
-// error.message (and, in the ECS schema, event.kind): the rest of lr passes
-// on unchanged. In the OCSF schema every record is an event (a parse failure
+// error.message (and, in the ECS schema, event.kind and ecs.version): the
+// rest of lr passes on unchanged. In the OCSF schema every record is an event (a parse failure
 // a Base Event), written whole: its body map replaces lr's body. Fill reports
 // whether rec was written whole.
 func (w *Writer) Fill(lr plog.LogRecord, rec *record.Record) bool {
@@ -144,11 +144,11 @@ func (w *Writer) BodyMap(members []record.Attr) {
 
 // errorKeys are the attributes a record nothing parsed adds to the log
 // record it came from.
-var errorKeys = [...]string{record.AttrErrorType, record.AttrErrorMessage, record.AttrEventKind}
+var errorKeys = [...]string{record.AttrErrorType, record.AttrErrorMessage, record.AttrEventKind, record.AttrECSVersion}
 
 // Attr puts one attribute, overwriting one of the same key in place.
 func (w *Writer) Attr(a *record.Attr) {
-	if w.part == partErrors && a.Key != errorKeys[0] && a.Key != errorKeys[1] && a.Key != errorKeys[2] {
+	if w.part == partErrors && a.Key != errorKeys[0] && a.Key != errorKeys[1] && a.Key != errorKeys[2] && a.Key != errorKeys[3] {
 		return
 	}
 	put(w.attrs, a)

@@ -9,28 +9,56 @@ import (
 	"github.com/pamaudit/pamaudit/internal/scan"
 )
 
-// findRef is Find as a memchr per anchor and case: the oracle for the one
-// folded pass.
+// findRef is Find written plainly, the oracle for its one pass per anchor
+// and case: every mention of every name is collected, then, per anchor and
+// case in order of position, a mention whose name lies inside the value
+// of the one kept before it is dropped (Find reads on past a value),
+// unless that value is a header's (names inside it are searched, up to
+// maxNested times per text).
 func (r *Redactor) findRef(s string) []Span {
+	type mention struct {
+		at, next int
+		span     Span
+		ok       bool
+		header   bool
+	}
 	var dst []Span
+	nested := 0
 	for _, a := range r.anchors {
-		for _, n := range a.names {
-			for _, c := range []byte{n.name[n.at], scan.Lower(n.name[n.at]) - 'a' + 'A'} {
-				for from := 0; from < len(s); {
-					i := strings.IndexByte(s[from:], c)
-					if i < 0 {
-						break
-					}
-					i += from
-					from = i + 1
+		cases := []byte{a.c}
+		if up := scan.Lower(a.c) - 'a' + 'A'; a.c >= 'a' && a.c <= 'z' {
+			cases = append(cases, up)
+		}
+		for _, c := range cases {
+			var ms []mention
+			for i := 0; i < len(s); i++ {
+				if s[i] != c {
+					continue
+				}
+				for _, n := range a.names {
 					j := i - n.at
 					if j < 0 || j+len(n.name) > len(s) || scan.IndexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
 						continue
 					}
-					if v0, v1, _, _, ok := secretValue(s, j+len(n.name), n.header); ok {
-						dst = append(dst, Span{Start: v0, End: v1})
+					v0, v1, next, _, ok := secretValue(s, j+len(n.name), n.header)
+					ms = append(ms, mention{at: i, next: next, span: Span{Start: v0, End: v1}, ok: ok, header: n.header})
+					break
+				}
+			}
+			from := 0
+			for _, m := range ms {
+				if m.at < from {
+					continue
+				}
+				if m.ok {
+					dst = append(dst, m.span)
+					if m.header && nested < maxNested {
+						nested++
+						from = max(from, m.span.Start)
+						continue
 					}
 				}
+				from = max(from, m.next)
 			}
 		}
 	}

@@ -291,25 +291,56 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 const maxNested = 16
 
 // Replace appends s to b with every Span replaced: by the mask, or by the
-// keyed pseudonyms of its value. It sorts spans.
+// keyed pseudonyms of its value. Spans that overlap or touch are one
+// replacement (but for a quoted one, which stands alone), so the text does
+// not depend on how a secret's spans were found. It sorts spans.
 func (r *Redactor) Replace(b []byte, s string, sp []Span) []byte {
 	SortSpans(sp)
 	last := 0
-	for _, x := range sp {
+	for i := 0; i < len(sp); {
+		x, next := group(s, sp, i)
+		i = next
 		if x.End > len(s) {
 			continue
-		}
-		if x.Start < last {
-			if x.End <= last {
-				continue // inside a Span already replaced
-			}
-			x = rest(x, last) // overlapping: replace the rest
 		}
 		b = append(b, s[last:x.Start]...)
 		b = r.appendSpan(b, s, x)
 		last = x.End
 	}
 	return append(b, s[last:]...)
+}
+
+// group returns the replacement that starts at sp[i] (sorted), and the
+// index after the spans it takes: the span, grown by every later one that
+// overlaps it or, neither quoted, touches it. A grown span keeps the first
+// one's value. A span past the end of s is returned alone, to be skipped.
+func group(s string, sp []Span, i int) (Span, int) {
+	x := sp[i]
+	if x.End > len(s) {
+		return x, i + 1
+	}
+	end := x.End
+	j := i + 1
+	for ; j < len(sp); j++ {
+		y := sp[j]
+		if y.End > len(s) {
+			continue
+		}
+		if !(y.Start < end || y.Start == end && !y.Quote && !x.Quote) {
+			break
+		}
+		end = max(end, y.End)
+	}
+	if end != x.End {
+		// The first span's value stands for the whole: its pseudonym is the
+		// one its attribute has (a format's value inside a search's longer
+		// one, "'p4\'ss', user = x").
+		if x.Form != FormKnown {
+			x.Value, x.Form = SpanValue(s, x), FormKnown
+		}
+		x.End = end
+	}
+	return x, j
 }
 
 // SortSpans orders spans as Replace reads them: by start; at one start the
@@ -337,16 +368,6 @@ func SortSpans(sp []Span) {
 	})
 }
 
-// rest is the part of x from start on, when a span replaced before ends
-// inside it: its value is what the text holds there.
-func rest(x Span, start int) Span {
-	x.Start = start
-	if x.Form == FormKnown {
-		x.Form, x.Value = FormBare, ""
-	}
-	return x
-}
-
 // appendSpan appends the replacement of the span x of s.
 func (r *Redactor) appendSpan(b []byte, s string, x Span) []byte {
 	if x.Quote {
@@ -364,19 +385,16 @@ func (r *Redactor) appendSpan(b []byte, s string, x Span) []byte {
 }
 
 // MapOffset maps an offset of s to the text Replace makes of it (sp sorted,
-// as Replace leaves them); an offset inside a secret maps to its start.
+// as Replace leaves them); an offset inside a replaced span maps to its
+// replacement's start.
 func (r *Redactor) MapOffset(s string, sp []Span, off int) int {
-	shift, last := 0, 0
+	shift := 0
 	var scratch [64]byte
-	for _, x := range sp {
+	for i := 0; i < len(sp); {
+		x, next := group(s, sp, i)
+		i = next
 		if x.End > len(s) {
 			continue
-		}
-		if x.Start < last {
-			if x.End <= last {
-				continue
-			}
-			x = rest(x, last)
 		}
 		if off < x.End {
 			if off >= x.Start {
@@ -384,9 +402,7 @@ func (r *Redactor) MapOffset(s string, sp []Span, off int) int {
 			}
 			break
 		}
-		n := len(r.appendSpan(scratch[:0], s, x))
-		shift += n - (x.End - x.Start)
-		last = x.End
+		shift += len(r.appendSpan(scratch[:0], s, x)) - (x.End - x.Start)
 	}
 	return off + shift
 }

@@ -25,16 +25,21 @@ func Markdown() string {
 		{"`@timestamp`", "the record's time; when the text has none, the time it was seen (document only; the collector's record keeps its time)"},
 		{"`log.level`", "the severity text (document only)"},
 		{"`message`", "the body (document only)"},
+		{"`" + keyVersion + "`", "`" + FullVersion + "`"},
 		{"`" + keyKind + "`", "`" + kindEvent + "`; `" + kindPipelineError + "` for a record nothing could read"},
 		{"`" + keyCategory + "`, `" + keyType + "`", "the event's row (below): arrays of ECS's allowed values, each pair one ECS expects"},
 		{"`" + keyCode + "`", "the event name (`passman.login`)"},
 		{"`" + keyModule + "`, `" + keyDataset + "`", "`" + module + "`, `" + module + ".<product>`"},
 		{"`" + keyVendor + "`, `" + keyProduct + "`", "the product (below)"},
+		{"`" + keyOriginal + "`", "the original text whenever it is kept (`keep_original`): `log.record.original`, or the body when it is the original text (the same text as `message` then)"},
+		{"`" + keyRelatedUser + "`", "`user.name`, `user.id`, `user.target.name`, `user.target.id`, each once"},
+		{"`" + keyRelatedIP + "`", "`source.ip`, and `host.name` when it is an IP address"},
+		{"`" + keyRelatedHosts + "`", "`host.name` when it is not an IP address, and `source.domain`"},
 	} {
 		w("| ", r[0], " | ", r[1], " |")
 	}
 	w()
-	w("A record nothing could read has only `event.kind`, `error.type`, `error.message` and the framing's fields.")
+	w("A record nothing could read has only `ecs.version`, `event.kind`, `error.type`, `error.message` and the framing's fields: what the collector adds to a record it could not parse, whose body stays the text.")
 	w()
 	w("## Names")
 	w()

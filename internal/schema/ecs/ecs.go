@@ -24,6 +24,12 @@ const (
 	keyDataset  = "event.dataset"
 	keyVendor   = "observer.vendor"
 	keyProduct  = "observer.product"
+	keyVersion  = "ecs.version"
+	keyOriginal = "event.original"
+
+	keyRelatedUser  = "related.user"
+	keyRelatedIP    = "related.ip"
+	keyRelatedHosts = "related.hosts"
 
 	kindEvent         = "event"
 	kindPipelineError = "pipeline_error" // a record no product could read
@@ -34,12 +40,22 @@ const (
 // not safe for concurrent use. The record Map returns is valid until the
 // next call.
 type Mapper struct {
+	opts     Options
 	products [len(tables)]*compiled
 	names    map[string]string
 	nsKeys   map[string]string // pamaudit.<key>, built once per key
 	names1   table.KeyCache[string]
 	slowName func(string) string
 	out      record.Record
+	related  [3][]string // related.user, related.ip, related.hosts of the record
+}
+
+// Options configure a Mapper.
+type Options struct {
+	// KeepOriginal puts the original text in event.original when the body
+	// is that text (keep_original); log.record.original is event.original
+	// whenever the record has it.
+	KeepOriginal bool
 }
 
 type compiled struct {
@@ -59,8 +75,8 @@ type crow struct {
 const maxNSKeys = 8192
 
 // New compiles the tables.
-func New() *Mapper {
-	m := &Mapper{names: make(map[string]string, len(names)), nsKeys: make(map[string]string, 256)}
+func New(opts Options) *Mapper {
+	m := &Mapper{opts: opts, names: make(map[string]string, len(names)), nsKeys: make(map[string]string, 256)}
 	for _, n := range names {
 		m.names[n.otel] = n.ecs
 	}
@@ -91,7 +107,7 @@ func compileRow(r *row, f record.Format) *crow {
 	if f == record.FormatAuto {
 		kind = kindPipelineError
 	}
-	c.head = append(c.head, str(keyKind, kind))
+	c.head = append(c.head, str(keyVersion, FullVersion), str(keyKind, kind))
 	if len(r.categories) > 0 {
 		c.head = append(c.head,
 			record.Attr{Key: keyCategory, Kind: record.KindStrings, Strs: r.categories},
@@ -115,10 +131,14 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 	}
 	out := &m.out
 	attrs := append(out.Attrs[:0], r.head...)
-	if rec.EventName != "" {
+	parsed := rec.EventName != ""
+	if parsed {
 		attrs = append(attrs, str(keyCode, rec.EventName))
 	}
 	attrs = append(attrs, c.fixed...)
+	rel := &m.related
+	rel[0], rel[1], rel[2] = rel[0][:0], rel[1][:0], rel[2][:0]
+	original := false
 	for i := range rec.Attrs {
 		a := rec.Attrs[i]
 		k := m.name(a.Key)
@@ -134,6 +154,37 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 		}
 		a.Key = k
 		attrs = append(attrs, a)
+		if a.Kind != record.KindString || a.Str == "" {
+			continue
+		}
+		switch k {
+		case keyOriginal:
+			original = true
+		case "user.name", "user.id", "user.target.name", "user.target.id":
+			rel[0] = addNew(rel[0], a.Str)
+		case keySourceIP:
+			rel[1] = addNew(rel[1], a.Str)
+		case keySourceDomain:
+			rel[2] = addNew(rel[2], a.Str)
+		case "host.name":
+			if scan.IsIP(a.Str) {
+				rel[1] = addNew(rel[1], a.Str)
+			} else {
+				rel[2] = addNew(rel[2], a.Str)
+			}
+		}
+	}
+	// A record nothing read carries only what the collector adds to a
+	// failed record too, so every face gives the same.
+	if parsed {
+		if !original && !rec.HasMessage && m.opts.KeepOriginal {
+			attrs = append(attrs, str(keyOriginal, rec.Body)) // the body is the original text
+		}
+		for i, k := range [...]string{keyRelatedUser, keyRelatedIP, keyRelatedHosts} {
+			if len(rel[i]) > 0 {
+				attrs = append(attrs, record.Attr{Key: k, Kind: record.KindStrings, Strs: rel[i]})
+			}
+		}
 	}
 	*out = record.Record{
 		Time: rec.Time, ObservedTime: rec.ObservedTime, SeverityNumber: rec.SeverityNumber, SeverityText: rec.SeverityText,
@@ -179,3 +230,13 @@ func (m *Mapper) nsKey(k string) string {
 }
 
 func str(k, v string) record.Attr { return record.Attr{Key: k, Kind: record.KindString, Str: v} }
+
+// addNew appends s to l unless l has it.
+func addNew(l []string, s string) []string {
+	for _, v := range l {
+		if v == s {
+			return l
+		}
+	}
+	return append(l, s)
+}

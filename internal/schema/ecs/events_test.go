@@ -1,6 +1,7 @@
 package ecs_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/pamaudit/pamaudit/core"
@@ -10,16 +11,22 @@ import (
 )
 
 // Every record of every input, hostile ones included, is a valid ECS
-// document, with and without the original text.
+// document, with its related fields and event.original; with and without
+// the original text.
 func TestHostileDocumentsValid(t *testing.T) {
+	mappers := map[bool]*ecs.Mapper{true: ecs.New(ecs.Options{KeepOriginal: true}), false: ecs.New(ecs.Options{})}
 	for _, noOriginal := range []bool{false, true} {
-		opts := core.Options{Schema: core.SchemaECS, NoOriginal: noOriginal}
-		parsetest.EachRecord(t, "../../..", opts, func(in string, n int, rec *record.Record, doc map[string]any) {
+		opts := core.Options{NoOriginal: noOriginal}
+		parsetest.EachRecord(t, "../../..", opts, func(in string, n int, rec *record.Record, _ map[string]any) {
+			var doc map[string]any
+			if err := json.Unmarshal(mappers[!noOriginal].Map(rec).AppendJSON(nil), &doc); err != nil {
+				t.Fatalf("%s record %d: %v", in, n, err)
+			}
 			for _, e := range ecs.Validate(doc) {
 				t.Errorf("%s record %d: %s", in, n, e)
 			}
-			if _, ok := doc["event.original"]; ok && noOriginal {
-				t.Errorf("%s record %d: event.original with no_original", in, n)
+			for _, e := range ecs.Related(rec, doc, !noOriginal && rec.EventName != "") {
+				t.Errorf("%s record %d: %s", in, n, e)
 			}
 		})
 	}

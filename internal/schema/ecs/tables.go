@@ -12,8 +12,12 @@ import (
 // event.type, arrays of ECS's allowed values, every category-type pair one
 // ECS lists as expected), and the attribute names.
 
-// Version is the ECS version the names and allowed values are taken from.
-const Version = "8.17"
+// Version is the ECS version the names and allowed values are taken from;
+// FullVersion is ecs.version.
+const (
+	Version     = "8.17"
+	FullVersion = Version + ".0"
+)
 
 // row categorizes an event. The first row of the event whose conditions
 // hold wins; a row whose event ends in "*" matches every event under it,

@@ -5,129 +5,219 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// ECS 8.17 facts, written from ECS's schemas/event.yml (allowed values of
-// event.kind, event.category with each category's expected_event_types,
-// event.type, event.outcome) and generated/csv/fields.csv (the fields the
-// mapping writes and their types), independently of the mapping's tables.
-
-var kindFacts = []string{"alert", "asset", "enrichment", "event", "metric", "state", "pipeline_error", "signal"}
-
-var categoryFacts = map[string][]string{
-	"api":                 {"access", "admin", "allowed", "change", "creation", "deletion", "denied", "end", "info", "start", "user"},
-	"authentication":      {"start", "end", "info"},
-	"configuration":       {"access", "change", "creation", "deletion", "info"},
-	"database":            {"access", "change", "info", "error"},
-	"driver":              {"change", "end", "info", "start"},
-	"email":               {"info"},
-	"file":                {"access", "change", "creation", "deletion", "info"},
-	"host":                {"access", "change", "end", "info", "start"},
-	"iam":                 {"admin", "change", "creation", "deletion", "group", "info", "user"},
-	"intrusion_detection": {"allowed", "denied", "info"},
-	"library":             {"start"},
-	"malware":             {"info"},
-	"network":             {"access", "allowed", "connection", "denied", "end", "info", "protocol", "start"},
-	"package":             {"access", "change", "deletion", "info", "installation", "start"},
-	"process":             {"access", "change", "end", "info", "start"},
-	"registry":            {"access", "change", "creation", "deletion"},
-	"session":             {"start", "end", "info"},
-	"threat":              {"indicator"},
-	"vulnerability":       {"info"},
-	"web":                 {"access", "error", "info"},
-}
-
-var typeFacts = []string{"access", "admin", "allowed", "change", "connection", "creation", "deletion", "denied", "end",
-	"error", "group", "indicator", "info", "installation", "protocol", "start", "user"}
-
-var outcomeFacts = []string{"failure", "success", "unknown"}
-
-// fieldFacts: the ECS fields the mapping may write, by type (keyword and
-// text fields are strings; long are integers; ip an IP address; date an
-// RFC 3339 time).
-var fieldFacts = map[string]string{
-	"@timestamp": "date", "message": "text", "log.level": "keyword",
-	"event.kind": "keyword", "event.category": "keyword[]", "event.type": "keyword[]", "event.action": "keyword",
-	"event.outcome": "keyword", "event.code": "keyword", "event.module": "keyword", "event.dataset": "keyword",
-	"event.original": "keyword",
-	"user.name":      "keyword", "user.domain": "keyword", "user.id": "keyword", "user.full_name": "keyword", "user.roles": "keyword[]",
-	"user.target.name": "keyword", "user.target.full_name": "keyword", "user.target.id": "keyword",
-	"source.address": "keyword", "source.ip": "ip", "source.domain": "keyword", "source.port": "long",
-	"host.name": "keyword", "service.name": "keyword", "process.name": "keyword", "process.pid": "long",
-	"http.request.method": "keyword", "http.response.status_code": "long", "url.path": "keyword", "user_agent.original": "keyword",
-	"error.type": "keyword", "error.message": "text",
-	"log.syslog.priority": "long", "log.syslog.facility.code": "long", "log.syslog.severity.code": "long", "log.syslog.msgid": "keyword",
-	"container.id": "keyword", "container.name": "keyword", "observer.vendor": "keyword", "observer.product": "keyword",
-	"tags": "keyword[]",
-}
+// The ECS validator of the tests. Its facts (facts_gen_test.go) are
+// generated from ECS's generated/ecs/ecs_flat.yml at the version the
+// mapping names, by internal/factsgen, independently of the mapping's own
+// tables: every key is an ECS field of the right type (an array where ECS
+// normalizes to one, and only there), a key under a flattened or object
+// field, or under the custom namespace pamaudit.; the fields ECS requires
+// are there, ecs.version is the facts' version; the categorization takes
+// allowed values, each event.type one its event.category expects.
 
 // Validate checks an ECS document (decoded JSON, flat keys) against the
-// facts above; it returns what is wrong.
+// facts; it returns what is wrong.
 func Validate(doc map[string]any) []string {
 	var errs []string
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	if _, ok := doc["@timestamp"]; !ok {
-		bad("no @timestamp")
+	for _, k := range requiredFields() {
+		if _, ok := doc[k]; !ok {
+			bad("no %s (ECS requires it)", k)
+		}
+	}
+	if v, ok := doc["ecs.version"]; ok && v != factsVersion {
+		bad("ecs.version %v, want %s", v, factsVersion)
 	}
 	kind, _ := doc["event.kind"].(string)
-	if !slices.Contains(kindFacts, kind) {
+	if !slices.Contains(factAllowed["event.kind"], kind) {
 		bad("event.kind %v", doc["event.kind"])
 	}
 	cats, types := strs(doc["event.category"]), strs(doc["event.type"])
 	if (len(cats) == 0) != (len(types) == 0) {
 		bad("event.category %v without event.type %v", cats, types)
 	}
+	for _, ty := range types {
+		if !slices.Contains(factAllowed["event.type"], ty) {
+			bad("event.type %q is not allowed", ty)
+		}
+	}
 	for _, c := range cats {
-		expected, ok := categoryFacts[c]
-		if !ok {
+		if !slices.Contains(factAllowed["event.category"], c) {
 			bad("event.category %q is not allowed", c)
 			continue
 		}
 		for _, ty := range types {
-			if !slices.Contains(typeFacts, ty) {
-				bad("event.type %q is not allowed", ty)
-			} else if !slices.Contains(expected, ty) {
+			if !slices.Contains(factExpectedTypes[c], ty) {
 				bad("event.type %q is not expected with event.category %q", ty, c)
 			}
 		}
 	}
-	if o, ok := doc["event.outcome"]; ok && !slices.Contains(outcomeFacts, fmt.Sprint(o)) {
+	if o, ok := doc["event.outcome"]; ok && !slices.Contains(factAllowed["event.outcome"], fmt.Sprint(o)) {
 		bad("event.outcome %v", o)
 	}
-	for k, v := range doc {
-		if strings.HasPrefix(k, namespace) || strings.HasPrefix(k, "log.syslog.structured_data.") {
-			continue
+	for _, k := range sortedKeys(doc) {
+		v := doc[k]
+		if strings.HasPrefix(k, namespace) {
+			continue // the custom fields
 		}
-		typ, ok := fieldFacts[k]
+		f, ok := factFields[k]
 		if !ok {
-			bad("%s is not an ECS field the mapping writes", k)
+			if p := openParent(k); p == "" {
+				bad("%s is not an ECS field", k)
+			}
 			continue
 		}
-		switch typ {
-		case "long":
-			if f, ok := v.(float64); !ok || f != float64(int64(f)) {
-				bad("%s is %v, not a long", k, v)
+		if arr, isArr := v.([]any); isArr {
+			if !f.Array {
+				bad("%s is an array, and ECS's is not", k)
+				continue
 			}
-		case "ip":
-			if s, ok := v.(string); !ok || !validIP(s) {
-				bad("%s is %v, not an IP address", k, v)
+			for _, e := range arr {
+				checkType(bad, k, f.Type, e)
 			}
-		case "keyword[]":
-			if _, ok := v.([]any); !ok {
-				bad("%s is %v, not an array", k, v)
-			}
-		default:
-			if _, ok := v.(string); !ok {
-				bad("%s is %v, not a string", k, v)
+			continue
+		}
+		if f.Array {
+			bad("%s is %v, not an array", k, v)
+		}
+		checkType(bad, k, f.Type, v)
+	}
+	return errs
+}
+
+// requiredFields are the fields ECS requires.
+var requiredFields = sync.OnceValue(func() []string {
+	var req []string
+	for _, k := range sortedKeys(factFields) {
+		if factFields[k].Required {
+			req = append(req, k)
+		}
+	}
+	return req
+})
+
+// openParent returns the flattened or object field k is under, or "".
+func openParent(k string) string {
+	for i := len(k) - 1; i > 0; i-- {
+		if k[i] == '.' {
+			if f, ok := factFields[k[:i]]; ok && (f.Type == "flattened" || f.Type == "object") {
+				return k[:i]
 			}
 		}
 	}
+	return ""
+}
+
+// checkType checks one value of field k of ECS type typ.
+func checkType(bad func(string, ...any), k, typ string, v any) {
+	switch typ {
+	case "keyword", "constant_keyword", "wildcard", "text", "match_only_text":
+		if _, ok := v.(string); !ok {
+			bad("%s is %v, not a string", k, v)
+		}
+	case "long", "integer", "short", "byte", "unsigned_long":
+		if f, ok := v.(float64); !ok || f != float64(int64(f)) {
+			bad("%s is %v, not a %s", k, v, typ)
+		}
+	case "float", "double", "scaled_float", "half_float":
+		if _, ok := v.(float64); !ok {
+			bad("%s is %v, not a number", k, v)
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			bad("%s is %v, not a boolean", k, v)
+		}
+	case "ip":
+		if s, ok := v.(string); !ok || !validIP(s) {
+			bad("%s is %v, not an IP address", k, v)
+		}
+	case "date":
+		s, ok := v.(string)
+		if _, err := time.Parse(time.RFC3339Nano, s); !ok || err != nil {
+			bad("%s is %v, not an RFC 3339 time", k, v)
+		}
+	case "flattened", "object", "nested":
+		if _, ok := v.(map[string]any); !ok {
+			bad("%s is %v, not an object", k, v)
+		}
+	default:
+		bad("%s: type %s is not one the test knows", k, typ)
+	}
+}
+
+// Related checks a document against the record it was mapped from (the
+// OpenTelemetry schema's): the related fields hold every user, IP address
+// and host name of the document, and event.original the original text
+// whenever it is kept. It returns what is wrong.
+func Related(rec *record.Record, doc map[string]any, keepOriginal bool) []string {
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	if doc["event.kind"] == "pipeline_error" {
+		for _, k := range []string{"related.user", "related.ip", "related.hosts", "event.original"} {
+			if _, ok := doc[k]; ok && (k != "event.original" || rec.Index(record.AttrLogRecordOriginal) < 0) {
+				bad("%s in a pipeline error (the collector does not add it to a failed record)", k)
+			}
+		}
+		return errs
+	}
+	in := func(field string, v any) {
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return
+		}
+		if !slices.Contains(strs(doc[field]), s) {
+			bad("%s %v lacks %q", field, doc[field], s)
+		}
+	}
+	for _, k := range []string{"user.name", "user.id", "user.target.name", "user.target.id"} {
+		in("related.user", doc[k])
+	}
+	in("related.ip", doc["source.ip"])
+	in("related.hosts", doc["source.domain"])
+	if h, ok := doc["host.name"].(string); ok && validIP(h) {
+		in("related.ip", h)
+	} else {
+		in("related.hosts", doc["host.name"])
+	}
+	orig, ok := doc["event.original"]
+	switch {
+	case ok != keepOriginal:
+		bad("event.original %v with keep_original %v", ok, keepOriginal)
+	case !ok:
+	case rec.Index(record.AttrLogRecordOriginal) >= 0:
+		if a, _ := rec.Get(record.AttrLogRecordOriginal); orig != asJSON(a.Str) {
+			bad("event.original is not log.record.original")
+		}
+	case rec.HasMessage:
+		bad("event.original without log.record.original, and the body is a message")
+	case orig != asJSON(rec.Body):
+		bad("event.original is not the body, the original text")
+	}
 	return errs
+}
+
+// asJSON is s as JSON decodes it (invalid UTF-8 replaced).
+func asJSON(s string) string {
+	b, _ := json.Marshal(s)
+	_ = json.Unmarshal(b, &s)
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func validIP(s string) bool { _, err := netip.ParseAddr(s); return err == nil }
@@ -143,16 +233,23 @@ func strs(v any) []string {
 
 // The validator fails what it must.
 func TestValidateFails(t *testing.T) {
-	good := `{"@timestamp":"2026-01-01T00:00:00Z","event.kind":"event","event.category":["iam"],"event.type":["user","change"],"source.ip":"10.0.0.1"}`
+	const head = `{"@timestamp":"2026-01-01T00:00:00Z","ecs.version":"8.17.0",`
+	good := head + `"event.kind":"event","event.category":["iam"],"event.type":["user","change"],"source.ip":"10.0.0.1","related.ip":["10.0.0.1"],"log.syslog.structured_data.a.b":"c"}`
 	for name, doc := range map[string]string{
 		"good":           good,
-		"pair":           `{"@timestamp":"x","event.kind":"event","event.category":["authentication"],"event.type":["change"]}`,
-		"category":       `{"@timestamp":"x","event.kind":"event","event.category":["auth"],"event.type":["start"]}`,
-		"kind":           `{"@timestamp":"x","event.kind":"log"}`,
-		"ip":             `{"@timestamp":"x","event.kind":"event","source.ip":"ws-7"}`,
-		"foreign":        `{"@timestamp":"x","event.kind":"event","session.id":"1"}`,
-		"no @timestamp":  `{"event.kind":"event"}`,
-		"types w/o cats": `{"@timestamp":"x","event.kind":"event","event.type":["info"]}`,
+		"pair":           head + `"event.kind":"event","event.category":["authentication"],"event.type":["change"]}`,
+		"category":       head + `"event.kind":"event","event.category":["auth"],"event.type":["start"]}`,
+		"kind":           head + `"event.kind":"log"}`,
+		"ip":             head + `"event.kind":"event","source.ip":"ws-7"}`,
+		"foreign":        head + `"event.kind":"event","session.id":"1"}`,
+		"no @timestamp":  `{"ecs.version":"8.17.0","event.kind":"event"}`,
+		"no ecs.version": `{"@timestamp":"2026-01-01T00:00:00Z","event.kind":"event"}`,
+		"version":        `{"@timestamp":"2026-01-01T00:00:00Z","ecs.version":"8.16.0","event.kind":"event"}`,
+		"bad time":       `{"@timestamp":"x","ecs.version":"8.17.0","event.kind":"event"}`,
+		"types w/o cats": head + `"event.kind":"event","event.type":["info"]}`,
+		"not an array":   head + `"event.kind":"event","related.user":"u"}`,
+		"an array":       head + `"event.kind":"event","user.name":["u"]}`,
+		"long":           head + `"event.kind":"event","source.port":"22"}`,
 	} {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(doc), &m); err != nil {
@@ -167,7 +264,7 @@ func TestValidateFails(t *testing.T) {
 // Every row's categorization is valid, and every attribute name the
 // mapping gives is an ECS field or under pamaudit.
 func TestEveryRowValid(t *testing.T) {
-	m := New()
+	m := New(Options{KeepOriginal: true})
 	for _, p := range tables {
 		for i := range p.rows {
 			r := &p.rows[i]
@@ -194,6 +291,9 @@ func TestEveryRowValid(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, e := range Validate(doc) {
+				t.Errorf("%s row %d: %s", ev, i, e)
+			}
+			for _, e := range Related(rec, doc, p.format != record.FormatAuto) {
 				t.Errorf("%s row %d: %s", ev, i, e)
 			}
 			if p.format != record.FormatAuto && !slices.Equal(strs(doc["event.category"]), r.categories) {

@@ -42,7 +42,7 @@ func otelRecords(b *testing.B, file string) []*record.Record {
 func BenchmarkMap(b *testing.B) {
 	for _, file := range []string{"passman/audit.log", "capam/record-types.log", "netwrix/bunyan.log"} {
 		recs := otelRecords(b, file)
-		o, e := ocsf.New(true), ecs.New()
+		o, e := ocsf.New(ocsf.Options{KeepOriginal: true}), ecs.New(ecs.Options{KeepOriginal: true})
 		b.Run(file+"/ocsf", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {

@@ -26,26 +26,30 @@ func Markdown() string {
 	w("| attribute | from |")
 	w("|---|---|")
 	for _, r := range [][2]string{
-		{"`class_uid`, `category_uid`", "the event's row (below)"},
-		{"`activity_id`, `activity_name`", "the row; `activity_name` of activity 99 (Other) is the row's name, else `event.action`"},
-		{"`type_uid`", "`class_uid` × 100 + `activity_id`"},
-		{"`severity_id`", "the record's severity (table below)"},
-		{"`status_id`", "`event.outcome` (table below); 0 Unknown without one"},
-		{"`status_code`, `status_detail`", "the product's fields (below)"},
+		{"`class_uid`, `class_name`, `category_uid`, `category_name`", "the event's row (below)"},
+		{"`activity_id`, `activity_name`", "the row; `activity_name` is the activity's caption, or for activity 99 (Other) the row's name, else `event.action` (none without one)"},
+		{"`type_uid`, `type_name`", "`class_uid` × 100 + `activity_id`; `<class>: <activity>`, the activity's caption (`Authentication: Other` for 99)"},
+		{"`severity_id`, `severity`", "the record's severity (table below)"},
+		{"`status_id`, `status`", "`event.outcome` (table below); 0 Unknown without one"},
+		{"`status_code`, `status_detail`", "the product's fields (below); without one, `status_code` is the HTTP status (`http.response.status_code`) in a class without `http_response`"},
 		{"`time`", "the record's time in epoch milliseconds; when the text has none, the time the record was seen"},
+		{"`timezone_offset`", "the offset from UTC, in minutes, that the time's text ends with (`Z`, `+01:00`, `+0900`); none when the text has none"},
 		{"`message`", "the body, when the source has a human message"},
 		{"`metadata.product`", "`name` and `vendor_name` of the product (`pamaudit` for a record nothing read)"},
 		{"`metadata.version`", "`" + Version + "`"},
 		{"`metadata.original_time`", "the time as the text wrote it"},
 		{"`metadata.event_code`", "`event.action`: the product's own action or event type"},
 		{"`metadata.uid`, `metadata.correlation_uid`", "the product's fields (below)"},
+		{"`metadata.profiles`", "`[\"" + hostProfile + "\"]` when the event has `device`, or an `actor` the class has only through the host profile (below)"},
 		{"`raw_data`", "`log.record.original`, or the body when it is the original text; only with `keep_original` on"},
-		{"`unmapped`", "every attribute of the record that no field below takes, or whose place the class has not, under its own name (`passman.entity_path`, `host.name`, `error.type`)"},
+		{"`unmapped`", "every attribute of the record that no field below takes, or whose place the class has not, or whose value OCSF's type refuses, under its own name (`passman.entity_path`, `host.name`, `error.type`)"},
 	} {
 		w("| ", r[0], " | ", r[1], " |")
 	}
 	w()
-	w("The captions OCSF derives from the ids (`class_name`, `category_name`, `type_name`, `severity`, `status`) are left out; they are optional, and every member costs every record.")
+	w("The captions of the ids (`class_name`, `category_name`, `activity_name`, `type_name`, `severity`, `status`) are optional in OCSF and written by default, since SIEM queries use them; the processor's `ocsf_captions: false`, the plugin's `ocsf_captions off` and the command's `--no-ocsf-captions` leave them out, all but `activity_name` of activity 99, which is the source's own name.")
+	w()
+	w("Values take OCSF's types, or stay in `unmapped` under their own name: an address is an endpoint's `ip` when an IP address, `hostname` when a host name (dot-separated labels of letters, digits and inner hyphens), else its `name`; a port outside 0–65535, an HTTP method OCSF does not name (`PATCH`), an empty string, and a string longer than OCSF's 65,535 characters stay in `unmapped` (a body longer than that as `body`, an original text as `log.record.original`); a user without a name or uid is no OCSF user, and its fields stay in `unmapped`.")
 	w()
 	w("Severity (the OpenTelemetry severity number, from the highest range down):")
 	w()
@@ -61,12 +65,18 @@ func Markdown() string {
 	w()
 	w("## Classes")
 	w()
-	w("An event whose record lacks what its class requires (a user or entity with a name or uid, privileges, an HTTP request, response and destination) is a Base Event with activity 99, named after the row's activity, its fields in `unmapped`.")
+	w("An event whose record lacks what its class requires (a user or entity with a name or uid, privileges, an HTTP request, response and destination), or does not meet the class's constraint (Authentication: at least one of `service` and `dst_endpoint`), is a Base Event with activity 99, named after the row's activity, its fields in `unmapped`. Nothing is made up to meet a constraint: a CA PAM logout, whose record names neither the host nor a program, is a Base Event `Logoff` unless a framing gives its host.")
 	w()
-	w("| class | category | requires | has room for | users |")
-	w("|---|---|---|---|---|")
+	w("`device` and, in the classes without an `actor` of their own, `actor` are the host profile's: an event that has either names the profile in `metadata.profiles`. `device` is the host the event happened on (`host.name`) in a class without `dst_endpoint`, with `type_id` 0 (Unknown): the record does not say what kind of host it is.")
+	w()
+	w("| class | category | requires | at least one of | has room for (through the host profile) | users |")
+	w("|---|---|---|---|---|---|")
 	for _, c := range classes {
-		w("| ", strconv.Itoa(c.uid), " ", c.name, " | ", strconv.Itoa(c.cat.uid), " ", c.cat.name, " | ", hasList(c.required), " | ", hasList(c.has), " | ", roleDocs[c.role], " |")
+		room := hasList(c.has &^ c.profile)
+		if c.profile != 0 {
+			room += " (" + hasList(c.profile) + ")"
+		}
+		w("| ", strconv.Itoa(c.uid), " ", c.name, " | ", strconv.Itoa(c.cat.uid), " ", c.cat.name, " | ", hasList(c.required), " | ", hasList(c.oneOf), " | ", room, " | ", roleDocs[c.role], " |")
 	}
 	w()
 	w("## Fields")
@@ -79,7 +89,7 @@ func Markdown() string {
 		w("| `", kf.key, "` | ", fieldDocs[kf.f], " |")
 	}
 	w()
-	m := New(true)
+	m := New(Options{KeepOriginal: true})
 	for _, p := range tables[1:] {
 		productDoc(w, m, p)
 	}

@@ -1,6 +1,7 @@
 package ocsf_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/pamaudit/pamaudit/core"
@@ -10,19 +11,51 @@ import (
 )
 
 // Every record of every input, hostile ones included, is a valid OCSF
-// event, with and without the original text.
+// event, with the recommended attributes whose data the record has and its
+// users in their roles; with and without the original text, with and
+// without the captions.
 func TestHostileEventsValid(t *testing.T) {
-	for _, noOriginal := range []bool{false, true} {
-		opts := core.Options{Schema: core.SchemaOCSF, NoOriginal: noOriginal}
-		parsetest.EachRecord(t, "../../..", opts, func(in string, n int, rec *record.Record, doc map[string]any) {
-			for _, e := range ocsf.Validate(doc) {
-				t.Errorf("%s record %d: %s", in, n, e)
-			}
-			if _, ok := doc["raw_data"]; ok == noOriginal && !rec.HasMessage {
-				t.Errorf("%s record %d: raw_data %v with no_original %v", in, n, ok, noOriginal)
-			}
-		})
+	type variant struct {
+		name string
+		opts ocsf.Options
+		m    *ocsf.Mapper
 	}
+	var variants []variant
+	for _, o := range []ocsf.Options{{KeepOriginal: true}, {}, {KeepOriginal: true, NoCaptions: true}} {
+		variants = append(variants, variant{name: optsName(o), opts: o, m: ocsf.New(o)})
+	}
+	parsetest.EachRecord(t, "../../..", core.Options{}, func(in string, n int, rec *record.Record, _ map[string]any) {
+		for _, v := range variants {
+			var doc map[string]any
+			if err := json.Unmarshal(v.m.Map(rec).AppendJSON(nil), &doc); err != nil {
+				t.Fatalf("%s record %d: %v", in, n, err)
+			}
+			for _, e := range ocsf.Validate(doc) {
+				t.Errorf("%s record %d (%s): %s", in, n, v.name, e)
+			}
+			for _, e := range ocsf.Recommended(rec, doc) {
+				t.Errorf("%s record %d (%s): %s", in, n, v.name, e)
+			}
+			_, raw := doc["raw_data"]
+			if u, ok := doc["unmapped"].(map[string]any); ok && u[record.AttrLogRecordOriginal] != nil {
+				raw = true // longer than OCSF's strings
+			}
+			if raw != v.opts.KeepOriginal && !rec.HasMessage {
+				t.Errorf("%s record %d: raw_data %v with keep_original %v", in, n, raw, v.opts.KeepOriginal)
+			}
+		}
+	})
+}
+
+func optsName(o ocsf.Options) string {
+	s := "original"
+	if !o.KeepOriginal {
+		s = "no original"
+	}
+	if o.NoCaptions {
+		s += ", no captions"
+	}
+	return s
 }
 
 // Every OCSF golden event is valid.

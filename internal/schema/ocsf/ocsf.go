@@ -5,7 +5,9 @@
 package ocsf
 
 import (
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
@@ -16,8 +18,8 @@ import (
 // from record to record; not safe for concurrent use. The record Map
 // returns is valid until the next call.
 type Mapper struct {
-	keepOriginal bool
-	products     [len(tables)]*compiled
+	opts     Options
+	products [len(tables)]*compiled
 
 	out      record.Record
 	keys     table.KeyCache[int] // key → key id (0: no table names it)
@@ -25,7 +27,20 @@ type Mapper struct {
 	keyOf    func(string) int
 	idx      [nFields]int32 // per field, the index of its attribute, or -1 (-2: placed)
 	unplaced []bool         // per attribute of the record, whether it goes to unmapped
+	original bool           // the record has log.record.original (placed or not)
+	extra    []record.Attr  // members of unmapped that are not the record's attributes (an overlong body)
 	t        tree
+}
+
+// Options configure a Mapper.
+type Options struct {
+	// KeepOriginal puts the original text in raw_data when the body is that
+	// text (keep_original).
+	KeepOriginal bool
+	// NoCaptions leaves out the captions of the ids (class_name,
+	// category_name, type_name, severity, status, and activity_name but
+	// for activity 99, where it is the source's own name).
+	NoCaptions bool
 }
 
 // compiled is a product's table prepared for lookups.
@@ -40,16 +55,22 @@ type compiled struct {
 type crow struct {
 	*row
 	key    table.Key
-	fields []field        // by key id: the row's placements, the product's, the common ones
-	head   [5]record.Attr // class_uid, category_uid, activity_id, activity_name ("": event.action), type_uid
-	privs  record.Attr
-	base   *crow // the Base Event this row falls back to
+	fields []field // by key id: the row's placements, the product's, the common ones
+	cl     *class  // the row's class, or Base Event for a fallback
+	act    int     // activity_id
+	// name is activity_name ("": event.action); caption says it is the
+	// activity's caption, not the source's name.
+	name    string
+	caption bool
+	head    []record.Attr // class_uid, category_uid, activity_id (activity_name is written apart), type_uid; with the captions
+	headIDs []record.Attr // the same without the captions
+	privs   record.Attr
+	base    *crow // the Base Event this row falls back to
 }
 
-// New compiles the tables. keepOriginal puts the original text in
-// raw_data when the body is that text (keep_original).
-func New(keepOriginal bool) *Mapper {
-	m := &Mapper{keepOriginal: keepOriginal, keyIDs: map[string]int{}}
+// New compiles the tables.
+func New(opts Options) *Mapper {
+	m := &Mapper{opts: opts, keyIDs: map[string]int{}}
 	// Every key any table names gets an id, so that a row's placements are
 	// an array and a record's key is looked up once, whatever its row.
 	id := func(k string) {
@@ -104,38 +125,32 @@ func (m *Mapper) compileRow(r *row, base []field) *crow {
 			c.fields[m.keyIDs[kf.key]] = kf.f
 		}
 	}
-	c.setClass(r.class, r.activity, r.name)
+	name := r.name
+	if name == "" && r.activity != 99 {
+		name = r.class.activityName(r.activity)
+	}
+	c.setClass(r.class, r.activity, name)
 	c.privs = record.Attr{Key: "privileges", Kind: record.KindStrings, Strs: r.privileges}
-	c.base = c.fallback()
+	c.base = c.fallback(name)
 	return c
 }
 
-// setClass fills the class and activity members.
+// setClass fills the class and activity members. name is activity_name;
+// "" takes the record's event.action.
 func (c *crow) setClass(cl *class, activity int, name string) {
-	if name == "" {
-		name = cl.activityName(activity)
-		if activity == 99 {
-			name = "" // the record's event.action
-		}
-	}
-	// The captions of the ids (class_name, category_name, type_name) are
-	// left out: OCSF makes them optional, consumers derive them, and each
-	// member costs every record. activity_name stays: for 99 (Other) it is
-	// the source's own name.
-	c.head = [5]record.Attr{num("class_uid", cl.uid), num("category_uid", cl.cat.uid),
-		num("activity_id", activity), str("activity_name", name), num("type_uid", cl.uid*100+activity)}
+	c.cl, c.act, c.name = cl, activity, name
+	c.caption = activity != 99
+	other := cl.activityName(activity)
+	c.headIDs = []record.Attr{num("class_uid", cl.uid), num("category_uid", cl.cat.uid),
+		num("activity_id", activity), num("type_uid", cl.uid*100+activity)}
+	c.head = []record.Attr{num("class_uid", cl.uid), str("class_name", cl.name), num("category_uid", cl.cat.uid),
+		str("category_name", cl.cat.name), num("activity_id", activity), num("type_uid", cl.uid*100+activity),
+		str("type_name", cl.name+": "+other)}
 }
-
-// headName is activity_name's index in crow.head.
-const headName = 3
 
 // fallback is the Base Event a row falls back to when a record lacks what
 // its class requires: activity 99, named after the row's activity.
-func (c *crow) fallback() *crow {
-	name := c.name
-	if name == "" && c.activity != 99 {
-		name = c.class.activityName(c.activity)
-	}
+func (c *crow) fallback(name string) *crow {
 	f := &crow{row: c.row, fields: c.fields, privs: c.privs}
 	f.setClass(baseEvent, 99, name)
 	f.base = f
@@ -159,14 +174,17 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 		c = m.products[rec.Format]
 	}
 	r := c.lookup(rec)
-	// Each attribute to its field; a field taken, or none, is unmapped.
+	// Each attribute to its field; a field taken, or none, or a value the
+	// field's type refuses, is unmapped.
 	m.idx = noFields
+	m.original = false
 	if cap(m.unplaced) < len(rec.Attrs) {
 		m.unplaced = make([]bool, len(rec.Attrs))
 	}
 	m.unplaced = m.unplaced[:len(rec.Attrs)]
 	for i := range rec.Attrs {
 		f := r.fields[m.keys.Get(rec.Attrs[i].Key, m.keyOf)]
+		m.original = m.original || f == fOriginal
 		if f == fNone || m.idx[f] >= 0 || !fits(f, &rec.Attrs[i]) {
 			m.unplaced[i] = true
 			continue
@@ -174,11 +192,10 @@ func (m *Mapper) Map(rec *record.Record) *record.Record {
 		m.unplaced[i] = false
 		m.idx[f] = int32(i)
 	}
-	cl := r.class
-	if !m.satisfies(cl, r, rec) {
-		r, cl = r.base, baseEvent
+	if !m.satisfies(r.cl, r) {
+		r = r.base
 	}
-	m.emit(c, r, cl, rec)
+	m.emit(c, r, rec)
 	out := &m.out
 	attrs := out.Attrs[:0]
 	*out = record.Record{
@@ -197,13 +214,37 @@ var noFields = func() (idx [nFields]int32) {
 	return idx
 }()
 
-// fits reports whether an attribute's kind is the one its field takes.
+// fits reports whether an attribute's value is one its field's place
+// takes: its kind, a port in range, an HTTP method OCSF names, a string
+// no longer than OCSF's strings, not empty.
 func fits(f field, a *record.Attr) bool {
 	switch f {
-	case fSrcPort, fHTTPStatus:
+	case fSrcPort:
+		return a.Kind == record.KindInt && a.Int >= 0 && a.Int <= 65535
+	case fHTTPStatus:
 		return a.Kind == record.KindInt
 	}
-	return a.Kind == record.KindString
+	if a.Kind != record.KindString || a.Str == "" || !shortEnough(a.Str) {
+		return false
+	}
+	switch f {
+	case fHTTPMethod:
+		for _, m := range httpMethods {
+			if a.Str == m {
+				return true
+			}
+		}
+		return false
+	case fDstHostPort:
+		host, _ := splitHostPort(a.Str)
+		return host != ""
+	}
+	return true
+}
+
+// shortEnough reports whether s has at most maxString characters.
+func shortEnough(s string) bool {
+	return len(s) <= maxString || utf8.RuneCountInString(s) <= maxString
 }
 
 // attr returns the attribute of field f, or nil.
@@ -224,26 +265,34 @@ func (m *Mapper) any(fs ...field) bool {
 }
 
 // users says which of the record's users is the class's user and which
-// its actor.user: 'a' the acting user, 't' the user acted upon, 0 none.
+// its actor.user: 'a' the acting user, 't' the user acted upon, 0 none. A
+// user without a name or uid is none (OCSF's user needs one); the actor
+// may still have a session.
 func (m *Mapper) users(cl *class, r *crow) (user, actor byte) {
-	target := m.any(fTargetName, fTargetUID, fTargetFullName)
+	target := m.any(fTargetName, fTargetUID)
+	acting := m.any(fUserName, fUserUID)
 	switch cl.role {
 	case roleSubject:
-		return 'a', 0
+		user = 'a'
 	case roleTarget:
-		if !target && r.self {
-			return 'a', 0
+		switch {
+		case target:
+			user = 't'
+			if cl.has&hActor != 0 {
+				actor = 'a'
+			}
+		case r.self:
+			user = 'a'
 		}
-		if cl.has&hActor != 0 {
-			return 't', 'a'
-		}
-		return 't', 0
 	case roleActor:
 		if cl.has&hActor != 0 {
-			return 0, 'a'
+			actor = 'a'
 		}
 	}
-	return 0, 0
+	if user == 'a' && !acting {
+		user = 0
+	}
+	return user, actor
 }
 
 // userFields are the fields of the acting user and of the user acted upon,
@@ -262,13 +311,12 @@ func whose(u byte) *[4]field {
 	return &userFields[0]
 }
 
-// satisfies reports whether the record has what the class requires (the
-// user and entity objects need a name or uid).
-func (m *Mapper) satisfies(cl *class, r *crow, rec *record.Record) bool {
+// satisfies reports whether the record has what the class requires, and
+// meets its constraint (the user and entity objects need a name or uid).
+func (m *Mapper) satisfies(cl *class, r *crow) bool {
 	req := cl.required
 	if req&hUser != 0 {
-		u, _ := m.users(cl, r)
-		if u == 0 || !m.any(whose(u)[0], whose(u)[1]) {
+		if u, _ := m.users(cl, r); u == 0 {
 			return false
 		}
 	}
@@ -287,6 +335,9 @@ func (m *Mapper) satisfies(cl *class, r *crow, rec *record.Record) bool {
 	if req&hHTTPResponse != 0 && !m.any(fHTTPStatus) {
 		return false
 	}
+	if cl.oneOf != 0 && !(cl.oneOf&hService != 0 && m.any(fService, fProgram) || cl.oneOf&hDst != 0 && m.any(fDstHost, fDstHostPort)) {
+		return false
+	}
 	return true
 }
 
@@ -302,18 +353,131 @@ func (m *Mapper) place(rec *record.Record, f field, key string) bool {
 	return true
 }
 
-// emit builds the event in m.t.
-func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
-	t := &m.t
-	t.reset()
-	t.add(r.head[:]...)
-	if r.head[headName].Str == "" {
-		name := &t.out[headName]
-		name.Str = "Other"
-		if a := m.attr(rec, fAction); a != nil {
-			name.Str = a.Str
+// endpointKey is the member of an endpoint an address goes to: ip for an
+// IP address, hostname for a host name, name for anything else.
+func endpointKey(s string) string {
+	switch {
+	case len(s) <= 40 && scan.IsIP(s):
+		return "ip"
+	case isHostname(s):
+		return "hostname"
+	}
+	return "name"
+}
+
+// isHostname reports whether s is a host name: dot-separated labels of
+// letters, digits and inner hyphens.
+func isHostname(s string) bool {
+	if s == "" {
+		return false
+	}
+	for len(s) > 0 {
+		label := s
+		if i := strings.IndexByte(s, '.'); i >= 0 {
+			label, s = s[:i], s[i+1:]
+			if s == "" {
+				return false // a trailing dot
+			}
+		} else {
+			s = ""
+		}
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !isAlnum(c) && c != '-' {
+				return false
+			}
 		}
 	}
+	return true
+}
+
+// isHostTerminal reports whether a terminal is a remote host: an IP
+// address or a host name with a dot (pts/1, console are not).
+func isHostTerminal(s string) bool {
+	return len(s) <= 40 && scan.IsIP(s) || strings.IndexByte(s, '.') > 0 && isHostname(s)
+}
+
+// splitHostPort splits "host", "host:port" or "[v6]:port".
+func splitHostPort(s string) (host, port string) {
+	if s != "" && s[0] == '[' {
+		if i := strings.IndexByte(s, ']'); i > 0 {
+			host, s = s[1:i], s[i+1:]
+			if p, ok := strings.CutPrefix(s, ":"); ok {
+				return host, p
+			}
+			if s == "" {
+				return host, ""
+			}
+		}
+		return "", ""
+	}
+	if i := strings.LastIndexByte(s, ':'); i > 0 && strings.IndexByte(s[:i], ':') < 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
+// tzOffset reads the offset from UTC, in minutes, that a time's text ends
+// with (Z, +01:00, +0900); ok is false when the text has none.
+func tzOffset(s string) (int, bool) {
+	s = strings.TrimRight(s, " ")
+	if strings.IndexByte(s, ':') < 0 || len(s) < 2 {
+		return 0, false // no time of day
+	}
+	if c := s[len(s)-1]; (c == 'Z' || c == 'z') && scan.IsDigit(s[len(s)-2]) {
+		return 0, true
+	}
+	var h, mm string
+	switch {
+	case len(s) > 6 && (s[len(s)-6] == '+' || s[len(s)-6] == '-') && s[len(s)-3] == ':':
+		h, mm, s = s[len(s)-5:len(s)-3], s[len(s)-2:], s[:len(s)-5]
+	case len(s) > 5 && (s[len(s)-5] == '+' || s[len(s)-5] == '-'):
+		h, mm, s = s[len(s)-4:len(s)-2], s[len(s)-2:], s[:len(s)-4]
+	default:
+		return 0, false
+	}
+	hv, ok1 := scan.Atoi(h)
+	mv, ok2 := scan.Atoi(mm)
+	sign := s[len(s)-1]
+	if !ok1 || !ok2 || len(s) < 2 || mv >= 60 || (!scan.IsDigit(s[len(s)-2]) && s[len(s)-2] != ' ') || strings.IndexByte(s, ':') < 0 {
+		return 0, false
+	}
+	off := int(hv*60 + mv)
+	if sign == '-' {
+		off = -off
+	}
+	if off < -1080 || off > 1080 {
+		return 0, false
+	}
+	return off, true
+}
+
+// emit builds the event in m.t.
+func (m *Mapper) emit(c *compiled, r *crow, rec *record.Record) {
+	t := &m.t
+	cl := r.cl
+	t.reset()
+	m.extra = m.extra[:0]
+	captions := !m.opts.NoCaptions
+	head, nType := r.headIDs, 1 // type_uid, and type_name with the captions, go after activity_name
+	if captions {
+		head, nType = r.head, 2
+	}
+	t.add(head[:len(head)-nType]...)
+	if !r.caption || captions {
+		name := r.name
+		if name == "" {
+			if a := m.attr(rec, fAction); a != nil {
+				name = a.Str
+			}
+		}
+		if name != "" {
+			t.push(str("activity_name", name))
+		}
+	}
+	t.add(head[len(head)-nType:]...)
 	sev := &severities[len(severities)-1]
 	for i := range severities {
 		if rec.SeverityNumber >= severities[i].min {
@@ -322,6 +486,9 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		}
 	}
 	t.push(num("severity_id", sev.id))
+	if captions {
+		t.push(str("severity", sev.name))
+	}
 	st := &statuses[len(statuses)-1]
 	if a := m.attr(rec, fOutcome); a != nil {
 		for i := range statuses {
@@ -332,33 +499,65 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 		m.idx[fOutcome] = -2
 	}
 	t.push(num("status_id", st.id))
-	m.place(rec, fStatusCode, "status_code")
+	if captions {
+		t.push(str("status", st.name))
+	}
+	if !m.place(rec, fStatusCode, "status_code") && cl.has&hHTTPResponse == 0 {
+		if a := m.attr(rec, fHTTPStatus); a != nil {
+			t.push(str("status_code", strconv.FormatInt(a.Int, 10)))
+			m.idx[fHTTPStatus] = -2
+		}
+	}
 	m.place(rec, fStatusDetail, "status_detail")
 	tm := rec.Time
 	if tm.IsZero() {
 		tm = rec.ObservedTime // time is required: when the text has none, when it was seen
 	}
 	t.push(record.Attr{Key: "time", Kind: record.KindInt, Int: tm.UnixMilli()})
-	if rec.HasMessage {
-		t.push(str("message", rec.Body))
+	if off, ok := tzOffset(rec.TimeText); ok {
+		t.push(num("timezone_offset", off))
 	}
+	if rec.HasMessage {
+		if shortEnough(rec.Body) {
+			t.push(str("message", rec.Body))
+		} else {
+			m.extra = append(m.extra, str("body", rec.Body))
+		}
+	}
+
+	user, actor := m.users(cl, r)
+	// The terminal is a remote host: it is src_endpoint, when the class has
+	// one and the record no client address.
+	termSrc := cl.has&hSrc != 0 && m.idx[fSrcAddr] < 0 && m.terminalIsHost(rec)
+	actorSession := cl.has&hSession == 0 && (m.idx[fSession] >= 0 || m.idx[fTerminal] >= 0 && !termSrc)
+	if actor != 0 && !m.any(fUserName, fUserUID) && !actorSession {
+		actor = 0 // nothing to write in it
+	}
+	// The host profile: device, and actor where the class has none of its
+	// own, when the event has them.
+	device := cl.has&hDevice != 0 && m.idx[fDstHost] >= 0
+	hostProf := device && cl.profile&hDevice != 0 || actor != 0 && cl.profile&hActor != 0
 
 	t.begin()
 	m.place(rec, fCorrelation, "correlation_uid")
 	m.place(rec, fAction, "event_code")
 	if rec.TimeText != "" {
-		t.push(str("original_time", rec.TimeText))
+		if shortEnough(rec.TimeText) {
+			t.push(str("original_time", rec.TimeText))
+		}
 	}
 	m.place(rec, fEventUID, "uid")
 	t.add(c.product...) // and version
+	if hostProf {
+		t.push(hostProfiles)
+	}
 	t.end("metadata")
 
-	user, actor := m.users(cl, r)
 	if actor != 0 {
 		t.begin()
 		m.user(rec, actor, "user")
-		if cl.has&hSession == 0 {
-			m.object(rec, "session", fSession, "uid")
+		if actorSession {
+			m.session(rec, "session", termSrc)
 		}
 		t.end("actor")
 	}
@@ -394,47 +593,58 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 	}
 	if cl.has&hAuthProtocol != 0 {
 		if a := m.attr(rec, fAuthProtocol); a != nil {
-			id := 99
+			id, name := 99, a.Str
 			for _, p := range authProtocols {
 				if strings.EqualFold(p.name, a.Str) {
-					id = p.id
+					id, name = p.id, p.caption
 				}
 			}
 			t.push(num("auth_protocol_id", id))
-			m.place(rec, fAuthProtocol, "auth_protocol")
+			t.push(str("auth_protocol", name))
+			m.idx[fAuthProtocol] = -2
+		}
+	}
+	if cl.has&hService != 0 {
+		if !m.object(rec, "service", fProgram, "name") {
+			m.object(rec, "service", fService, "name")
 		}
 	}
 	if cl.has&hSession != 0 {
-		m.object(rec, "session", fSession, "uid")
+		m.session(rec, "session", termSrc)
 	}
-	if cl.has&hSrc != 0 && m.any(fSrcAddr, fSrcPort) {
-		t.begin()
-		if a := m.attr(rec, fSrcAddr); a != nil {
-			key := "hostname"
-			if scan.IsIP(a.Str) {
-				key = "ip"
-			}
-			m.place(rec, fSrcAddr, key)
+	if cl.has&hSrc != 0 {
+		f := fSrcAddr
+		if termSrc {
+			f = fTerminal
 		}
-		m.place(rec, fSrcPort, "port")
-		t.end("src_endpoint")
+		if a := m.attr(rec, f); a != nil {
+			t.begin()
+			m.place(rec, f, endpointKey(a.Str))
+			m.place(rec, fSrcPort, "port")
+			t.end("src_endpoint")
+		}
 	}
-	if cl.has&hDst != 0 && m.any(fDstHost, fDstHostPort) {
-		t.begin()
-		if !m.place(rec, fDstHost, "hostname") {
-			if a := m.attr(rec, fDstHostPort); a != nil {
-				host, port := a.Str, ""
-				if i := strings.LastIndexByte(host, ':'); i > 0 && strings.IndexByte(host[:i], ':') < 0 {
-					host, port = host[:i], host[i+1:]
-				}
-				t.push(str("hostname", host))
-				if n, ok := scan.Atoi(port); ok {
-					t.push(record.Attr{Key: "port", Kind: record.KindInt, Int: n})
-				}
-				m.idx[fDstHostPort] = -2
+	if cl.has&hDst != 0 {
+		if a := m.attr(rec, fDstHost); a != nil {
+			t.begin()
+			m.place(rec, fDstHost, endpointKey(a.Str))
+			t.end("dst_endpoint")
+		} else if a := m.attr(rec, fDstHostPort); a != nil {
+			host, port := splitHostPort(a.Str)
+			t.begin()
+			t.push(str(endpointKey(host), host))
+			if n, ok := scan.Atoi(port); ok && n <= 65535 {
+				t.push(record.Attr{Key: "port", Kind: record.KindInt, Int: n})
 			}
+			m.idx[fDstHostPort] = -2
+			t.end("dst_endpoint")
 		}
-		t.end("dst_endpoint")
+	}
+	if device {
+		t.begin()
+		m.place(rec, fDstHost, endpointKey(m.attr(rec, fDstHost).Str))
+		t.push(num("type_id", 0))
+		t.end("device")
 	}
 	if cl.has&hHTTPRequest != 0 && m.any(fHTTPMethod, fURLPath, fUserAgent) {
 		t.begin()
@@ -446,29 +656,62 @@ func (m *Mapper) emit(c *compiled, r *crow, cl *class, rec *record.Record) {
 	if cl.has&hHTTPResponse != 0 {
 		m.object(rec, "http_response", fHTTPStatus, "code")
 	}
-	if !m.place(rec, fOriginal, "raw_data") && !rec.HasMessage && m.keepOriginal {
-		t.push(str("raw_data", rec.Body))
+	if !m.place(rec, fOriginal, "raw_data") && !m.original && !rec.HasMessage && m.opts.KeepOriginal {
+		if shortEnough(rec.Body) {
+			t.push(str("raw_data", rec.Body))
+		} else {
+			m.extra = append(m.extra, str(record.AttrLogRecordOriginal, rec.Body))
+		}
 	}
 	m.emitUnmapped(rec)
+}
 
+// hostProfiles is metadata.profiles of an event that uses the host
+// profile.
+var hostProfiles = record.Attr{Key: "profiles", Kind: record.KindStrings, Strs: []string{hostProfile}}
+
+// terminalIsHost reports whether the record's terminal is a remote host.
+func (m *Mapper) terminalIsHost(rec *record.Record) bool {
+	a := m.attr(rec, fTerminal)
+	return a != nil && isHostTerminal(a.Str)
+}
+
+// session writes the session object: session.id as uid, and the terminal
+// unless src_endpoint takes it (termSrc).
+func (m *Mapper) session(rec *record.Record, key string, termSrc bool) {
+	m.t.begin()
+	m.place(rec, fSession, "uid")
+	if !termSrc {
+		m.place(rec, fTerminal, "terminal")
+	}
+	m.t.end(key)
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // object writes the object obj of one member, field f's attribute as key;
-// without it, no object.
-func (m *Mapper) object(rec *record.Record, obj string, f field, key string) {
+// without it, no object. It reports whether it wrote one.
+func (m *Mapper) object(rec *record.Record, obj string, f field, key string) bool {
 	if m.idx[f] < 0 {
-		return
+		return false
 	}
 	m.t.begin()
 	m.place(rec, f, key)
 	m.t.end(obj)
+	return true
 }
 
 // user writes the acting user ('a') or the user acted upon ('t') as the
 // object key.
 func (m *Mapper) user(rec *record.Record, u byte, key string) {
+	fs := whose(u)
+	if !m.any(fs[0], fs[1]) {
+		return // no name or uid: not a user OCSF takes, its fields unmapped
+	}
 	m.t.begin()
-	for i, f := range whose(u) {
+	for i, f := range fs {
 		if f != fNone {
 			m.place(rec, f, userKeys[i])
 		}
@@ -498,6 +741,7 @@ func (m *Mapper) emitUnmapped(rec *record.Record) {
 		m.t.add(rec.Attrs[i:j]...)
 		i = j
 	}
+	m.t.add(m.extra...)
 	m.t.end("unmapped")
 }
 

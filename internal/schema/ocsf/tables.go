@@ -48,6 +48,9 @@ const (
 	fResourceName
 	fAppName
 	fAuthProtocol // auth_protocol and auth_protocol_id
+	fService      // service.name
+	fProgram      // service.name, before fService
+	fTerminal     // src_endpoint when a host, else session.terminal
 	nFields
 )
 
@@ -60,10 +63,10 @@ var fieldDocs = [nFields]string{
 	fTargetName:     "user acted upon's `name`",
 	fTargetUID:      "user acted upon's `uid`",
 	fTargetFullName: "user acted upon's `full_name`",
-	fSrcAddr:        "`src_endpoint.ip` (`src_endpoint.hostname` when not an IP address)",
-	fSrcPort:        "`src_endpoint.port`",
-	fDstHost:        "`dst_endpoint.hostname`",
-	fDstHostPort:    "`dst_endpoint.hostname` and `.port`, when `host.name` is absent",
+	fSrcAddr:        "`src_endpoint.ip` (`.hostname` when a host name, else `.name`)",
+	fSrcPort:        "`src_endpoint.port`, with an address",
+	fDstHost:        "`dst_endpoint.ip`, `.hostname` or `.name` as for `client.address`; in a class without `dst_endpoint`, `device` (the host profile, `type_id` 0 Unknown)",
+	fDstHostPort:    "`dst_endpoint.hostname` (or `.ip`, `.name`) and `.port`, when `host.name` is absent",
 	fSession:        "`session.uid`, or `actor.session.uid` in a class with `actor` and no `session`",
 	fHTTPMethod:     "`http_request.http_method`",
 	fURLPath:        "`http_request.url.path`",
@@ -81,7 +84,10 @@ var fieldDocs = [nFields]string{
 	fEntityType:     "`entity.type`",
 	fResourceName:   "`resource.name`",
 	fAppName:        "`app.name`",
-	fAuthProtocol:   "`auth_protocol`, `auth_protocol_id`",
+	fAuthProtocol:   "`auth_protocol_id`, and `auth_protocol` (the id's caption, or the source's name for 99 Other)",
+	fService:        "`service.name`",
+	fProgram:        "`service.name` (the program authenticated to), before `service.name`",
+	fTerminal:       "`src_endpoint.ip` or `.hostname` when an IP address or a dotted host name and `client.address` is absent, else `session.terminal`",
 }
 
 // keyField places an attribute.
@@ -102,6 +108,7 @@ var commonFields = [...]keyField{
 	{record.AttrClientAddress, fSrcAddr},
 	{record.AttrClientPort, fSrcPort},
 	{record.AttrHostName, fDstHost},
+	{record.AttrServiceName, fService},
 	{record.AttrSessionID, fSession},
 	{record.AttrHTTPRequestMethod, fHTTPMethod},
 	{record.AttrURLPath, fURLPath},
@@ -245,6 +252,8 @@ var capamTable = product{
 		{"capam.object", fEntityName},
 		{"capam.class", fEntityType},
 		{"capam.service", fAppName},
+		{"capam.program", fProgram},
+		{"capam.terminal", fTerminal},
 	},
 	rows: []row{
 		{event: "capam.login", when: []table.Cond{capamStatus("E")}, self: true, class: accountChange, activity: 2},

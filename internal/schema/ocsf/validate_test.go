@@ -3,217 +3,303 @@ package ocsf
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// OCSF 1.3.0 facts, written from the schema (events/base_event.json,
-// includes/classification.json, includes/occurrence.json, events/iam/*.json,
-// events/network/{network,http}.json, events/application/*.json,
-// objects/*.json, dictionary.json), independently of the mapping's own
-// tables: what every event, each class and each object requires, and the
-// enumerations.
+// The OCSF validator of the tests. Its facts (facts_gen_test.go) are
+// generated from the ocsf-schema repository at the version the mapping
+// emits, by internal/factsgen, independently of the mapping's own tables
+// (classes.go, tables.go); it checks what the OCSF server's validator
+// checks, its warnings counted as errors: required attributes present, the
+// attributes of the class or object and of the profiles the event names
+// (metadata.profiles) only, types (a data type's primitive, range, maximum
+// length and pattern; an object's attributes in turn), enumerations and
+// their captions (the sibling of an id other than 99 is its caption; of 99
+// not "Other"), deprecated attributes, class and object constraints,
+// type_uid and metadata.version.
 
-// baseRequired: classification, occurrence and base_event.
-var baseRequired = []string{"activity_id", "category_uid", "class_uid", "metadata", "severity_id", "time", "type_uid"}
-
-// baseAttrs: every attribute of base_event (without profiles).
-var baseAttrs = []string{"activity_id", "activity_name", "category_name", "category_uid", "class_name", "class_uid",
-	"count", "duration", "end_time", "enrichments", "message", "metadata", "observables", "raw_data", "severity",
-	"severity_id", "start_time", "status", "status_code", "status_detail", "status_id", "time", "timezone_offset",
-	"type_name", "type_uid", "unmapped"}
-
-var (
-	iamAttrs     = []string{"http_request", "src_endpoint"}
-	networkAttrs = []string{"app_name", "connection_info", "dst_endpoint", "ja4_fingerprint_list", "proxy", "src_endpoint", "tls", "traffic"}
-)
-
-type classFact struct {
-	name       string
-	category   int
-	activities []int // besides 0 and 99
-	required   []string
-	attrs      []string // besides baseAttrs
-}
-
-var classFacts = map[int]classFact{
-	0: {"Base Event", 0, nil, nil, nil},
-	3001: {"Account Change", 3, seq(1, 11), []string{"user"},
-		append([]string{"actor", "policy", "user", "user_result"}, iamAttrs...)},
-	3002: {"Authentication", 3, seq(1, 6), []string{"user"},
-		append([]string{"actor", "auth_factors", "auth_protocol", "auth_protocol_id", "certificate", "dst_endpoint",
-			"is_cleartext", "is_mfa", "is_new_logon", "is_remote", "logon_process", "logon_type", "logon_type_id",
-			"service", "session", "user"}, iamAttrs...)},
-	3004: {"Entity Management", 3, seq(1, 13), []string{"entity"},
-		append([]string{"actor", "comment", "entity", "entity_result", "access_mask", "access_list"}, iamAttrs...)},
-	3005: {"User Access Management", 3, seq(1, 2), []string{"privileges", "user"},
-		append([]string{"privileges", "resource", "user"}, iamAttrs...)},
-	4002: {"HTTP Activity", 4, seq(1, 8), []string{"dst_endpoint", "http_request", "http_response"},
-		append([]string{"http_cookies", "http_request", "http_response", "http_status", "file"}, networkAttrs...)},
-	6002: {"Application Lifecycle", 6, seq(1, 8), []string{"app"}, []string{"app"}},
-}
-
-var categoryFacts = map[int]string{0: "Uncategorized", 3: "Identity & Access Management", 4: "Network Activity", 6: "Application Activity"}
-
-// objectFact: an object's required members, the members of which at least
-// one must be present (its constraint), and every member it has.
-type objectFact struct {
-	required, atLeastOne, members []string
-}
-
-var (
-	endpointFact = objectFact{nil, []string{"ip", "uid", "name", "hostname", "svc_name", "instance_uid", "interface_uid", "interface_name"},
-		[]string{"ip", "uid", "name", "hostname", "port", "svc_name", "instance_uid", "interface_uid", "interface_name", "domain", "mac", "type", "type_id", "zone", "location", "os", "owner", "vlan_uid", "hw_info", "intermediate_ips", "subnet_uid", "vpc_uid", "agent_list", "autonomous_system", "container", "namespace_pid", "proxy_endpoint"}}
-	productFact = objectFact{[]string{"vendor_name"}, []string{"name", "uid"},
-		[]string{"name", "uid", "vendor_name", "version", "lang", "path", "cpe_name", "feature", "url_string", "data_classification"}}
-	userFact = objectFact{nil, []string{"account", "name", "uid"},
-		[]string{"account", "credential_uid", "domain", "email_addr", "full_name", "groups", "ldap_person", "name", "org", "risk_level", "risk_level_id", "risk_score", "type", "type_id", "uid", "uid_alt"}}
-)
-
-// objectFacts by the path of the object in an event.
-var objectFacts = map[string]objectFact{
-	"metadata": {[]string{"product", "version"}, nil,
-		[]string{"correlation_uid", "event_code", "extension", "extensions", "labels", "log_level", "log_name", "log_provider", "log_version", "logged_time", "modified_time", "loggers", "original_time", "processed_time", "product", "profiles", "sequence", "tenant_uid", "uid", "version", "data_classification"}},
-	"metadata.product": productFact,
-	"app":              productFact,
-	"user":             userFact,
-	"actor": {nil, []string{"process", "user", "invoked_by", "session", "app_name", "app_uid"},
-		[]string{"app_name", "app_uid", "authorizations", "idp", "invoked_by", "process", "session", "user"}},
-	"actor.user":    userFact,
-	"actor.session": {nil, nil, []string{"count", "created_time", "credential_uid", "expiration_reason", "expiration_time", "is_mfa", "is_remote", "is_vpn", "issuer", "terminal", "uid", "uid_alt", "uuid", "uuid_alt"}},
-	"session":       {nil, nil, []string{"count", "created_time", "credential_uid", "expiration_reason", "expiration_time", "is_mfa", "is_remote", "is_vpn", "issuer", "terminal", "uid", "uid_alt", "uuid", "uuid_alt"}},
-	"src_endpoint":  endpointFact,
-	"dst_endpoint":  endpointFact,
-	"http_request":  {nil, nil, []string{"args", "body_length", "http_headers", "http_method", "length", "referrer", "uid", "url", "user_agent", "version", "x_forwarded_for"}},
-	"http_request.url": {nil, []string{"url_string", "path"},
-		[]string{"categories", "category_ids", "domain", "hostname", "path", "port", "query_string", "resource_type", "scheme", "subdomain", "url_string"}},
-	"http_response": {[]string{"code"}, nil, []string{"body_length", "code", "content_type", "http_headers", "latency", "length", "message", "status"}},
-	"entity": {nil, []string{"name", "uid", "device", "group", "org", "policy", "user"},
-		[]string{"data", "device", "email", "group", "name", "org", "policy", "type", "type_id", "uid", "user", "version"}},
-	"resource": {nil, nil, []string{"agent_list", "cloud_partition", "criticality", "data", "group", "labels", "name", "namespace", "owner", "region", "type", "uid", "version", "hostname", "ip"}},
-}
-
-// Enumerations (dictionary.json).
-var enumFacts = map[string][]int{
-	"severity_id":      append(seq(0, 6), 99),
-	"status_id":        {0, 1, 2, 99},
-	"auth_protocol_id": append(seq(0, 10), 99),
-}
-
-// Types of the members the mapping writes, where the dictionary says.
-var intMembers = []string{"activity_id", "category_uid", "class_uid", "type_uid", "severity_id", "status_id", "time",
-	"auth_protocol_id", "src_endpoint.port", "dst_endpoint.port", "http_response.code"}
-
-func seq(from, to int) []int {
-	var s []int
-	for i := from; i <= to; i++ {
-		s = append(s, i)
-	}
-	return s
-}
-
-// Validate checks an OCSF event (decoded JSON) against the facts above; it
+// Validate checks an OCSF event (decoded JSON) against the facts; it
 // returns what is wrong.
 func Validate(ev map[string]any) []string {
-	var errs []string
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
-	for _, k := range baseRequired {
-		if _, ok := ev[k]; !ok {
-			bad("missing %s", k)
-		}
-	}
-	for _, k := range intMembers {
-		if v, ok := lookup(ev, k); ok {
-			if f, isNum := v.(float64); !isNum || f != float64(int64(f)) {
-				bad("%s is %v, not an integer", k, v)
-			}
-		}
-	}
-	uid := jnum(ev["class_uid"])
-	c, ok := classFacts[uid]
-	if !ok {
-		bad("unknown class_uid %d", uid)
-		return errs
-	}
-	if ev["class_name"] != nil && ev["class_name"] != c.name {
-		bad("class_name %v, want %s", ev["class_name"], c.name)
-	}
-	if cat := jnum(ev["category_uid"]); cat != c.category {
-		bad("category_uid %d, want %d", cat, c.category)
-	} else if ev["category_name"] != nil && ev["category_name"] != categoryFacts[cat] {
-		bad("category_name %v", ev["category_name"])
-	}
-	act := jnum(ev["activity_id"])
-	if act != 0 && act != 99 && !slices.Contains(c.activities, act) {
-		bad("activity_id %d is not one of class %d", act, uid)
-	}
-	if tu := jnum(ev["type_uid"]); tu != uid*100+act {
-		bad("type_uid %d, want %d", tu, uid*100+act)
-	}
-	for k, vals := range enumFacts {
-		if v, ok := ev[k]; ok && !slices.Contains(vals, jnum(v)) {
-			bad("%s %v is not in its enumeration", k, v)
-		}
-	}
-	for _, k := range c.required {
-		if _, ok := ev[k]; !ok {
-			bad("class %d requires %s", uid, k)
-		}
-	}
-	for k := range ev {
-		if !slices.Contains(baseAttrs, k) && !slices.Contains(c.attrs, k) {
-			bad("class %d has no attribute %s", uid, k)
-		}
-	}
-	if ts, ok := ev["time"].(float64); !ok || ts <= 0 {
-		bad("time %v", ev["time"])
-	}
-	if p, ok := ev["privileges"].([]any); ok {
-		for _, v := range p {
-			if _, ok := v.(string); !ok {
-				bad("privileges holds %v", v)
-			}
-		}
-	}
-	for path, o := range objectFacts {
-		v, ok := lookup(ev, path)
-		if !ok {
-			continue
-		}
-		m, ok := v.(map[string]any)
-		if !ok || len(m) == 0 {
-			bad("%s is %v, not an object", path, v)
-			continue
-		}
-		for _, k := range o.required {
-			if _, ok := m[k]; !ok {
-				bad("%s requires %s", path, k)
-			}
-		}
-		if len(o.atLeastOne) > 0 && !slices.ContainsFunc(o.atLeastOne, func(k string) bool { _, ok := m[k]; return ok }) {
-			bad("%s needs one of %v", path, o.atLeastOne)
-		}
-		for k := range m {
-			if !slices.Contains(o.members, k) {
-				bad("%s has no member %s", path, k)
-			}
-		}
-	}
-	if _, ok := lookup(ev, "metadata.version"); ok {
-		if v, _ := lookup(ev, "metadata.version"); v != Version {
-			bad("metadata.version %v", v)
-		}
-	}
+	errs, _ := validate(ev)
 	return errs
 }
 
-func jnum(v any) int {
-	f, _ := v.(float64)
-	return int(f)
+// validate returns what is wrong with ev, and the paths of the
+// recommended attributes it lacks.
+func validate(ev map[string]any) (errs, missing []string) {
+	v := &validator{}
+	defer func() { errs, missing = v.errs, v.missing }()
+	uid, ok := integer(ev["class_uid"])
+	if !ok {
+		v.bad("class_uid %v is not an integer", ev["class_uid"])
+		return
+	}
+	c, ok := factClasses[int(uid)]
+	if !ok {
+		v.bad("no class %d in the facts (add it to factsgen's Classes)", uid)
+		return
+	}
+	if md, ok := ev["metadata"].(map[string]any); ok {
+		if ps, ok := md["profiles"].([]any); ok {
+			for _, p := range ps {
+				s, _ := p.(string)
+				if !slices.Contains(factProfiles, s) {
+					v.bad("metadata.profiles: unknown profile %v", p)
+				}
+				v.profiles = append(v.profiles, s)
+			}
+		}
+		if md["version"] != factsVersion {
+			v.bad("metadata.version %v, want %s", md["version"], factsVersion)
+		}
+	}
+	v.attrs(ev, "", c.Attrs, c.AtLeastOne, c.JustOne)
+	act, _ := integer(ev["activity_id"])
+	if tu, ok := integer(ev["type_uid"]); ok && tu != uid*100+act {
+		v.bad("type_uid %d, want %d", tu, uid*100+act)
+	}
+	if ts, _ := integer(ev["time"]); ts <= 0 {
+		v.bad("time %v", ev["time"])
+	}
+	return
+}
+
+type validator struct {
+	profiles     []string
+	errs         []string
+	missing      []string
+	inArrayIndex bool
+}
+
+func (v *validator) bad(format string, args ...any) {
+	v.errs = append(v.errs, fmt.Sprintf(format, args...))
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// attrs checks item, an event or an object at path, against its attributes
+// and constraints.
+func (v *validator) attrs(item map[string]any, path string, attrs map[string]factAttr, atLeastOne, justOne []string) {
+	if len(attrs) == 0 {
+		return // the open object (unmapped): anything goes
+	}
+	for name, a := range attrs {
+		if a.Profile != "" && !slices.Contains(v.profiles, a.Profile) {
+			continue
+		}
+		p := join(path, name)
+		val, ok := item[name]
+		if !ok || val == nil {
+			switch a.Req {
+			case "required":
+				v.bad("required %s is missing", p)
+			case "recommended":
+				v.missing = append(v.missing, p)
+			}
+			continue
+		}
+		if a.Deprecated {
+			v.bad("%s is deprecated", p)
+		}
+		if a.Array {
+			arr, ok := val.([]any)
+			if !ok {
+				v.bad("%s is %v, not an array", p, val)
+				continue
+			}
+			for i, e := range arr {
+				v.value(e, p+"["+strconv.Itoa(i)+"]", a)
+			}
+		} else {
+			v.value(val, p, a)
+		}
+		if a.Enum != nil {
+			v.enum(item, path, name, a)
+		}
+	}
+	for k := range item {
+		a, ok := attrs[k]
+		if !ok || a.Profile != "" && !slices.Contains(v.profiles, a.Profile) {
+			v.bad("%s: no attribute %s here", path, k)
+		}
+	}
+	has := func(k string) bool { _, ok := item[k]; return ok }
+	if len(atLeastOne) > 0 && !slices.ContainsFunc(atLeastOne, has) {
+		v.bad("%s: constraint at_least_one %v not met", path, atLeastOne)
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(justOne), func(k string) bool { return !has(k) })); len(justOne) > 0 && n != 1 {
+		v.bad("%s: constraint just_one %v not met (%d)", path, justOne, n)
+	}
+}
+
+// enum checks an enumerated attribute's value and its sibling caption.
+func (v *validator) enum(item map[string]any, path, name string, a factAttr) {
+	p := join(path, name)
+	vals := []any{item[name]}
+	if a.Array {
+		vals, _ = item[name].([]any)
+	}
+	for _, val := range vals {
+		key := fmt.Sprint(val)
+		if n, ok := integer(val); ok {
+			key = strconv.FormatInt(n, 10)
+		}
+		capt, ok := a.Enum[key]
+		if !ok {
+			v.bad("%s: %v is not in its enumeration", p, val)
+			continue
+		}
+		sib, ok := item[a.Sibling]
+		if a.Sibling == "" || !ok || a.Array {
+			continue
+		}
+		// 99 is Other, whose sibling is the source's own value (the
+		// server's rule also reaches Base Event's type_uid 99, whose
+		// caption is a class's and activity's, not Other: not here).
+		if key == "99" && capt == "Other" {
+			if sib == capt {
+				v.bad("%s: %s is %q for 99, not the source's own value", p, a.Sibling, sib)
+			}
+		} else if sib != capt {
+			v.bad("%s: %s is %v, want %q (the caption of %s)", p, a.Sibling, sib, capt, key)
+		}
+	}
+}
+
+// value checks one value (an array's element) of attribute a.
+func (v *validator) value(val any, p string, a factAttr) {
+	if a.Object {
+		o, ok := val.(map[string]any)
+		if !ok {
+			v.bad("%s is %v, not an object", p, val)
+			return
+		}
+		if len(o) == 0 {
+			v.bad("%s is an empty object", p)
+			return
+		}
+		f, ok := factObjects[a.Type]
+		if !ok {
+			v.bad("%s: no object %s in the facts (add it to factsgen's Objects)", p, a.Type)
+			return
+		}
+		v.attrs(o, p, f.Attrs, f.AtLeastOne, f.JustOne)
+		return
+	}
+	t, ok := factTypes[a.Type]
+	if !ok {
+		v.bad("%s: no type %s in the facts", p, a.Type)
+		return
+	}
+	base := t
+	prim := a.Type
+	if t.Base != "" {
+		prim, base = t.Base, factTypes[t.Base]
+	}
+	switch prim {
+	case "boolean_t":
+		if _, ok := val.(bool); !ok {
+			v.bad("%s is %v, not a boolean", p, val)
+		}
+	case "integer_t", "long_t":
+		n, ok := integer(val)
+		if !ok {
+			v.bad("%s is %v, not an integer", p, val)
+			return
+		}
+		r := t.Range
+		if r == nil {
+			r = base.Range
+		}
+		if r != nil && (n < r[0] || n > r[1]) {
+			v.bad("%s is %d, out of %s's range %v", p, n, a.Type, r)
+		}
+	case "float_t":
+		if _, ok := number(val); !ok {
+			v.bad("%s is %v, not a number", p, val)
+		}
+	case "json_t":
+	case "string_t":
+		s, ok := val.(string)
+		if !ok {
+			v.bad("%s is %v, not a string", p, val)
+			return
+		}
+		max := t.MaxLen
+		if max == 0 {
+			max = base.MaxLen
+		}
+		if max > 0 && utf8.RuneCountInString(s) > max {
+			v.bad("%s is %d characters long, over %s's %d", p, utf8.RuneCountInString(s), a.Type, max)
+		}
+		if t.Regex != "" && !typeRegexp(t.Regex).MatchString(s) {
+			v.bad("%s is %q, not a %s", p, s, a.Type)
+		}
+	default:
+		v.bad("%s: unknown primitive %s", p, prim)
+	}
+}
+
+var regexps sync.Map
+
+func typeRegexp(re string) *regexp.Regexp {
+	if r, ok := regexps.Load(re); ok {
+		return r.(*regexp.Regexp)
+	}
+	r := regexp.MustCompile(re)
+	regexps.Store(re, r)
+	return r
+}
+
+// number reads a decoded JSON number (float64, or json.Number).
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// integer reads a decoded JSON integer.
+func integer(v any) (int64, bool) {
+	if n, ok := v.(json.Number); ok {
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	f, ok := number(v)
+	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func lookup(m map[string]any, path string) (any, bool) {
@@ -230,11 +316,16 @@ func lookup(m map[string]any, path string) (any, bool) {
 	return v, true
 }
 
+func jnum(v any) int {
+	n, _ := integer(v)
+	return int(n)
+}
+
 // The validator fails what it must: each broken event has its error.
 func TestValidateFails(t *testing.T) {
 	good := func() map[string]any {
 		var ev map[string]any
-		_ = json.Unmarshal([]byte(`{"class_uid":3002,"class_name":"Authentication","category_uid":3,"activity_id":1,"type_uid":300201,"severity_id":1,"time":1,"metadata":{"product":{"name":"x","vendor_name":"y"},"version":"`+Version+`"},"user":{"name":"u"}}`), &ev)
+		_ = json.Unmarshal([]byte(`{"class_uid":3002,"class_name":"Authentication","category_uid":3,"activity_id":1,"activity_name":"Logon","type_uid":300201,"type_name":"Authentication: Logon","severity_id":1,"time":1,"metadata":{"product":{"name":"x","vendor_name":"y"},"version":"`+Version+`"},"user":{"name":"u"},"dst_endpoint":{"hostname":"h.example.com","port":22},"status_id":1,"status":"Success"}`), &ev)
 		return ev
 	}
 	if errs := Validate(good()); len(errs) > 0 {
@@ -254,8 +345,31 @@ func TestValidateFails(t *testing.T) {
 		"no time":        func(ev map[string]any) { delete(ev, "time") },
 		"response w/o code": func(ev map[string]any) {
 			ev["class_uid"], ev["category_uid"], ev["type_uid"] = 4002.0, 4.0, 400201.0
+			delete(ev, "class_name")
+			delete(ev, "activity_name")
+			delete(ev, "type_name")
 			ev["http_response"] = map[string]any{"status": "x"}
 		},
+		"constraint":       func(ev map[string]any) { delete(ev, "dst_endpoint") },
+		"endpoint w/o id":  func(ev map[string]any) { ev["dst_endpoint"] = map[string]any{"port": 22.0} },
+		"port range":       func(ev map[string]any) { ev["dst_endpoint"].(map[string]any)["port"] = 70000.0 },
+		"hostname pattern": func(ev map[string]any) { ev["dst_endpoint"].(map[string]any)["hostname"] = "pts/1" },
+		"ip pattern":       func(ev map[string]any) { ev["src_endpoint"] = map[string]any{"ip": "ws-7"} },
+		"class caption":    func(ev map[string]any) { ev["class_name"] = "Logon" },
+		"activity caption": func(ev map[string]any) { ev["activity_name"] = "Logoff" },
+		"type caption":     func(ev map[string]any) { ev["type_name"] = "Authentication: Other" },
+		"status caption":   func(ev map[string]any) { ev["status"] = "Failure" },
+		"other caption": func(ev map[string]any) {
+			ev["activity_id"], ev["type_uid"], ev["activity_name"], ev["type_name"] = 99.0, 300299.0, "Other", "Authentication: Other"
+		},
+		"profile attr":     func(ev map[string]any) { ev["device"] = map[string]any{"hostname": "h", "type_id": 0.0} },
+		"unknown profile":  func(ev map[string]any) { ev["metadata"].(map[string]any)["profiles"] = []any{"hots"} },
+		"not an integer":   func(ev map[string]any) { ev["severity_id"] = 1.5 },
+		"string too long":  func(ev map[string]any) { ev["raw_data"] = strings.Repeat("x", 65536) },
+		"http method enum": func(ev map[string]any) { ev["http_request"] = map[string]any{"http_method": "PATCH"} },
+		"version":          func(ev map[string]any) { ev["metadata"].(map[string]any)["version"] = "1.4.0" },
+		"array":            func(ev map[string]any) { ev["metadata"].(map[string]any)["profiles"] = "host" },
+		"empty object":     func(ev map[string]any) { ev["session"] = map[string]any{} },
 	} {
 		ev := good()
 		broken(ev)
@@ -263,31 +377,140 @@ func TestValidateFails(t *testing.T) {
 			t.Errorf("%s: passes", name)
 		}
 	}
+	// A profile's attribute is valid once the event names the profile.
+	ev := good()
+	ev["device"] = map[string]any{"hostname": "h", "type_id": 0.0}
+	ev["metadata"].(map[string]any)["profiles"] = []any{"host"}
+	if errs := Validate(ev); len(errs) > 0 {
+		t.Errorf("device with the host profile: %v", errs)
+	}
+}
+
+// The facts cover what the mapping uses: every class of classes.go, with
+// its name, category and activities as the schema has them, and an
+// attribute for every place the mapping has room for.
+func TestClassesMatchFacts(t *testing.T) {
+	for _, c := range classes {
+		f, ok := factClasses[c.uid]
+		if !ok {
+			t.Errorf("class %d %s: not in the facts (add it to factsgen's Classes)", c.uid, c.name)
+			continue
+		}
+		if f.Caption != c.name {
+			t.Errorf("class %d: name %q, the schema's %q", c.uid, c.name, f.Caption)
+		}
+		if got := f.Attrs["category_uid"].Enum[strconv.Itoa(c.cat.uid)]; got != c.cat.name {
+			t.Errorf("class %d: category %d %q, the schema's %v", c.uid, c.cat.uid, c.cat.name, f.Attrs["category_uid"].Enum)
+		}
+		acts := f.Attrs["activity_id"].Enum
+		if len(acts) != len(c.activities)+2 {
+			t.Errorf("class %d: %d activities besides 0 and 99, the schema %d", c.uid, len(c.activities), len(acts)-2)
+		}
+		for _, a := range append([]activity{{0, "Unknown"}, {99, "Other"}}, c.activities...) {
+			if acts[strconv.Itoa(a.id)] != a.name || c.activityName(a.id) != a.name {
+				t.Errorf("class %d activity %d: %q, the schema's %q", c.uid, a.id, a.name, acts[strconv.Itoa(a.id)])
+			}
+		}
+		for i, name := range hasNames {
+			bit := has(1) << i
+			if c.has&bit == 0 {
+				continue
+			}
+			for _, attr := range strings.Split(name, ",") {
+				a, ok := f.Attrs[attr]
+				switch {
+				case !ok:
+					t.Errorf("class %d: no attribute %s", c.uid, attr)
+				case a.Profile != "" && c.profile&bit == 0:
+					t.Errorf("class %d: %s is the %s profile's, not marked so", c.uid, attr, a.Profile)
+				case a.Profile == "" && c.profile&bit != 0:
+					t.Errorf("class %d: %s is the class's own, marked a profile's", c.uid, attr)
+				}
+			}
+		}
+		for i, name := range hasNames {
+			bit := has(1) << i
+			a := f.Attrs[strings.Split(name, ",")[0]]
+			if (c.required&bit != 0) != (a.Req == "required") {
+				t.Errorf("class %d: %s required %v, the schema says %s", c.uid, name, c.required&bit != 0, a.Req)
+			}
+		}
+		var oneOf []string
+		for i, name := range hasNames {
+			if c.oneOf&(has(1)<<i) != 0 {
+				oneOf = append(oneOf, name)
+			}
+		}
+		sort.Strings(oneOf)
+		want := slices.Clone(f.AtLeastOne)
+		sort.Strings(want)
+		if !slices.Equal(oneOf, want) {
+			t.Errorf("class %d: at least one of %v, the schema's %v", c.uid, oneOf, want)
+		}
+	}
+	for _, s := range severities {
+		if got := factClasses[0].Attrs["severity_id"].Enum[strconv.Itoa(s.id)]; got != s.name {
+			t.Errorf("severity %d: %q, the schema's %q", s.id, s.name, got)
+		}
+	}
+	for _, s := range statuses {
+		if got := factClasses[0].Attrs["status_id"].Enum[strconv.Itoa(s.id)]; got != s.name {
+			t.Errorf("status %d: %q, the schema's %q", s.id, s.name, got)
+		}
+	}
+	for _, p := range authProtocols {
+		if got := factClasses[3002].Attrs["auth_protocol_id"].Enum[strconv.Itoa(p.id)]; got != p.caption {
+			t.Errorf("auth protocol %d: %q, the schema's %q", p.id, p.caption, got)
+		}
+	}
+	for _, m := range httpMethods {
+		if _, ok := factObjects["http_request"].Attrs["http_method"].Enum[m]; !ok {
+			t.Errorf("HTTP method %s: not in the schema's", m)
+		}
+	}
+	if len(httpMethods) != len(factObjects["http_request"].Attrs["http_method"].Enum) {
+		t.Errorf("HTTP methods %v, the schema's %v", httpMethods, factObjects["http_request"].Attrs["http_method"].Enum)
+	}
+	if Version != factsVersion {
+		t.Errorf("version %s, the facts' %s", Version, factsVersion)
+	}
 }
 
 // Every row of every table gives a valid event of its own class when the
 // record has what the class needs (no fallback), and a valid Base Event
-// when it has nothing.
+// when it has nothing; with captions and without.
 func TestEveryRowValid(t *testing.T) {
-	m := New(true)
-	for _, p := range tables {
-		for i := range p.rows {
-			r := &p.rows[i]
-			ev := strings.TrimSuffix(r.event, "*") + "x"
-			if !strings.HasSuffix(r.event, "*") {
-				ev = r.event
-			}
-			full := rowRecord(p, r, ev, true)
-			got := decode(t, m.Map(full))
-			for _, e := range Validate(got) {
-				t.Errorf("%s row %d (full record): %s", ev, i, e)
-			}
-			if jnum(got["class_uid"]) != r.class.uid || jnum(got["activity_id"]) != r.activity {
-				t.Errorf("%s row %d: class %v activity %v, want %d %d", ev, i, got["class_uid"], got["activity_id"], r.class.uid, r.activity)
-			}
-			bare := decode(t, m.Map(rowRecord(p, r, ev, false)))
-			for _, e := range Validate(bare) {
-				t.Errorf("%s row %d (bare record): %s", ev, i, e)
+	for _, captions := range []bool{true, false} {
+		m := New(Options{KeepOriginal: true, NoCaptions: !captions})
+		for _, p := range tables {
+			for i := range p.rows {
+				r := &p.rows[i]
+				ev := strings.TrimSuffix(r.event, "*") + "x"
+				if !strings.HasSuffix(r.event, "*") {
+					ev = r.event
+				}
+				full := rowRecord(p, r, ev, true)
+				got := decode(t, m.Map(full))
+				for _, e := range Validate(got) {
+					t.Errorf("%s row %d (full record): %s", ev, i, e)
+				}
+				for _, e := range Recommended(full, got) {
+					t.Errorf("%s row %d (full record): %s", ev, i, e)
+				}
+				if jnum(got["class_uid"]) != r.class.uid || jnum(got["activity_id"]) != r.activity {
+					t.Errorf("%s row %d: class %v activity %v, want %d %d", ev, i, got["class_uid"], got["activity_id"], r.class.uid, r.activity)
+				}
+				if _, ok := got["class_name"]; ok != captions {
+					t.Errorf("%s row %d: class_name %v with captions %v", ev, i, got["class_name"], captions)
+				}
+				bare := rowRecord(p, r, ev, false)
+				gotBare := decode(t, m.Map(bare))
+				for _, e := range Validate(gotBare) {
+					t.Errorf("%s row %d (bare record): %s", ev, i, e)
+				}
+				for _, e := range Recommended(bare, gotBare) {
+					t.Errorf("%s row %d (bare record): %s", ev, i, e)
+				}
 			}
 		}
 	}
@@ -303,15 +526,18 @@ func rowRecord(p *product, r *row, ev string, full bool) *record.Record {
 	if !full {
 		return rec
 	}
+	rec.TimeText, rec.Time = "2026-03-05T10:16:02+01:00", time.Unix(1772702162, 0)
 	add := func(k, v string) {
 		if _, ok := rec.Get(k); !ok {
 			rec.Attrs = append(rec.Attrs, record.Attr{Key: k, Kind: record.KindString, Str: v})
 		}
 	}
-	for _, k := range []string{record.AttrUserName, record.AttrUserID, record.AttrUserTargetName, record.AttrHostName,
-		record.AttrSessionID, record.AttrHTTPRequestMethod, record.AttrURLPath, record.AttrEventAction, record.AttrEventOutcome} {
+	for _, k := range []string{record.AttrUserName, record.AttrUserID, record.AttrUserTargetName,
+		record.AttrSessionID, record.AttrURLPath, record.AttrEventAction, record.AttrEventOutcome, record.AttrServiceName} {
 		add(k, "v")
 	}
+	add(record.AttrHTTPRequestMethod, "PATCH") // a method no row names, and OCSF has not: unmapped
+	add(record.AttrHostName, "pm-node1")
 	add(record.AttrClientAddress, "10.0.0.1")
 	rec.Attrs = append(rec.Attrs, record.Attr{Key: record.AttrHTTPResponseStatusCode, Kind: record.KindInt, Int: 200})
 	for _, kf := range append(append([]keyField(nil), r.fields...), p.fields...) {

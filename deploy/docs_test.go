@@ -1,0 +1,309 @@
+package deploy
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+)
+
+// docs/kubernetes.md as written: each shell block runs with bash in a copy
+// of deploy/kubernetes, or is marked <!-- not run in CI: why --> before it.
+// There is no cluster here: kubectl is this test binary, which renders
+// `kubectl apply -k DIR` with the kustomize Go API (as kubectl does) and
+// keeps what it applied, answers `rollout status` and `logs` for a
+// DaemonSet it applied, and refuses anything else; $EDITOR is this binary
+// too, and sets the endpoint as the block's comment says.
+
+const docsFile = "docs/kubernetes.md"
+
+// The endpoint the fake editor writes, which the applied settings must
+// then hold.
+const editedEndpoint = "http://otel-gateway.docs-test.svc:4318/v1/logs"
+
+func TestMain(m *testing.M) {
+	switch filepath.Base(os.Args[0]) {
+	case "kubectl":
+		os.Exit(fakeKubectl(os.Args[1:]))
+	case "editor":
+		os.Exit(fakeEditor(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// mdBlock is a fenced block of a markdown file.
+type mdBlock struct {
+	line   int
+	lang   string
+	text   string
+	notRun string
+}
+
+var notRunRe = regexp.MustCompile(`^<!--\s*not run in CI:\s*(.*?)\s*-->$`)
+
+func readBlocks(t *testing.T, file string) []mdBlock {
+	t.Helper()
+	var out []mdBlock
+	var cur *mdBlock
+	var text []string
+	last := ""
+	for i, l := range strings.Split(readFile(t, file), "\n") {
+		tr := strings.TrimSpace(l)
+		if cur != nil {
+			if strings.HasPrefix(tr, "```") {
+				cur.text = strings.Join(text, "\n")
+				out = append(out, *cur)
+				cur, text, last = nil, nil, "```"
+			} else {
+				text = append(text, strings.TrimPrefix(l, "  ")) // a block in a list item
+			}
+			continue
+		}
+		if strings.HasPrefix(tr, "```") {
+			cur = &mdBlock{line: i + 1, lang: strings.TrimPrefix(tr, "```")}
+			if m := notRunRe.FindStringSubmatch(last); m != nil {
+				cur.notRun = m[1]
+			}
+			continue
+		}
+		if tr != "" {
+			last = tr
+		}
+	}
+	return out
+}
+
+// docBlockTests are the blocks that run, by their first line, with what
+// they must leave applied.
+var docBlockTests = map[string]engine{
+	"cp -r deploy/kubernetes/collector/overlays/default my-overlay":  engines[0],
+	"cp -r deploy/kubernetes/fluent-bit/overlays/default my-overlay": engines[1],
+}
+
+func firstLine(text string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(strings.SplitN(l, " #", 2)[0]); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+func TestKubernetesDocBlocks(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	ran := 0
+	for _, b := range readBlocks(t, docsFile) {
+		if b.lang != "sh" {
+			continue
+		}
+		e, ok := docBlockTests[firstLine(b.text)]
+		switch {
+		case b.notRun != "" && ok:
+			t.Errorf("%s:%d: marked not run in CI, but this test runs it", docsFile, b.line)
+			continue
+		case b.notRun != "":
+			t.Logf("%s:%d %q: not run in CI: %s", docsFile, b.line, firstLine(b.text), b.notRun)
+			continue
+		case !ok:
+			t.Errorf("%s:%d: a shell block that no test runs: add it to docBlockTests in deploy/docs_test.go, or mark it <!-- not run in CI: why -->\n%s", docsFile, b.line, b.text)
+			continue
+		}
+		ran++
+		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) { runKubernetesBlock(t, b, e) })
+	}
+	if ran != len(docBlockTests) {
+		t.Errorf("%d blocks ran, %d are listed", ran, len(docBlockTests))
+	}
+}
+
+func runKubernetesBlock(t *testing.T, b mdBlock, e engine) {
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "deploy", "kubernetes"), os.DirFS("kubernetes")); err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	for _, name := range []string{"kubectl", "editor"} {
+		if err := os.Symlink(exe, filepath.Join(bin, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := t.TempDir()
+	cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", b.text)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"EDITOR="+filepath.Join(bin, "editor"), "FAKE_KUBECTL_STATE="+state)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	done := make(chan struct{})
+	var out []byte
+	go func() { out, err = cmd.CombinedOutput(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		t.Fatalf("did not end:\n%s", out)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s\noutput:\n%s", err, b.text, out)
+	}
+	t.Logf("output:\n%s", out)
+	applied, err := os.ReadFile(filepath.Join(state, "applied.yaml"))
+	if err != nil {
+		t.Fatalf("nothing applied: %v\n%s", err, out)
+	}
+	o := decodeAll(t, "applied", applied)
+	o.renderedYAML = applied
+	ds := o.daemonSet(t, e.name)
+	checkDaemonSet(t, e, ds)
+	checkSettings(t, e, o, ds)
+	if ep := o.configMap(t, e.name+"-settings").Data["PAMAUDIT_OTLP_ENDPOINT"]; ep != editedEndpoint {
+		t.Errorf("the applied endpoint is %q, not the one the editor set (%s)", ep, editedEndpoint)
+	}
+}
+
+// fakeEditor sets PAMAUDIT_OTLP_ENDPOINT in the kustomization it is given.
+func fakeEditor(args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "editor: one file")
+		return 1
+	}
+	b, err := os.ReadFile(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	re := regexp.MustCompile(`PAMAUDIT_OTLP_ENDPOINT=\S+`)
+	if !re.Match(b) {
+		fmt.Fprintf(os.Stderr, "editor: %s sets no PAMAUDIT_OTLP_ENDPOINT\n", args[0])
+		return 1
+	}
+	b = re.ReplaceAll(b, []byte("PAMAUDIT_OTLP_ENDPOINT="+editedEndpoint))
+	if err := os.WriteFile(args[0], b, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// fakeKubectl: apply -k, rollout status and logs of what was applied.
+func fakeKubectl(args []string) int {
+	state := os.Getenv("FAKE_KUBECTL_STATE")
+	ns := ""
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		if (args[i] == "-n" || args[i] == "--namespace") && i+1 < len(args) {
+			ns = args[i+1]
+			i++
+			continue
+		}
+		rest = append(rest, args[i])
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(os.Stderr, "kubectl (docs test): "+format+"\n", a...)
+		return 1
+	}
+	switch {
+	case len(rest) == 3 && rest[0] == "apply" && rest[1] == "-k":
+		m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), rest[2])
+		if err != nil {
+			return fail("%v", err)
+		}
+		y, err := m.AsYaml()
+		if err != nil {
+			return fail("%v", err)
+		}
+		if err := os.WriteFile(filepath.Join(state, "applied.yaml"), y, 0o644); err != nil {
+			return fail("%v", err)
+		}
+		for _, r := range m.Resources() {
+			fmt.Printf("%s/%s created\n", strings.ToLower(r.GetKind()), r.GetName())
+		}
+		return 0
+	case len(rest) == 3 && rest[0] == "rollout" && rest[1] == "status", len(rest) == 2 && rest[0] == "logs":
+		kind, name, _ := strings.Cut(rest[len(rest)-1], "/")
+		if kind != "daemonset" {
+			return fail("%s: only daemonset/NAME", rest[len(rest)-1])
+		}
+		b, err := os.ReadFile(filepath.Join(state, "applied.yaml"))
+		if err != nil {
+			return fail("nothing applied")
+		}
+		found := false
+		for _, doc := range splitDocs(b) {
+			var meta struct {
+				Kind     string `json:"kind"`
+				Metadata struct {
+					Name      string `json:"name"`
+					Namespace string `json:"namespace"`
+				} `json:"metadata"`
+			}
+			if yaml.Unmarshal(doc, &meta) == nil && meta.Kind == "DaemonSet" && meta.Metadata.Name == name && meta.Metadata.Namespace == ns {
+				found = true
+			}
+		}
+		if !found {
+			return fail("no DaemonSet %s in namespace %q was applied", name, ns)
+		}
+		if rest[0] == "rollout" {
+			fmt.Printf("daemon set %q successfully rolled out\n", name)
+		}
+		return 0 // logs: no cluster, no log lines
+	}
+	return fail("%v: not simulated", args)
+}
+
+// The LoadBalancer patch of "Syslog from PAM appliances", added to a copy
+// of the collector's default overlay as the docs say ("in your overlay"),
+// makes the syslog Service a LoadBalancer that keeps the client address.
+func TestKubernetesDocLoadBalancerPatch(t *testing.T) {
+	var patch string
+	for _, b := range readBlocks(t, docsFile) {
+		if b.lang == "yaml" && strings.Contains(b.text, "LoadBalancer") {
+			patch = b.text
+		}
+	}
+	if patch == "" {
+		t.Fatalf("%s has no LoadBalancer patch", docsFile)
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "deploy", "kubernetes"), os.DirFS("kubernetes")); err != nil {
+		t.Fatal(err)
+	}
+	overlay := filepath.Join(dir, "my-overlay")
+	if err := os.CopyFS(overlay, os.DirFS(filepath.Join("kubernetes", "collector", "overlays", "default"))); err != nil {
+		t.Fatal(err)
+	}
+	k, err := os.ReadFile(filepath.Join(overlay, "kustomization.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k = []byte(strings.ReplaceAll(string(k), "../../base", "../deploy/kubernetes/collector/base") + "\n" + patch + "\n")
+	if err := os.WriteFile(filepath.Join(overlay, "kustomization.yaml"), k, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := render(t, overlay)
+	for _, s := range o.services {
+		if s.Name == "otelcol-pamaudit-syslog" {
+			if s.Spec.Type != "LoadBalancer" || s.Spec.ExternalTrafficPolicy != "Local" {
+				t.Errorf("the patched Service: type %s, externalTrafficPolicy %s", s.Spec.Type, s.Spec.ExternalTrafficPolicy)
+			}
+			return
+		}
+	}
+	t.Error("no Service otelcol-pamaudit-syslog")
+}
