@@ -44,6 +44,8 @@ type Builder struct {
 	secrets   []string             // the distinct secret values redacted in the current record (Redactions)
 	decoded   string               // the payload, when it is a decoded copy of the text (SetDecoded)
 	own       []redact.Span        // the product's spans of the text (Finish), for redactView
+	foreign   bool                 // an attribute holds a string that is not part of the text (scrubDecoded)
+	minMent   int                  // Redact.MinMention
 	reuse     bool                 // the record's strings need only last until the next record (Start)
 	redacted  []byte               // the redacted text, when reuse
 	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
@@ -76,6 +78,7 @@ func New(s Settings) *Builder {
 		maxAttrs:      s.MaxAttrs,
 		maxValueBytes: s.MaxValueBytes,
 		keys:          make(map[string]string, 64),
+		minMent:       s.Redact.MinMention(),
 	}
 	b.Rec.Attrs = make([]record.Attr, 0, 32)
 	return b
@@ -97,6 +100,7 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.base = 0
 	b.framing = 0
 	b.text = s
+	b.foreign = false
 	b.needles = b.needles[:0]
 	b.secrets = b.secrets[:0]
 	b.decoded = ""
@@ -361,10 +365,14 @@ func (b *Builder) scrubDecoded(s string) {
 		return
 	}
 	r := &b.Rec
-	min := b.Redact.MinMention()
+	min := b.minMent
 	views := len(b.own) > 0
-	// Most strings lie in the text: two compares each, no call.
+	// Most records hold only views of the text and no secret: nothing to
+	// do but for the body. Else two compares per string, no call.
 	for i := range r.Attrs {
+		if !views && !b.foreign {
+			break
+		}
 		a := &r.Attrs[i]
 		switch {
 		case a.Kind == record.KindString:
@@ -489,8 +497,35 @@ func within(v, s string) bool {
 // Add appends an attribute under the record's limits; the last value of a
 // duplicated key wins. What the limits cut is counted.
 func (b *Builder) Add(a record.Attr) {
+	switch a.Kind {
+	case record.KindString:
+		b.noteForeign(a.Str)
+	case record.KindStrings:
+		for _, v := range a.Strs {
+			b.noteForeign(v)
+		}
+	}
 	if p := b.slot(a.Key); p != nil {
 		*p = a
+	}
+}
+
+// noteForeign notes a string value that is not part of the text (nor of
+// the decoded original): Finish searches the record's strings for secrets
+// only when there is one. Two compares per value spare every record that
+// has none a pass over its attributes.
+func (b *Builder) noteForeign(v string) {
+	if !b.foreign && len(v) >= b.minMent && !within(v, b.text) && !within(v, b.Orig) {
+		b.foreign = true
+	}
+}
+
+// AddTableStr is AddStr for a value that is the product's own constant text
+// (a code table's meaning, an event rule's text), never input: it is not a
+// string Finish need search.
+func (b *Builder) AddTableStr(key, v string) {
+	if p := b.slot(key); p != nil {
+		p.Key, p.Str, p.Strs, p.Int, p.Kind, p.Bool = key, v, nil, 0, record.KindString, false
 	}
 }
 
@@ -611,6 +646,7 @@ func (b *Builder) AddStr(key, v string) {
 		v = v[:n]
 		b.Truncated++
 	}
+	b.noteForeign(v)
 	if p := b.slot(key); p != nil {
 		// Field by field: a struct literal is moved in whole, through the
 		// collector's bulk write barrier while it marks.

@@ -449,7 +449,7 @@ func (p *Parser) capamCodeTexts() {
 	for k := range capamCodes {
 		if c := &capamCodes[k]; p.hasCodes&(1<<k) != 0 && c.table != nil {
 			if t, ok := c.table[p.codes[k]]; ok {
-				p.b.AddStr(c.text, t)
+				p.b.AddTableStr(c.text, t)
 			}
 		}
 	}

@@ -183,7 +183,7 @@ func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
 	sig := 0
 	for i := range p.json.Leaves {
 		l := &p.json.Leaves[i]
-		sig |= signature(l.Info.path)
+		sig |= l.Info.sig
 		switch {
 		case l.Info.path == "message" && l.A.Kind == record.KindString:
 			info.text = l.A.Str
@@ -247,7 +247,7 @@ func (p *Parser) netwrixClassify(info *nxInfo) {
 		}
 		r.EventName = e.event
 		if info.action == "" && e.text != "" {
-			p.b.AddStr(record.AttrEventAction, strings.TrimSpace(strings.TrimSuffix(e.text, ": ")))
+			p.b.AddTableStr(record.AttrEventAction, strings.TrimSpace(strings.TrimSuffix(e.text, ": ")))
 		}
 		switch {
 		case e.outcome != "":
@@ -714,6 +714,7 @@ type pathInfo struct {
 	gen   uint64    // the stamp of the last record that held the path; uncachedGen when not cached
 
 	shipper bool // the path is a top-level member that names a shipper's layout
+	sig     int  // the signature bits the path sets (signature), worked out once
 }
 
 // uncachedGen marks a pathInfo the full cache did not keep. (Parser.gen
@@ -739,7 +740,7 @@ func (p *Parser) pathInfo(b []byte) *pathInfo {
 }
 
 func (p *Parser) newPathInfo(path string) *pathInfo {
-	pi := &pathInfo{path: path, ns: p.b.Field(path), shipper: shipper.SigMember(path)}
+	pi := &pathInfo{path: path, ns: p.b.Field(path), shipper: shipper.SigMember(path), sig: signature(path)}
 	pi.rules = append(pi.rules, netwrixFields[path]...)
 	for _, f := range netwrixSuffixFields {
 		if strings.HasSuffix(path, f.path) {

@@ -434,7 +434,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 		p.b.AddStr(record.AttrEventAction, v)
 		if a, ok := passmanActivities[v]; ok {
 			r.EventName = a.event
-			p.b.AddStr(attrPassmanCategory, a.category)
+			p.b.AddTableStr(attrPassmanCategory, a.category)
 		} else if v != "" {
 			b := append(p.b.Scratch[:0], "passman."...)
 			p.b.Scratch = scan.AppendSnake(b, v)
