@@ -6,6 +6,7 @@ package schemasrc
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -87,4 +88,38 @@ func (s *Source) git(args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
+}
+
+// Main is a fact generator's command line: -git and -rev, or -dir, name
+// the schema repository (repo, for the help); generate writes the facts,
+// to -o or standard output.
+func Main(repo, defaultRev string, generate func(*Source, string) ([]byte, error)) {
+	gitDir := flag.String("git", "", "the git directory of the "+repo+" repository")
+	rev := flag.String("rev", defaultRev, "the version (tag) to read, with -git")
+	dir := flag.String("dir", "", "a checkout of "+repo+", instead of -git")
+	out := flag.String("o", "", "the file to write (default: standard output)")
+	flag.Parse()
+	var src *Source
+	switch {
+	case *dir != "":
+		src = Dir(*dir)
+	case *gitDir != "":
+		src = Git(*gitDir, *rev)
+	default:
+		fmt.Fprintln(os.Stderr, "factsgen: -git or -dir is required")
+		os.Exit(2)
+	}
+	b, err := generate(src, *rev)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "factsgen:", err)
+		os.Exit(1)
+	}
+	if *out == "" {
+		os.Stdout.Write(b)
+		return
+	}
+	if err := os.WriteFile(*out, b, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "factsgen:", err)
+		os.Exit(1)
+	}
 }

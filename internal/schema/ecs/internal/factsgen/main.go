@@ -12,10 +12,8 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"go/format"
-	"os"
 	"sort"
 	"strings"
 
@@ -27,36 +25,7 @@ import (
 // allowed are the fields whose allowed values the facts hold.
 var allowed = []string{"event.kind", "event.category", "event.type", "event.outcome"}
 
-func main() {
-	gitDir := flag.String("git", "", "the git directory of the elastic/ecs repository")
-	rev := flag.String("rev", "v8.17.0", "the version (tag) to read, with -git")
-	dir := flag.String("dir", "", "a checkout of elastic/ecs, instead of -git")
-	out := flag.String("o", "", "the file to write (default: standard output)")
-	flag.Parse()
-	var src *schemasrc.Source
-	switch {
-	case *dir != "":
-		src = schemasrc.Dir(*dir)
-	case *gitDir != "":
-		src = schemasrc.Git(*gitDir, *rev)
-	default:
-		fmt.Fprintln(os.Stderr, "factsgen: -git or -dir is required")
-		os.Exit(2)
-	}
-	b, err := Generate(src, *rev)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "factsgen:", err)
-		os.Exit(1)
-	}
-	if *out == "" {
-		os.Stdout.Write(b)
-		return
-	}
-	if err := os.WriteFile(*out, b, 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "factsgen:", err)
-		os.Exit(1)
-	}
-}
+func main() { schemasrc.Main("elastic/ecs", "v8.17.0", Generate) }
 
 // field is a field of ecs_flat.yml, as far as the facts go.
 type field struct {

@@ -16,10 +16,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"go/format"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,36 +33,7 @@ var Classes = []string{"base_event", "account_change", "authentication", "entity
 var Objects = []string{"metadata", "product", "user", "actor", "session", "network_endpoint", "device", "service",
 	"http_request", "url", "http_response", "managed_entity", "resource_details", "object"}
 
-func main() {
-	gitDir := flag.String("git", "", "the git directory of the ocsf-schema repository")
-	rev := flag.String("rev", "1.3.0", "the version (tag) to read, with -git")
-	dir := flag.String("dir", "", "a checkout of ocsf-schema, instead of -git")
-	out := flag.String("o", "", "the file to write (default: standard output)")
-	flag.Parse()
-	var src *schemasrc.Source
-	switch {
-	case *dir != "":
-		src = schemasrc.Dir(*dir)
-	case *gitDir != "":
-		src = schemasrc.Git(*gitDir, *rev)
-	default:
-		fmt.Fprintln(os.Stderr, "factsgen: -git or -dir is required")
-		os.Exit(2)
-	}
-	b, err := Generate(src, *rev)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "factsgen:", err)
-		os.Exit(1)
-	}
-	if *out == "" {
-		os.Stdout.Write(b)
-		return
-	}
-	if err := os.WriteFile(*out, b, 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "factsgen:", err)
-		os.Exit(1)
-	}
-}
+func main() { schemasrc.Main("ocsf-schema", "1.3.0", Generate) }
 
 type obj = map[string]any
 
