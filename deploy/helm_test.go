@@ -148,7 +148,7 @@ func TestHelmCollectorValues(t *testing.T) {
 	}
 
 	// The same processing and delivery as the kustomize pipeline.
-	for _, proc := range []string{"memory_limiter", "resource_detection", "pamaudit", "batch"} {
+	for _, proc := range []string{"memory_limiter", "resource", "pamaudit", "batch"} {
 		sameAt(t, kcfg, hcfg, []string{"processors", proc}, []string{"processors", proc})
 	}
 	sameAt(t, kcfg, hcfg, []string{"processors", "k8s_attributes", "pod_association"}, []string{"processors", "k8s_attributes", "pod_association"})
