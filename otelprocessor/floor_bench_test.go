@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -188,5 +189,64 @@ func checkFloor(b *testing.B, ld plog.Logs, recs []finished) {
 			!f.Attributes().Equal(q.Attributes()) {
 			b.Fatalf("record %d: the floor wrote %v, the processor %v", i, f.Attributes().AsRaw(), q.Attributes().AsRaw())
 		}
+	}
+}
+
+// BenchmarkProcessorVsFloor: the processor and the floor on the same
+// batches in one process, interleaved batch by batch (which goes first
+// alternates), each timed alone by the process's CPU time around it: a
+// busy machine slows both alike, so the ratio holds steadier than that of
+// separate runs (scripts/bench-floor.sh). The copies are made outside the
+// timed parts; the collector's work they cause falls where it runs.
+func BenchmarkProcessorVsFloor(b *testing.B) {
+	for _, prod := range benchProducts {
+		b.Run(prod.name, func(b *testing.B) {
+			ld := batch(b, prod.files, 1000)
+			recs := finishedRecords(b, ld)
+			checkFloor(b, ld, recs)
+			p := start(b, newFactory(testNow), createDefaultConfig())
+			ctx := context.Background()
+			var procCPU, floorCPU int64
+			timed := func(fn func(plog.Logs)) int64 {
+				in := plog.NewLogs()
+				ld.CopyTo(in)
+				t0 := processCPU(b)
+				fn(in)
+				return processCPU(b) - t0
+			}
+			consume := func(in plog.Logs) {
+				if err := p.ConsumeLogs(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			floor := func(in plog.Logs) { writeFloor(in, recs) }
+			// The parse alone, in the same conditions: what of the
+			// processor's time above the floor is the parser's.
+			parser, err := core.NewParser(core.Options{Now: testNow})
+			if err != nil {
+				b.Fatal(err)
+			}
+			parse := func(in plog.Logs) {
+				otlptest.ForEach(in, func(lr plog.LogRecord) { _, _ = parser.ParseString(lr.Body().Str()) })
+			}
+			var parseCPU int64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if i%2 == 0 {
+					procCPU += timed(consume)
+					floorCPU += timed(floor)
+					parseCPU += timed(parse)
+				} else {
+					parseCPU += timed(parse)
+					floorCPU += timed(floor)
+					procCPU += timed(consume)
+				}
+			}
+			n := float64(b.N * ld.LogRecordCount())
+			b.ReportMetric(float64(procCPU)/n, "processor-cpu-ns/record")
+			b.ReportMetric(float64(parseCPU)/n, "parse-cpu-ns/record")
+			b.ReportMetric(float64(floorCPU)/n, "floor-cpu-ns/record")
+			b.ReportMetric(float64(procCPU)/float64(floorCPU), "processor/floor")
+		})
 	}
 }

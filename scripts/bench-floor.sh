@@ -7,6 +7,8 @@
 # run lengths; the CPU time of the whole process (user + system, GNU time:
 # every thread, the collector's too) per record is the difference of the
 # two over the difference of the records, so start-up and set-up drop out.
+# Then BenchmarkProcessorVsFloor: the two (and the parse alone) interleaved
+# batch by batch in one process, which a busy machine disturbs less.
 #
 #   scripts/bench-floor.sh
 #   make bench-floor
@@ -86,3 +88,15 @@ for p in $PRODUCTS; do
 	done
 done
 for i in "${!bins[@]}"; do echo "bin $i: ${bins[$i]}"; done
+
+# The same in one process per product, the processor, the floor and the
+# parse alone interleaved batch by batch: steadier on a busy machine.
+echo
+echo "BenchmarkProcessorVsFloor, $LONG batches, CPU ns per record:"
+for i in "${!bins[@]}"; do
+	(cd otelprocessor && "${bins[$i]}" -test.run '^$' -test.bench "^BenchmarkProcessorVsFloor\$/^($(echo $PRODUCTS | tr ' ' '|'))\$" \
+		-test.benchtime "${LONG}x") | awk -v b="$i" '/^BenchmarkProcessorVsFloor/ {
+			for (k = 3; k < NF; k++) if ($(k + 1) ~ /-cpu-ns\/record$|^processor\/floor$/) m[$(k + 1)] = $k
+			printf "bin %s %-28s processor %6.0f  parse alone %6.0f  floor %6.0f  ratio %.2f\n", b, $1,
+				m["processor-cpu-ns/record"], m["parse-cpu-ns/record"], m["floor-cpu-ns/record"], m["processor/floor"] }'
+done
