@@ -35,15 +35,26 @@ type finished struct {
 	parsed  bool // false: only the error attributes
 }
 
+// processorParser is a parser with the processor's default settings.
+func processorParser(b *testing.B) *core.Parser {
+	s, err := createDefaultConfig().settings()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.opts.Now = testNow
+	parser, err := core.NewParser(s.opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return parser
+}
+
 // finishedRecords parses every record of ld once, as the processor does
 // (ParseString, default settings), and keeps copies of what it finished:
 // for a record nothing parsed, only its error.type and error.message, all
 // the processor adds to one.
 func finishedRecords(b *testing.B, ld plog.Logs) []finished {
-	parser, err := core.NewParser(core.Options{Now: testNow})
-	if err != nil {
-		b.Fatal(err)
-	}
+	parser := processorParser(b)
 	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
 	out := make([]finished, lrs.Len())
 	for i := range out {
@@ -222,10 +233,7 @@ func BenchmarkProcessorVsFloor(b *testing.B) {
 			floor := func(in plog.Logs) { writeFloor(in, recs) }
 			// The parse alone, in the same conditions: what of the
 			// processor's time above the floor is the parser's.
-			parser, err := core.NewParser(core.Options{Now: testNow})
-			if err != nil {
-				b.Fatal(err)
-			}
+			parser := processorParser(b)
 			parse := func(in plog.Logs) {
 				otlptest.ForEach(in, func(lr plog.LogRecord) { _, _ = parser.ParseString(lr.Body().Str()) })
 			}
