@@ -97,6 +97,7 @@ for i in "${!bins[@]}"; do
 	(cd otelprocessor && "${bins[$i]}" -test.run '^$' -test.bench "^BenchmarkProcessorVsFloor\$/^($(echo $PRODUCTS | tr ' ' '|'))\$" \
 		-test.benchtime "${LONG}x") | awk -v b="$i" '/^BenchmarkProcessorVsFloor/ {
 			for (k = 3; k < NF; k++) if ($(k + 1) ~ /-cpu-ns\/record$|^processor\/floor$/) m[$(k + 1)] = $k
-			printf "bin %s %-28s processor %6.0f  parse alone %6.0f  floor %6.0f  ratio %.2f\n", b, $1,
-				m["processor-cpu-ns/record"], m["parse-cpu-ns/record"], m["floor-cpu-ns/record"], m["processor/floor"] }'
+			printf "bin %s %-28s processor %6.0f  floor %6.0f  ratio %.2f  parse alone %6.0f  parse+floor %6.0f\n", b, $1,
+				m["processor-cpu-ns/record"], m["floor-cpu-ns/record"], m["processor/floor"],
+				m["parse-cpu-ns/record"], m["parse+floor-cpu-ns/record"] }'
 done
