@@ -35,7 +35,7 @@ FLUENTBIT_IMAGE := $(REGISTRY)/fluent-bit-pamaudit:$(IMAGE_TAG)
 PLUGIN_IMAGE := $(REGISTRY)/pamaudit-fluent-bit-plugin:$(IMAGE_TAG)
 DOCKER ?= docker
 
-.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit
+.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit bench-floor
 
 all: build
 
@@ -91,6 +91,13 @@ bench:
 bench-fluentbit: $(PLUGIN)
 	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
 	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/bench-fluentbit.sh
+
+## bench-floor: the collector processor's CPU time per record against the
+## floor of its job, the same finished records written into pdata with no
+## parsing, per product (scripts/bench-floor.sh; ROUNDS, SHORT, LONG,
+## PRODUCTS, BINS as there). Not part of `make test`.
+bench-floor:
+	scripts/bench-floor.sh
 
 ## fuzz: every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10m). The
 ## inputs it finds interesting grow a local corpus in Go's cache

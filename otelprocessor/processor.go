@@ -332,7 +332,8 @@ func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 	body := lr.Body()
 	switch body.Type() {
 	case pcommon.ValueTypeStr:
-		return body.Str(), "", body.Str() != ""
+		s := body.Str()
+		return s, "", s != ""
 	case pcommon.ValueTypeMap:
 		m := body.Map()
 		for _, k := range core.DefaultSourceKeys {
