@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -725,4 +726,21 @@ func selfSigned(t *testing.T, dir string) (string, string) {
 		t.Fatal(err)
 	}
 	return certFile, keyFile
+}
+
+// The Helm gateway's config, as the chart gives it to the collector (with
+// MY_POD_IP), passes otelcol-pamaudit validate.
+func TestHelmGatewayConfigValidates(t *testing.T) {
+	bin := artifact(t, "PAMAUDIT_OTELCOL", "the collector distribution")
+	var v otelValues
+	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &v)
+	file := filepath.Join(t.TempDir(), "relay.yaml")
+	if err := os.WriteFile(file, []byte(mustYAMLString(t, v.Config)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "validate", "--config", file)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MY_POD_IP=127.0.0.1", "K8S_NODE_NAME=node-1"}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("otelcol-pamaudit validate: %v\n%s", err, out)
+	}
 }
