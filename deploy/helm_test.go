@@ -24,7 +24,7 @@ type otelValues struct {
 	Mode             string `json:"mode"`
 	FullnameOverride string `json:"fullnameOverride"`
 	Image            image  `json:"image"`
-	Command struct {
+	Command          struct {
 		Name string `json:"name"`
 	} `json:"command"`
 	Presets struct {
@@ -37,10 +37,10 @@ type otelValues struct {
 			Enabled bool `json:"enabled"`
 		} `json:"kubernetesAttributes"`
 	} `json:"presets"`
-	ExtraEnvs   []corev1.EnvVar      `json:"extraEnvs"`
-	Config      map[string]any       `json:"config"`
-	Ports       map[string]chartPort `json:"ports"`
-	Service     struct {
+	ExtraEnvs []corev1.EnvVar      `json:"extraEnvs"`
+	Config    map[string]any       `json:"config"`
+	Ports     map[string]chartPort `json:"ports"`
+	Service   struct {
 		Enabled bool               `json:"enabled"`
 		Type    corev1.ServiceType `json:"type"`
 	} `json:"service"`
@@ -50,10 +50,10 @@ type otelValues struct {
 	SecurityContext    *corev1.SecurityContext     `json:"securityContext"`
 	// The gateway (mode deployment).
 	Autoscaling *struct {
-		Enabled                        bool                                          `json:"enabled"`
-		MinReplicas                    int32                                         `json:"minReplicas"`
-		MaxReplicas                    int32                                         `json:"maxReplicas"`
-		TargetCPUUtilizationPercentage int32                                         `json:"targetCPUUtilizationPercentage"`
+		Enabled                        bool                                           `json:"enabled"`
+		MinReplicas                    int32                                          `json:"minReplicas"`
+		MaxReplicas                    int32                                          `json:"maxReplicas"`
+		TargetCPUUtilizationPercentage int32                                          `json:"targetCPUUtilizationPercentage"`
 		Behavior                       *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior"`
 	} `json:"autoscaling"`
 	PodDisruptionBudget *struct {
