@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -17,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 )
 
@@ -27,7 +30,8 @@ import (
 // and the latency from the line's write to the backend; at the end the
 // records in and out. Not part of make test: scripts/load-gateway.sh runs
 // it (PAMAUDIT_LOAD=1; PAMAUDIT_LOAD_RATE lines a second, default 20000,
-// for PAMAUDIT_LOAD_SECONDS, default 60; PAMAUDIT_LOAD_FSYNC=off).
+// for PAMAUDIT_LOAD_SECONDS, default 60; PAMAUDIT_LOAD_FSYNC=off;
+// PAMAUDIT_LOAD_SOURCE=gateway for the gateway alone).
 func TestGatewayLoad(t *testing.T) {
 	if os.Getenv("PAMAUDIT_LOAD") == "" {
 		t.Skip("PAMAUDIT_LOAD is not set: scripts/load-gateway.sh runs this")
@@ -37,12 +41,16 @@ func TestGatewayLoad(t *testing.T) {
 	seconds := envInt(t, "PAMAUDIT_LOAD_SECONDS", 60)
 	n := rate * seconds
 
+	// PAMAUDIT_LOAD_SOURCE=gateway: the test sends to the gateway's OTLP/HTTP
+	// receiver itself, as many agents would (requests of 1000 raw records),
+	// and no agent runs: the gateway tier alone.
+	direct := os.Getenv("PAMAUDIT_LOAD_SOURCE") == "gateway"
 	backend := newCounter(t, n)
 	gw := gateway(t, "kubernetes/gateway/overlays/default")
-	grpc := freePort(t, "tcp")
-	gwRun := loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend.url},
-		append([]string{"receivers::otlp::protocols::http::endpoint"}, syslogListen...),
-		yamlOverride("receivers::otlp::protocols::grpc::endpoint", fmt.Sprintf("127.0.0.1:%d", grpc)))
+	grpc, gwHTTP := freePort(t, "tcp"), freePort(t, "tcp")
+	gwRun := loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend.url}, syslogListen,
+		yamlOverride("receivers::otlp::protocols::grpc::endpoint", fmt.Sprintf("127.0.0.1:%d", grpc)),
+		yamlOverride("receivers::otlp::protocols::http::endpoint", fmt.Sprintf("127.0.0.1:%d", gwHTTP)))
 	agent := collectorOverlay(t, "kubernetes/collector/overlays/gateway-agent")
 	nd := node{t: t, root: t.TempDir()}
 	var processors []string
@@ -60,19 +68,34 @@ func TestGatewayLoad(t *testing.T) {
 		gwRun.args = append(gwRun.args, "--config", yamlOverride("extensions::file_storage::fsync", false))
 		agRun.args = append(agRun.args, "--config", yamlOverride("extensions::file_storage::fsync", false))
 	}
-	gwCol := gwRun.start(t, bin)
-	agCol := agRun.start(t, bin)
-
-	// The writer: every 10 ms the lines due by then, each with its id, and
-	// the time each was written.
-	dir := nd.podLog("pam", "passman-0", "5f0d1c2e-8a4b-4c3d-9e1f-0a1b2c3d4e5f", "passman")
-	f, err := os.OpenFile(filepath.Join(dir, "0.log"), os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
+	procs := map[string]*runningCollector{"gateway": gwRun.start(t, bin)}
+	names := []string{"gateway"}
+	if !direct {
+		procs["agent"] = agRun.start(t, bin)
+		names = []string{"agent", "gateway"}
 	}
-	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
+
+	// The source: every 10 ms the lines due by then, each with its id, and
+	// the time each was written (or sent).
 	tmpl := regexp.MustCompile(`id = \d+`).ReplaceAllString(testdataLines(t, "passman/audit.log")[0], "id = %d")
+	var sink func(from, to int) error
+	if direct {
+		sink = otlpSource(fmt.Sprintf("http://127.0.0.1:%d/v1/logs", gwHTTP), tmpl)
+	} else {
+		dir := nd.podLog("pam", "passman-0", "5f0d1c2e-8a4b-4c3d-9e1f-0a1b2c3d4e5f", "passman")
+		f, err := os.OpenFile(filepath.Join(dir, "0.log"), os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		w := bufio.NewWriterSize(f, 1<<20)
+		sink = func(from, to int) error {
+			for i := from; i < to; i++ {
+				fmt.Fprintf(w, "2026-03-05T10:16:00.123456789Z stdout F "+tmpl+"\n", i)
+			}
+			return w.Flush()
+		}
+	}
 	written := make([]int64, n) // unix nanoseconds
 	var wmu sync.Mutex
 	wrote := 0
@@ -87,24 +110,26 @@ func TestGatewayLoad(t *testing.T) {
 			<-tick.C
 			due := min(n, int(float64(rate)*time.Since(start).Seconds()))
 			now := time.Now().UnixNano()
-			for ; next < due; next++ {
-				fmt.Fprintf(w, "2026-03-05T10:16:00.123456789Z stdout F "+tmpl+"\n", next)
-				written[next] = now
+			for i := next; i < due; i++ {
+				written[i] = now
 			}
-			if err := w.Flush(); err != nil {
+			if err := sink(next, due); err != nil {
 				t.Error(err)
 				return
 			}
+			next = due
 			wmu.Lock()
 			wrote = next
 			wmu.Unlock()
 		}
 	}()
 
-	procs := map[string]*runningCollector{"agent": agCol, "gateway": gwCol}
-	names := []string{"agent", "gateway"}
 	rss := map[string][]int{}
-	t.Logf("%6s %9s %9s %12s %12s %10s %10s %10s", "t(s)", "written", "out", "agent RSS", "gateway RSS", "lat p50", "lat p99", "lat max")
+	header := fmt.Sprintf("%6s %9s %9s", "t(s)", "written", "out")
+	for _, name := range names {
+		header += fmt.Sprintf(" %13s", name+" RSS")
+	}
+	t.Log(header + fmt.Sprintf(" %10s %10s %10s", "lat p50", "lat p99", "lat max"))
 	report := func() {
 		wmu.Lock()
 		wn := wrote
@@ -118,7 +143,8 @@ func TestGatewayLoad(t *testing.T) {
 		}
 		t.Log(line + " " + latencies(lat))
 	}
-	limit := time.Now().Add(time.Duration(seconds)*time.Second + 120*time.Second)
+	// Until every record is out, or nothing came out for 30 s.
+	last, idle := -1, 0
 	for {
 		time.Sleep(5 * time.Second)
 		report()
@@ -127,7 +153,14 @@ func TestGatewayLoad(t *testing.T) {
 		default:
 			continue
 		}
-		if backend.distinct() >= n || time.Now().After(limit) {
+		out := backend.distinct()
+		if out == last {
+			idle++
+		} else {
+			idle = 0
+		}
+		last = out
+		if out >= n || idle >= 6 {
 			break
 		}
 	}
@@ -140,8 +173,8 @@ func TestGatewayLoad(t *testing.T) {
 			name, cpu, cpu*1e6/float64(n), slices.Min(half)/1024, slices.Max(half)/1024, procKB(t, procs[name].cmd.Process.Pid, "VmHWM")/1024)
 	}
 	distinct, total := backend.distinct(), backend.total()
-	t.Logf("%d records in at %d/s for %d s, %d out (%d distinct, %d duplicates), %d missing; latency write -> backend over the run: %s",
-		n, rate, seconds, total, distinct, total-distinct, n-distinct, latencies(backend.allLatencies(written)))
+	t.Logf("%d records in at %d/s for %d s, %d out (%d distinct, %d duplicates), %d missing, all out %.0f s after the start; latency write -> backend over the run: %s",
+		n, rate, seconds, total, distinct, total-distinct, n-distinct, backend.lastArrival().Sub(start).Seconds(), latencies(backend.allLatencies(written)))
 	if distinct != n {
 		t.Errorf("%d records missing", n-distinct)
 	}
@@ -302,6 +335,12 @@ func (c *counter) allLatencies(written []int64) []time.Duration {
 	return lat
 }
 
+func (c *counter) lastArrival() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Unix(0, slices.Max(c.arrived))
+}
+
 func (c *counter) distinct() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -312,4 +351,42 @@ func (c *counter) total() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.n
+}
+
+// otlpSource sends records from..to to an OTLP/HTTP logs URL as an agent
+// forwards them: raw lines as bodies, in requests of at most 1000.
+func otlpSource(url, tmpl string) func(from, to int) error {
+	client := &http.Client{Timeout: 30 * time.Second}
+	return func(from, to int) error {
+		for lo := from; lo < to; lo += 1000 {
+			ld := plog.NewLogs()
+			rl := ld.ResourceLogs().AppendEmpty()
+			rl.Resource().Attributes().PutStr("k8s.namespace.name", "pam")
+			rl.Resource().Attributes().PutStr("k8s.pod.name", "passman-0")
+			lrs := rl.ScopeLogs().AppendEmpty().LogRecords()
+			for i := lo; i < min(to, lo+1000); i++ {
+				lr := lrs.AppendEmpty()
+				lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(time.Now()))
+				lr.Body().SetStr(fmt.Sprintf(tmpl, i))
+			}
+			body, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
+			if err != nil {
+				return err
+			}
+			// Refused (the gateway's queue full, memory_limiter): retried,
+			// as an agent does.
+			for {
+				resp, err := client.Post(url, "application/x-protobuf", bytes.NewReader(body))
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						break
+					}
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		return nil
+	}
 }
