@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -10,6 +11,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -742,5 +746,52 @@ func TestHelmGatewayConfigValidates(t *testing.T) {
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MY_POD_IP=127.0.0.1", "K8S_NODE_NAME=node-1"}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("otelcol-pamaudit validate: %v\n%s", err, out)
+	}
+}
+
+// What the Fluent Bit agent sends (its opentelemetry output: OTLP/HTTP,
+// the line as the body, every other key of the record an attribute; shaped
+// as Fluent Bit 5.1.1 sent it when run by hand, docs/kubernetes.md) reaches
+// the gateway's HTTP receiver and comes out parsed, the attributes kept.
+func TestGatewayFromFluentBitAgent(t *testing.T) {
+	bin := artifact(t, "PAMAUDIT_OTELCOL", "the collector distribution")
+	backend := newReceiver(t)
+	gw := gateway(t, "kubernetes/gateway/overlays/default")
+	httpPort := freePort(t, "tcp")
+	run := loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend.url},
+		append([]string{"receivers::otlp::protocols::grpc::endpoint"}, syslogListen...),
+		yamlOverride("receivers::otlp::protocols::http::endpoint", fmt.Sprintf("127.0.0.1:%d", httpPort)))
+	col := run.start(t, bin)
+
+	passman := testdataLines(t, "passman/audit.log")
+	ld := plog.NewLogs()
+	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	container := lrs.AppendEmpty()
+	container.Body().SetStr(passman[0])
+	for k, v := range map[string]string{"time": "2026-03-05T10:16:01.123456789Z", "log.iostream": "stdout", "k8s.namespace.name": "pam", "k8s.pod.name": "passman-0", "k8s.container.name": "passman"} {
+		container.Attributes().PutStr(k, v)
+	}
+	syslog := lrs.AppendEmpty()
+	syslog.Body().SetStr("<134>" + passman[1])
+	syslog.Attributes().PutStr("fluentbit.source_address", "tcp://10.20.0.7:51234")
+	body, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(fmt.Sprintf("http://127.0.0.1:%d/v1/logs", httpPort), "application/x-protobuf", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the gateway answered %s\n%s", resp.Status, col.out)
+	}
+	recs := backend.wait(2, 20*time.Second)
+	gold := goldenEvents(t, "passman/audit.log")
+	if len(recs) != 2 || recs[0].event != gold[0] || recs[1].event != gold[1] {
+		t.Fatalf("records %+v, want %s and %s parsed\n%s", recs, gold[0], gold[1], col.out)
+	}
+	if recs[0].attrs["k8s.pod.name"] != "passman-0" || recs[0].attrs["log.iostream"] != "stdout" || recs[1].attrs["fluentbit.source_address"] != "tcp://10.20.0.7:51234" {
+		t.Errorf("the agent's attributes were not kept: %v %v", recs[0].attrs, recs[1].attrs)
 	}
 }
