@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -33,10 +34,11 @@ import (
 // metrics are off so parallel runs do not fight over port 8888. Everything
 // else is the ConfigMap's text.
 
-// collectorSetup is a rendered overlay: the pipeline, the collector's
-// container and its settings.
+// collectorSetup is a rendered overlay: the pipeline, the DaemonSet (none
+// for the gateway), the collector's container and its settings.
 type collectorSetup struct {
 	config    string
+	ds        appsv1.DaemonSet
 	container corev1.Container
 	settings  map[string]string
 }
@@ -50,9 +52,11 @@ func collector(t *testing.T) collectorSetup {
 func collectorOverlay(t *testing.T, dir string) collectorSetup {
 	t.Helper()
 	o := render(t, dir)
+	ds := o.daemonSet(t, "otelcol-pamaudit")
 	return collectorSetup{
 		config:    o.configMap(t, "otelcol-pamaudit-config").Data["config.yaml"],
-		container: o.daemonSet(t, "otelcol-pamaudit").Spec.Template.Spec.Containers[0],
+		ds:        ds,
+		container: ds.Spec.Template.Spec.Containers[0],
 		settings:  o.configMap(t, "otelcol-pamaudit-settings").Data,
 	}
 }
