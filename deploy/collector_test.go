@@ -17,6 +17,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -33,21 +34,30 @@ import (
 // metrics are off so parallel runs do not fight over port 8888. Everything
 // else is the ConfigMap's text.
 
-// collectorSetup is the rendered default overlay: the pipeline, the
-// DaemonSet and its settings.
+// collectorSetup is a rendered overlay: the pipeline, the DaemonSet (none
+// for the gateway), the collector's container and its settings.
 type collectorSetup struct {
-	config   string
-	ds       appsv1.DaemonSet
-	settings map[string]string
+	config    string
+	ds        appsv1.DaemonSet
+	container corev1.Container
+	settings  map[string]string
 }
 
 func collector(t *testing.T) collectorSetup {
 	t.Helper()
-	o := render(t, "kubernetes/collector/overlays/default")
+	return collectorOverlay(t, "kubernetes/collector/overlays/default")
+}
+
+// collectorOverlay renders an overlay of the collector DaemonSet.
+func collectorOverlay(t *testing.T, dir string) collectorSetup {
+	t.Helper()
+	o := render(t, dir)
+	ds := o.daemonSet(t, "otelcol-pamaudit")
 	return collectorSetup{
-		config:   o.configMap(t, "otelcol-pamaudit-config").Data["config.yaml"],
-		ds:       o.daemonSet(t, "otelcol-pamaudit"),
-		settings: o.configMap(t, "otelcol-pamaudit-settings").Data,
+		config:    o.configMap(t, "otelcol-pamaudit-config").Data["config.yaml"],
+		ds:        ds,
+		container: ds.Spec.Template.Spec.Containers[0],
+		settings:  o.configMap(t, "otelcol-pamaudit-settings").Data,
 	}
 }
 
@@ -71,7 +81,7 @@ func (c collectorSetup) env(t *testing.T, fields, overrides map[string]string) [
 		set(k, v)
 	}
 	ref := regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
-	for _, e := range c.ds.Spec.Template.Spec.Containers[0].Env {
+	for _, e := range c.container.Env {
 		switch {
 		case e.ValueFrom != nil && e.ValueFrom.FieldRef != nil:
 			v, ok := fields[e.ValueFrom.FieldRef.FieldPath]
