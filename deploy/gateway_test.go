@@ -367,7 +367,7 @@ func TestCollectorGatewayAgent(t *testing.T) {
 	node := collector(t)
 	a, n := mustYAML(t, agent.config), mustYAML(t, node.config)
 	sameAt(t, n, a, []string{"receivers"}, []string{"receivers"})
-	for _, p := range []string{"memory_limiter", "k8s_attributes", "resource_detection"} {
+	for _, p := range []string{"memory_limiter", "k8s_attributes", "resource"} {
 		sameAt(t, n, a, []string{"processors", p}, []string{"processors", p})
 	}
 	if procs := at(a, "processors").(map[string]any); len(procs) != 3 {

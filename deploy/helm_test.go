@@ -525,7 +525,7 @@ func TestHelmCollectorAgentValues(t *testing.T) {
 		t.Errorf("mode %q", v.Mode)
 	}
 	// k8s_attributes is the preset's, with the kustomize pod_association.
-	for _, p := range []string{"memory_limiter", "resource_detection"} {
+	for _, p := range []string{"memory_limiter", "resource"} {
 		sameAt(t, kcfg, hcfg, []string{"processors", p}, []string{"processors", p})
 	}
 	sameAt(t, kcfg, hcfg, []string{"processors", "k8s_attributes", "pod_association"}, []string{"processors", "k8s_attributes", "pod_association"})
