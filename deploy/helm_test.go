@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +22,8 @@ type otelValues struct {
 	Mode    string `json:"mode"`
 	Image   image  `json:"image"`
 	Command struct {
-		Name string `json:"name"`
+		Name      string   `json:"name"`
+		ExtraArgs []string `json:"extraArgs"`
 	} `json:"command"`
 	Presets struct {
 		LogsCollection struct {
@@ -141,6 +143,16 @@ func TestHelmCollectorValues(t *testing.T) {
 	col := parseDockerfile(t, "deploy/images/otelcol/Dockerfile").stages[1]
 	if want := fmt.Sprintf(`["/%s"]`, v.Command.Name); instr(col, "ENTRYPOINT") != want {
 		t.Errorf("command.name %q is not the image's entry point %s", v.Command.Name, instr(col, "ENTRYPOINT"))
+	}
+	// The DaemonSet's arguments but the configuration file's.
+	var dsArgs []string
+	for _, a := range c.ds.Spec.Template.Spec.Containers[0].Args {
+		if !strings.HasPrefix(a, "--config=") {
+			dsArgs = append(dsArgs, a)
+		}
+	}
+	if !slices.Equal(v.Command.ExtraArgs, dsArgs) {
+		t.Errorf("command.extraArgs %q, the DaemonSet's %q", v.Command.ExtraArgs, dsArgs)
 	}
 	p := v.Presets
 	if !p.LogsCollection.Enabled || !p.LogsCollection.StoreCheckpoints || p.LogsCollection.IncludeCollectorLogs || !p.KubernetesAttributes.Enabled {
