@@ -33,7 +33,16 @@ func TestCollectorSIGKILL(t *testing.T) {
 	// 2,500 records a second: as fast as the collector keeps up with on a
 	// busy two-core machine, so filelog reaches the end of the file and
 	// checkpoints (docs/reliability.md: a backlog is read to its end first).
-	const burst, every = 250, 100 * time.Millisecond
+	// PAMAUDIT_CRASH_INTERVAL shortens it to show a backlog.
+	const burst = 250
+	every := 100 * time.Millisecond
+	if s := os.Getenv("PAMAUDIT_CRASH_INTERVAL"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			t.Fatalf("PAMAUDIT_CRASH_INTERVAL=%q: want a duration", s)
+		}
+		every = d
+	}
 	c := collector(t)
 	recv := newReceiver(t)
 	run := newPipelineRun(t, c, recv)

@@ -70,10 +70,23 @@ func TestCollectorDiskFull(t *testing.T) {
 		t.Fatalf("the collector stopped on a full disk:\n%s", col.output())
 	default:
 	}
+	// What each component says about it, once.
+	said := map[string]bool{}
 	for _, l := range strings.Split(col.output(), "\n") {
-		if strings.Contains(l, full) {
-			t.Logf("the collector says: %.300s", l)
-			break
+		if !strings.Contains(l, full) {
+			continue
+		}
+		_, comp, _ := strings.Cut(l, `"otelcol.component.id": "`)
+		comp, _, _ = strings.Cut(comp, `"`)
+		if !said[comp] {
+			said[comp] = true
+			msg := l
+			if i := strings.Index(l, "\t{"); i > 0 {
+				msg = l[:i] // the message, without the resource
+			}
+			_, e, _ := strings.Cut(l, `"error": "`)
+			e, _, _ = strings.Cut(e, `"`)
+			t.Logf("%s says: %s: %s", comp, msg, e)
 		}
 	}
 
