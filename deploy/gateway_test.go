@@ -596,14 +596,14 @@ func TestGatewayKilled(t *testing.T) {
 	if got := len(backend.wait(n/5, 30*time.Second)); got < n/5 {
 		t.Fatalf("only %d records before the fault\nagent:\n%s\ngateway:\n%s", got, agCol.out, gwCol.out)
 	}
-	backend.refuse.Store(true)
+	backend.down.Store(true)
 	time.Sleep(1500 * time.Millisecond)
 	if err := gwCol.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	<-gwCol.done
 	atKill := len(backend.records())
-	backend.refuse.Store(false)
+	backend.down.Store(false)
 	time.Sleep(2 * time.Second)
 	atRestart := len(backend.records())
 	gwCol = gwRun.start(t, bin)

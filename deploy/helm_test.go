@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,7 +26,8 @@ type otelValues struct {
 	FullnameOverride string `json:"fullnameOverride"`
 	Image            image  `json:"image"`
 	Command          struct {
-		Name string `json:"name"`
+		Name      string   `json:"name"`
+		ExtraArgs []string `json:"extraArgs"`
 	} `json:"command"`
 	Presets struct {
 		LogsCollection struct {
@@ -180,6 +182,11 @@ func at(v any, path ...string) any {
 	return v
 }
 
+func mapHas(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
 // sameAt reports a difference between the kustomize pipeline and the Helm
 // values' at a path (both as parsed YAML).
 func sameAt(t *testing.T, kustomize, helm any, kpath, hpath []string) {
@@ -211,19 +218,35 @@ func TestHelmCollectorValues(t *testing.T) {
 	if want := fmt.Sprintf(`["/%s"]`, v.Command.Name); instr(col, "ENTRYPOINT") != want {
 		t.Errorf("command.name %q is not the image's entry point %s", v.Command.Name, instr(col, "ENTRYPOINT"))
 	}
+	// The DaemonSet's arguments but the configuration file's.
+	var dsArgs []string
+	for _, a := range c.ds.Spec.Template.Spec.Containers[0].Args {
+		if !strings.HasPrefix(a, "--config=") {
+			dsArgs = append(dsArgs, a)
+		}
+	}
+	if !slices.Equal(v.Command.ExtraArgs, dsArgs) {
+		t.Errorf("command.extraArgs %q, the DaemonSet's %q", v.Command.ExtraArgs, dsArgs)
+	}
 	p := v.Presets
 	if !p.LogsCollection.Enabled || !p.LogsCollection.StoreCheckpoints || p.LogsCollection.IncludeCollectorLogs || !p.KubernetesAttributes.Enabled {
 		t.Errorf("presets %+v: logsCollection with checkpoints, without the collector's logs, and kubernetesAttributes", p)
 	}
 
 	// The same processing and delivery as the kustomize pipeline.
-	for _, proc := range []string{"memory_limiter", "resource", "pamaudit", "batch"} {
+	for _, proc := range []string{"memory_limiter", "resource", "pamaudit"} {
 		sameAt(t, kcfg, hcfg, []string{"processors", proc}, []string{"processors", proc})
 	}
 	sameAt(t, kcfg, hcfg, []string{"processors", "k8s_attributes", "pod_association"}, []string{"processors", "k8s_attributes", "pod_association"})
 	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/containers", "processors"}, []string{"service", "pipelines", "logs", "processors"})
 	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/syslog"}, []string{"service", "pipelines", "logs/syslog"})
-	sameAt(t, kcfg, hcfg, []string{"receivers", "file_log/containers", "start_at"}, []string{"receivers", "filelog", "start_at"})
+	for _, k := range []string{"start_at", "include_file_record_offset"} {
+		sameAt(t, kcfg, hcfg, []string{"receivers", "file_log/containers", k}, []string{"receivers", "filelog", k})
+	}
+	sameAt(t, kcfg, hcfg, []string{"extensions", "file_storage", "fsync"}, []string{"extensions", "file_storage", "fsync"})
+	if procs, _ := at(hcfg, "processors").(map[string]any); procs == nil || procs["batch"] != nil || !mapHas(procs, "batch") {
+		t.Errorf("processors.batch: the chart's batch processor is not removed (batch: null): the queue batches")
+	}
 	exp := at(kcfg, "exporters", "otlp_http").(map[string]any)
 	hexp := at(hcfg, "exporters", "otlp_http").(map[string]any)
 	for k := range exp {

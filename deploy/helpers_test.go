@@ -145,10 +145,10 @@ func testdataLines(t *testing.T, log string) []string {
 // receiver is an OTLP/HTTP logs receiver on loopback. While refuse is set
 // it answers 503, as a backend that is down for a moment.
 type receiver struct {
-	url    string
-	refuse atomic.Bool
-	mu     sync.Mutex
-	recs   []record
+	url  string
+	down atomic.Bool // answer 503 Service Unavailable, as a backend that is down
+	mu   sync.Mutex
+	recs []record
 }
 
 // record is one received log record with its resource attributes.
@@ -173,8 +173,8 @@ func newReceiver(t *testing.T) *receiver {
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if r.refuse.Load() {
-		http.Error(w, "refusing (test)", http.StatusServiceUnavailable)
+	if r.down.Load() {
+		http.Error(w, "down", http.StatusServiceUnavailable)
 		return
 	}
 	var body io.Reader = req.Body
