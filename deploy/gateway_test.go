@@ -737,7 +737,7 @@ func selfSigned(t *testing.T, dir string) (string, string) {
 func TestHelmGatewayConfigValidates(t *testing.T) {
 	bin := artifact(t, "PAMAUDIT_OTELCOL", "the collector distribution")
 	var v otelValues
-	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &v)
+	readLayered(t, &v, "helm/opentelemetry-collector/values-gateway.yaml")
 	file := filepath.Join(t.TempDir(), "relay.yaml")
 	if err := os.WriteFile(file, []byte(mustYAMLString(t, v.Config)), 0o644); err != nil {
 		t.Fatal(err)

@@ -117,9 +117,15 @@ type fluentBitValues struct {
 	ExtraVolumeMounts             []corev1.VolumeMount        `json:"extraVolumeMounts"`
 }
 
+// readValues decodes one values file strictly, its nulls kept: they are
+// what it removes from the chart's defaults (batch: null).
 func readValues(t *testing.T, path string, v any) {
 	t.Helper()
-	readLayered(t, v, path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict(t, path, b, v)
 }
 
 // readLayered merges values files as `helm -f a -f b` does (maps merged,
@@ -433,7 +439,7 @@ func TestHelmFluentBitPluginInit(t *testing.T) {
 // wait, resources and security.
 func TestHelmGatewayValues(t *testing.T) {
 	var v otelValues
-	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &v)
+	readLayered(t, &v, "helm/opentelemetry-collector/values-gateway.yaml")
 	o := render(t, "kubernetes/gateway/overlays/default")
 	d := o.deployment(t, gatewayName)
 	c := d.Spec.Template.Spec.Containers[0]
@@ -540,7 +546,7 @@ func volumeAt(d appsv1.Deployment, path string) corev1.Volume {
 func TestHelmCollectorAgentValues(t *testing.T) {
 	var v, g otelValues
 	readLayered(t, &v, "helm/opentelemetry-collector/values.yaml", "helm/opentelemetry-collector/values-agent.yaml")
-	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &g)
+	readLayered(t, &g, "helm/opentelemetry-collector/values-gateway.yaml")
 	agent := collectorOverlay(t, "kubernetes/collector/overlays/gateway-agent")
 	kcfg, hcfg := mustYAML(t, agent.config), any(v.Config)
 
@@ -585,7 +591,7 @@ func TestHelmFluentBitAgentValues(t *testing.T) {
 	var v fluentBitValues
 	var g otelValues
 	readLayered(t, &v, "helm/fluent-bit/values.yaml", "helm/fluent-bit/values-agent.yaml")
-	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &g)
+	readLayered(t, &g, "helm/opentelemetry-collector/values-gateway.yaml")
 	o := render(t, "kubernetes/fluent-bit/overlays/gateway-agent")
 	conf := parseClassic(t, o.configMap(t, "fluent-bit-pamaudit-config").Data["fluent-bit.conf"])
 	helm := parseClassic(t, v.Config.Service+v.Config.Inputs+v.Config.Filters+v.Config.Outputs)
