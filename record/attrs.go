@@ -30,7 +30,6 @@ const (
 	AttrLogIostream            = string(semconv.LogIostreamKey)
 	AttrContainerID            = string(semconv.ContainerIDKey)
 	AttrContainerName          = string(semconv.ContainerNameKey)
-	AttrLogFilePath            = string(semconv.LogFilePathKey)
 
 	// ECS names.
 	AttrEventKind          = "event.kind"  // the ECS schema's; pipeline_error marks a record nothing parsed

@@ -219,7 +219,6 @@ var names = [...]struct{ otel, ecs string }{
 	{record.AttrClientAddress, keySourceAddress}, // and source.ip or source.domain
 	{record.AttrClientPort, "source.port"},
 	{record.AttrHostName, "host.name"},
-	{record.AttrLogFilePath, "log.file.path"}, // filelog's include_file_path, Fluent Bit tail's path_key
 	{record.AttrServiceName, "service.name"},
 	{record.AttrProcessExecutableName, "process.name"},
 	{record.AttrProcessPID, "process.pid"},
