@@ -35,7 +35,7 @@ FLUENTBIT_IMAGE := $(REGISTRY)/fluent-bit-pamaudit:$(IMAGE_TAG)
 PLUGIN_IMAGE := $(REGISTRY)/pamaudit-fluent-bit-plugin:$(IMAGE_TAG)
 DOCKER ?= docker
 
-.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit
+.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit fluentbit-suite fluentbit-faults
 
 all: build
 
@@ -91,6 +91,17 @@ bench:
 bench-fluentbit: $(PLUGIN)
 	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
 	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/bench-fluentbit.sh
+
+## fluentbit-suite: the plugin in a real Fluent Bit, check by check (stdout,
+## otlp, forward loop-back, syslog input, two instances, workers, Grace,
+## filesystem storage across a restart), each PASS or FAIL with its counts
+## (scripts/fluentbit-suite.sh; CHECKS, N as there). fluentbit-faults: the
+## OTLP endpoint down for 10 s, Fluent Bit killed with SIGKILL
+## (scripts/fluentbit-faults.sh). Both need FLUENT_BIT=/path/to/fluent-bit;
+## not part of `make test`.
+fluentbit-suite fluentbit-faults: $(PLUGIN)
+	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
+	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/$@.sh
 
 ## fuzz: every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10m). The
 ## inputs it finds interesting grow a local corpus in Go's cache
