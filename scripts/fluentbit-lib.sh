@@ -92,8 +92,9 @@ fb_wait() {
 }
 
 # ids FILE: the passman.id of each record in an NDJSON file (the sink's, or
-# Fluent Bit's standard output), one a line; other lines are skipped.
-ids() { grep '^{' "$1" 2>/dev/null | jq -r '.attributes["passman.id"] // empty' || true; }
+# Fluent Bit's standard output), one a line; other lines, and a last line
+# still being written, are skipped.
+ids() { grep '^{' "$1" 2>/dev/null | jq -rR 'fromjson? | .attributes["passman.id"] // empty' || true; }
 
 # count FILE: records with a passman.id.
 count() { ids "$1" | wc -l; }
