@@ -89,8 +89,11 @@ bench:
 ## PAMAUDIT_KEYS as there). Needs FLUENT_BIT=/path/to/fluent-bit; not part of
 ## `make test`.
 bench-fluentbit: $(PLUGIN)
-	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
-	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/bench-fluentbit.sh
+	$(FLUENT_BIT_SCRIPT)
+
+# The recipe of the targets that run scripts/<target>.sh in a real Fluent Bit.
+FLUENT_BIT_SCRIPT = @test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }; \
+	echo "FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/$@.sh"; FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/$@.sh
 
 ## fluentbit-suite: the plugin in a real Fluent Bit, check by check (stdout,
 ## otlp, forward loop-back, syslog input, two instances, workers, Grace,
@@ -99,9 +102,11 @@ bench-fluentbit: $(PLUGIN)
 ## OTLP endpoint down for 10 s, Fluent Bit killed with SIGKILL
 ## (scripts/fluentbit-faults.sh). Both need FLUENT_BIT=/path/to/fluent-bit;
 ## not part of `make test`.
-fluentbit-suite fluentbit-faults: $(PLUGIN)
-	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
-	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/$@.sh
+fluentbit-suite: $(PLUGIN)
+	$(FLUENT_BIT_SCRIPT)
+
+fluentbit-faults: $(PLUGIN)
+	$(FLUENT_BIT_SCRIPT)
 
 ## fuzz: every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10m). The
 ## inputs it finds interesting grow a local corpus in Go's cache
