@@ -213,10 +213,10 @@ check_grace() {
 	fb_wait grace
 	t1=$(date +%s.%N)
 	check_exit grace
-	# The chunks still queued at the end of the grace: the backlog that
-	# Fluent Bit's worker finished after it.
-	pending=$(sed -n 's/.*pending chunk count: memory=\([0-9]*\).*/\1/p' "$work/grace.err" | tail -1)
-	verdict grace "$GRACE_N" "$work/grace.ndjson" 0 "exit_on_eof, Grace ${GRACE:-5}: ${pending:-?} chunks pending at its last check, Fluent Bit ran $(printf %.1f "$(echo "$t1 - $t0" | bc)") s"
+	# The tasks still running when the engine stopped at the end of the
+	# grace: the backlog that Fluent Bit's worker finished after it.
+	pending=$(sed -n 's/.*service has stopped (\([0-9]*\) pending tasks).*/\1/p' "$work/grace.err" | tail -1)
+	verdict grace "$GRACE_N" "$work/grace.ndjson" 0 "exit_on_eof, Grace ${GRACE:-5}: ${pending:-0} tasks pending when the engine stopped, Fluent Bit ran $(printf %.1f "$(echo "$t1 - $t0" | bc)") s"
 	sink_stop grace
 }
 
