@@ -35,7 +35,7 @@ FLUENTBIT_IMAGE := $(REGISTRY)/fluent-bit-pamaudit:$(IMAGE_TAG)
 PLUGIN_IMAGE := $(REGISTRY)/pamaudit-fluent-bit-plugin:$(IMAGE_TAG)
 DOCKER ?= docker
 
-.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit fluentbit-suite fluentbit-faults
+.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit bench-floor fluentbit-suite fluentbit-faults
 
 all: build
 
@@ -108,6 +108,13 @@ fluentbit-suite: $(PLUGIN)
 fluentbit-faults: $(PLUGIN)
 	$(FLUENT_BIT_SCRIPT)
 
+## bench-floor: the collector processor's CPU time per record against the
+## floor of its job, the same finished records written into pdata with no
+## parsing, per product (scripts/bench-floor.sh; ROUNDS, SHORT, LONG,
+## PRODUCTS, BINS as there). Not part of `make test`.
+bench-floor:
+	scripts/bench-floor.sh
+
 ## fuzz: every fuzz target for FUZZTIME each (make fuzz FUZZTIME=10m). The
 ## inputs it finds interesting grow a local corpus in Go's cache
 ## ($(go env GOCACHE)/fuzz), outside git. Only an input that fails is written
@@ -126,9 +133,16 @@ otelcol: $(OTELCOL)
 $(BUILDER):
 	GOBIN=$(CURDIR)/bin $(GO) install go.opentelemetry.io/collector/cmd/builder@$(BUILDER_VERSION)
 
+# The builder writes the distribution's sources and fetches its modules;
+# the go command compiles them with its default flags. (The builder's own
+# compile adds -trimpath and CGO_ENABLED=0, so every package, the standard
+# library first, was compiled a second time beside the tests' builds: on an
+# empty build cache that was minutes of make test. The images set
+# CGO_ENABLED=0 for a static binary; -s -w only strips the link.)
 $(OTELCOL): $(BUILDER) builder-config.yaml $(GO_SOURCES)
 	mkdir -p build
-	$(BUILDER) --config builder-config.yaml
+	$(BUILDER) --config builder-config.yaml --skip-compilation
+	cd $(dir $(OTELCOL)) && $(GO) build -ldflags='-s -w' -o $(notdir $(OTELCOL)) .
 
 ## fluentbit: the plugin (pamaudit.so), its faults build and the harness,
 ## into build/.

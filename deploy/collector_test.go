@@ -12,11 +12,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -33,21 +35,30 @@ import (
 // metrics are off so parallel runs do not fight over port 8888. Everything
 // else is the ConfigMap's text.
 
-// collectorSetup is the rendered default overlay: the pipeline, the
-// DaemonSet and its settings.
+// collectorSetup is a rendered overlay: the pipeline, the DaemonSet (none
+// for the gateway), the collector's container and its settings.
 type collectorSetup struct {
-	config   string
-	ds       appsv1.DaemonSet
-	settings map[string]string
+	config    string
+	ds        appsv1.DaemonSet
+	container corev1.Container
+	settings  map[string]string
 }
 
 func collector(t *testing.T) collectorSetup {
 	t.Helper()
-	o := render(t, "kubernetes/collector/overlays/default")
+	return collectorOverlay(t, "kubernetes/collector/overlays/default")
+}
+
+// collectorOverlay renders an overlay of the collector DaemonSet.
+func collectorOverlay(t *testing.T, dir string) collectorSetup {
+	t.Helper()
+	o := render(t, dir)
+	ds := o.daemonSet(t, "otelcol-pamaudit")
 	return collectorSetup{
-		config:   o.configMap(t, "otelcol-pamaudit-config").Data["config.yaml"],
-		ds:       o.daemonSet(t, "otelcol-pamaudit"),
-		settings: o.configMap(t, "otelcol-pamaudit-settings").Data,
+		config:    o.configMap(t, "otelcol-pamaudit-config").Data["config.yaml"],
+		ds:        ds,
+		container: ds.Spec.Template.Spec.Containers[0],
+		settings:  o.configMap(t, "otelcol-pamaudit-settings").Data,
 	}
 }
 
@@ -71,7 +82,7 @@ func (c collectorSetup) env(t *testing.T, fields, overrides map[string]string) [
 		set(k, v)
 	}
 	ref := regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
-	for _, e := range c.ds.Spec.Template.Spec.Containers[0].Env {
+	for _, e := range c.container.Env {
 		switch {
 		case e.ValueFrom != nil && e.ValueFrom.FieldRef != nil:
 			v, ok := fields[e.ValueFrom.FieldRef.FieldPath]
@@ -192,13 +203,13 @@ func cri(stream string, parts ...string) []string {
 // runningCollector is otelcol-pamaudit running the ConfigMap's pipeline.
 type runningCollector struct {
 	cmd  *exec.Cmd
-	out  *bytes.Buffer
+	out  *syncBuffer
 	done chan struct{}
 }
 
 func startCollector(t *testing.T, bin string, env, args []string) *runningCollector {
 	t.Helper()
-	r := &runningCollector{cmd: exec.Command(bin, args...), out: &bytes.Buffer{}, done: make(chan struct{})}
+	r := &runningCollector{cmd: exec.Command(bin, args...), out: &syncBuffer{}, done: make(chan struct{})}
 	r.cmd.Env = env
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
 	if err := r.cmd.Start(); err != nil {
@@ -207,6 +218,27 @@ func startCollector(t *testing.T, bin string, env, args []string) *runningCollec
 	go func() { _ = r.cmd.Wait(); close(r.done) }()
 	t.Cleanup(func() { r.stop(t) })
 	return r
+}
+
+// output is what the collector logged so far.
+func (r *runningCollector) output() string { return r.out.String() }
+
+// syncBuffer is a buffer the collector writes to while a test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // stop sends SIGTERM, as the kubelet does, and waits.
@@ -248,15 +280,18 @@ func waitHealthy(t *testing.T, r *runningCollector, url string) {
 	t.Fatalf("health_check at %s never answered 200:\n%s", url, r.out)
 }
 
-// The ConfigMap's pipeline, run: CRI container logs of PAM pods come out
-// parsed, with the Kubernetes attributes of their path and the node's name;
-// files of other namespaces and the collector's own are not read; syslog
-// over TCP and UDP is parsed; after a restart the collector goes on from
-// its stored offsets.
-func TestCollectorPipelineRuns(t *testing.T) {
-	bin := artifact(t, "PAMAUDIT_OTELCOL", "the collector distribution")
-	c := collector(t)
-	recv := newReceiver(t)
+// pipelineRun is the ConfigMap's pipeline set to run on a temporary node:
+// the deployed glob and exclusion rooted in it, the state directory moved
+// to a temporary one, k8s_attributes left out, the listeners on free
+// loopback ports.
+type pipelineRun struct {
+	node                         node
+	env, args                    []string
+	health, syslogTCP, syslogUDP int
+}
+
+func newPipelineRun(t *testing.T, c collectorSetup, recv *receiver) *pipelineRun {
+	t.Helper()
 	n := node{t: t, root: t.TempDir()}
 	state := t.TempDir()
 
@@ -285,9 +320,8 @@ func TestCollectorPipelineRuns(t *testing.T) {
 	if len(processors) < 2 || !slices.Contains(processors, "pamaudit") {
 		t.Fatalf("container pipeline processors %v", processors)
 	}
-	health, syslogTCP, syslogUDP := freePort(t, "tcp"), freePort(t, "tcp"), freePort(t, "udp")
-
-	env := c.env(t, map[string]string{"spec.nodeName": "node-1", "status.podIP": "127.0.0.1"}, map[string]string{
+	r := &pipelineRun{node: n, health: freePort(t, "tcp"), syslogTCP: freePort(t, "tcp"), syslogUDP: freePort(t, "udp")}
+	r.env = c.env(t, map[string]string{"spec.nodeName": "node-1", "status.podIP": "127.0.0.1"}, map[string]string{
 		"PAMAUDIT_OTLP_ENDPOINT":  recv.url,
 		"PAMAUDIT_CONTAINER_LOGS": filepath.Join(n.root, logs),
 	})
@@ -295,17 +329,48 @@ func TestCollectorPipelineRuns(t *testing.T) {
 	if err := os.WriteFile(file, []byte(c.config), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{
+	r.args = []string{
 		"--config", file,
 		"--config", yamlOverride("service::pipelines::logs/containers::processors", processors),
 		"--config", yamlOverride("receivers::file_log/containers::exclude", exclude),
-		"--config", yamlOverride("extensions::health_check::endpoint", fmt.Sprintf("127.0.0.1:%d", health)),
+		"--config", yamlOverride("extensions::health_check::endpoint", fmt.Sprintf("127.0.0.1:%d", r.health)),
 		"--config", yamlOverride("extensions::file_storage::directory", filepath.Join(state, rel)),
 		"--config", yamlOverride("extensions::file_storage::compaction::directory", filepath.Join(state, rel)),
-		"--config", yamlOverride("receivers::tcp_log/syslog::listen_address", fmt.Sprintf("127.0.0.1:%d", syslogTCP)),
-		"--config", yamlOverride("receivers::udp_log/syslog::listen_address", fmt.Sprintf("127.0.0.1:%d", syslogUDP)),
+		"--config", yamlOverride("receivers::tcp_log/syslog::listen_address", fmt.Sprintf("127.0.0.1:%d", r.syslogTCP)),
+		"--config", yamlOverride("receivers::udp_log/syslog::listen_address", fmt.Sprintf("127.0.0.1:%d", r.syslogUDP)),
 		"--config", yamlOverride("service::telemetry::metrics::level", "none"),
 	}
+	for _, a := range c.ds.Spec.Template.Spec.Containers[0].Args {
+		if !strings.HasPrefix(a, "--config=") {
+			r.args = append(r.args, a) // the feature gates
+		}
+	}
+	return r
+}
+
+// restart starts the collector again on the same state, on a new health
+// port (the old one may linger), and waits until it is healthy.
+func (r *pipelineRun) restart(t *testing.T, bin string) *runningCollector {
+	t.Helper()
+	r.health = freePort(t, "tcp")
+	r.args = append(r.args, "--config", yamlOverride("extensions::health_check::endpoint", fmt.Sprintf("127.0.0.1:%d", r.health)))
+	col := startCollector(t, bin, r.env, r.args)
+	waitHealthy(t, col, fmt.Sprintf("http://127.0.0.1:%d/", r.health))
+	return col
+}
+
+// The ConfigMap's pipeline, run: CRI container logs of PAM pods come out
+// parsed, with the Kubernetes attributes of their path and the node's name;
+// files of other namespaces and the collector's own are not read; syslog
+// over TCP and UDP is parsed; after a restart the collector goes on from
+// its stored offsets.
+func TestCollectorPipelineRuns(t *testing.T) {
+	bin := artifact(t, "PAMAUDIT_OTELCOL", "the collector distribution")
+	c := collector(t)
+	recv := newReceiver(t)
+	run := newPipelineRun(t, c, recv)
+	n, env, args := run.node, run.env, run.args
+	health, syslogTCP, syslogUDP := run.health, run.syslogTCP, run.syslogUDP
 
 	// PassMan audit lines in a PAM pod, one of them split by the runtime
 	// into partial lines; single-line Netwrix JSON in another.
@@ -383,10 +448,7 @@ func TestCollectorPipelineRuns(t *testing.T) {
 	col.stop(t)
 	n.podLog("pam", "passman-0", pmUID, "passman", cri("stdout", passman[0])...)
 	before := len(recv.records())
-	health = freePort(t, "tcp")
-	args = append(args, "--config", yamlOverride("extensions::health_check::endpoint", fmt.Sprintf("127.0.0.1:%d", health)))
-	col = startCollector(t, bin, env, args)
-	waitHealthy(t, col, fmt.Sprintf("http://127.0.0.1:%d/", health))
+	col = run.restart(t, bin)
 	recv.wait(before+1, 30*time.Second)
 	time.Sleep(3 * time.Second)
 	after := recv.records()[before:]

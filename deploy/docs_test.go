@@ -82,11 +82,47 @@ func readBlocks(t *testing.T, file string) []mdBlock {
 	return out
 }
 
-// docBlockTests are the blocks that run, by their first line, with what
-// they must leave applied.
-var docBlockTests = map[string]engine{
-	"cp -r deploy/kubernetes/collector/overlays/default my-overlay":  engines[0],
-	"cp -r deploy/kubernetes/fluent-bit/overlays/default my-overlay": engines[1],
+// docBlockTests are the blocks that run, by their first line, with the
+// check of what they must leave applied.
+var docBlockTests = map[string]func(*testing.T, *objects){
+	"cp -r deploy/kubernetes/collector/overlays/default my-overlay":  appliedDaemonSet(engines[0]),
+	"cp -r deploy/kubernetes/fluent-bit/overlays/default my-overlay": appliedDaemonSet(engines[1]),
+	"cp -r deploy/kubernetes/gateway/overlays/default my-gateway":    appliedGateway,
+}
+
+// appliedDaemonSet: the DaemonSet keeps the invariants, with the edited
+// endpoint.
+func appliedDaemonSet(e engine) func(*testing.T, *objects) {
+	return func(t *testing.T, o *objects) {
+		ds := o.daemonSet(t, e.name)
+		checkDaemonSet(t, e, ds)
+		checkSettings(t, e, o, ds)
+		if ep := o.configMap(t, e.name+"-settings").Data["PAMAUDIT_OTLP_ENDPOINT"]; ep != editedEndpoint {
+			t.Errorf("the applied endpoint is %q, not the one the editor set (%s)", ep, editedEndpoint)
+		}
+	}
+}
+
+// appliedGateway: the gateway with the edited backend endpoint, its
+// autoscaler and budget, and the collector agent sending to its Service.
+func appliedGateway(t *testing.T, o *objects) {
+	d := o.deployment(t, gatewayName)
+	checkContainer(t, d.Spec.Template.Spec, d.Spec.Template.Spec.Containers[0])
+	if ep := o.configMap(t, gatewayName+"-settings").Data["PAMAUDIT_OTLP_ENDPOINT"]; ep != editedEndpoint {
+		t.Errorf("the gateway's endpoint is %q, not the one the editor set (%s)", ep, editedEndpoint)
+	}
+	if len(o.autoscalers) != 1 || len(o.budgets) != 1 {
+		t.Errorf("the autoscaler and the disruption budget were not applied")
+	}
+	ds := o.daemonSet(t, engines[0].name)
+	checkDaemonSet(t, engines[0], ds)
+	agent := o.configMap(t, engines[0].name+"-config").Data["config.yaml"]
+	if at(mustYAML(t, agent), "exporters", "otlp/gateway") == nil {
+		t.Errorf("the applied agent does not forward to the gateway")
+	}
+	if got, want := o.configMap(t, engines[0].name+"-settings").Data["PAMAUDIT_OTLP_ENDPOINT"], gatewayAddress(t, o, "otlp-grpc"); got != want {
+		t.Errorf("the agent sends to %s, want the gateway's %s", got, want)
+	}
 }
 
 func firstLine(text string) string {
@@ -107,7 +143,7 @@ func TestKubernetesDocBlocks(t *testing.T) {
 		if b.lang != "sh" {
 			continue
 		}
-		e, ok := docBlockTests[firstLine(b.text)]
+		check, ok := docBlockTests[firstLine(b.text)]
 		switch {
 		case b.notRun != "" && ok:
 			t.Errorf("%s:%d: marked not run in CI, but this test runs it", docsFile, b.line)
@@ -120,14 +156,14 @@ func TestKubernetesDocBlocks(t *testing.T) {
 			continue
 		}
 		ran++
-		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) { runKubernetesBlock(t, b, e) })
+		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) { runKubernetesBlock(t, b, check) })
 	}
 	if ran != len(docBlockTests) {
 		t.Errorf("%d blocks ran, %d are listed", ran, len(docBlockTests))
 	}
 }
 
-func runKubernetesBlock(t *testing.T, b mdBlock, e engine) {
+func runKubernetesBlock(t *testing.T, b mdBlock, check func(*testing.T, *objects)) {
 	dir := t.TempDir()
 	if err := os.CopyFS(filepath.Join(dir, "deploy", "kubernetes"), os.DirFS("kubernetes")); err != nil {
 		t.Fatal(err)
@@ -168,12 +204,7 @@ func runKubernetesBlock(t *testing.T, b mdBlock, e engine) {
 	}
 	o := decodeAll(t, "applied", applied)
 	o.renderedYAML = applied
-	ds := o.daemonSet(t, e.name)
-	checkDaemonSet(t, e, ds)
-	checkSettings(t, e, o, ds)
-	if ep := o.configMap(t, e.name+"-settings").Data["PAMAUDIT_OTLP_ENDPOINT"]; ep != editedEndpoint {
-		t.Errorf("the applied endpoint is %q, not the one the editor set (%s)", ep, editedEndpoint)
-	}
+	check(t, o)
 }
 
 // fakeEditor sets PAMAUDIT_OTLP_ENDPOINT in the kustomization it is given.
@@ -227,7 +258,15 @@ func fakeKubectl(args []string) int {
 		if err != nil {
 			return fail("%v", err)
 		}
-		if err := os.WriteFile(filepath.Join(state, "applied.yaml"), y, 0o644); err != nil {
+		// Each apply adds its objects to what was applied before.
+		f, err := os.OpenFile(filepath.Join(state, "applied.yaml"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err == nil {
+			_, err = f.Write(append([]byte("\n---\n"), y...))
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
 			return fail("%v", err)
 		}
 		for _, r := range m.Resources() {
@@ -236,8 +275,9 @@ func fakeKubectl(args []string) int {
 		return 0
 	case len(rest) == 3 && rest[0] == "rollout" && rest[1] == "status", len(rest) == 2 && rest[0] == "logs":
 		kind, name, _ := strings.Cut(rest[len(rest)-1], "/")
-		if kind != "daemonset" {
-			return fail("%s: only daemonset/NAME", rest[len(rest)-1])
+		kinds := map[string]string{"daemonset": "DaemonSet", "deployment": "Deployment"}
+		if kinds[kind] == "" || (kind == "deployment" && rest[0] == "logs") {
+			return fail("%s: only daemonset/NAME, or deployment/NAME for rollout status", rest[len(rest)-1])
 		}
 		b, err := os.ReadFile(filepath.Join(state, "applied.yaml"))
 		if err != nil {
@@ -252,15 +292,15 @@ func fakeKubectl(args []string) int {
 					Namespace string `json:"namespace"`
 				} `json:"metadata"`
 			}
-			if yaml.Unmarshal(doc, &meta) == nil && meta.Kind == "DaemonSet" && meta.Metadata.Name == name && meta.Metadata.Namespace == ns {
+			if yaml.Unmarshal(doc, &meta) == nil && meta.Kind == kinds[kind] && meta.Metadata.Name == name && meta.Metadata.Namespace == ns {
 				found = true
 			}
 		}
 		if !found {
-			return fail("no DaemonSet %s in namespace %q was applied", name, ns)
+			return fail("no %s %s in namespace %q was applied", kinds[kind], name, ns)
 		}
 		if rest[0] == "rollout" {
-			fmt.Printf("daemon set %q successfully rolled out\n", name)
+			fmt.Printf("%s %q successfully rolled out\n", kind, name)
 		}
 		return 0 // logs: no cluster, no log lines
 	}

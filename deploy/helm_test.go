@@ -5,10 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 )
 
@@ -18,10 +22,12 @@ import (
 // the tests run. What the charts add themselves is in docs/kubernetes.md.
 
 type otelValues struct {
-	Mode    string `json:"mode"`
-	Image   image  `json:"image"`
-	Command struct {
-		Name string `json:"name"`
+	Mode             string `json:"mode"`
+	FullnameOverride string `json:"fullnameOverride"`
+	Image            image  `json:"image"`
+	Command          struct {
+		Name      string   `json:"name"`
+		ExtraArgs []string `json:"extraArgs"`
 	} `json:"command"`
 	Presets struct {
 		LogsCollection struct {
@@ -33,13 +39,33 @@ type otelValues struct {
 			Enabled bool `json:"enabled"`
 		} `json:"kubernetesAttributes"`
 	} `json:"presets"`
-	ExtraEnvs       []corev1.EnvVar             `json:"extraEnvs"`
-	Config          map[string]any              `json:"config"`
-	Ports           map[string]chartPort        `json:"ports"`
-	Service         struct{ Enabled bool }      `json:"service"`
-	Tolerations     []corev1.Toleration         `json:"tolerations"`
-	Resources       corev1.ResourceRequirements `json:"resources"`
-	SecurityContext *corev1.SecurityContext     `json:"securityContext"`
+	ExtraEnvs []corev1.EnvVar      `json:"extraEnvs"`
+	Config    map[string]any       `json:"config"`
+	Ports     map[string]chartPort `json:"ports"`
+	Service   struct {
+		Enabled bool               `json:"enabled"`
+		Type    corev1.ServiceType `json:"type"`
+	} `json:"service"`
+	Tolerations        []corev1.Toleration         `json:"tolerations"`
+	Resources          corev1.ResourceRequirements `json:"resources"`
+	PodSecurityContext *corev1.PodSecurityContext  `json:"podSecurityContext"`
+	SecurityContext    *corev1.SecurityContext     `json:"securityContext"`
+	// The gateway (mode deployment).
+	Autoscaling *struct {
+		Enabled                        bool                                           `json:"enabled"`
+		MinReplicas                    int32                                          `json:"minReplicas"`
+		MaxReplicas                    int32                                          `json:"maxReplicas"`
+		TargetCPUUtilizationPercentage int32                                          `json:"targetCPUUtilizationPercentage"`
+		Behavior                       *autoscalingv2.HorizontalPodAutoscalerBehavior `json:"behavior"`
+	} `json:"autoscaling"`
+	PodDisruptionBudget *struct {
+		Enabled        bool                `json:"enabled"`
+		MaxUnavailable *intstr.IntOrString `json:"maxUnavailable"`
+		MinAvailable   *intstr.IntOrString `json:"minAvailable"`
+	} `json:"podDisruptionBudget"`
+	ExtraVolumes      []corev1.Volume      `json:"extraVolumes"`
+	ExtraVolumeMounts []corev1.VolumeMount `json:"extraVolumeMounts"`
+	LifecycleHooks    *corev1.Lifecycle    `json:"lifecycleHooks"`
 }
 
 type image struct {
@@ -55,6 +81,7 @@ type chartPort struct {
 	ServicePort   int32           `json:"servicePort"`
 	HostPort      int32           `json:"hostPort"`
 	Protocol      corev1.Protocol `json:"protocol"`
+	AppProtocol   string          `json:"appProtocol"`
 }
 
 type fluentBitValues struct {
@@ -92,11 +119,55 @@ type fluentBitValues struct {
 
 func readValues(t *testing.T, path string, v any) {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	readLayered(t, v, path)
+}
+
+// readLayered merges values files as `helm -f a -f b` does (maps merged,
+// anything else replaced, null removing a key), then decodes the result
+// strictly into v.
+func readLayered(t *testing.T, v any, paths ...string) {
+	t.Helper()
+	merged := map[string]any{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		strict(t, p, b, &m)
+		mergeValues(merged, m)
+	}
+	b, err := yaml.Marshal(dropNulls(merged))
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict(t, path, b, v)
+	strict(t, strings.Join(paths, " + "), b, v)
+}
+
+func mergeValues(dst, src map[string]any) {
+	for k, v := range src {
+		if sm, ok := v.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				mergeValues(dm, sm)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}
+
+// dropNulls removes the keys set to null: what they remove from the
+// chart's defaults is no part of these files.
+func dropNulls(m map[string]any) map[string]any {
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+			delete(m, k)
+		case map[string]any:
+			dropNulls(x)
+		}
+	}
+	return m
 }
 
 // at returns the value at a path of nested maps.
@@ -109,6 +180,11 @@ func at(v any, path ...string) any {
 		v = m[p]
 	}
 	return v
+}
+
+func mapHas(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // sameAt reports a difference between the kustomize pipeline and the Helm
@@ -142,19 +218,35 @@ func TestHelmCollectorValues(t *testing.T) {
 	if want := fmt.Sprintf(`["/%s"]`, v.Command.Name); instr(col, "ENTRYPOINT") != want {
 		t.Errorf("command.name %q is not the image's entry point %s", v.Command.Name, instr(col, "ENTRYPOINT"))
 	}
+	// The DaemonSet's arguments but the configuration file's.
+	var dsArgs []string
+	for _, a := range c.ds.Spec.Template.Spec.Containers[0].Args {
+		if !strings.HasPrefix(a, "--config=") {
+			dsArgs = append(dsArgs, a)
+		}
+	}
+	if !slices.Equal(v.Command.ExtraArgs, dsArgs) {
+		t.Errorf("command.extraArgs %q, the DaemonSet's %q", v.Command.ExtraArgs, dsArgs)
+	}
 	p := v.Presets
 	if !p.LogsCollection.Enabled || !p.LogsCollection.StoreCheckpoints || p.LogsCollection.IncludeCollectorLogs || !p.KubernetesAttributes.Enabled {
 		t.Errorf("presets %+v: logsCollection with checkpoints, without the collector's logs, and kubernetesAttributes", p)
 	}
 
 	// The same processing and delivery as the kustomize pipeline.
-	for _, proc := range []string{"memory_limiter", "resource_detection", "pamaudit", "batch"} {
+	for _, proc := range []string{"memory_limiter", "resource", "pamaudit"} {
 		sameAt(t, kcfg, hcfg, []string{"processors", proc}, []string{"processors", proc})
 	}
 	sameAt(t, kcfg, hcfg, []string{"processors", "k8s_attributes", "pod_association"}, []string{"processors", "k8s_attributes", "pod_association"})
 	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/containers", "processors"}, []string{"service", "pipelines", "logs", "processors"})
 	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/syslog"}, []string{"service", "pipelines", "logs/syslog"})
-	sameAt(t, kcfg, hcfg, []string{"receivers", "file_log/containers", "start_at"}, []string{"receivers", "filelog", "start_at"})
+	for _, k := range []string{"start_at", "include_file_record_offset"} {
+		sameAt(t, kcfg, hcfg, []string{"receivers", "file_log/containers", k}, []string{"receivers", "filelog", k})
+	}
+	sameAt(t, kcfg, hcfg, []string{"extensions", "file_storage", "fsync"}, []string{"extensions", "file_storage", "fsync"})
+	if procs, _ := at(hcfg, "processors").(map[string]any); procs == nil || procs["batch"] != nil || !mapHas(procs, "batch") {
+		t.Errorf("processors.batch: the chart's batch processor is not removed (batch: null): the queue batches")
+	}
 	exp := at(kcfg, "exporters", "otlp_http").(map[string]any)
 	hexp := at(hcfg, "exporters", "otlp_http").(map[string]any)
 	for k := range exp {
@@ -332,5 +424,182 @@ func TestHelmFluentBitPluginInit(t *testing.T) {
 	if len(v.ExtraVolumes) != 1 || v.ExtraVolumes[0].EmptyDir == nil || len(v.ExtraVolumeMounts) != 1 ||
 		v.ExtraVolumeMounts[0].Name != v.ExtraVolumes[0].Name || v.ExtraVolumeMounts[0].MountPath != "/fluent-bit/plugins" || !v.ExtraVolumeMounts[0].ReadOnly {
 		t.Errorf("the plugin volume: %+v %+v, want an emptyDir read-only at /fluent-bit/plugins", v.ExtraVolumes, v.ExtraVolumeMounts)
+	}
+}
+
+// values-gateway.yaml: the gateway Deployment of deploy/kubernetes/gateway,
+// through the chart's values: the same pipeline (listen addresses on the
+// chart's MY_POD_IP), autoscaler, disruption budget, queue volume, preStop
+// wait, resources and security.
+func TestHelmGatewayValues(t *testing.T) {
+	var v otelValues
+	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &v)
+	o := render(t, "kubernetes/gateway/overlays/default")
+	d := o.deployment(t, gatewayName)
+	c := d.Spec.Template.Spec.Containers[0]
+	kcfg := mustYAML(t, o.configMap(t, gatewayName+"-config").Data["config.yaml"])
+	hcfg := any(v.Config)
+
+	if v.Mode != "deployment" || v.FullnameOverride != gatewayName {
+		t.Errorf("mode %q, fullnameOverride %q: want a Deployment named %s", v.Mode, v.FullnameOverride, gatewayName)
+	}
+	if v.Image.String() != c.Image {
+		t.Errorf("image %s, kustomize %s", v.Image, c.Image)
+	}
+	// The pipeline, but for the addresses: the pod's IP is MY_POD_IP here.
+	sameAt(t, kcfg, hcfg, []string{"processors"}, []string{"processors"})
+	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs"}, []string{"service", "pipelines", "logs"})
+	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/syslog"}, []string{"service", "pipelines", "logs/syslog"})
+	sameAt(t, kcfg, hcfg, []string{"service", "extensions"}, []string{"service", "extensions"})
+	sameAt(t, kcfg, hcfg, []string{"extensions", "file_storage"}, []string{"extensions", "file_storage"})
+	for _, r := range []string{"tcp_log/syslog", "udp_log/syslog"} {
+		sameAt(t, kcfg, hcfg, []string{"receivers", r}, []string{"receivers", r})
+	}
+	sameAt(t, kcfg, hcfg, []string{"receivers", "otlp", "protocols", "grpc", "keepalive"}, []string{"receivers", "otlp", "protocols", "grpc", "keepalive"})
+	for _, proto := range []string{"grpc", "http"} {
+		k := strings.Replace(at(kcfg, "receivers", "otlp", "protocols", proto, "endpoint").(string), "K8S_POD_IP", "MY_POD_IP", 1)
+		if h := at(hcfg, "receivers", "otlp", "protocols", proto, "endpoint"); h != k {
+			t.Errorf("otlp %s endpoint %v, want %s", proto, h, k)
+		}
+	}
+	kexp, hexp := at(kcfg, "exporters", "otlp_http").(map[string]any), at(hcfg, "exporters", "otlp_http").(map[string]any)
+	for k := range kexp {
+		if k != "logs_endpoint" {
+			sameAt(t, kcfg, hcfg, []string{"exporters", "otlp_http", k}, []string{"exporters", "otlp_http", k})
+		}
+	}
+	if len(hexp) != len(kexp) || hexp["logs_endpoint"] != o.configMap(t, gatewayName+"-settings").Data["PAMAUDIT_OTLP_ENDPOINT"] {
+		t.Errorf("otlp_http: Helm %v, kustomize %v", hexp, kexp)
+	}
+	checkQueues(t, "Helm gateway", mustYAMLString(t, hcfg))
+
+	// Autoscaler and budget.
+	h, b := o.autoscalers[0], o.budgets[0]
+	a := v.Autoscaling
+	if a == nil || !a.Enabled || a.MinReplicas != *h.Spec.MinReplicas || a.MaxReplicas != h.Spec.MaxReplicas ||
+		a.TargetCPUUtilizationPercentage != *h.Spec.Metrics[0].Resource.Target.AverageUtilization || !reflect.DeepEqual(a.Behavior, h.Spec.Behavior) {
+		t.Errorf("autoscaling %+v differs from base/hpa.yaml", a)
+	}
+	if p := v.PodDisruptionBudget; p == nil || !p.Enabled || p.MinAvailable != nil || !reflect.DeepEqual(p.MaxUnavailable, b.Spec.MaxUnavailable) {
+		t.Errorf("podDisruptionBudget %+v differs from base/pdb.yaml", p)
+	}
+	// The queue's emptyDir, the preStop wait within the default grace
+	// period (the chart sets none), resources and security.
+	if len(v.ExtraVolumes) != 1 || len(v.ExtraVolumeMounts) != 1 || v.ExtraVolumeMounts[0].MountPath != gatewayState ||
+		!reflect.DeepEqual(v.ExtraVolumes[0].EmptyDir, volumeAt(d, gatewayState).EmptyDir) {
+		t.Errorf("extraVolumes %+v %+v: the emptyDir of base/deployment.yaml at %s", v.ExtraVolumes, v.ExtraVolumeMounts, gatewayState)
+	}
+	if !reflect.DeepEqual(v.LifecycleHooks, c.Lifecycle) || v.LifecycleHooks.PreStop.Sleep.Seconds+10 > 30 {
+		t.Errorf("lifecycleHooks %+v: base/deployment.yaml's, within 30 s less 10 for the collector", v.LifecycleHooks)
+	}
+	if !reflect.DeepEqual(v.Resources, c.Resources) {
+		t.Errorf("resources %+v, kustomize %+v", v.Resources, c.Resources)
+	}
+	spec := corev1.PodSpec{SecurityContext: v.PodSecurityContext}
+	checkContainer(t, spec, corev1.Container{Name: "helm gateway", Resources: v.Resources, SecurityContext: v.SecurityContext})
+	if _, nonRoot := effective(spec, corev1.Container{SecurityContext: v.SecurityContext}); nonRoot == nil || !*nonRoot {
+		t.Errorf("the gateway runs as non-root")
+	}
+	// The ports: OTLP for the agents, syslog; nothing else.
+	want := map[string]string{"otlp": "4317/TCP", "otlp-http": "4318/TCP", "syslog-tcp": "5514/TCP", "syslog-udp": "5514/UDP"}
+	for name, pt := range v.Ports {
+		if got := fmt.Sprintf("%d/%s", pt.ContainerPort, pt.Protocol); pt.Enabled && (want[name] != got || pt.ServicePort != pt.ContainerPort || pt.HostPort != 0) {
+			t.Errorf("port %s: %+v", name, pt)
+		} else if !pt.Enabled && want[name] != "" {
+			t.Errorf("port %s is off", name)
+		}
+	}
+}
+
+func mustYAMLString(t *testing.T, v any) string {
+	t.Helper()
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// volumeAt returns the volume a Deployment's container mounts at path.
+func volumeAt(d appsv1.Deployment, path string) corev1.Volume {
+	spec := d.Spec.Template.Spec
+	for _, m := range spec.Containers[0].VolumeMounts {
+		if m.MountPath == path {
+			for _, v := range spec.Volumes {
+				if v.Name == m.Name {
+					return v
+				}
+			}
+		}
+	}
+	return corev1.Volume{}
+}
+
+// values.yaml + values-agent.yaml: the collector agent of the kustomize
+// gateway-agent overlay, sending to the Helm gateway's Service.
+func TestHelmCollectorAgentValues(t *testing.T) {
+	var v, g otelValues
+	readLayered(t, &v, "helm/opentelemetry-collector/values.yaml", "helm/opentelemetry-collector/values-agent.yaml")
+	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &g)
+	agent := collectorOverlay(t, "kubernetes/collector/overlays/gateway-agent")
+	kcfg, hcfg := mustYAML(t, agent.config), any(v.Config)
+
+	if v.Mode != "daemonset" {
+		t.Errorf("mode %q", v.Mode)
+	}
+	// k8s_attributes is the preset's, with the kustomize pod_association.
+	for _, p := range []string{"memory_limiter", "resource"} {
+		sameAt(t, kcfg, hcfg, []string{"processors", p}, []string{"processors", p})
+	}
+	sameAt(t, kcfg, hcfg, []string{"processors", "k8s_attributes", "pod_association"}, []string{"processors", "k8s_attributes", "pod_association"})
+	if procs := at(hcfg, "processors").(map[string]any); len(procs) != 3 {
+		t.Errorf("processors %v: the agent only forwards", procs)
+	}
+	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/containers", "processors"}, []string{"service", "pipelines", "logs", "processors"})
+	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/containers", "exporters"}, []string{"service", "pipelines", "logs", "exporters"})
+	sameAt(t, kcfg, hcfg, []string{"service", "pipelines", "logs/syslog"}, []string{"service", "pipelines", "logs/syslog"})
+	kexp, hexp := at(kcfg, "exporters", "otlp/gateway").(map[string]any), at(hcfg, "exporters", "otlp/gateway").(map[string]any)
+	for k := range kexp {
+		if k != "endpoint" {
+			sameAt(t, kcfg, hcfg, []string{"exporters", "otlp/gateway", k}, []string{"exporters", "otlp/gateway", k})
+		}
+	}
+	if want := fmt.Sprintf("%s.pamaudit.svc.cluster.local:%d", g.FullnameOverride, g.Ports["otlp"].ServicePort); len(hexp) != len(kexp) || hexp["endpoint"] != want {
+		t.Errorf("otlp/gateway: Helm %v, want kustomize's %v to %s", hexp, kexp, want)
+	}
+	if exps := at(hcfg, "exporters").(map[string]any); len(exps) != 1 {
+		t.Errorf("exporters %v: the agent only forwards", exps)
+	}
+	// The preset's file_storage, with fsync.
+	if at(hcfg, "extensions", "file_storage", "fsync") != true {
+		t.Errorf("file_storage: fsync is not on")
+	}
+	if !v.Presets.LogsCollection.StoreCheckpoints {
+		t.Errorf("storeCheckpoints is off: no file_storage for the offsets and the queue")
+	}
+}
+
+// values.yaml + values-agent.yaml: the Fluent Bit agent of the kustomize
+// gateway-agent overlay, section for section, sending to the Helm gateway.
+func TestHelmFluentBitAgentValues(t *testing.T) {
+	var v fluentBitValues
+	var g otelValues
+	readLayered(t, &v, "helm/fluent-bit/values.yaml", "helm/fluent-bit/values-agent.yaml")
+	readValues(t, "helm/opentelemetry-collector/values-gateway.yaml", &g)
+	o := render(t, "kubernetes/fluent-bit/overlays/gateway-agent")
+	conf := parseClassic(t, o.configMap(t, "fluent-bit-pamaudit-config").Data["fluent-bit.conf"])
+	helm := parseClassic(t, v.Config.Service+v.Config.Inputs+v.Config.Filters+v.Config.Outputs)
+	if !reflect.DeepEqual(helm, conf) {
+		t.Errorf("the Helm agent pipeline differs from overlays/gateway-agent/fluent-bit.conf")
+	}
+	env := map[string]string{}
+	for _, e := range v.Env {
+		env[e.Name] = e.Value
+	}
+	if settings := o.configMap(t, "fluent-bit-pamaudit-settings").Data; !reflect.DeepEqual(env, settings) {
+		t.Errorf("env %v, kustomize settings %v", env, settings)
+	}
+	if got, want := env["PAMAUDIT_GATEWAY_HOST"]+":"+env["PAMAUDIT_GATEWAY_PORT"], fmt.Sprintf("%s.pamaudit.svc.cluster.local:%d", g.FullnameOverride, g.Ports["otlp-http"].ServicePort); got != want {
+		t.Errorf("the agent sends to %s, want the Helm gateway's %s", got, want)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -141,9 +142,11 @@ func testdataLines(t *testing.T, log string) []string {
 	return strings.Split(strings.TrimRight(readFile(t, filepath.Join("testdata", log)), "\n"), "\n")
 }
 
-// receiver is an OTLP/HTTP logs receiver on loopback.
+// receiver is an OTLP/HTTP logs receiver on loopback. While refuse is set
+// it answers 503, as a backend that is down for a moment.
 type receiver struct {
 	url  string
+	down atomic.Bool // answer 503 Service Unavailable, as a backend that is down
 	mu   sync.Mutex
 	recs []record
 }
@@ -170,6 +173,10 @@ func newReceiver(t *testing.T) *receiver {
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if r.down.Load() {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+		return
+	}
 	var body io.Reader = req.Body
 	if req.Header.Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(req.Body)

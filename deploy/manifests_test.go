@@ -11,7 +11,9 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -56,6 +58,9 @@ var logDirs = []string{"/var/log/pods", "/var/log/containers"}
 // objects is one rendered kustomization, decoded.
 type objects struct {
 	daemonSets   []appsv1.DaemonSet
+	deployments  []appsv1.Deployment
+	autoscalers  []autoscalingv2.HorizontalPodAutoscaler
+	budgets      []policyv1.PodDisruptionBudget
 	configMaps   []corev1.ConfigMap
 	services     []corev1.Service
 	accounts     []corev1.ServiceAccount
@@ -135,6 +140,12 @@ func decodeAll(t *testing.T, what string, y []byte) *objects {
 		switch meta.APIVersion + " " + meta.Kind {
 		case "apps/v1 DaemonSet":
 			decodeInto(t, at, doc, &o.daemonSets)
+		case "apps/v1 Deployment":
+			decodeInto(t, at, doc, &o.deployments)
+		case "autoscaling/v2 HorizontalPodAutoscaler":
+			decodeInto(t, at, doc, &o.autoscalers)
+		case "policy/v1 PodDisruptionBudget":
+			decodeInto(t, at, doc, &o.budgets)
 		case "v1 ConfigMap":
 			decodeInto(t, at, doc, &o.configMaps)
 		case "v1 Service":
@@ -201,7 +212,7 @@ func TestManifestFilesDecodeStrictly(t *testing.T) {
 			var k types.Kustomization
 			strict(t, path, b, &k)
 			return nil
-		case "config.yaml": // the collector's pipeline: the distribution checks it
+		case "config.yaml", "config-tls.yaml": // the collector's pipeline (and a part merged over it): the distribution checks it
 			var c map[string]any
 			strict(t, path, b, &c)
 			return nil
@@ -452,23 +463,37 @@ func checkServices(t *testing.T, o *objects, ds appsv1.DaemonSet) {
 // checkSettings: the container takes its settings from the generated
 // ConfigMap, and the OTLP endpoint is set there only: one value.
 func checkSettings(t *testing.T, e engine, o *objects, ds appsv1.DaemonSet) {
-	settings := o.configMap(t, e.name+"-settings")
-	c := ds.Spec.Template.Spec.Containers[0]
+	checkPodSettings(t, e.name, o, ds.Spec.Template.Spec)
+	if o.configMap(t, e.name+"-settings").Data["PAMAUDIT_CONTAINER_LOGS"] == "" {
+		t.Errorf("%s-settings: no PAMAUDIT_CONTAINER_LOGS", e.name)
+	}
+}
+
+// checkPodSettings: the settings ConfigMap name+"-settings" is the
+// container's environment, its endpoint (the OTLP URL, or the gateway's
+// host for Fluent Bit's opentelemetry output) is set there only, and the
+// pipeline ConfigMap name+"-config", mounted, reads every setting.
+func checkPodSettings(t *testing.T, name string, o *objects, spec corev1.PodSpec) {
+	settings := o.configMap(t, name+"-settings")
+	c := spec.Containers[0]
 	if !slices.ContainsFunc(c.EnvFrom, func(s corev1.EnvFromSource) bool {
 		return s.ConfigMapRef != nil && s.ConfigMapRef.Name == settings.Name
 	}) {
 		t.Errorf("the container does not read %s", settings.Name)
 	}
 	ep := settings.Data["PAMAUDIT_OTLP_ENDPOINT"]
-	if ep == "" || settings.Data["PAMAUDIT_CONTAINER_LOGS"] == "" {
-		t.Fatalf("%s: %v", settings.Name, settings.Data)
+	if h, ok := settings.Data["PAMAUDIT_GATEWAY_HOST"]; ok {
+		ep = h
+	}
+	if ep == "" {
+		t.Fatalf("%s: no endpoint: %v", settings.Name, settings.Data)
 	}
 	if n := bytes.Count(o.renderedYAML, []byte(ep)); n != 1 {
 		t.Errorf("the endpoint %s appears %d times: it must be set in one place", ep, n)
 	}
-	config := o.configMap(t, e.name+"-config")
+	config := o.configMap(t, name+"-config")
 	mounted := false
-	for _, v := range ds.Spec.Template.Spec.Volumes {
+	for _, v := range spec.Volumes {
 		if v.ConfigMap != nil && v.ConfigMap.Name == config.Name {
 			mounted = true
 		}
@@ -476,7 +501,7 @@ func checkSettings(t *testing.T, e engine, o *objects, ds appsv1.DaemonSet) {
 	if !mounted {
 		t.Errorf("the pipeline ConfigMap %s is not mounted", config.Name)
 	}
-	for _, k := range []string{"PAMAUDIT_OTLP_ENDPOINT", "PAMAUDIT_CONTAINER_LOGS"} {
+	for k := range settings.Data {
 		found := false
 		for _, text := range config.Data {
 			found = found || strings.Contains(text, "{env:"+k+"}") || strings.Contains(text, "${"+k+"}")

@@ -56,6 +56,8 @@ type converter struct {
 	extra       []core.Attr
 	res         []core.Attr
 	sys         syslogKeys
+	hdr         core.Header // the header of the current record, when read
+	uids        core.UIDer
 	sd          []syslog.Param
 	own         core.Record // a record for input that never reached the parser
 	scratch     scratch     // the sinks' buffers, reused (scratch.go)
@@ -218,6 +220,7 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 		}
 	}
 	var rec *core.Record
+	var hdr *core.Header // the header the record was parsed with, for its identity
 	syslogInput := false
 	shipKey := ""
 	if found && faultHook != nil {
@@ -232,12 +235,15 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 		if k, t, h, ok := c.parser.Shipper(c.extraGetter(text, found, rank)); ok {
 			shipKey = k
 			rec, _ = c.parser.ParseMessage(t, &h)
+			text, c.hdr = []byte(t), h
+			hdr = &c.hdr
 		}
 	}
 	if rec == nil && found && c.syslogKeys && c.sourceKeys[rank] == "message" && c.sys.present() {
 		syslogInput = true
-		h := c.syslogHeader(ts)
-		rec, _ = c.parser.ParseMessage(string(text), &h)
+		c.hdr = c.syslogHeader(ts)
+		hdr = &c.hdr
+		rec, _ = c.parser.ParseMessage(string(text), hdr)
 		c.syslogAttrs(rec)
 	}
 	if rec == nil {
@@ -260,7 +266,36 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 			rec.Attrs = append(rec.Attrs, a)
 		}
 	}
+	if found || shipKey != "" {
+		rec.Attrs = append(rec.Attrs, core.Attr{Key: record.AttrLogRecordUID, Kind: core.KindString, Str: c.uid(text, hdr)})
+	}
 	return rec, nil
+}
+
+// uid is the identity (core.UIDer) of the record whose text is text: of a
+// file's record when Fluent Bit's tail input added its path and offset
+// (path_key log.file.path, offset_key log.file.record_offset), else of
+// the text and the header hdr it was parsed with.
+func (c *converter) uid(text []byte, hdr *core.Header) string {
+	path, off := "", int64(-1)
+	for i := range c.extra {
+		switch a := &c.extra[i]; a.Key {
+		case record.AttrLogFilePath:
+			path = a.Str
+		case record.AttrLogFileName:
+			if path == "" {
+				path = a.Str
+			}
+		case record.AttrLogFileRecordOffset:
+			if a.Kind == core.KindInt {
+				off = a.Int
+			}
+		}
+	}
+	if path != "" && off >= 0 {
+		return c.uids.FileBytes(path, off, text)
+	}
+	return c.uids.StreamBytes(hdr, text)
 }
 
 // extraGetter reads the record's keys for core.Parser.Shipper: the

@@ -58,12 +58,27 @@ func TestSchemasEveryOutput(t *testing.T) {
 				lines := strings.Split(strings.TrimSuffix(string(stdout.buf), "\n"), "\n")
 				r := mpReader{buf: fwd.entries}
 				var lrs []plog.LogRecord
+				var uids core.UIDer
 				otlptest.ForEach(otlp, func(lr plog.LogRecord) { lrs = append(lrs, lr) })
 				for i, w := range want {
 					doc, level := otlptest.GoldenDoc(t, w)
 					entry, err := decodeAny(&r) // [time, record]
 					if err != nil {
 						t.Fatal(err)
+					}
+					// The identity is the text's (no path or offset), as the
+					// processor gives it for the same text.
+					wantUID := uids.Stream(nil, texts[i])
+					if uid := otlptest.UID(lrs[i], schema); uid != wantUID {
+						t.Errorf("record %d over otlp: identity %q, want %q", i+1, uid, wantUID)
+					}
+					for name, doc2 := range map[string]map[string]any{
+						"forward": entry.([]any)[1].(map[string]any),
+						"stdout":  unmarshal(t, lines[i]),
+					} {
+						if uid := otlptest.TakeUID(doc2, schema); uid != wantUID {
+							t.Errorf("record %d over %s: identity %q, want %q", i+1, name, uid, wantUID)
+						}
 					}
 					for name, got := range map[string]string{
 						"forward": canonicalJSON(t, withoutTag(schema, entry.([]any)[1].(map[string]any))),
@@ -82,6 +97,7 @@ func TestSchemasEveryOutput(t *testing.T) {
 
 // withoutTag drops the plugin's fluentbit.tag, which the command has not.
 func withoutTag(schema string, m map[string]any) map[string]any {
+	otlptest.TakeUID(m, schema) // checked apart: the goldens are the core's, which has none
 	if schema == "ecs" {
 		delete(m, "pamaudit."+attrTag)
 		return m

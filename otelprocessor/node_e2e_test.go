@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 
+	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -175,6 +176,7 @@ func TestNodeEndToEnd(t *testing.T) {
 	}
 
 	got := sink.byContainer()
+	uids := map[string]bool{}
 	for _, c := range nodeContainers {
 		key := c.namespace + "/" + c.pod + "/" + c.container
 		recs := got[key]
@@ -200,7 +202,14 @@ func TestNodeEndToEnd(t *testing.T) {
 				}
 				lr.SetTimestamp(0)
 			}
-			g := otlptest.RecordJSON(lr, "log.file.path", "log.iostream", "logtag")
+			// The identity of a file's record: of its path and offset too.
+			off, ok := lr.Attributes().Get(record.AttrLogFileRecordOffset)
+			if uid := otlptest.UID(lr, "otel"); !ok || len(uid) != core.UIDLen || uids[uid] {
+				t.Errorf("%s record %d: log.record.uid %q (offset %v), not one of its own", key, i+1, uid, off.AsRaw())
+			} else {
+				uids[uid] = true
+			}
+			g := otlptest.RecordJSON(lr, "log.file.path", "log.file.record_offset", "log.iostream", "logtag")
 			if w := otlptest.Golden(t, want[key][i]); g != w {
 				t.Errorf("%s record %d:\n got %s\nwant %s", key, i+1, g, w)
 			}

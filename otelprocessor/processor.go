@@ -17,6 +17,8 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/pdataconv"
+	"github.com/pamaudit/pamaudit/internal/schema/ecs"
+	"github.com/pamaudit/pamaudit/internal/schema/ocsf"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -25,7 +27,8 @@ type logsProcessor struct {
 	logger    *zap.Logger
 	telemetry *metadata.TelemetryBuilder
 	source    string // attribute holding the text; "" for the body
-	drop      bool   // on_error: drop
+	schema    core.Schema
+	drop      bool // on_error: drop
 	// syslogHeader: the text is the body or attributes["message"], where
 	// the collector's syslog receiver leaves a message whose header it read
 	// into attributes: records that carry them are parsed with that header.
@@ -49,6 +52,7 @@ type worker struct {
 	parser *core.Parser
 	conv   pdataconv.Writer
 	header core.Header
+	uid    core.UIDer
 	n      counts
 }
 
@@ -92,6 +96,7 @@ func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time)
 		logger:    set.Logger,
 		telemetry: tb,
 		source:    s.source,
+		schema:    s.opts.Schema,
 		drop:      s.drop,
 		workers:   make(chan *worker, runtime.GOMAXPROCS(0)),
 
@@ -271,6 +276,11 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		rec, err = w.parser.ParseString(text)
 	}
 	parsed := w.conv.Fill(lr, rec)
+	if hdr {
+		p.putUID(w, lr, text, &w.header)
+	} else {
+		p.putUID(w, lr, text, nil)
+	}
 	if parsed && hdr && !shipped {
 		receiverSyslogAttrs(lr.Attributes())
 	}
@@ -320,6 +330,39 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	return err != nil
 }
 
+// putUID gives lr its identity (core.UIDer) where the schema keeps it: of
+// a file's record when filelog left the record's path and offset
+// (include_file_path or include_file_name, include_file_record_offset),
+// else of its text and the header h the pipeline read.
+func (p *logsProcessor) putUID(w *worker, lr plog.LogRecord, text string, h *core.Header) {
+	attrs := lr.Attributes()
+	uid := ""
+	if off, ok := attrs.Get(record.AttrLogFileRecordOffset); ok && off.Type() == pcommon.ValueTypeInt {
+		path := strAttr(attrs, record.AttrLogFilePath)
+		if path == "" {
+			path = strAttr(attrs, record.AttrLogFileName)
+		}
+		if path != "" {
+			uid = w.uid.File(path, off.Int(), text)
+		}
+	}
+	if uid == "" {
+		uid = w.uid.Stream(h, text)
+	}
+	switch p.schema {
+	case core.SchemaECS:
+		attrs.PutStr(ecs.KeyUID, uid)
+	case core.SchemaOCSF:
+		if lr.Body().Type() == pcommon.ValueTypeMap {
+			if md, ok := lr.Body().Map().Get(ocsf.KeyMetadata); ok && md.Type() == pcommon.ValueTypeMap {
+				md.Map().PutStr(ocsf.KeyUID, uid)
+			}
+		}
+	default:
+		attrs.PutStr(record.AttrLogRecordUID, uid)
+	}
+}
+
 // text returns the raw text of lr and, for a map body, the key it came from.
 func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 	if p.source != "" {
@@ -332,7 +375,8 @@ func (p *logsProcessor) text(lr plog.LogRecord) (text, key string, ok bool) {
 	body := lr.Body()
 	switch body.Type() {
 	case pcommon.ValueTypeStr:
-		return body.Str(), "", body.Str() != ""
+		s := body.Str()
+		return s, "", s != ""
 	case pcommon.ValueTypeMap:
 		m := body.Map()
 		for _, k := range core.DefaultSourceKeys {

@@ -113,6 +113,7 @@ func TestProcessorGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := strings.Split(strings.TrimSuffix(string(g), "\n"), "\n")
+			texts := logTexts(productLogs(t, rel))
 			got := consume(t, createDefaultConfig(), productLogs(t, rel))
 			rl := got.ResourceLogs().At(0)
 			if v, _ := rl.Resource().Attributes().Get("log.file.name"); v.Str() != filepath.Base(f) {
@@ -125,7 +126,12 @@ func TestProcessorGolden(t *testing.T) {
 			if lrs.Len() != len(want) {
 				t.Fatalf("%d records out, %d golden", lrs.Len(), len(want))
 			}
+			var uids core.UIDer
 			for i, w := range want {
+				// No record offset: the identity is the text's.
+				if uid, want := otlptest.UID(lrs.At(i), "otel"), uids.Stream(nil, texts[i]); uid != want {
+					t.Errorf("record %d: log.record.uid %q, want %q", i+1, uid, want)
+				}
 				if g := goldenJSON(t, lrs.At(i), "/var/log/"+rel, w); g != w {
 					t.Errorf("record %d:\n got %s\nwant %s", i+1, g, w)
 				}
@@ -148,7 +154,9 @@ func TestProcessorSchemas(t *testing.T) {
 				want := otlptest.GoldenLines(t, f, schema)
 				cfg := createDefaultConfig()
 				cfg.Schema = schema
+				texts := logTexts(productLogs(t, rel))
 				lrs := consume(t, cfg, productLogs(t, rel)).ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+				var uids core.UIDer
 				if lrs.Len() != len(want) {
 					t.Fatalf("%d records out, %d golden", lrs.Len(), len(want))
 				}
@@ -165,6 +173,9 @@ func TestProcessorSchemas(t *testing.T) {
 							t.Errorf("record %d: no severity on the record", i+1)
 						}
 					}
+					if uid, want := otlptest.UID(lr, schema), uids.Stream(nil, texts[i]); uid != want {
+						t.Errorf("record %d: identity %q, want %q", i+1, uid, want)
+					}
 					doc, level := otlptest.GoldenDoc(t, w)
 					if got := otlptest.DocJSON(lr, schema, level, "log.file.path"); got != doc {
 						t.Errorf("record %d:\n got %s\nwant %s", i+1, got, doc)
@@ -175,7 +186,15 @@ func TestProcessorSchemas(t *testing.T) {
 	}
 }
 
-// goldenJSON prints lr as record.AppendJSON prints a record, after checking
+// logTexts lists the bodies of ld's records.
+func logTexts(ld plog.Logs) []string {
+	var texts []string
+	otlptest.ForEach(ld, func(lr plog.LogRecord) { texts = append(texts, lr.Body().Str()) })
+	return texts
+}
+
+// goldenJSON prints lr as record.AppendJSON prints a record, less its
+// identity (the goldens are the core's, which has none), after checking
 // what the processor keeps of the input: its observed time and the
 // attribute log.file.path (first, as productLogs put it; left out of the
 // JSON). A record nothing parsed passes on with its severity unset, where
@@ -188,6 +207,7 @@ func goldenJSON(t *testing.T, lr plog.LogRecord, path, golden string) string {
 	}
 	attrs := pcommon.NewMap()
 	lr.Attributes().CopyTo(attrs)
+	attrs.Remove(record.AttrLogRecordUID)
 	first := true
 	attrs.RemoveIf(func(k string, v pcommon.Value) bool {
 		if first && (k != "log.file.path" || v.Str() != path) {
@@ -338,7 +358,13 @@ func TestProcessorSources(t *testing.T) {
 				if b := got.Body().AsRaw(); b != w.body {
 					t.Errorf("body %#v, want %#v", b, w.body)
 				}
-				if a := got.Attributes().AsRaw(); !reflect.DeepEqual(a, w.attrs) {
+				a := got.Attributes().AsRaw()
+				// A record with a text has an identity; one passed on has none.
+				_, errored := a[record.AttrErrorType]
+				if uid := otlptest.TakeUID(a, "otel"); len(uid) != core.UIDLen && (w.event != "" || errored) || uid != "" && w.event == "" && !errored {
+					t.Errorf("log.record.uid %q", uid)
+				}
+				if !reflect.DeepEqual(a, w.attrs) {
 					t.Errorf("attributes\n got %v\nwant %v", a, w.attrs)
 				}
 			})

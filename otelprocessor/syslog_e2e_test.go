@@ -187,8 +187,12 @@ func checkSyslogRecord(t *testing.T, pipeline string, l sentLine, lr plog.LogRec
 		}
 	}
 	// The full line's attributes, no more: besides them only the
-	// receiver's and log.record.original.
+	// receiver's, log.record.original and the identity (of the message and
+	// the header the receiver read: TestUIDFaces).
 	delete(got, record.AttrLogRecordOriginal)
+	if uid := otlptest.TakeUID(got, "otel"); len(uid) != core.UIDLen {
+		t.Errorf("%s: log.record.uid %q", id, uid)
+	}
 	for _, k := range receiverAttrs {
 		delete(got, k)
 	}

@@ -92,6 +92,9 @@ func parsedOf(lr plog.LogRecord, receiver map[string]any) parsed {
 		delete(attrs, k)
 	}
 	delete(attrs, record.AttrLogRecordOriginal)
+	// The identity is of the text as it came (a full line, or a message
+	// and the header read off it), so it differs; TestUIDFaces checks it.
+	delete(attrs, record.AttrLogRecordUID)
 	return parsed{lr.EventName(), lr.SeverityText(), lr.Timestamp().AsTime(), lr.Body().AsString(), attrs}
 }
 

@@ -23,6 +23,9 @@ const (
 	AttrHTTPResponseStatusCode = string(semconv.HTTPResponseStatusCodeKey)
 	AttrUserAgentOriginal      = string(semconv.UserAgentOriginalKey)
 	AttrLogRecordOriginal      = string(semconv.LogRecordOriginalKey)
+	AttrLogRecordUID           = string(semconv.LogRecordUIDKey) // the record's identity (core.UID)
+	AttrLogFilePath            = string(semconv.LogFilePathKey)
+	AttrLogFileName            = string(semconv.LogFileNameKey)
 	AttrErrorType              = string(semconv.ErrorTypeKey)
 	AttrLogIostream            = string(semconv.LogIostreamKey)
 	AttrContainerID            = string(semconv.ContainerIDKey)
@@ -46,6 +49,11 @@ const (
 	AttrSyslogMsgID          = "log.syslog.msgid"
 	AttrSyslogStructuredData = "log.syslog.structured_data" // .<SD-ID>.<PARAM-NAME>
 	AttrFluentdTag           = "fluentd.tag"
+
+	// Where a file reader found a record: the byte offset of its first byte
+	// (the collector's filelog receiver with include_file_record_offset;
+	// Fluent Bit's tail input with offset_key set to this name).
+	AttrLogFileRecordOffset = "log.file.record_offset"
 
 	// pamaudit's own: the tamper marks of a record (a string array).
 	AttrAnomaly = "pamaudit.anomaly"

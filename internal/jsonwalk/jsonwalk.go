@@ -137,7 +137,9 @@ func (w *Walker[P]) value(t string, i, depth int, inArray bool) int {
 				w.Leaves = append(w.Leaves, Leaf[P]{Info: w.Info(w.Path), Null: true})
 			}
 		default:
-			if n, err := strconv.ParseInt(word, 10, 64); err == nil && isJSONNumber(word) {
+			if n, ok := smallInt(word); ok {
+				w.leaf(record.Attr{Kind: record.KindInt, Int: n}, i, end, false)
+			} else if n, err := strconv.ParseInt(word, 10, 64); err == nil && isJSONNumber(word) {
 				w.leaf(record.Attr{Kind: record.KindInt, Int: n}, i, end, false)
 			} else {
 				if !isJSONNumber(word) {
@@ -152,6 +154,30 @@ func (w *Walker[P]) value(t string, i, depth int, inArray bool) int {
 
 func isJSONDelim(c byte) bool {
 	return c == ',' || c == '}' || c == ']' || c == ':' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '{' || c == '['
+}
+
+// smallInt reads a JSON integer of at most 18 digits (which cannot
+// overflow), the common case of a number, without strconv's generality.
+func smallInt(w string) (int64, bool) {
+	d := w
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 || d[0] == '0' && len(d) > 1 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(d); i++ {
+		c := d[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + int64(c)
+	}
+	if len(d) < len(w) {
+		n = -n
+	}
+	return n, true
 }
 
 // isJSONNumber checks JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?

@@ -1,6 +1,9 @@
 package jsonwalk
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // refString is String as a byte loop: the oracle for the eight-byte scan.
 func refString(t string, i int) (s0, s1, end int, esc, ctl bool) {
@@ -59,5 +62,25 @@ func TestStringScan(t *testing.T) {
 	}
 	if n < 10000 {
 		t.Fatalf("only %d texts checked", n)
+	}
+}
+
+// TestSmallInt holds smallInt to strconv.ParseInt with JSON's number
+// grammar: whatever it accepts, they accept with the same value.
+func TestSmallInt(t *testing.T) {
+	words := []string{"0", "-0", "7", "-7", "00", "01", "-01", "123456789012345678", "-123456789012345678",
+		"1234567890123456789", "9223372036854775807", "-", "", "1a", "1.5", "1e3", "+1", "--1", " 1"}
+	for n := int64(1); n < 1e18; n = n*7 + 3 {
+		words = append(words, strconv.FormatInt(n, 10), strconv.FormatInt(-n, 10))
+	}
+	for _, w := range words {
+		got, ok := smallInt(w)
+		want, err := strconv.ParseInt(w, 10, 64)
+		if ok && (err != nil || !isJSONNumber(w) || got != want) {
+			t.Errorf("smallInt(%q) = %d, strconv: %d, %v", w, got, want, err)
+		}
+		if !ok && len(w) <= 18 && err == nil && isJSONNumber(w) {
+			t.Errorf("smallInt(%q) refused a short JSON integer", w)
+		}
 	}
 }

@@ -21,6 +21,10 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+
+	"github.com/pamaudit/pamaudit/internal/schema/ecs"
+	"github.com/pamaudit/pamaudit/internal/schema/ocsf"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // Receiver is an OTLP/HTTP logs receiver. Status, when set, is the HTTP
@@ -182,12 +186,50 @@ func stringsOf(where string, v pcommon.Value, visit func(where, s string)) {
 	}
 }
 
+// UID returns the record's identity (log.record.uid; event.id in ECS,
+// metadata.uid in OCSF), "" when it has none.
+func UID(lr plog.LogRecord, schema string) string {
+	return TakeUID(docOf(lr, schema), schema)
+}
+
+// docOf is lr's attributes, or its body map in OCSF.
+func docOf(lr plog.LogRecord, schema string) map[string]any {
+	if schema == "ocsf" {
+		m, _ := lr.Body().AsRaw().(map[string]any)
+		return m
+	}
+	return lr.Attributes().AsRaw()
+}
+
+// TakeUID removes the record's identity from m, a record's attributes
+// (otel, ecs) or its OCSF event, and returns it ("" when it has none).
+// The goldens, which the core makes, lack it: the identity is the faces'
+// (core.UIDer), which know where a text was read.
+func TakeUID(m map[string]any, schema string) string {
+	if m == nil {
+		return ""
+	}
+	key := record.AttrLogRecordUID
+	switch schema {
+	case "ecs":
+		key = ecs.KeyUID
+	case "ocsf":
+		m, _ = m[ocsf.KeyMetadata].(map[string]any)
+		key = ocsf.KeyUID
+	}
+	uid, _ := m[key].(string)
+	delete(m, key)
+	return uid
+}
+
 // RecordJSON renders an exported record as pamaudit parse prints it, less
-// the attributes named in drop (those the pipeline adds), in a canonical
+// its identity (TakeUID) and the attributes named in drop (those the
+// pipeline adds), in a canonical
 // form that Golden's output compares with. A record no format parsed has no
 // event name; its severity is left out, as pipelines leave it unset.
 func RecordJSON(lr plog.LogRecord, drop ...string) string {
 	attrs := lr.Attributes().AsRaw()
+	TakeUID(attrs, "otel")
 	for _, k := range drop {
 		delete(attrs, k)
 	}
@@ -229,16 +271,21 @@ func canonical(v any) string {
 }
 
 // DocJSON renders an exported record in the document form `pamaudit parse
-// --schema ecs|ocsf` prints, less the attributes named in drop, in a
+// --schema ecs|ocsf` prints, less its identity (TakeUID) and the
+// attributes named in drop, in a
 // canonical form that Golden's output compares with: ocsf, the OCSF event
 // (the map body); ecs, @timestamp (the record's time, else its observed
 // time), log.level, message and the attributes. A record no format parsed
 // has no severity (pipelines leave it unset): level stands in for it.
 func DocJSON(lr plog.LogRecord, schema, level string, drop ...string) string {
+	m := docOf(lr, schema)
+	TakeUID(m, schema)
 	if schema == "ocsf" {
-		return canonical(lr.Body().AsRaw())
+		if m == nil {
+			return canonical(lr.Body().AsRaw())
+		}
+		return canonical(m)
 	}
-	m := lr.Attributes().AsRaw()
 	for _, k := range drop {
 		delete(m, k)
 	}

@@ -143,22 +143,7 @@ type Span struct {
 
 // MayHoldBearer reports whether s holds "bearer " in any case: one memchr
 // pass per case of the rare first letter ("earer" would stop at every 'e').
-func MayHoldBearer(s string) bool {
-	for _, c := range [2]byte{'b', 'B'} {
-		for from := 0; ; {
-			i := strings.IndexByte(s[from:], c)
-			if i < 0 || from+i+7 > len(s) {
-				break
-			}
-			i += from
-			if s[i+6] == ' ' && strings.EqualFold(s[i+1:i+6], "earer") {
-				return true
-			}
-			from = i + 1
-		}
-	}
-	return false
-}
+func MayHoldBearer(s string) bool { return indexBearer(s, 0) >= 0 }
 
 // MayMention reports whether s may hold a secret Find would find: a name's
 // value follows ':' or '=' (or their URL encodings, '%'), a bearer token
@@ -193,15 +178,12 @@ func MayMention(s string) bool {
 // range, for values that are not under a secret key.
 func Bearer(s string) (start, end int, ok bool) {
 	// The cheap case-sensitive test first: it runs on every value.
-	if !strings.Contains(s, "earer ") && !strings.Contains(s, "EARER ") {
-		return 0, 0, false
-	}
 	for from := 0; ; {
-		i := scan.IndexFold(s[from:], "bearer ")
+		i := indexBearer(s, from)
 		if i < 0 {
 			return 0, 0, false
 		}
-		start = from + i + len("bearer ")
+		start = i + len("bearer ")
 		for start < len(s) && s[start] == ' ' {
 			start++
 		}
@@ -218,6 +200,31 @@ func Bearer(s string) (start, end int, ok bool) {
 			return 0, 0, false
 		}
 	}
+}
+
+// indexBearer returns the offset of the first "bearer " in any case in
+// s[from:], or -1: a memchr pass per case of the rare 'b' ("earer " would
+// stop at every 'e', strings.Index's first byte).
+func indexBearer(s string, from int) int {
+	first := -1
+	for _, c := range [2]byte{'b', 'B'} {
+		for i := from; ; {
+			k := strings.IndexByte(s[i:], c)
+			if k < 0 {
+				break
+			}
+			k += i
+			if k+len("bearer ") > len(s) || first >= 0 && k > first {
+				break
+			}
+			if s[k+6] == ' ' && strings.EqualFold(s[k+1:k+6], "earer") {
+				first = k
+				break
+			}
+			i = k + 1
+		}
+	}
+	return first
 }
 
 func isTokenChar(c byte) bool {

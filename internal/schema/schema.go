@@ -94,6 +94,9 @@ func Markdown() string {
 	netwrix.Doc(w)
 	w("## What the faces add")
 	w()
+	w("Every record the collector processor or the Fluent Bit plugin parses carries its identity, for deduplicating what an at-least-once pipeline delivered twice ([contract.md](contract.md#record-identity) says what it is made of):")
+	w()
+	attrTable(identityAttrs)
 	w("The collector processor keeps a record's existing attributes, and turns the other keys of a map body into attributes under their own names. The Fluent Bit plugin adds:")
 	w()
 	attrTable(faceAttrs)
@@ -189,6 +192,11 @@ var framingAttrs = []schemaAttr{
 	{record.AttrContainerName, "string", "container name (Fluentd's docker driver and parser output)"},
 }
 
+// identityAttrs are the attributes both faces add.
+var identityAttrs = []schemaAttr{
+	{record.AttrLogRecordUID, "string", "the record's identity, 32 hex digits (`event.id` in ECS, `metadata.uid` in OCSF)"},
+}
+
 // faceAttrs are the attributes the Fluent Bit plugin adds.
 var faceAttrs = []schemaAttr{
 	{"fluentbit.tag", "string", "the Fluent Bit tag of the record"},
@@ -198,7 +206,7 @@ var faceAttrs = []schemaAttr{
 // Documented reports whether a key is in the schema: a common attribute
 // or one under a product namespace.
 func Documented(k string) bool {
-	for _, as := range [][]schemaAttr{commonAttrs, framingAttrs} {
+	for _, as := range [][]schemaAttr{commonAttrs, framingAttrs, identityAttrs} {
 		for _, a := range as {
 			if a.key == k {
 				return true

@@ -111,7 +111,9 @@ func (p *Parser) embeddedHeaders(s string, detail int) {
 		}
 		c += i
 		i = c + 1
-		if c-14 < 1 || !Sniff(s[c-14:]) {
+		// "HH:MM:SS" around the colon before the whole header is read:
+		// most colons end a detail label.
+		if c-14 < 1 || c+3 >= len(s) || s[c+3] != ':' || !scan.IsDigit(s[c-1]) || !Sniff(s[c-14:]) {
 			continue
 		}
 		key := "summary"

@@ -20,7 +20,7 @@ type Parser struct {
 	b     *builder.Builder
 	json  jsonwalk.Walker[*pathInfo]
 	paths map[string]*pathInfo // JSON paths seen, with their mapping
-	slots [256]*pathInfo       // direct-mapped cache in front of paths (pathInfo)
+	slots [256][2]*pathInfo    // two-way cache in front of paths (pathInfo)
 	gen   uint64               // the current record's stamp (dropDuplicateLeaves)
 	dups  []dupLeaf            // the leaves dropDuplicateLeaves dropped, for the tamper marks
 
@@ -184,18 +184,29 @@ func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
 	for i := range p.json.Leaves {
 		l := &p.json.Leaves[i]
 		sig |= l.Info.sig
-		switch {
-		case l.Info.path == "message" && l.A.Kind == record.KindString:
-			info.text = l.A.Str
-		case l.Info.path == "msg" && l.A.Kind == record.KindString && info.text == "":
-			info.text = l.A.Str
-		case l.Info.path == "type" && l.A.Kind == record.KindString:
-			info.typ = l.A.Str
-		case l.Info.path == "action" && l.A.Kind == record.KindString:
-			info.action = l.A.Str
-		case l.Info.path == "res.statusCode" && l.A.Kind == record.KindInt:
-			info.status = l.A.Int
-		case strings.HasPrefix(l.Info.path, "targetSystem"):
+		switch l.Info.role {
+		case roleNone:
+		case roleMessage:
+			if l.A.Kind == record.KindString {
+				info.text = l.A.Str
+			}
+		case roleMsg:
+			if l.A.Kind == record.KindString && info.text == "" {
+				info.text = l.A.Str
+			}
+		case roleType:
+			if l.A.Kind == record.KindString {
+				info.typ = l.A.Str
+			}
+		case roleAction:
+			if l.A.Kind == record.KindString {
+				info.action = l.A.Str
+			}
+		case roleStatus:
+			if l.A.Kind == record.KindInt {
+				info.status = l.A.Int
+			}
+		case roleTarget:
 			info.target = true
 		}
 	}
@@ -715,6 +726,39 @@ type pathInfo struct {
 
 	shipper bool // the path is a top-level member that names a shipper's layout
 	sig     int  // the signature bits the path sets (signature), worked out once
+	role    role // what classification reads of the path, worked out once
+}
+
+// role is what classification (netwrixRecord) reads of a path.
+type role uint8
+
+const (
+	roleNone    role = iota
+	roleMessage      // "message"
+	roleMsg          // "msg"
+	roleType         // "type"
+	roleAction       // "action"
+	roleStatus       // "res.statusCode"
+	roleTarget       // under "targetSystem"
+)
+
+func pathRole(path string) role {
+	switch path {
+	case "message":
+		return roleMessage
+	case "msg":
+		return roleMsg
+	case "type":
+		return roleType
+	case "action":
+		return roleAction
+	case "res.statusCode":
+		return roleStatus
+	}
+	if strings.HasPrefix(path, "targetSystem") {
+		return roleTarget
+	}
+	return roleNone
 }
 
 // uncachedGen marks a pathInfo the full cache did not keep. (Parser.gen
@@ -725,8 +769,13 @@ const uncachedGen = ^uint64(0)
 func (p *Parser) pathInfo(b []byte) *pathInfo {
 	// Most records repeat a few paths: a slot by a hash of a few bytes,
 	// confirmed by one compare, spares the map's hash of the whole path.
-	slot := &p.slots[scan.Slot256(b)]
-	if pi := *slot; pi != nil && pi.path == string(b) {
+	// Two ways: common members collide (hostname and message do), and a
+	// collision in one way cost a map lookup per leaf.
+	set := &p.slots[scan.Slot256(b)]
+	if pi := set[0]; pi != nil && pi.path == string(b) {
+		return pi
+	}
+	if pi := set[1]; pi != nil && pi.path == string(b) {
 		return pi
 	}
 	pi, ok := p.paths[string(b)]
@@ -734,13 +783,13 @@ func (p *Parser) pathInfo(b []byte) *pathInfo {
 		pi = p.newPathInfo(string(b))
 	}
 	if pi.gen != uncachedGen {
-		*slot = pi
+		set[1], set[0] = set[0], pi
 	}
 	return pi
 }
 
 func (p *Parser) newPathInfo(path string) *pathInfo {
-	pi := &pathInfo{path: path, ns: p.b.Field(path), shipper: shipper.SigMember(path), sig: signature(path)}
+	pi := &pathInfo{path: path, ns: p.b.Field(path), shipper: shipper.SigMember(path), sig: signature(path), role: pathRole(path)}
 	pi.rules = append(pi.rules, netwrixFields[path]...)
 	for _, f := range netwrixSuffixFields {
 		if strings.HasSuffix(path, f.path) {

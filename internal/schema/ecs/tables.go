@@ -219,6 +219,7 @@ var names = [...]struct{ otel, ecs string }{
 	{record.AttrClientAddress, keySourceAddress}, // and source.ip or source.domain
 	{record.AttrClientPort, "source.port"},
 	{record.AttrHostName, "host.name"},
+	{record.AttrLogFilePath, "log.file.path"}, // filelog's include_file_path, Fluent Bit tail's path_key
 	{record.AttrServiceName, "service.name"},
 	{record.AttrProcessExecutableName, "process.name"},
 	{record.AttrProcessPID, "process.pid"},
@@ -228,6 +229,8 @@ var names = [...]struct{ otel, ecs string }{
 	{record.AttrHTTPResponseStatusCode, "http.response.status_code"},
 	{record.AttrUserAgentOriginal, "user_agent.original"},
 	{record.AttrLogRecordOriginal, "event.original"},
+	{record.AttrLogRecordUID, KeyUID},
+	{record.AttrLogFilePath, "log.file.path"},
 	{record.AttrErrorType, "error.type"},
 	{record.AttrErrorMessage, "error.message"},
 	{record.AttrSyslogPriority, "log.syslog.priority"},
@@ -244,6 +247,9 @@ var keptPrefixes = [...]string{record.AttrSyslogStructuredData + "."}
 
 // namespace is where every attribute ECS has no name for goes.
 const namespace = "pamaudit."
+
+// KeyUID is the record's identity (record.AttrLogRecordUID) in ECS.
+const KeyUID = "event.id"
 
 const (
 	keySourceAddress = "source.address"

@@ -546,12 +546,12 @@ func (m *Mapper) emit(c *compiled, r *crow, rec *record.Record) {
 			t.push(str("original_time", rec.TimeText))
 		}
 	}
-	m.place(rec, fEventUID, "uid")
+	m.place(rec, fEventUID, KeyUID)
 	t.add(c.product...) // and version
 	if hostProf {
 		t.push(hostProfiles)
 	}
-	t.end("metadata")
+	t.end(KeyMetadata)
 
 	if actor != 0 {
 		t.begin()

@@ -90,6 +90,12 @@ var fieldDocs = [nFields]string{
 	fTerminal:       "`src_endpoint.ip` or `.hostname` when an IP address or a dotted host name and `client.address` is absent, else `session.terminal`",
 }
 
+// The record's identity (record.AttrLogRecordUID) is metadata.uid.
+const (
+	KeyMetadata = "metadata"
+	KeyUID      = "uid"
+)
+
 // keyField places an attribute.
 type keyField struct {
 	key string
@@ -117,6 +123,7 @@ var commonFields = [...]keyField{
 	{record.AttrEventAction, fAction},
 	{record.AttrEventOutcome, fOutcome},
 	{record.AttrLogRecordOriginal, fOriginal},
+	{record.AttrLogRecordUID, fEventUID},
 }
 
 // row maps an event to a class and activity. The first row of the event
@@ -171,7 +178,6 @@ var (
 var passmanTable = product{
 	format: record.FormatPassMan, name: passman.ProductName, vendor: passman.VendorName, events: passman.Events,
 	fields: []keyField{
-		{"passman.id", fEventUID},
 		{"passman.failure_code", fStatusCode},
 		{"passman.failure", fStatusDetail},
 		{"passman.entity_name", fEntityName},
