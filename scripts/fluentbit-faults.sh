@@ -19,7 +19,10 @@
 #             before the kill whose chunk or offset was not yet marked
 #             done) are counted, not failed on: delivery is at least once.
 #             Skipped when the build's tail input has no db (FLB_SQLDB off)
-# Duplicates are counted by passman.id: each generated line has its own.
+# Duplicates are counted by passman.id (each generated line has its own),
+# and by log.record.uid, the identity a backend deduplicates on: the tail
+# input adds each line's path and offset (path_key, offset_key), from which
+# the plugin makes it.
 # Settings: FAULT_N=40000 FEED=20 DOWN=10 KILL_AT=8 SIZE=300, PLUGIN, KEEP
 # as in scripts/fluentbit-suite.sh.
 cd "$(dirname "$0")/.."
@@ -58,7 +61,7 @@ fault_endpoint() {
 	gen "$work/endpoint.src" "$FAULT_N"
 	{
 		service
-		tail_input "$work/endpoint.log" pam
+		tail_input "$work/endpoint.log" pam path_key log.file.path offset_key log.file.record_offset
 		pamaudit_output pam output otlp otlp_endpoint "http://127.0.0.1:$p/v1/logs" workers 1
 	} >"$work/endpoint.conf"
 	sink_start endpoint "$p"
@@ -77,7 +80,7 @@ fault_endpoint() {
 	x=$(rejected endpoint)
 	[ "$x" = 0 ] || fb_status_bad="${fb_status_bad:+$fb_status_bad, }$x rejections or dropped chunks logged"
 	[ "$r" -gt 0 ] || fb_status_bad="${fb_status_bad:+$fb_status_bad, }no retry logged: the endpoint was not down during a flush"
-	verdict endpoint "$FAULT_N" "$work/endpoint.ndjson" 1 "endpoint down ${DOWN} s: $r flushes retried (FLB_RETRY), $x rejected"
+	verdict endpoint "$FAULT_N" "$work/endpoint.ndjson" 1 "$(uid_dups "$work/endpoint.ndjson") duplicates by log.record.uid; endpoint down ${DOWN} s: $r flushes retried (FLB_RETRY), $x rejected"
 }
 
 fault_kill() {
@@ -90,7 +93,7 @@ fault_kill() {
 	gen "$work/kill.src" "$FAULT_N"
 	{
 		service storage.path "$work/storage" storage.sync normal
-		tail_input "$work/kill.log" pam storage.type filesystem db "$work/kill.db"
+		tail_input "$work/kill.log" pam storage.type filesystem db "$work/kill.db" path_key log.file.path offset_key log.file.record_offset
 		pamaudit_output pam output otlp otlp_endpoint "http://127.0.0.1:$p/v1/logs" workers 1
 	} >"$work/kill.conf"
 	sink_start kill "$p"
@@ -108,7 +111,7 @@ fault_kill() {
 	sleep 2
 	fb_stop kill
 	check_exit kill
-	verdict kill "$FAULT_N" "$work/kill.ndjson" 1 "SIGKILL ${KILL_AT} s in, with $before records delivered and $chunks chunk files stored"
+	verdict kill "$FAULT_N" "$work/kill.ndjson" 1 "$(uid_dups "$work/kill.ndjson") duplicates by log.record.uid; SIGKILL ${KILL_AT} s in, with $before records delivered and $chunks chunk files stored"
 }
 
 echo "Fluent Bit: $FB_VERSION ($FLUENT_BIT)"

@@ -96,6 +96,16 @@ fb_wait() {
 # still being written, are skipped.
 ids() { grep '^{' "$1" 2>/dev/null | jq -rR 'fromjson? | .attributes["passman.id"] // empty' || true; }
 
+# uid_dups FILE: records whose log.record.uid (the record's identity: its
+# file, offset and text) an earlier record had; "-" when none has one.
+uid_dups() {
+	local all distinct
+	all=$(grep '^{' "$1" | jq -rR 'fromjson? | .attributes["log.record.uid"] // empty' | sort)
+	[ -n "$all" ] || { echo -; return; }
+	distinct=$(uniq <<<"$all" | wc -l)
+	echo $(($(wc -l <<<"$all") - distinct))
+}
+
 # count FILE: records with a passman.id.
 count() { ids "$1" | wc -l; }
 
