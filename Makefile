@@ -35,7 +35,7 @@ FLUENTBIT_IMAGE := $(REGISTRY)/fluent-bit-pamaudit:$(IMAGE_TAG)
 PLUGIN_IMAGE := $(REGISTRY)/pamaudit-fluent-bit-plugin:$(IMAGE_TAG)
 DOCKER ?= docker
 
-.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit bench-floor
+.PHONY: all build test unit race lint run parse bench fuzz clean otelcol fluentbit deploy images bench-fluentbit bench-floor fluentbit-suite fluentbit-faults
 
 all: build
 
@@ -89,8 +89,24 @@ bench:
 ## PAMAUDIT_KEYS as there). Needs FLUENT_BIT=/path/to/fluent-bit; not part of
 ## `make test`.
 bench-fluentbit: $(PLUGIN)
-	@test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }
-	FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/bench-fluentbit.sh
+	$(FLUENT_BIT_SCRIPT)
+
+# The recipe of the targets that run scripts/<target>.sh in a real Fluent Bit.
+FLUENT_BIT_SCRIPT = @test -n "$(FLUENT_BIT)" || { echo "set FLUENT_BIT=/path/to/fluent-bit"; exit 1; }; \
+	echo "FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/$@.sh"; FLUENT_BIT=$(FLUENT_BIT) PLUGIN=$(PLUGIN) scripts/$@.sh
+
+## fluentbit-suite: the plugin in a real Fluent Bit, check by check (stdout,
+## otlp, forward loop-back, syslog input, two instances, workers, Grace,
+## filesystem storage across a restart), each PASS or FAIL with its counts
+## (scripts/fluentbit-suite.sh; CHECKS, N as there). fluentbit-faults: the
+## OTLP endpoint down for 10 s, Fluent Bit killed with SIGKILL
+## (scripts/fluentbit-faults.sh). Both need FLUENT_BIT=/path/to/fluent-bit;
+## not part of `make test`.
+fluentbit-suite: $(PLUGIN)
+	$(FLUENT_BIT_SCRIPT)
+
+fluentbit-faults: $(PLUGIN)
+	$(FLUENT_BIT_SCRIPT)
 
 ## bench-floor: the collector processor's CPU time per record against the
 ## floor of its job, the same finished records written into pdata with no

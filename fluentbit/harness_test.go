@@ -425,6 +425,42 @@ func TestHarnessRetry(t *testing.T) {
 	}
 }
 
+// The receiver dying mid-request (the connection closed before an answer)
+// and a receiver that never answers (otlp_timeout) are transient too:
+// FLB_RETRY, never FLB_ERROR, which would make Fluent Bit drop the chunk.
+func TestHarnessRetryBrokenReceiver(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		conn func(net.Conn)
+	}{
+		{"closed", func(c net.Conn) { _ = c.Close() }},
+		{"silent", func(c net.Conn) { _, _ = io.Copy(io.Discard, c) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			go func() {
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					go c.conn(conn)
+				}
+			}()
+			h := startHarness(t)
+			h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": "http://" + ln.Addr().String() + "/v1/logs", "otlp_timeout": "1s"})
+			chunk, _ := testdataChunk(t, "capam/summary.log")
+			if r := h.do("flush 0 t %s", chunkFile(t, chunk)); r != "flush 0 2" {
+				t.Fatalf("%s: want FLB_RETRY (2)\n%s", r, h.stderr.String())
+			}
+		})
+	}
+}
+
 // Garbage bytes and a record without the source key are delivered as
 // records with error.type, not lost.
 func TestHarnessBadInput(t *testing.T) {

@@ -69,12 +69,26 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "rejected by the test", status)
 		return
 	}
+	ld, ok := Decode(w, req)
+	if !ok {
+		return
+	}
+	r.mu.Lock()
+	r.logs = append(r.logs, ld)
+	r.n += ld.LogRecordCount()
+	r.mu.Unlock()
+	Accept(w)
+}
+
+// Decode reads an OTLP/HTTP protobuf logs request, gzipped or not; when it
+// cannot, it answers 400 and returns false.
+func Decode(w http.ResponseWriter, req *http.Request) (plog.Logs, bool) {
 	var body io.Reader = req.Body
 	if req.Header.Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(req.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
+			return plog.Logs{}, false
 		}
 		body = zr
 	}
@@ -85,12 +99,13 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+		return plog.Logs{}, false
 	}
-	r.mu.Lock()
-	r.logs = append(r.logs, ex.Logs())
-	r.n += ex.Logs().LogRecordCount()
-	r.mu.Unlock()
+	return ex.Logs(), true
+}
+
+// Accept answers an OTLP/HTTP request with success.
+func Accept(w http.ResponseWriter) {
 	resp, _ := plogotlp.NewExportResponse().MarshalProto()
 	w.Header().Set("Content-Type", "application/x-protobuf")
 	_, _ = w.Write(resp)
