@@ -47,15 +47,16 @@ build: fluentbit
 ## collector end-to-end test on the distribution, and every fuzz target's
 ## committed inputs (plain `go test` runs them). No open-ended fuzzing: CI
 ## must not pass or fail by luck.
-# unit, race and deploy run side by side (-O keeps each one's output
-# together): they compile different packages (race's with -race, deploy's
-# module of its own), and their tests spend much of their time waiting on
-# processes and sockets, so on an empty build cache the three together take
-# minutes less than one after another.
-test: lint otelcol fluentbit
-	$(MAKE) -j3 -O unit race deploy
+# The plugin's build, unit, race and deploy run side by side (-O keeps
+# each one's output together): they compile different packages (the
+# plugin's with -shared, race's with -race, deploy's module of its own),
+# and their tests spend much of their time waiting on processes and
+# sockets, so on an empty build cache they take minutes less together than
+# one after another. (lint first: its go vet compiles what the others share.)
+test: lint otelcol
+	$(MAKE) -j4 -O fluentbit unit race deploy
 
-unit:
+unit: fluentbit
 	PAMAUDIT_E2E=1 PAMAUDIT_PLUGIN=$(CURDIR)/$(PLUGIN) PAMAUDIT_PLUGIN_FAULTS=$(CURDIR)/$(PLUGIN_FAULTS) PAMAUDIT_HARNESS=$(CURDIR)/$(HARNESS) $(GO) test -count=1 ./...
 
 # Concurrent flushes (Fluent Bit workers) and concurrent ConsumeLogs calls
