@@ -97,16 +97,29 @@ func imageBuilds(t *testing.T) []imageBuild {
 	return builds
 }
 
-// testTargets returns the prerequisites of the Makefile's test target.
+// testTargets returns the targets the Makefile's test target runs: its
+// prerequisites, and the goals of the sub-make its recipe runs them side
+// by side with ("$(MAKE) -j4 -O a b").
 func testTargets(t *testing.T) map[string]bool {
 	t.Helper()
-	m := regexp.MustCompile(`(?m)^test:(.*)$`).FindStringSubmatch(readFile(t, "Makefile"))
+	m := regexp.MustCompile(`(?m)^test:(.*)\n((?:\t.*\n)*)`).FindStringSubmatch(readFile(t, "Makefile"))
 	if m == nil {
 		t.Fatal("the Makefile has no test target")
 	}
 	targets := map[string]bool{}
 	for _, f := range strings.Fields(m[1]) {
 		targets[f] = true
+	}
+	for _, line := range strings.Split(m[2], "\n") {
+		fs := strings.Fields(line)
+		if len(fs) == 0 || fs[0] != "$(MAKE)" {
+			continue
+		}
+		for _, f := range fs[1:] {
+			if !strings.HasPrefix(f, "-") {
+				targets[f] = true
+			}
+		}
 	}
 	return targets
 }
