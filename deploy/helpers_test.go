@@ -177,16 +177,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 		return
 	}
-	var body io.Reader = req.Body
-	if req.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(req.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		body = zr
-	}
-	b, err := io.ReadAll(body)
+	b, err := requestBody(req)
 	ex := plogotlp.NewExportRequest()
 	if err == nil {
 		if strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
@@ -390,4 +381,18 @@ func (h *harness) do(cmd string) string {
 		h.t.Fatal(err)
 	}
 	return h.read()
+}
+
+// requestBody reads an OTLP/HTTP request's body, gunzipped when the
+// exporter compressed it.
+func requestBody(req *http.Request) ([]byte, error) {
+	var body io.Reader = req.Body
+	if req.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = zr
+	}
+	return io.ReadAll(body)
 }

@@ -3,7 +3,6 @@ package deploy
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"net"
@@ -256,16 +255,7 @@ func newCounter(t *testing.T, n int) *counter {
 }
 
 func (c *counter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	var body io.Reader = req.Body
-	if req.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(req.Body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		body = zr
-	}
-	b, err := io.ReadAll(body)
+	b, err := requestBody(req)
 	ex := plogotlp.NewExportRequest()
 	if err == nil {
 		err = ex.UnmarshalProto(b)
