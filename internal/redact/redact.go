@@ -35,6 +35,8 @@ type Redactor struct {
 	// everyByte, an anchor is not a letter (a name a user added); the
 	// anchor (index+1) of a byte, both cases of a letter.
 	pats      []uint64
+	pat4      [4]uint64 // pats, padded with the first, when there are at most 4 (fast4)
+	fast4     bool
 	everyByte bool
 	anchorOf  [256]uint8
 
@@ -120,6 +122,11 @@ func New(headers, parts []string, on bool) Redactor {
 			r.pats = append(r.pats, uint64(a.c)*0x0101010101010101)
 		} else {
 			r.everyByte = true
+		}
+	}
+	if r.fast4 = len(r.pats) > 0 && len(r.pats) <= 4 && !r.everyByte; r.fast4 {
+		for i := range r.pat4 {
+			r.pat4[i] = r.pats[min(i, len(r.pats)-1)]
 		}
 	}
 	return r
@@ -278,7 +285,7 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 // (findWords), longer ones by a memchr per anchor and case (findBytes).
 // A memchr's fixed cost, paid by every pass, is most of a short text's
 // search; on a long one the vector scan wins (BenchmarkFindPaths measures both).
-const findWordsBelow = 128
+const findWordsBelow = 256
 
 // findBytes is Find's passes one after the other, a memchr each.
 func (r *Redactor) findBytes(s string, base int, dst []Span) []Span {
@@ -323,13 +330,18 @@ func (r *Redactor) findWords(s string, base int, dst []Span) []Span {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := binary.LittleEndian.Uint64([]byte(s[i:i+8])) | fold
-		m := uint64(0)
-		if r.everyByte {
-			m = hi
-		}
-		for _, p := range r.pats {
-			x := w ^ p
-			m |= (x - lo) &^ x & hi
+		var m uint64
+		if r.fast4 {
+			x0, x1, x2, x3 := w^r.pat4[0], w^r.pat4[1], w^r.pat4[2], w^r.pat4[3]
+			m = ((x0-lo)&^x0 | (x1-lo)&^x1 | (x2-lo)&^x2 | (x3-lo)&^x3) & hi
+		} else {
+			if r.everyByte {
+				m = hi
+			}
+			for _, p := range r.pats {
+				x := w ^ p
+				m |= (x - lo) &^ x & hi
+			}
 		}
 		for m != 0 {
 			// A borrow may mark the byte after a match: each is looked up.
