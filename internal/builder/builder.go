@@ -646,7 +646,10 @@ func (b *Builder) AddStr(key, v string) {
 		v = v[:n]
 		b.Truncated++
 	}
-	b.noteForeign(v)
+	// noteForeign, written out: as a call it cost every value a call.
+	if !b.foreign && len(v) >= b.minMent && !within(v, b.text) && !within(v, b.Orig) {
+		b.foreign = true
+	}
 	if p := b.slot(key); p != nil {
 		// Field by field: a struct literal is moved in whole, through the
 		// collector's bulk write barrier while it marks.

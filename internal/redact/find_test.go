@@ -64,6 +64,26 @@ func (r *Redactor) findRef(s string) []Span {
 	return dst
 }
 
+// findWordsSpans is findWords's spans, without the bearer look.
+func (r *Redactor) findWordsSpans(s string) []Span {
+	sp, _ := r.findWords(s, 0, nil, false)
+	return sp
+}
+
+// bearerRef is every bearer token of s, one Bearer call after another.
+func bearerRef(s string) []Span {
+	var sp []Span
+	for from := 0; from < len(s); {
+		b0, b1, ok := Bearer(s[from:])
+		if !ok {
+			break
+		}
+		sp = append(sp, Span{Start: from + b0, End: from + b1})
+		from += b1
+	}
+	return sp
+}
+
 // TestFindMatchesOracle: every line of testdata, every form of TestFindForms
 // and each of them with its letters' case flipped and cut at every eighth
 // byte redact to the same text through Find and through findRef, with the
@@ -105,10 +125,18 @@ func TestFindMatchesOracle(t *testing.T) {
 			want := string(r.Replace(nil, s, r.findRef(s)))
 			got := string(r.Replace(nil, s, r.Find(s, 0, nil, false)))
 			// Both ways of reading, whatever the text's length.
-			words := string(r.Replace(nil, s, r.findWords(s, 0, nil)))
+			words := string(r.Replace(nil, s, r.findWordsSpans(s)))
 			bytes := string(r.Replace(nil, s, r.findBytes(s, 0, nil)))
 			if got != want || words != want || bytes != want {
 				t.Fatalf("%q:\n Find       %s\n findWords  %s\n findBytes  %s\n oracle     %s", s, got, words, bytes, want)
+			}
+			// With bearer tokens: the word pass's own look for "bearer ".
+			if _, at := r.findWords(s, 0, nil, true); (at >= 0) != MayHoldBearer(s) {
+				t.Fatalf("%q: findWords saw a bearer at %d, MayHoldBearer %v", s, at, MayHoldBearer(s))
+			}
+			wantB := string(r.Replace(nil, s, append(r.findRef(s), bearerRef(s)...)))
+			if gotB := string(r.Replace(nil, s, r.Find(s, 0, nil, true))); gotB != wantB {
+				t.Fatalf("%q with bearer tokens:\n Find    %s\n oracle  %s", s, gotB, wantB)
 			}
 			if got != s {
 				n++

@@ -266,7 +266,10 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 		return dst
 	}
 	if len(s) < findWordsBelow {
-		dst = r.findWords(s, base, dst)
+		var at int
+		if dst, at = r.findWords(s, base, dst, bearer); at < 0 {
+			bearer = false // the same pass saw no "bearer "
+		}
 	} else {
 		dst = r.findBytes(s, base, dst)
 	}
@@ -318,7 +321,7 @@ func (r *Redactor) findBytes(s string, base int, dst []Span) []Span {
 // findWords is Find's passes as one: eight bytes at a time, folded to
 // lower case, tested for every letter anchor at once (folding with 0x20 is
 // exact for letters; an anchor that is not one has every byte looked at).
-func (r *Redactor) findWords(s string, base int, dst []Span) []Span {
+func (r *Redactor) findWords(s string, base int, dst []Span, bearer bool) ([]Span, int) {
 	const lo, hi, fold = 0x0101010101010101, 0x8080808080808080, 0x2020202020202020
 	var st findState
 	st.base = base
@@ -327,37 +330,53 @@ func (r *Redactor) findWords(s string, base int, dst []Span) []Span {
 	} else {
 		st.from, st.nested = st.fixed[:n], st.fixedNested[:n]
 	}
+	// The same pass looks for "bearer " ('b', either case) when asked: a
+	// pattern of zero bytes matches no folded byte.
+	var pb uint64
+	if bearer {
+		pb = 'b' * lo
+	}
+	at := -1 // the first "bearer "
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := binary.LittleEndian.Uint64([]byte(s[i:i+8])) | fold
-		var m uint64
+		xb := w ^ pb
+		m := (xb - lo) &^ xb
 		if r.fast4 {
 			x0, x1, x2, x3 := w^r.pat4[0], w^r.pat4[1], w^r.pat4[2], w^r.pat4[3]
-			m = ((x0-lo)&^x0 | (x1-lo)&^x1 | (x2-lo)&^x2 | (x3-lo)&^x3) & hi
+			m |= (x0-lo)&^x0 | (x1-lo)&^x1 | (x2-lo)&^x2 | (x3-lo)&^x3
 		} else {
 			if r.everyByte {
 				m = hi
 			}
 			for _, p := range r.pats {
 				x := w ^ p
-				m |= (x - lo) &^ x & hi
+				m |= (x - lo) &^ x
 			}
 		}
-		for m != 0 {
+		for m &= hi; m != 0; m &= m - 1 {
 			// A borrow may mark the byte after a match: each is looked up.
 			k := i + bits.TrailingZeros64(m)>>3
-			m &= m - 1
-			if a := r.anchorOf[s[k]]; a != 0 {
-				dst = r.mention(s, k, int(a-1), dst, &st)
-			}
+			dst, at = r.wordHit(s, k, dst, &st, bearer, at)
 		}
 	}
 	for ; i < len(s); i++ {
-		if a := r.anchorOf[s[i]]; a != 0 {
-			dst = r.mention(s, i, int(a-1), dst, &st)
-		}
+		dst, at = r.wordHit(s, i, dst, &st, bearer, at)
 	}
-	return dst
+	return dst, at
+}
+
+// wordHit looks at s[k], a byte findWords's test marked: a mention of a
+// secret name, or the first "bearer " (at, when asked and not yet found).
+func (r *Redactor) wordHit(s string, k int, dst []Span, st *findState, bearer bool, at int) ([]Span, int) {
+	c := s[k]
+	if bearer && at < 0 && c|0x20 == 'b' && k+len("bearer ") <= len(s) && s[k+6] == ' ' && strings.EqualFold(s[k+1:k+6], "earer") {
+		at = k
+	}
+	if a := r.anchorOf[c]; a != 0 {
+		dst = r.mention(s, k, int(a-1), dst, st)
+	}
+	return dst, at
 }
 
 // findState is findWords's passes: where each reads on, and how many

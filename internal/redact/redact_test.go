@@ -88,7 +88,8 @@ func TestMayHoldBearer(t *testing.T) {
 }
 
 // BenchmarkFindPaths: Find's two ways of reading a text (findWordsBelow
-// chooses by length), on a short CA PAM summary line and a PassMan line.
+// chooses by length), each with its look for "bearer ", on a short CA PAM
+// summary line and a PassMan line.
 func BenchmarkFindPaths(b *testing.B) {
 	r := New(nil, nil, true)
 	for _, tc := range []struct{ name, s string }{
@@ -97,14 +98,22 @@ func BenchmarkFindPaths(b *testing.B) {
 	} {
 		for _, way := range []struct {
 			name string
-			find func(string, int, []Span) []Span
-		}{{"words", r.findWords}, {"bytes", r.findBytes}} {
+			find func(string, int, []Span, bool) []Span
+		}{{"words", func(s string, base int, dst []Span, bearer bool) []Span {
+			dst, _ = r.findWords(s, base, dst, bearer)
+			return dst
+		}}, {"bytes", func(s string, base int, dst []Span, bearer bool) []Span {
+			if bearer && MayHoldBearer(s) {
+				dst = append(dst, Span{})
+			}
+			return r.findBytes(s, base, dst)
+		}}} {
 			b.Run(tc.name+"/"+way.name, func(b *testing.B) {
 				b.SetBytes(int64(len(tc.s)))
 				b.ReportAllocs()
 				var sp []Span
 				for i := 0; i < b.N; i++ {
-					sp = way.find(tc.s, 0, sp[:0])
+					sp = way.find(tc.s, 0, sp[:0], true)
 				}
 				sinkSpans = sp
 			})
