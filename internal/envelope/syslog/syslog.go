@@ -35,15 +35,15 @@ func pri(s string) (int, int) {
 
 // Parse reads the RFC 3164 or RFC 5424-lite header
 // "[<PRI>]TIME HOST TAG[[PID]]: " at the start of s into h and returns
-// the offset of the message.
+// the offset of the message; when ok is false, h holds nothing of use.
 func Parse(s string, loc *time.Location, now time.Time, h *Header) (msg int, ok bool) {
-	h.reset()
 	p, i := pri(s)
-	h.SetPRI(p)
 	t, n, ok := scan.SyslogTime(s[i:], loc, now)
 	if !ok {
-		return 0, false
+		return 0, false // most text read here is no header: h is not touched
 	}
+	h.reset()
+	h.SetPRI(p)
 	h.Time, h.TimeText = t, s[i:i+n]
 	i += n
 	if i >= len(s) || s[i] != ' ' {
