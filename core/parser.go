@@ -134,8 +134,10 @@ func NewParser(opts Options) (*Parser, error) {
 
 // Header is what a pipeline already read of a record's syslog header, for
 // ParseMessage: the collector's syslog receiver keeps it in attributes
-// (hostname, appname, proc_id, the record's timestamp), Fluent Bit's syslog
-// input in keys (host, ident, pid, the event time).
+// (hostname, appname, proc_id, priority, msg_id, structured_data, the
+// record's timestamp), Fluent Bit's syslog input in keys (host, ident, pid,
+// pri, msgid, extradata, the event time). It is the header a syslog framing
+// reads from a line, and maps onto the same attributes.
 type Header = envelope.Header
 
 // Parse parses one record. It always returns a Record, in the schema of
@@ -160,9 +162,9 @@ func (p *Parser) ParseString(s string) (*Record, error) {
 }
 
 // ParseMessage parses the message of a record whose header a pipeline
-// already took off: h stands for that header (time, host, app name, pid),
-// so the record gets the same attributes as the full line would. h may be
-// nil.
+// already took off: h stands for that header (time, host, app name, pid,
+// PRI, MSGID, structured data), so the record gets the same attributes as
+// the full line would. h may be nil.
 func (p *Parser) ParseMessage(s string, h *Header) (*Record, error) {
 	return p.parse(s, h, false)
 }
