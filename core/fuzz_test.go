@@ -55,7 +55,7 @@ func checkRecord(t *testing.T, p *Parser, in []byte) {
 		t.Fatalf("text lost: %q", in)
 	}
 	for _, a := range r.Attrs {
-		if !schema.Documented(a.Key) {
+		if !schema.Documented(DefaultProducts(), a.Key) {
 			t.Fatalf("undocumented attribute %q", a.Key)
 		}
 		last := a.Key[strings.LastIndexByte(a.Key, '.')+1:]
