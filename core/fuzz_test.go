@@ -97,7 +97,7 @@ func FuzzParseNetwrix(f *testing.F) { fuzzFormat(f, "netwrix", FormatNetwrix) }
 // and the CRI headers of continuation lines go; and the rest of a record
 // over the limit, which comes with a *CutError that counts it.
 func FuzzSplitter(f *testing.F) {
-	for _, dir := range []string{"passman", "capam", "netwrix"} {
+	for _, dir := range DefaultProducts().Names() {
 		files, _ := os.ReadDir("../testdata/" + dir)
 		for _, e := range files {
 			if strings.HasSuffix(e.Name(), ".log") {

@@ -28,6 +28,10 @@ type (
 	Product  = product.Product
 )
 
+// MaxFormat is the highest Format a products table may give a product:
+// arrays by Format have MaxFormat+1 entries.
+const MaxFormat = product.MaxID
+
 // DefaultProducts is every product pamaudit reads, in detection order:
 // the first sniff that matches a payload (the text inside its framings)
 // parses the record. Each sniff is a look at the start: a seaudit date and

@@ -78,14 +78,14 @@ type Table []Product
 // others' records do not start with.
 func Default() Table {
 	return Table{
-		{ID: record.FormatCAPAM, Name: "capam", Title: capam.ProductName, Vendor: capam.VendorName,
+		{ID: record.FormatCAPAM, Name: record.FormatCAPAM.String(), Title: capam.ProductName, Vendor: capam.VendorName,
 			Sniff: capam.Sniff, SniffDoc: "a seaudit date and status letter (CA PAM)", Continued: true, New: newCAPAM,
 			Events: capam.Events, Doc: capam.Doc, RelevantKeys: capam.RelevantLabels, RelevantDoc: "CA PAM detail labels"},
-		{ID: record.FormatNetwrix, Name: "netwrix", Title: netwrix.ProductName, Vendor: netwrix.VendorName,
+		{ID: record.FormatNetwrix, Name: record.FormatNetwrix.String(), Title: netwrix.ProductName, Vendor: netwrix.VendorName,
 			Sniff: netwrix.Sniff, SniffDoc: "a JSON object (Netwrix, if it looks like one: see Netwrix below)", WalksJSON: true, New: newNetwrix,
 			Claim: netwrix.Service, ClaimDoc: "framed by a Netwrix service's container (a Fluentd tag or container name `s1_…`), is that service's text line (Netwrix)",
 			Events: netwrix.Events, Doc: netwrix.Doc, RelevantKeys: netwrix.RelevantPaths, RelevantDoc: "Netwrix members"},
-		{ID: record.FormatPassMan, Name: "passman", Title: passman.ProductName, Vendor: passman.VendorName,
+		{ID: record.FormatPassMan, Name: record.FormatPassMan.String(), Title: passman.ProductName, Vendor: passman.VendorName,
 			Sniff: passman.Sniff, SniffDoc: "PassMan's `process(pid): ` or `key = value` pairs that start the text and hold a `type` key", New: newPassMan,
 			SyslogText: true, SyslogDoc: "a PassMan system line (`passman.system`, body = the message)",
 			Events: passman.Events, Doc: passman.Doc, RelevantKeys: passman.RelevantKeys, RelevantDoc: "PassMan"},
@@ -135,6 +135,25 @@ func (t Table) Name(f record.Format) string {
 		return p.Name
 	}
 	return "unknown"
+}
+
+// Label is the product of a record of format f as the faces count it
+// (metrics, summaries): its name, or "unknown" for FormatAuto, a record no
+// product read.
+func (t Table) Label(f record.Format) string {
+	if f == record.FormatAuto {
+		return "unknown"
+	}
+	return t.Name(f)
+}
+
+// IDs lists the rows' formats in ID order.
+func (t Table) IDs() []record.Format {
+	var fs []record.Format
+	for _, p := range t.ByIDOrder() {
+		fs = append(fs, p.ID)
+	}
+	return fs
 }
 
 // Names lists the rows' names in ID order (the order the faces list
