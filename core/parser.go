@@ -16,7 +16,7 @@ import (
 )
 
 // The Parser composes the layers: the envelope layer takes the framings off
-// the text, a detection table picks the product for the payload, the
+// the text, the products table picks the product for the payload, the
 // product reads it into the record builder, and the builder finishes the
 // record (redaction, body, severity, errors).
 

@@ -51,13 +51,14 @@ import (
 type Splitter struct {
 	r   *bufio.Reader
 	max int
+	err error
+	eof bool
+	bom bool // the start of the stream was checked for a BOM
+
 	// continued: the sniffs of the products whose records take the
 	// indented lines after them (CA PAM's detailed output), from the
 	// products table.
 	continued []func(string) bool
-	err       error
-	eof       bool
-	bom       bool // the start of the stream was checked for a BOM
 
 	line   []byte // the physical line read last: at most max bytes of it
 	more   bool   // the physical line goes on past line: its rest is unread
@@ -104,13 +105,23 @@ func NewSplitter(r io.Reader, maxRecordBytes int) *Splitter {
 	if maxRecordBytes <= 0 {
 		maxRecordBytes = DefaultMaxRecordBytes
 	}
-	var continued []func(string) bool
-	for _, p := range DefaultProducts() {
+	return &Splitter{r: bufio.NewReaderSize(r, 64<<10), max: maxRecordBytes, continued: defaultContinued}
+}
+
+// defaultContinued are the sniffs of DefaultProducts' continued records,
+// found once: a Splitter is made per stream.
+var defaultContinued = continuedSniffs(DefaultProducts())
+
+// continuedSniffs returns the sniffs of the products whose records take
+// the indented lines after them.
+func continuedSniffs(products Products) []func(string) bool {
+	var sniffs []func(string) bool
+	for _, p := range products {
 		if p.Continued {
-			continued = append(continued, p.Sniff)
+			sniffs = append(sniffs, p.Sniff)
 		}
 	}
-	return &Splitter{r: bufio.NewReaderSize(r, 64<<10), max: maxRecordBytes, continued: continued}
+	return sniffs
 }
 
 // Next returns the next record. The slice is valid until the next call. A
