@@ -41,8 +41,8 @@ type logsProcessor struct {
 	// Attribute sets of the metrics, built once: by core.Format (0:
 	// unknown), by product and error type, by event name (index in
 	// eventIndex; the last is other).
-	products   [4]metric.MeasurementOption
-	failed     [4][]metric.MeasurementOption
+	products   [core.MaxFormat + 1]metric.MeasurementOption
+	failed     [core.MaxFormat + 1][]metric.MeasurementOption
 	events     []metric.MeasurementOption
 	eventIndex map[string]int
 }
@@ -63,15 +63,16 @@ var errorTypes = core.ErrorTypes()
 // counts are a batch's records: per product (index 0: no format matched),
 // and by error type, event name and secrets redacted.
 type counts struct {
-	parsed   [4]int64
-	failed   [4][]int64 // by errorTypes index
-	redacted [4]int64
+	parsed   [core.MaxFormat + 1]int64
+	failed   [core.MaxFormat + 1][]int64 // by errorTypes index
+	redacted [core.MaxFormat + 1]int64
 	events   []int64 // by event index
 	touched  []int   // events counted, to reset
 }
 
 func (n *counts) reset() {
-	n.parsed, n.redacted = [4]int64{}, [4]int64{}
+	clear(n.parsed[:])
+	clear(n.redacted[:])
 	for f := range n.failed {
 		clear(n.failed[f])
 	}
@@ -109,8 +110,9 @@ func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time)
 			ottllog.WithConditionSequenceErrorMode(ottl.IgnoreError))
 		p.conditions = &cs
 	}
-	for f := core.FormatAuto; f <= core.FormatNetwrix; f++ {
-		product := attribute.String(attrProduct, productName(f))
+	products := core.DefaultProducts()
+	for f := range p.products {
+		product := attribute.String(attrProduct, products.Label(core.Format(f)))
 		p.products[f] = metric.WithAttributeSet(attribute.NewSet(product))
 		for _, e := range errorTypes {
 			p.failed[f] = append(p.failed[f], metric.WithAttributeSet(attribute.NewSet(product, attribute.String(attrErrorType, e))))
@@ -148,13 +150,6 @@ const (
 	eventOther    = "other" // an event name the tables do not list
 )
 
-func productName(f core.Format) string {
-	if f == core.FormatAuto {
-		return "unknown"
-	}
-	return f.String()
-}
-
 func (p *logsProcessor) shutdown(context.Context) error {
 	p.telemetry.Shutdown()
 	return nil
@@ -187,7 +182,7 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 // record adds a batch's counts to the metrics.
 func (p *logsProcessor) record(ctx context.Context, n *counts) {
 	t := p.telemetry
-	for f := core.FormatAuto; f <= core.FormatNetwrix; f++ {
+	for f := range n.parsed {
 		if n.parsed[f] > 0 {
 			t.ProcessorPamauditRecordsParsed.Add(ctx, n.parsed[f], p.products[f])
 		}

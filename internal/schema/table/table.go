@@ -6,6 +6,7 @@ package table
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -162,4 +163,41 @@ func (c *KeyCache[V]) Get(k string, slow func(string) V) V {
 	}
 	s.key, s.v, s.set = k, slow(k), true
 	return s.v
+}
+
+// Named is an output schema's table of one product, by the product's name
+// in the products table (internal/product).
+type Named[T any] struct {
+	Product string
+	Table   *T
+}
+
+// ByFormat lays an output schema's product tables out by record.Format:
+// unknown at 0 (a record no product read), and at each product's ID a
+// copy of its table in tables (other when tables has none) that identify
+// completes from the product's row: the schema's tables hold rows, the
+// products table the rest.
+func ByFormat[T any](products product.Table, unknown *T, tables []Named[T], other T, identify func(t *T, p *product.Product)) []*T {
+	ts := make([]*T, products.MaxFormat()+1)
+	ts[0] = unknown
+	for i := range products {
+		p := &products[i]
+		t := other
+		for _, n := range tables {
+			if n.Product == p.Name {
+				t = *n.Table
+			}
+		}
+		identify(&t, p)
+		ts[p.ID] = &t
+	}
+	return ts
+}
+
+// Events returns p's event names, or none.
+func Events(p *product.Product) func() []string {
+	if p.Events == nil {
+		return func() []string { return nil }
+	}
+	return p.Events
 }
