@@ -264,6 +264,13 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	var err error
 	if !hdr {
 		hdr = p.syslogHeader && receiverHeader(lr, &w.header)
+		if hdr {
+			// The receiver's structured_data is a copy of the line's, and
+			// passes on beside the record: scrubbed as the line is.
+			if v, ok := lr.Attributes().Get(receiverStructuredData); ok {
+				scrubbed += scrubValue(w.parser, receiverStructuredData, v)
+			}
+		}
 	}
 	if hdr {
 		rec, err = w.parser.ParseMessage(text, &w.header)

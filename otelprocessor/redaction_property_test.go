@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,12 +33,40 @@ var (
 )
 
 // redpropBodies: how a case's text arrives.
-var redpropBodies = []string{"string body", "map body", "map body, merged"}
+var redpropBodies = []string{"string body", "map body", "map body, merged", "syslog receiver"}
 
-// putBody sets lr's body to text as the variant has it.
-func putBody(lr plog.LogRecord, text, variant string) {
+// putBody sets lr's body to text as the variant has it. The syslog
+// receiver's variant also has the attributes the receiver leaves, its
+// structured_data holding the case's secrets that the text holds as they
+// are: under secret names, and as the content of other parameters.
+func putBody(lr plog.LogRecord, text, variant string, secrets []string) {
 	if variant == "string body" {
 		lr.Body().SetStr(text)
+		return
+	}
+	if variant == "syslog receiver" {
+		lr.Body().SetStr(text)
+		a := lr.Attributes()
+		a.PutStr(receiverHostname, "pm-node1")
+		a.PutStr(receiverAppname, "passman")
+		a.PutInt(receiverPriority, 134)
+		params := a.PutEmptyMap(receiverStructuredData).PutEmptyMap("auth@32473")
+		names := []string{"password", "note", "x-access-token", "detail", "client_secret"}
+		for i, v := range secrets {
+			if !strings.Contains(text, v) {
+				// The case's control text holds none of them: a copy of
+				// the line's structured data holds what the line holds.
+				continue
+			}
+			switch n := names[i%len(names)]; n {
+			case "note":
+				params.PutStr(n, "Authorization: Bearer "+v)
+			case "detail":
+				params.PutStr(n, "db_password="+v)
+			default:
+				params.PutStr(n, v)
+			}
+		}
 		return
 	}
 	m := lr.Body().SetEmptyMap()
@@ -88,13 +117,13 @@ func (r *procRuns) consume(schema string, max int, ld plog.Logs) plog.Logs {
 }
 
 // redpropBatch makes one plog.Logs of the texts, a record each, in order.
-func redpropBatch(texts []string, variant string) plog.Logs {
+func redpropBatch(texts []string, secrets [][]string, variant string) plog.Logs {
 	ld := plog.NewLogs()
 	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-	for _, text := range texts {
+	for i, text := range texts {
 		lr := lrs.AppendEmpty()
 		lr.SetObservedTimestamp(observed)
-		putBody(lr, text, variant)
+		putBody(lr, text, variant, secrets[i])
 	}
 	return ld
 }
@@ -112,7 +141,7 @@ func redpropLeaks(lr plog.LogRecord, secrets []string) []secretgen.Leak {
 
 func (r *procRuns) run(schema, variant string) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
-		out := r.consume(schema, max, redpropBatch([]string{text}, variant))
+		out := r.consume(schema, max, redpropBatch([]string{text}, [][]string{secrets}, variant))
 		var found []secretgen.Leak
 		otlptest.ForEach(out, func(lr plog.LogRecord) { found = append(found, redpropLeaks(lr, secrets)...) })
 		return found
@@ -143,12 +172,13 @@ func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schem
 			// record for record; the others one by one.
 			var idx []int
 			var texts []string
+			var secrets [][]string
 			for i, c := range cases {
 				if c.MaxRecordBytes == 0 {
-					idx, texts = append(idx, i), append(texts, c.Text)
+					idx, texts, secrets = append(idx, i), append(texts, c.Text), append(secrets, c.Secrets)
 				}
 			}
-			out := runs.consume(schema, 0, redpropBatch(texts, variant))
+			out := runs.consume(schema, 0, redpropBatch(texts, secrets, variant))
 			var lrs []plog.LogRecord
 			otlptest.ForEach(out, func(lr plog.LogRecord) { lrs = append(lrs, lr) })
 			if len(lrs) != len(texts) {

@@ -207,6 +207,14 @@ func (b *Builder) Frame(t time.Time, timeText, host, app, pid string, attrs []re
 		b.AddInt(record.AttrProcessPID, n)
 	}
 	for _, a := range attrs {
+		if a.Kind == record.KindString && a.Str != "" && b.Redact.IsSecret(a.Key[strings.LastIndexByte(a.Key, '.')+1:]) {
+			// A framing's field named as a secret (a structured-data
+			// parameter a pipeline handed over, not in the text): its
+			// value is replaced, and scrubbed from every string.
+			kind := redact.KindOf(a.Key[strings.LastIndexByte(a.Key, '.')+1:])
+			b.found(a.Str, a.Str, kind)
+			a.Str = b.Redact.Value(a.Str, kind)
+		}
 		b.Add(a)
 	}
 	b.framing = len(b.Rec.Attrs)
@@ -487,8 +495,13 @@ func (b *Builder) scrubFound(v string) string { return redact.ReplaceNeedles(v, 
 
 // within reports whether v lies in the memory of s.
 func within(v, s string) bool {
-	if len(v) == 0 || len(s) == 0 {
+	if len(v) == 0 {
 		return true
+	}
+	if len(s) == 0 {
+		// Nothing is part of no text (b.Orig is "" but for decoded
+		// records: a value was never foreign when it held "").
+		return false
 	}
 	p, q := uintptr(unsafe.Pointer(unsafe.StringData(v))), uintptr(unsafe.Pointer(unsafe.StringData(s)))
 	return p >= q && p+uintptr(len(v)) <= q+uintptr(len(s))
