@@ -3,7 +3,6 @@ package core
 import (
 	"errors"
 	"strings"
-	"time"
 	"unsafe"
 
 	"github.com/pamaudit/pamaudit/internal/builder"
@@ -79,37 +78,19 @@ type Parser struct {
 	shippers bool
 }
 
-// NewParser validates opts (Options.Validate) and returns a Parser.
+// NewParser compiles opts (Compile) and returns a Parser: for one parser.
+// A face that makes several compiles once and calls Settings.NewParser.
 func NewParser(opts Options) (*Parser, error) {
-	if err := opts.Validate(); err != nil {
+	s, err := Compile(opts)
+	if err != nil {
 		return nil, err
 	}
-	if opts.Location == nil {
-		opts.Location = time.UTC
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	for _, l := range []struct {
-		v   *int
-		def int
-	}{
-		{&opts.MaxRecordBytes, DefaultMaxRecordBytes},
-		{&opts.MaxAttrs, DefaultMaxAttrs},
-		{&opts.MaxDepth, DefaultMaxDepth},
-		{&opts.MaxValueBytes, DefaultMaxValueBytes},
-	} {
-		if *l.v == 0 {
-			*l.v = l.def
-		}
-	}
-	allowed := uint8(0)
-	for _, f := range opts.Formats {
-		allowed |= 1 << f
-	}
-	if allowed == 0 {
-		allowed = 0xff
-	}
+	return s.NewParser(), nil
+}
+
+// NewParser returns a Parser of the settings; it checks and reads nothing.
+func (s *Settings) NewParser() *Parser {
+	opts, allowed := s.opts, s.allowed
 	b := builder.New(builder.Settings{
 		Location:      opts.Location,
 		NoOriginal:    opts.NoOriginal,
@@ -129,7 +110,7 @@ func NewParser(opts Options) (*Parser, error) {
 		passman:  passman.New(b),
 		capam:    capam.New(b),
 		netwrix:  nx,
-	}, nil
+	}
 }
 
 // Header is what a pipeline already read of a record's syslog header, for

@@ -42,6 +42,9 @@ type sink interface {
 // -tags pamaudit_faults sets it (faults.go), for the harness's panic test.
 var faultHook func(text []byte)
 
+// errNoSettings: a converter of a configuration that failed parseConfig.
+var errNoSettings = errors.New("the configuration has errors")
+
 // converter turns chunks into records. It owns a Parser, so one flush uses
 // it at a time; the instance keeps one per concurrent flush.
 type converter struct {
@@ -66,24 +69,11 @@ type converter struct {
 }
 
 func newConverter(cfg *config) (*converter, error) {
-	shaper, err := core.NewShaper(cfg.parser)
-	if err != nil {
-		return nil, err
+	if cfg.parser == nil {
+		return nil, errNoSettings
 	}
-	opts := cfg.parser
-	opts.Schema = core.SchemaOTel
-	p, err := core.NewParser(opts)
-	if err != nil {
-		return nil, err
-	}
-	now := cfg.parser.Now
-	if now == nil {
-		now = time.Now
-	}
-	loc := cfg.parser.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	opts := cfg.parser.Options() // completed: Now and Location set
+	p, shaper, loc, now := cfg.parser.OTel().NewParser(), cfg.parser.NewShaper(), opts.Location, opts.Now
 	return &converter{parser: p, shaper: shaper, sourceKeys: cfg.sourceKeys, syslogKeys: cfg.syslogKeys,
 		k8sResource: cfg.output == outputOTLP, loc: loc, now: now, stats: newStats()}, nil
 }

@@ -123,7 +123,6 @@ func (r *fbRuns) converter(schema string, max int) *converter {
 		props["max_record_bytes"] = strconv.Itoa(max)
 	}
 	cfg := testConfig(r.t, props)
-	cfg.parser.Now = func() time.Time { return chunkTime }
 	c, err := newConverter(cfg)
 	if err != nil {
 		r.t.Fatal(err)
