@@ -2,10 +2,7 @@ package core
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -61,40 +58,5 @@ func TestCompileDefaults(t *testing.T) {
 	}
 	if ocsf.Options().Schema != SchemaOCSF {
 		t.Error("OTel changed the settings it was called on")
-	}
-}
-
-// The key is read once, by Compile: the parsers made after, from any
-// goroutine, use it though the file is gone, while compiling again fails
-// naming the key's option.
-func TestCompileReadsOnce(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "key")
-	os.WriteFile(file, []byte(testKey), 0o600)
-	opts := Options{RedactMode: RedactHMAC, RedactKeyFile: file, Now: func() time.Time { return testNow }}
-	s, err := Compile(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Remove(file)
-	var wg sync.WaitGroup
-	got := make([]string, 4)
-	for i := range got {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, _ := s.NewParser().ParseString(`{"msg":"x","password":"v"}`)
-			a, _ := r.Get("netwrix.password")
-			got[i] = a.Str
-		}()
-	}
-	wg.Wait()
-	for i, g := range got {
-		if g != pseudo("v") {
-			t.Errorf("parser %d: password %q, want %q", i, g, pseudo("v"))
-		}
-	}
-	var oe *OptionError
-	if _, err := Compile(opts); !errors.As(err, &oe) || oe.Key != "redact_key_file" {
-		t.Errorf("compiling without the file: %v", err)
 	}
 }
