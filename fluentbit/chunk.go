@@ -74,8 +74,10 @@ func newConverter(cfg *config) (*converter, error) {
 	}
 	opts := cfg.parser.Options() // completed: Now and Location set
 	p, shaper, loc, now := cfg.parser.OTel().NewParser(), cfg.parser.NewShaper(), opts.Location, opts.Now
-	return &converter{parser: p, shaper: shaper, sourceKeys: cfg.sourceKeys, syslogKeys: cfg.syslogKeys,
-		k8sResource: cfg.output == outputOTLP, loc: loc, now: now, stats: newStats()}, nil
+	c := &converter{parser: p, shaper: shaper, sourceKeys: cfg.sourceKeys, syslogKeys: cfg.syslogKeys,
+		k8sResource: cfg.output == outputOTLP, loc: loc, now: now, stats: newStats()}
+	c.scratch.keys.Max = maxKeys
+	return c, nil
 }
 
 // convertChunk hands every event of a chunk to out as a record and returns

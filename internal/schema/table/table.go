@@ -6,6 +6,7 @@ package table
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/cache"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -72,7 +73,7 @@ func IsPrefix(event string) bool { return strings.HasSuffix(event, "*") }
 type Index[R any] struct {
 	byEvent map[string][]item[R]
 	prefix  []item[R]
-	events  KeyCache[[]item[R]]
+	events  cache.Direct[[]item[R]]
 	byName  func(string) []item[R]
 }
 
@@ -133,33 +134,3 @@ func (l *Lines) W(s ...string) {
 }
 
 func (l *Lines) String() string { return l.b.String() }
-
-// KeyCache memoizes a function of a key: a direct-mapped table indexed by a
-// hash of the key's length and four of its bytes (no pass over the key), a
-// hit confirmed by comparing the key, which for the interned keys records
-// carry is a pointer compare. It spares the hot path the map lookups the
-// slow function does. The zero value is ready; not safe for concurrent use.
-type KeyCache[V any] struct {
-	slots [256]struct {
-		key string
-		v   V
-		set bool
-	}
-}
-
-// Get returns slow(k), from the cache when k was seen in its slot before.
-func (c *KeyCache[V]) Get(k string, slow func(string) V) V {
-	n := uint64(len(k))
-	h := n
-	if n > 0 {
-		// Keys share their namespace prefix: the bytes near the end and the
-		// middle tell them apart.
-		h |= uint64(k[n-1])<<8 | uint64(k[n/2])<<16 | uint64(k[n*3/4])<<24 | uint64(k[n-1-n/8])<<32
-	}
-	s := &c.slots[(h*0x9E3779B97F4A7C15)>>56]
-	if s.set && s.key == k {
-		return s.v
-	}
-	s.key, s.v, s.set = k, slow(k), true
-	return s.v
-}
