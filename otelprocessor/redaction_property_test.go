@@ -3,10 +3,8 @@ package otelprocessor
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"strconv"
 	"testing"
-	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
@@ -26,10 +24,8 @@ import (
 // Fluent Bit's JSON parser keeping the original): the processor makes
 // attributes of those members.
 
-var (
-	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
-	redpropN    = flag.Int("redprop.n", 1000, "number of redaction property cases")
-)
+// The flags -redprop.seed and -redprop.n.
+var redpropSeed, redpropN = secretgen.Flags(1000)
 
 // redpropBodies: how a case's text arrives.
 var redpropBodies = []string{"string body", "map body", "map body, merged"}
@@ -131,12 +127,8 @@ func TestRedactionPropertyHMAC(t *testing.T) {
 }
 
 func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schemas []string) {
-	start := time.Now()
-	cases := make([]secretgen.Case, n)
-	for i := range cases {
-		cases[i] = secretgen.Nth(*redpropSeed, i)
-	}
 	prop := &secretgen.Property{Seed: *redpropSeed}
+	cases := prop.First(n)
 	for _, schema := range schemas {
 		for _, variant := range redpropBodies {
 			// The cases with the default limit go through in one batch,
@@ -165,6 +157,5 @@ func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schem
 			}
 		}
 	}
-	t.Logf("%d cases in %v", n, time.Since(start).Round(time.Millisecond))
 	prop.Report(t, config)
 }
