@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite the generated documents from th
 func Schema(t *testing.T, name, doc string, events ...[]string) {
 	t.Helper()
 	file := "../../../docs/" + name + ".md"
-	Check(t, file, doc, *update, "go test ./internal/schema/"+name+" -run Test"+strings.ToUpper(name)+"Doc -update")
+	Check(t, file, doc, "go test ./internal/schema/"+name+" -run Test"+strings.ToUpper(name)+"Doc -update")
 	for _, ev := range events {
 		EveryEvent(t, doc, file, ev)
 	}
@@ -51,11 +51,11 @@ func Facts(t *testing.T, env, rev, file string, generate func(*schemasrc.Source,
 	}
 }
 
-// Check fails unless file holds got; with update it writes got to file.
+// Check fails unless file holds got; with -update it writes got to file.
 // regen is the command that rewrites it.
-func Check(t *testing.T, file, got string, update bool, regen string) {
+func Check(t *testing.T, file, got, regen string) {
 	t.Helper()
-	if update {
+	if *update {
 		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
