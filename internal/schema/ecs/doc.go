@@ -14,9 +14,7 @@ func Markdown() string {
 	w := l.W
 	w("## Every record")
 	w()
-	w("| field | from |")
-	w("|---|---|")
-	for _, r := range [][2]string{
+	l.Table([2]string{"field", "from"}, [][2]string{
 		{"`@timestamp`", "the record's time; when the text has none, the time it was seen (document only; the collector's record keeps its time)"},
 		{"`log.level`", "the severity text (document only)"},
 		{"`message`", "the body (document only)"},
@@ -30,10 +28,7 @@ func Markdown() string {
 		{"`" + keyRelatedUser + "`", "`user.name`, `user.id`, `user.target.name`, `user.target.id`, each once"},
 		{"`" + keyRelatedIP + "`", "`source.ip`, and `host.name` when it is an IP address"},
 		{"`" + keyRelatedHosts + "`", "`host.name` when it is not an IP address, and `source.domain`"},
-	} {
-		w("| ", r[0], " | ", r[1], " |")
-	}
-	w()
+	})
 	w("A record nothing could read has only `ecs.version`, `event.kind`, `error.type`, `error.message` and the framing's fields: what the collector adds to a record it could not parse, whose body stays the text.")
 	w()
 	w("## Names")

@@ -18,9 +18,7 @@ func Markdown() string {
 	w := l.W
 	w("## Every event")
 	w()
-	w("| attribute | from |")
-	w("|---|---|")
-	for _, r := range [][2]string{
+	l.Table([2]string{"attribute", "from"}, [][2]string{
 		{"`class_uid`, `class_name`, `category_uid`, `category_name`", "the event's row (below)"},
 		{"`activity_id`, `activity_name`", "the row; `activity_name` is the activity's caption, or for activity 99 (Other) the row's name, else `event.action` (none without one)"},
 		{"`type_uid`, `type_name`", "`class_uid` × 100 + `activity_id`; `<class>: <activity>`, the activity's caption (`Authentication: Other` for 99)"},
@@ -38,10 +36,7 @@ func Markdown() string {
 		{"`metadata.profiles`", "`[\"" + hostProfile + "\"]` when the event has `device`, or an `actor` the class has only through the host profile (below)"},
 		{"`raw_data`", "`log.record.original`, or the body when it is the original text; only with `keep_original` on"},
 		{"`unmapped`", "every attribute of the record that no field below takes, or whose place the class has not, or whose value OCSF's type refuses, under its own name (`passman.entity_path`, `host.name`, `error.type`)"},
-	} {
-		w("| ", r[0], " | ", r[1], " |")
-	}
-	w()
+	})
 	w("The captions of the ids (`class_name`, `category_name`, `activity_name`, `type_name`, `severity`, `status`) are optional in OCSF and written by default, since SIEM queries use them; the processor's `ocsf_captions: false`, the plugin's `ocsf_captions off` and the command's `--no-ocsf-captions` leave them out, all but `activity_name` of activity 99, which is the source's own name.")
 	w()
 	w("Values take OCSF's types, or stay in `unmapped` under their own name: an address is an endpoint's `ip` when an IP address, `hostname` when a host name (dot-separated labels of letters, digits and inner hyphens), else its `name`; a port outside 0–65535, an HTTP method OCSF does not name (`PATCH`), an empty string, and a string longer than OCSF's 65,535 characters stay in `unmapped` (a body longer than that as `body`, an original text as `log.record.original`); a user without a name or uid is no OCSF user, and its fields stay in `unmapped`.")

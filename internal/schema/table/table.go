@@ -135,6 +135,16 @@ func (l *Lines) W(s ...string) {
 
 func (l *Lines) String() string { return l.b.String() }
 
+// Table writes a table of two columns, head and rows, and a blank line.
+func (l *Lines) Table(head [2]string, rows [][2]string) {
+	l.W("| ", head[0], " | ", head[1], " |")
+	l.W("|---|---|")
+	for _, r := range rows {
+		l.W("| ", r[0], " | ", r[1], " |")
+	}
+	l.W()
+}
+
 // Doc starts a generated document: the note naming the test that writes it
 // (test, in package pkg, with -update), the title and the introduction.
 func Doc(test, pkg, title string, intro ...string) *Lines {
