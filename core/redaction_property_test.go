@@ -1,8 +1,6 @@
 package core_test
 
 import (
-	"errors"
-	"io"
 	"math/rand"
 	"strings"
 	"testing"
@@ -72,20 +70,9 @@ func (c *coreRuns) run(path string, schema core.Schema) secretgen.Run {
 			rec, _ := p.ParseString(text)
 			out = rec.AppendJSON(out)
 		default:
-			sp := core.NewSplitter(strings.NewReader(text), max)
-			for {
-				b, err := sp.Next()
-				if err == io.EOF {
-					break
-				}
-				var cut *core.CutError
-				if err != nil && !errors.As(err, &cut) {
-					c.t.Fatal(err)
-				}
-				rec, _ := p.ParseCut(b, cut)
-				out = rec.AppendJSON(out)
-				out = append(out, '\n')
-			}
+			core.EachRecord(c.t, p, strings.NewReader(text), max, func(rec *core.Record, _ *core.CutError) {
+				out = append(rec.AppendJSON(out), '\n')
+			})
 		}
 		return secretgen.Find(string(out), secrets)
 	}
