@@ -9,6 +9,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/internal/secretgen"
 )
@@ -49,7 +50,7 @@ func redpropEvent(text, variant string) []byte {
 			sort.Strings(keys)
 			for _, k := range keys {
 				rec = appendStr(rec, k)
-				rec = appendJSONValue(rec, members[k])
+				rec = flbsim.AppendValue(rec, jsonValue(members[k]))
 				n++
 			}
 		}
@@ -64,39 +65,25 @@ func redpropEvent(text, variant string) []byte {
 	return append(b, rec...)
 }
 
-// appendJSONValue writes a value encoding/json decoded as MessagePack
-// (numbers as integers when they are, else as their text).
-func appendJSONValue(b []byte, v any) []byte {
+// jsonValue is a value encoding/json decoded, as the plugin's input has it:
+// numbers as integers when they are, else as their text.
+func jsonValue(v any) any {
 	switch x := v.(type) {
-	case string:
-		return appendStr(b, x)
-	case bool:
-		return appendBool(b, x)
 	case float64:
 		if x == float64(int64(x)) {
-			return appendInt(b, int64(x))
+			return int64(x)
 		}
-		return appendStr(b, strconv.FormatFloat(x, 'g', -1, 64))
+		return strconv.FormatFloat(x, 'g', -1, 64)
 	case []any:
-		b = appendArrayHeader(b, len(x))
-		for _, e := range x {
-			b = appendJSONValue(b, e)
+		for i, e := range x {
+			x[i] = jsonValue(e)
 		}
-		return b
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		for k, e := range x {
+			x[k] = jsonValue(e)
 		}
-		sort.Strings(keys)
-		b = appendMapHeader(b, len(x))
-		for _, k := range keys {
-			b = appendStr(b, k)
-			b = appendJSONValue(b, x[k])
-		}
-		return b
 	}
-	return append(b, 0xc0) // nil
+	return v
 }
 
 // fbRuns keeps a converter per schema and limit.
