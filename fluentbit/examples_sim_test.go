@@ -97,6 +97,23 @@ func waitLines(b *testutil.SyncBuffer, n int, timeout time.Duration) []string {
 	}
 }
 
+// waitRecords waits for n JSON lines on stdout, fails unless they came, and
+// returns them decoded with their text.
+func waitRecords(t *testing.T, stdout *testutil.SyncBuffer, n int, timeout time.Duration) ([]map[string]any, []string) {
+	t.Helper()
+	lines := waitLines(stdout, n, timeout)
+	if len(lines) != n {
+		t.Fatalf("%d records, want %d:\n%s", len(lines), n, stdout.String())
+	}
+	recs := make([]map[string]any, len(lines))
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &recs[i]); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+	}
+	return recs, lines
+}
+
 func TestExampleStdoutSimulated(t *testing.T) { checkExampleStdout(t, simulate) }
 
 func checkExampleStdout(t *testing.T, run runner) {
@@ -104,17 +121,10 @@ func checkExampleStdout(t *testing.T, run runner) {
 	for _, name := range []string{"stdout.conf", "stdout.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			stdout, _ := run(t, cloneRoot(t), name, nil)
-			lines := waitLines(stdout, want, 20*time.Second)
-			if len(lines) != want {
-				t.Fatalf("%d records, want %d:\n%s", len(lines), want, stdout.String())
-			}
-			for _, l := range lines {
-				var m map[string]any
-				if err := json.Unmarshal([]byte(l), &m); err != nil {
-					t.Fatalf("%v: %s", err, l)
-				}
+			recs, lines := waitRecords(t, stdout, want, 20*time.Second)
+			for i, m := range recs {
 				if ev, _ := m["event_name"].(string); !strings.HasPrefix(ev, "capam.") {
-					t.Errorf("record %s", l)
+					t.Errorf("record %s", lines[i])
 				}
 			}
 		})
@@ -157,17 +167,10 @@ func checkExampleForwardFilter(t *testing.T, run runner) {
 	for _, name := range []string{"forward-filter.conf", "forward-filter.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			stdout, _ := run(t, cloneRoot(t), name, map[string]string{"PAMAUDIT_FORWARD_PORT": freePort(t)})
-			lines := waitLines(stdout, want, 30*time.Second)
-			if len(lines) != want {
-				t.Fatalf("%d records, want %d:\n%s", len(lines), want, stdout.String())
-			}
-			for _, l := range lines {
-				var m map[string]any
-				if err := json.Unmarshal([]byte(l), &m); err != nil {
-					t.Fatalf("%v: %s", err, l)
-				}
+			recs, lines := waitRecords(t, stdout, want, 30*time.Second)
+			for i, m := range recs {
 				if ev, _ := m["event_name"].(string); !strings.HasPrefix(ev, "passman.") || m["date"] == nil {
-					t.Errorf("record %s", l)
+					t.Errorf("record %s", lines[i])
 				}
 			}
 		})

@@ -254,15 +254,7 @@ func newForwardReceiver(t *testing.T) *forwardReceiver {
 func serveForward(t *testing.T, ln net.Listener) *forwardReceiver {
 	t.Cleanup(func() { _ = ln.Close() })
 	f := &forwardReceiver{addr: ln.Addr().String()}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go f.serve(c)
-		}
-	}()
+	testutil.Serve(ln, f.serve)
 	return f
 }
 
@@ -416,15 +408,7 @@ func TestHarnessRetryBrokenReceiver(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ln := testutil.Listen(t)
-			go func() {
-				for {
-					conn, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					go c.conn(conn)
-				}
-			}()
+			testutil.Serve(ln, c.conn)
 			h := startHarness(t)
 			h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": "http://" + ln.Addr().String() + "/v1/logs", "otlp_timeout": "1s"})
 			chunk, _ := testdataChunk(t, "capam/summary.log")

@@ -44,6 +44,20 @@ func Listen(t testing.TB) net.Listener {
 	return ln
 }
 
+// Serve hands each connection ln accepts to handle, in its own goroutine,
+// until ln is closed.
+func Serve(ln net.Listener, handle func(net.Conn)) {
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go handle(c)
+		}
+	}()
+}
+
 // FreeAddr returns a loopback address ("127.0.0.1:port") whose port was
 // free a moment ago: nothing listens there now.
 func FreeAddr(t testing.TB) string {
