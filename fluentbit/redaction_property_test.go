@@ -198,35 +198,23 @@ func TestRedactionPropertyHMAC(t *testing.T) {
 }
 
 func redactionProperty(t *testing.T, runs *fbRuns, config string, n int, schemas []string) {
-	prop := &secretgen.Property{Seed: *redpropSeed}
-	cases := prop.First(n)
+	var faces []secretgen.Face
 	for _, schema := range schemas {
 		for _, variant := range redpropRecords {
-			// The cases with the default limit go in one chunk, the others
-			// one by one.
-			var idx []int
-			var chunk []byte
-			var secrets [][]string
-			for i, c := range cases {
-				if c.MaxRecordBytes == 0 {
-					idx = append(idx, i)
-					chunk = append(chunk, redpropEvent(c.Text, variant)...)
-					secrets = append(secrets, c.Secrets)
-				}
-			}
 			for _, output := range redpropOutputs {
-				run := runs.run(schema, variant, output)
-				found := runs.convert(schema, 0, output, chunk, secrets)
-				for k, i := range idx {
-					prop.CheckLeaks(config+" "+schema, variant+" > "+output, cases[i], i, found[k], run)
-				}
-				for i, c := range cases {
-					if c.MaxRecordBytes != 0 {
-						prop.Check(config+" "+schema, variant+" > "+output, c, i, run)
+				// A batch goes through in one chunk.
+				batch := func(cases []secretgen.Case) [][]secretgen.Leak {
+					var chunk []byte
+					secrets := make([][]string, len(cases))
+					for i, c := range cases {
+						chunk = append(chunk, redpropEvent(c.Text, variant)...)
+						secrets[i] = c.Secrets
 					}
+					return runs.convert(schema, 0, output, chunk, secrets)
 				}
+				faces = append(faces, secretgen.Face{Config: config + " " + schema, Variant: variant + " > " + output, Batch: batch, Run: runs.run(schema, variant, output)})
 			}
 		}
 	}
-	prop.Report(t, config)
+	(&secretgen.Property{Seed: *redpropSeed}).CheckFaces(t, config, n, faces)
 }

@@ -127,35 +127,26 @@ func TestRedactionPropertyHMAC(t *testing.T) {
 }
 
 func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schemas []string) {
-	prop := &secretgen.Property{Seed: *redpropSeed}
-	cases := prop.First(n)
+	var faces []secretgen.Face
 	for _, schema := range schemas {
 		for _, variant := range redpropBodies {
-			// The cases with the default limit go through in one batch,
-			// record for record; the others one by one.
-			var idx []int
-			var texts []string
-			for i, c := range cases {
-				if c.MaxRecordBytes == 0 {
-					idx, texts = append(idx, i), append(texts, c.Text)
+			// A batch goes through in one plog.Logs, record for record.
+			batch := func(cases []secretgen.Case) [][]secretgen.Leak {
+				texts := make([]string, len(cases))
+				for i, c := range cases {
+					texts[i] = c.Text
 				}
-			}
-			out := runs.consume(schema, 0, redpropBatch(texts, variant))
-			var lrs []plog.LogRecord
-			otlptest.ForEach(out, func(lr plog.LogRecord) { lrs = append(lrs, lr) })
-			if len(lrs) != len(texts) {
-				t.Fatalf("%d records out, %d in", len(lrs), len(texts))
-			}
-			run := runs.run(schema, variant)
-			for k, i := range idx {
-				prop.CheckLeaks(config+" "+schema, variant, cases[i], i, redpropLeaks(lrs[k], cases[i].Secrets), run)
-			}
-			for i, c := range cases {
-				if c.MaxRecordBytes != 0 {
-					prop.Check(config+" "+schema, variant, c, i, run)
+				var leaks [][]secretgen.Leak
+				otlptest.ForEach(runs.consume(schema, 0, redpropBatch(texts, variant)), func(lr plog.LogRecord) {
+					leaks = append(leaks, redpropLeaks(lr, cases[len(leaks)].Secrets))
+				})
+				if len(leaks) != len(texts) {
+					t.Fatalf("%d records out, %d in", len(leaks), len(texts))
 				}
+				return leaks
 			}
+			faces = append(faces, secretgen.Face{Config: config + " " + schema, Variant: variant, Batch: batch, Run: runs.run(schema, variant)})
 		}
 	}
-	prop.Report(t, config)
+	(&secretgen.Property{Seed: *redpropSeed}).CheckFaces(t, config, n, faces)
 }

@@ -64,6 +64,45 @@ type Failure struct {
 	shrunk   bool
 }
 
+// A Face is one way through a face that takes many records at once (the
+// processor's batches, the plugin's chunks): its configuration and
+// variant, as Check names them, how a batch of cases goes through, and how
+// one case does.
+type Face struct {
+	Config, Variant string
+	// Batch runs cases, all with the default limit, through together and
+	// returns each one's leaks, in order.
+	Batch func(cases []Case) [][]Leak
+	Run   Run
+}
+
+// CheckFaces checks the first n cases through each face: those with the
+// default limit in one batch, the others (each with its own limit) one by
+// one; then it reports as name.
+func (p *Property) CheckFaces(t testing.TB, name string, n int, faces []Face) {
+	t.Helper()
+	cases := p.First(n)
+	var idx []int
+	var batch []Case
+	for i, c := range cases {
+		if c.MaxRecordBytes == 0 {
+			idx, batch = append(idx, i), append(batch, c)
+		}
+	}
+	for _, f := range faces {
+		found := f.Batch(batch)
+		for k, i := range idx {
+			p.CheckLeaks(f.Config, f.Variant, cases[i], i, found[k], f.Run)
+		}
+		for i, c := range cases {
+			if c.MaxRecordBytes != 0 {
+				p.Check(f.Config, f.Variant, c, i, f.Run)
+			}
+		}
+	}
+	p.Report(t, name)
+}
+
 // Check runs c through run and records its leaks. config names the face
 // and its configuration, variant the way into it; a class of leaks is the
 // same across variants.
