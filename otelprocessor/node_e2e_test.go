@@ -18,8 +18,8 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
-	"github.com/pamaudit/pamaudit/record"
 	"github.com/pamaudit/pamaudit/internal/testutil"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // resourceSink is otlptest's OTLP/HTTP receiver that also keeps whole

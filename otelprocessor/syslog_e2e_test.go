@@ -13,8 +13,8 @@ import (
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/internal/pdataconv"
-	"github.com/pamaudit/pamaudit/record"
 	"github.com/pamaudit/pamaudit/internal/testutil"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // dialWhenUp connects to addr once the collector listens there, trying for
