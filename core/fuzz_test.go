@@ -55,7 +55,7 @@ func checkRecord(t *testing.T, p *Parser, in []byte) {
 		t.Fatalf("text lost: %q", in)
 	}
 	for _, a := range r.Attrs {
-		if !schema.Documented(a.Key) {
+		if !schema.Documented(DefaultProducts(), a.Key) {
 			t.Fatalf("undocumented attribute %q", a.Key)
 		}
 		last := a.Key[strings.LastIndexByte(a.Key, '.')+1:]
@@ -97,7 +97,7 @@ func FuzzParseNetwrix(f *testing.F) { fuzzFormat(f, "netwrix", FormatNetwrix) }
 // and the CRI headers of continuation lines go; and the rest of a record
 // over the limit, which comes with a *CutError that counts it.
 func FuzzSplitter(f *testing.F) {
-	for _, dir := range []string{"passman", "capam", "netwrix"} {
+	for _, dir := range DefaultProducts().Names() {
 		files, _ := os.ReadDir("../testdata/" + dir)
 		for _, e := range files {
 			if strings.HasSuffix(e.Name(), ".log") {

@@ -15,6 +15,7 @@ import (
 type Options struct {
 	Format   Format         // one format for every record; FormatAuto detects
 	Formats  []Format       // with FormatAuto: detect only these (none: all)
+	Products Products       // the products table, in detection order; nil: DefaultProducts
 	Location *time.Location // zone of times without offset; nil means UTC
 	Schema   Schema         // names and shape of the records: SchemaOTel (the default), SchemaECS, SchemaOCSF
 
@@ -184,15 +185,21 @@ func (e *OptionError) Error() string { return e.Key + ": " + e.Msg }
 func (o *Options) Validate() error {
 	var errs []error
 	bad := func(key, msg string) { errs = append(errs, &OptionError{key, msg}) }
-	if o.Format > FormatNetwrix {
-		bad("format", "unknown format "+o.Format.String())
+	products := o.Products
+	if products == nil {
+		products = DefaultProducts()
+	} else if err := products.Check(); err != nil {
+		bad("products", err.Error())
+	}
+	if o.Format != FormatAuto && products.ByID(o.Format) == nil {
+		bad("format", "unknown format "+products.Name(o.Format))
 	}
 	if o.Schema > SchemaOCSF {
 		bad("schema", "unknown schema "+o.Schema.String()+" (want otel, ecs or ocsf)")
 	}
 	for _, f := range o.Formats {
-		if f == FormatAuto || f > FormatNetwrix {
-			bad("formats", "unknown format "+f.String()+" (want passman, capam or netwrix)")
+		if f == FormatAuto || products.ByID(f) == nil {
+			bad("formats", "unknown format "+products.Name(f)+" (want "+products.OneOf()+")")
 		}
 	}
 	for _, l := range []struct {

@@ -2,74 +2,72 @@ package core
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"unsafe"
 
 	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope"
 	"github.com/pamaudit/pamaudit/internal/envelope/shipper"
-	"github.com/pamaudit/pamaudit/internal/product/capam"
-	"github.com/pamaudit/pamaudit/internal/product/netwrix"
-	"github.com/pamaudit/pamaudit/internal/product/passman"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/record"
 )
 
 // The Parser composes the layers: the envelope layer takes the framings off
-// the text, a detection table picks the product for the payload, the
+// the text, the products table picks the product for the payload, the
 // product reads it into the record builder, and the builder finishes the
 // record (redaction, body, severity, errors).
 
-// product is one row of the detection table.
-type product struct {
-	id     Format
-	prefix string              // the attribute namespace
-	sniff  func(s string) bool // cheap look at the record's start
-	parse  func(p *Parser) error
-	// claim, when not nil, takes a payload no sniff recognised because its
-	// framing names the product's service (a container's name).
-	claim func(fr *envelope.Frame) bool
-}
+// Products is a products table: every product detection may pick, in
+// detection order, with what each is read with (internal/product). A
+// Parser is built over Options.Products, or DefaultProducts.
+type (
+	Products = product.Table
+	Product  = product.Product
+)
 
-// products is tried in order by FormatAuto on the payload (the text inside
-// its framings): the first sniff that matches parses the record. Each
-// sniff is a look at the start: a seaudit date and status letter, a JSON
-// object, PassMan's "process(pid): " or key = value pairs with a type. The
-// Splitter asks the same sniffers where records start.
-var products = [...]product{
-	{FormatCAPAM, "capam.", capam.Sniff, func(p *Parser) error { return p.capam.Parse(&p.frame) }, nil},
-	{FormatNetwrix, "netwrix.", netwrix.Sniff, func(p *Parser) error { return p.netwrix.Parse(&p.frame) }, netwrix.Service},
-	{FormatPassMan, "passman.", passman.Sniff, func(p *Parser) error { return p.passman.Parse(&p.frame) }, nil},
-}
+// MaxFormat is the highest Format a products table may give a product:
+// arrays by Format have MaxFormat+1 entries.
+const MaxFormat = product.MaxID
+
+// DefaultProducts is every product pamaudit reads, in detection order:
+// the first sniff that matches a payload (the text inside its framings)
+// parses the record. Each sniff is a look at the start: a seaudit date and
+// status letter, a JSON object, PassMan's "process(pid): " or key = value
+// pairs with a type. The Splitter asks the same sniffers where records
+// start.
+func DefaultProducts() Products { return product.Default() }
 
 // EventNames lists every event name the products' tables give, product by
 // product (docs/schema.md). A record may have another: a PassMan type or a
 // CA PAM resource class the tables do not list.
-func EventNames() []string {
-	var ev []string
-	for _, f := range [][]string{passman.Events(), capam.Events(), netwrix.Events()} {
-		ev = append(ev, f...)
-	}
-	return ev
-}
+func EventNames() []string { return product.Default().Events() }
 
-// syslogFallback reads syslog-framed text that no product recognises: a
-// PassMan system line is free text behind a syslog header.
-var syslogFallback = &products[2]
+// detector is a table row as a Parser reads with it.
+type detector struct {
+	id     Format
+	prefix string
+	sniff  func(s string) bool
+	claim  func(fr *envelope.Frame) bool
+	read   product.Reader
+}
 
 // Parser turns the text of one record into a Record. A Parser is reused from
 // record to record but must not be shared between goroutines: make one per
 // goroutine.
 type Parser struct {
-	opts    Options
-	allowed uint8 // bit per Format that detection may pick
-	b       *builder.Builder
-	frame   envelope.Frame
-	shaper  *Shaper
+	opts   Options
+	b      *builder.Builder
+	frame  envelope.Frame
+	shaper *Shaper
 
-	passman *passman.Parser
-	capam   *capam.Parser
-	netwrix *netwrix.Parser
+	// detect: the rows detection may pick, in table order; forced: the
+	// one row of Options.Format; syslogText: the row syslog-framed text
+	// no row recognises goes to.
+	detect     []detector
+	forced     *detector
+	syslogText *detector
 
 	text []byte // Parse's copy of the text, reused (see Parse)
 
@@ -90,7 +88,7 @@ func NewParser(opts Options) (*Parser, error) {
 
 // NewParser returns a Parser of the settings; it checks and reads nothing.
 func (s *Settings) NewParser() *Parser {
-	opts, allowed := s.opts, s.allowed
+	opts := s.opts
 	b := builder.New(builder.Settings{
 		Location:      opts.Location,
 		NoOriginal:    opts.NoOriginal,
@@ -98,25 +96,52 @@ func (s *Settings) NewParser() *Parser {
 		MaxValueBytes: opts.MaxValueBytes,
 		Redact:        redact.NewKeyed(opts.RedactHeaders, opts.RedactKeys, !opts.NoRedact, opts.key()),
 	})
-	nx := netwrix.New(b, opts.MaxDepth, opts.MaxAttrs)
-	nx.AnyJSON = opts.Format == FormatNetwrix
-	nxPicked := opts.Format == FormatNetwrix || opts.Format == FormatAuto && allowed&(1<<FormatNetwrix) != 0
-	return &Parser{
-		shippers: !nxPicked,
+	p := &Parser{
+		shippers: true,
 		opts:     opts,
-		allowed:  allowed,
 		b:        b,
 		shaper:   newShaper(opts),
-		passman:  passman.New(b),
-		capam:    capam.New(b),
-		netwrix:  nx,
+	}
+	p.detectors(opts)
+	return p
+}
+
+// detectors builds the rows of the products table the Parser may pick,
+// each with its reader.
+func (p *Parser) detectors(opts Options) {
+	for i := range opts.Products {
+		row := &opts.Products[i]
+		forced := opts.Format == row.ID
+		if !forced && (opts.Format != FormatAuto || len(opts.Formats) > 0 && !slices.Contains(opts.Formats, row.ID)) {
+			continue
+		}
+		if row.WalksJSON {
+			p.shippers = false
+		}
+		d := detector{
+			id: row.ID, prefix: row.Prefix(), sniff: row.Sniff, claim: row.Claim,
+			read: row.New(p.b, product.Settings{MaxDepth: opts.MaxDepth, MaxAttrs: opts.MaxAttrs, Forced: forced}),
+		}
+		p.detect = append(p.detect, d)
+	}
+	for i := range p.detect {
+		d := &p.detect[i]
+		row := opts.Products.ByID(d.id)
+		switch {
+		case d.id == opts.Format:
+			p.forced = d
+		case row.SyslogText && p.syslogText == nil:
+			p.syslogText = d
+		}
 	}
 }
 
 // Header is what a pipeline already read of a record's syslog header, for
 // ParseMessage: the collector's syslog receiver keeps it in attributes
-// (hostname, appname, proc_id, the record's timestamp), Fluent Bit's syslog
-// input in keys (host, ident, pid, the event time).
+// (hostname, appname, proc_id, priority, msg_id, structured_data, the
+// record's timestamp), Fluent Bit's syslog input in keys (host, ident, pid,
+// pri, msgid, extradata, the event time). It is the header a syslog framing
+// reads from a line, and maps onto the same attributes.
 type Header = envelope.Header
 
 // Parse parses one record. It always returns a Record, in the schema of
@@ -141,9 +166,9 @@ func (p *Parser) ParseString(s string) (*Record, error) {
 }
 
 // ParseMessage parses the message of a record whose header a pipeline
-// already took off: h stands for that header (time, host, app name, pid),
-// so the record gets the same attributes as the full line would. h may be
-// nil.
+// already took off: h stands for that header (time, host, app name, pid,
+// PRI, MSGID, structured data), so the record gets the same attributes as
+// the full line would. h may be nil.
 func (p *Parser) ParseMessage(s string, h *Header) (*Record, error) {
 	return p.parse(s, h, false)
 }
@@ -264,7 +289,7 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 			err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
 		} else {
 			b.SetFormat(f.id, f.prefix)
-			err = f.parse(p)
+			err = f.read.Parse(fr)
 			if errors.Is(err, envelope.ErrShipper) && !fr.Shippers {
 				// The walk found a shipper's member: unwrap again, reading
 				// shippers' objects, from a fresh record.
@@ -283,26 +308,24 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 
 // pick returns the table row for the payload: the forced format, or the
 // first whose sniff matches, or the first whose service the framing
-// names, or PassMan for syslog-framed free text.
-func (p *Parser) pick(fr *envelope.Frame) *product {
-	s := fr.Payload
-	for i := range products {
-		f := &products[i]
-		if p.opts.Format == f.id || (p.opts.Format == FormatAuto && p.allowed&(1<<f.id) != 0 && f.sniff(s)) {
-			return f
-		}
-	}
+// names, or the row of syslog-framed free text (PassMan's system lines).
+func (p *Parser) pick(fr *envelope.Frame) *detector {
 	if p.opts.Format != FormatAuto {
-		return nil
+		return p.forced
 	}
-	for i := range products {
-		f := &products[i]
-		if f.claim != nil && p.allowed&(1<<f.id) != 0 && f.claim(fr) {
-			return f
+	s := fr.Payload
+	for i := range p.detect {
+		if p.detect[i].sniff(s) {
+			return &p.detect[i]
 		}
 	}
-	if fr.Syslog && p.allowed&(1<<syslogFallback.id) != 0 {
-		return syslogFallback
+	for i := range p.detect {
+		if c := p.detect[i].claim; c != nil && c(fr) {
+			return &p.detect[i]
+		}
+	}
+	if fr.Syslog {
+		return p.syslogText
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func TestGoldenKeysDocumented(t *testing.T) {
 			}
 			r, _ := p.Parse(text)
 			for _, a := range r.Attrs {
-				if !schema.Documented(a.Key) {
+				if !schema.Documented(DefaultProducts(), a.Key) {
 					t.Errorf("%s: %q is not in docs/schema.md", file, a.Key)
 				}
 			}

@@ -13,8 +13,7 @@ import "time"
 //	...
 //	p := s.NewParser() // one per goroutine, no error, nothing read again
 type Settings struct {
-	opts    Options // completed: limits, Location and Now set, the key read
-	allowed uint8   // bit per Format that detection may pick
+	opts Options // completed: limits, Location, Now and Products set, the key read
 }
 
 // Compile checks opts and returns them completed as Settings. The error is
@@ -42,18 +41,14 @@ func Compile(opts Options) (*Settings, error) {
 			*l.v = l.def
 		}
 	}
-	s := &Settings{opts: opts}
-	for _, f := range opts.Formats {
-		s.allowed |= 1 << f
+	if opts.Products == nil {
+		opts.Products = DefaultProducts()
 	}
-	if s.allowed == 0 {
-		s.allowed = 0xff
-	}
-	return s, nil
+	return &Settings{opts: opts}, nil
 }
 
 // Options returns the options the Settings were compiled from, completed:
-// no limit is zero, Location and Now are set. Its slices are the Settings':
+// no limit is zero, Location, Now and Products are set. Its slices are the Settings':
 // do not modify them.
 func (s *Settings) Options() Options { return s.opts }
 

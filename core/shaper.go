@@ -34,9 +34,9 @@ func newShaper(opts Options) *Shaper {
 	s := &Shaper{schema: opts.Schema}
 	switch opts.Schema {
 	case SchemaECS:
-		s.ecs = ecs.New(ecs.Options{KeepOriginal: !opts.NoOriginal})
+		s.ecs = ecs.New(ecs.Options{KeepOriginal: !opts.NoOriginal, Products: opts.Products})
 	case SchemaOCSF:
-		s.ocsf = ocsf.New(ocsf.Options{KeepOriginal: !opts.NoOriginal, NoCaptions: opts.NoOCSFCaptions})
+		s.ocsf = ocsf.New(ocsf.Options{KeepOriginal: !opts.NoOriginal, NoCaptions: opts.NoOCSFCaptions, Products: opts.Products})
 	}
 	return s
 }

@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"io"
 	"strconv"
+	"unsafe"
 
 	"github.com/pamaudit/pamaudit/internal/envelope"
 	"github.com/pamaudit/pamaudit/internal/envelope/cri"
 	"github.com/pamaudit/pamaudit/internal/jsonwalk"
-	"github.com/pamaudit/pamaudit/internal/product/capam"
 )
 
 // Splitter groups the physical lines of a stream into records:
@@ -54,6 +54,11 @@ type Splitter struct {
 	err error
 	eof bool
 	bom bool // the start of the stream was checked for a BOM
+
+	// continued: the sniffs of the products whose records take the
+	// indented lines after them (CA PAM's detailed output), from the
+	// products table.
+	continued []func(string) bool
 
 	line   []byte // the physical line read last: at most max bytes of it
 	more   bool   // the physical line goes on past line: its rest is unread
@@ -100,7 +105,23 @@ func NewSplitter(r io.Reader, maxRecordBytes int) *Splitter {
 	if maxRecordBytes <= 0 {
 		maxRecordBytes = DefaultMaxRecordBytes
 	}
-	return &Splitter{r: bufio.NewReaderSize(r, 64<<10), max: maxRecordBytes}
+	return &Splitter{r: bufio.NewReaderSize(r, 64<<10), max: maxRecordBytes, continued: defaultContinued}
+}
+
+// defaultContinued are the sniffs of DefaultProducts' continued records,
+// found once: a Splitter is made per stream.
+var defaultContinued = continuedSniffs(DefaultProducts())
+
+// continuedSniffs returns the sniffs of the products whose records take
+// the indented lines after them.
+func continuedSniffs(products Products) []func(string) bool {
+	var sniffs []func(string) bool
+	for _, p := range products {
+		if p.Continued {
+			sniffs = append(sniffs, p.Sniff)
+		}
+	}
+	return sniffs
 }
 
 // Next returns the next record. The slice is valid until the next call. A
@@ -127,7 +148,7 @@ func (s *Splitter) Next() ([]byte, error) {
 		blank := !s.long && isBlank(line)
 		indented := len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
 		switch {
-		case s.open && (blank && !s.js.InStr || startsRecord(line)):
+		case s.open && (blank && !s.js.InStr || s.startsRecord(line)):
 			// A JSON object that never balances (a missing brace, a cut-off
 			// write) ends at a blank line or where another record starts.
 			rec, err := s.emit()
@@ -194,7 +215,7 @@ func (s *Splitter) start(line, head []byte) {
 		s.dropRest(true) // the dropped rest still counts in the braces
 		s.open = s.js.Scan(nil) > 0
 	} else {
-		s.held = sniffCAPAMBytes(line)
+		s.held = s.continues(line)
 		s.dropRest(false)
 	}
 	s.cut = s.dropped > 0
@@ -468,20 +489,33 @@ func jsonStartBytes(line []byte) int {
 	return -1
 }
 
-// sniffCAPAMBytes is capam.Sniff for the splitter.
-func sniffCAPAMBytes(line []byte) bool {
-	n := len(line)
-	if n > 32 {
-		n = 32
+// continues reports whether line starts a record that takes the indented
+// lines after it (a seaudit record): a look at its first 32 bytes.
+func (s *Splitter) continues(line []byte) bool {
+	return s.sniffs(line[:min(len(line), 32)])
+}
+
+// sniffs reports whether a continued product's sniff recognises b.
+func (s *Splitter) sniffs(b []byte) bool {
+	if len(s.continued) == 0 || len(b) == 0 {
+		return false
 	}
-	return capam.Sniff(string(line[:n]))
+	// The sniffs keep nothing of the text: a copy through a function value
+	// would escape, an allocation per line.
+	t := unsafe.String(&b[0], len(b))
+	for _, sniff := range s.continued {
+		if sniff(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // startsRecord reports whether line can only start a record, so an open
 // JSON object before it must have ended: a JSON object complete by itself at
 // column 0, or a line that starts with a framing header or a seaudit record.
 // No line inside a pretty-printed object is either.
-func startsRecord(line []byte) bool {
+func (s *Splitter) startsRecord(line []byte) bool {
 	if len(line) < 2 || line[0] == ' ' || line[0] == '\t' || line[0] == '"' || line[0] == '}' {
 		return false
 	}
@@ -495,6 +529,5 @@ func startsRecord(line []byte) bool {
 		return false
 	}
 	n := min(len(line), 256)
-	s := string(line[:n])
-	return capam.Sniff(s) || envelope.HeaderEnd(s) > 0
+	return s.sniffs(line[:n]) || envelope.HeaderEnd(string(line[:n])) > 0
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
-	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -61,7 +60,6 @@ type converter struct {
 	sys         syslogKeys
 	hdr         core.Header // the header of the current record, when read
 	uids        core.UIDer
-	sd          []syslog.Param
 	own         core.Record // a record for input that never reached the parser
 	scratch     scratch     // the sinks' buffers, reused (scratch.go)
 	stats       stats       // the records of the current flush (stats.go)
@@ -233,10 +231,9 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 	}
 	if rec == nil && found && c.syslogKeys && c.sourceKeys[rank] == "message" && c.sys.present() {
 		syslogInput = true
-		c.hdr = c.syslogHeader(ts)
+		c.syslogHeader(&c.hdr, ts)
 		hdr = &c.hdr
 		rec, _ = c.parser.ParseMessage(string(text), hdr)
-		c.syslogAttrs(rec)
 	}
 	if rec == nil {
 		if found {

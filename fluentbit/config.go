@@ -58,6 +58,9 @@ var configKeys = []string{
 	keyTLS, keyTLSVerify, keyTLSCA, keyTLSCrt, keyTLSKey, keyTLSVhost,
 }
 
+// formatNames are the values of the format key: auto, then the products.
+var formatNames = "auto, " + core.DefaultProducts().OneOf()
+
 // parseConfig reads and checks every key; each error is a
 // *core.OptionError that names the key. now is the parsers' clock (nil:
 // time.Now).
@@ -81,7 +84,7 @@ func parseConfig(get func(key string) string, now func() time.Time) (*config, er
 	// here only what is not a value of the right type fails.
 	if v := val("format"); v != "" {
 		if err := opts.Format.UnmarshalText([]byte(v)); err != nil {
-			fail("format", "%q is not auto, passman, capam or netwrix", v)
+			fail("format", "%q is not %s", v, formatNames)
 		}
 	}
 	if v := val("source_key"); v != "" {

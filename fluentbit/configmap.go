@@ -99,7 +99,7 @@ var configMapVersions = map[string]bool{"5.1.1": true}
 // keyDescriptions are the config map's descriptions, which Fluent Bit shows
 // in its help; keys not listed get none.
 var keyDescriptions = map[string]string{
-	"format":      "auto, passman, capam or netwrix",
+	"format":      formatNames,
 	"source_key":  "the key that holds the raw text (default: message, log, msg)",
 	"output":      "otlp, forward or stdout",
 	"schema":      "otel, ecs or ocsf",

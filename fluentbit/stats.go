@@ -39,9 +39,9 @@ const eventOther = "other"
 
 // stats are counts of records.
 type stats struct {
-	parsed   [4]int64 // by core.Format; 0: no product
-	failed   [4][]int64
-	redacted [4]int64
+	parsed   [core.MaxFormat + 1]int64 // by core.Format; 0: no product
+	failed   [core.MaxFormat + 1][]int64
+	redacted [core.MaxFormat + 1]int64
 	events   []int64 // by eventIndex
 }
 
@@ -55,7 +55,8 @@ func newStats() stats {
 }
 
 func (s *stats) reset() {
-	s.parsed, s.redacted = [4]int64{}, [4]int64{}
+	clear(s.parsed[:])
+	clear(s.redacted[:])
 	for f := range s.failed {
 		clear(s.failed[f])
 	}
@@ -127,13 +128,8 @@ func (s *stats) String() string {
 			b.WriteString(strconv.FormatInt(n, 10))
 		}
 	}
-	products := [...]core.Format{core.FormatPassMan, core.FormatCAPAM, core.FormatNetwrix, core.FormatAuto}
-	name := func(f core.Format) string {
-		if f == core.FormatAuto {
-			return "unknown"
-		}
-		return f.String()
-	}
+	table := core.DefaultProducts()
+	products, name := append(table.IDs(), core.FormatAuto), table.Label
 	add := part("records parsed")
 	for _, f := range products {
 		add(name(f), s.parsed[f])

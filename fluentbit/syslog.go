@@ -5,17 +5,16 @@ import (
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
-	"github.com/pamaudit/pamaudit/internal/envelope/syslog"
 	"github.com/pamaudit/pamaudit/internal/scan"
-	"github.com/pamaudit/pamaudit/record"
 )
 
 // Records from Fluent Bit's syslog input. Its syslog-rfc5424 and
 // syslog-rfc3164 parsers (conf/parsers.conf) split the line into pri, time,
 // host, ident, pid, msgid, extradata and message: the text is only the
 // message, its header is in the other keys. Those keys are the header
-// ParseMessage takes, so a message-only record gets the attributes the full
-// line would; each key whose value went into the record is dropped.
+// ParseMessage takes (core.Header, PRI, MSGID and structured data too), so
+// a message-only record gets the attributes the full line would; each key
+// whose value went into the record is dropped.
 
 // The header keys, in the order of syslogKeys' arrays.
 const (
@@ -90,13 +89,15 @@ func (c *converter) sysField(i int) string {
 	return v
 }
 
-// syslogHeader makes the header of a syslog input's record from its keys.
-// The time is the time key read as the syslog framing reads a header's
-// (RFC 3339, or RFC 3164 in the timezone setting with the year inferred);
-// when it is absent or unreadable, the event time, which Fluent Bit's
-// parser took from it or, failing that, from the clock.
-func (c *converter) syslogHeader(event time.Time) core.Header {
-	h := core.Header{Time: event}
+// syslogHeader reads into h the header of a syslog input's record from
+// its keys: all of it, the syslog fields too, so ParseMessage maps it as
+// the syslog framing maps a line's. The time is the time key read as the
+// syslog framing reads a header's (RFC 3339, or RFC 3164 in the timezone
+// setting with the year inferred); when it is absent or unreadable, the
+// event time, which Fluent Bit's parser took from it or, failing that,
+// from the clock.
+func (c *converter) syslogHeader(h *core.Header, event time.Time) {
+	*h = core.Header{Time: event, SD: h.SD[:0]}
 	for _, f := range []struct {
 		key int
 		dst *string
@@ -118,41 +119,17 @@ func (c *converter) syslogHeader(event time.Time) core.Header {
 			c.sys.drop[sysTime] = true
 		}
 	}
-	return h
-}
-
-// syslogAttrs adds what the rest of the header keys say, as the syslog
-// framing names it: PRI, MSGID and the structured data. An attribute the
-// record already has (from a header inside the message) is kept.
-func (c *converter) syslogAttrs(rec *core.Record) {
-	add := func(a core.Attr) {
-		if rec.Index(a.Key) < 0 {
-			rec.Attrs = append(rec.Attrs, a)
-		}
-	}
 	if s := c.sysField(sysPRI); s != "" {
-		if p, err := strconv.Atoi(s); err == nil && p >= 0 && p <= 191 {
-			add(core.Attr{Key: record.AttrSyslogPriority, Kind: core.KindInt, Int: int64(p)})
-			add(core.Attr{Key: record.AttrSyslogFacilityCode, Kind: core.KindInt, Int: int64(p / 8)})
-			add(core.Attr{Key: record.AttrSyslogSeverityCode, Kind: core.KindInt, Int: int64(p % 8)})
+		if p, err := strconv.Atoi(s); err == nil && h.SetPRI(p) {
 			c.sys.drop[sysPRI] = true
 		}
 	}
 	if s := c.sysField(sysMsgID); s != "" {
-		add(core.Attr{Key: record.AttrSyslogMsgID, Kind: core.KindString, Str: s})
+		h.MsgID = s
 		c.sys.drop[sysMsgID] = true
 	}
-	if s := c.sysField(sysExtradata); s != "" {
-		// The RFC 5424 framing's own reader, on a header whose other fields
-		// are nil.
-		h, ok := syslog.Parse5424("<0>1 - - - - - "+s, time.UTC, c.sd)
-		c.sd = h.SD
-		if ok && h.Msg == len(s)+len("<0>1 - - - - - ") {
-			for _, p := range h.SD {
-				add(core.Attr{Key: record.AttrSyslogStructuredData + "." + p.ID + "." + p.Name, Kind: core.KindString, Str: p.Value})
-			}
-			c.sys.drop[sysExtradata] = true
-		}
+	if s := c.sysField(sysExtradata); s != "" && h.ReadSD(s) {
+		c.sys.drop[sysExtradata] = true
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -165,6 +166,33 @@ func TestSyslogKeysKept(t *testing.T) {
 	for name, r := range map[string]map[string]any{"syslog_keys off": off, "text in log": logKey} {
 		if r["event_name"] != "passman.login" || attr(r, "host") != "pm-node1" || attr(r, "ident") != "passman" || attr(r, "host.name") != nil {
 			t.Errorf("%s: %v", name, r)
+		}
+	}
+}
+
+// Structured data from the extradata key is read as the line's header
+// reads it, and a secret in it passes on redacted, as in the whole line.
+func TestSyslogExtradataAsTheLine(t *testing.T) {
+	const (
+		sd  = `[auth password="hunter2xyz" user="alice"][meta note="a \"q\""]`
+		msg = "id = 1, type = Login, user_upn = alice@corp.example"
+	)
+	recs := convertAll(t, testConfig(t, nil), append(
+		event(chunkTime, kv{"pri", "134"}, kv{"host", "pm-node1"}, kv{"ident", "passman"}, kv{"pid", "2301"},
+			kv{"msgid", "AUDIT"}, kv{"extradata", sd}, kv{"message", msg}),
+		event(chunkTime, kv{"log", "<134>1 2026-03-05T10:16:02Z pm-node1 passman 2301 AUDIT " + sd + " " + msg})...))
+	for _, k := range []string{"log.syslog.structured_data.auth.user", "log.syslog.structured_data.meta.note",
+		"log.syslog.structured_data.auth.password", "log.syslog.msgid", "log.syslog.priority"} {
+		if attr(recs[0], k) == nil || attr(recs[0], k) != attr(recs[1], k) {
+			t.Errorf("%s: message %#v, line %#v", k, attr(recs[0], k), attr(recs[1], k))
+		}
+	}
+	if attr(recs[0], "log.syslog.structured_data.meta.note") != `a "q"` || attr(recs[0], "extradata") != nil {
+		t.Errorf("extradata not read: %v", recs[0])
+	}
+	for i, r := range recs {
+		if b, _ := json.Marshal(r); strings.Contains(string(b), "hunter2xyz") {
+			t.Errorf("record %d leaks the password: %s", i, b)
 		}
 	}
 }

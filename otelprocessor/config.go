@@ -137,7 +137,7 @@ func (c *Config) settings(now func() time.Time) (settings, error) {
 	for _, name := range c.Formats {
 		var f core.Format
 		if err := f.UnmarshalText([]byte(name)); err != nil || f == core.FormatAuto {
-			bad("formats", fmt.Sprintf("unknown format %q (want passman, capam or netwrix)", name))
+			bad("formats", fmt.Sprintf("unknown format %q (want %s)", name, core.DefaultProducts().OneOf()))
 			continue
 		}
 		fs = append(fs, f)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/internal/testutil"
 )
@@ -117,7 +118,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := string(example)
-	for _, product := range []string{"passman", "capam", "netwrix"} {
+	for _, product := range core.DefaultProducts().Names() {
 		cfg = strings.Replace(cfg, "[examples/logs/"+product+"*.log]", "["+filepath.Join(dir, product, "*.log")+"]", 1)
 	}
 	cfg = strings.Replace(cfg, "exporters:\n  debug:\n    verbosity: detailed\n",

@@ -128,6 +128,7 @@ func TestMetadataYAML(t *testing.T) {
 	checkStability(t, f, md.Status.Stability)
 	checkMetrics(t, md)
 	checkMetricAttributes(t, md)
+	checkProductEnum(t, md)
 
 	doc, err := os.ReadFile("documentation.md")
 	if err != nil {
@@ -284,6 +285,20 @@ func checkMetricAttributes(t *testing.T, md *metadataFile) {
 				t.Errorf("%s: attributes %v, metadata.yaml %v", name, keys, want)
 			}
 		}
+	}
+}
+
+// checkProductEnum holds the product attribute of metadata.yaml to the
+// products table: its enum is every product's name, in the table's ID
+// order, then unknown, and its description lists the names.
+func checkProductEnum(t *testing.T, md *metadataFile) {
+	a, ok := md.Attributes[attrProduct]
+	names := core.DefaultProducts().Names()
+	if want := append(slices.Clone(names), core.DefaultProducts().Label(core.FormatAuto)); !ok || !slices.Equal(a.Enum, want) {
+		t.Errorf("metadata.yaml: attribute %s has enum %v, the products table %v", attrProduct, a.Enum, want)
+	}
+	if list := "(" + strings.Join(names, ", ") + ")"; !strings.Contains(a.Description, list) {
+		t.Errorf("metadata.yaml: attribute %s's description %q does not list the products %s", attrProduct, a.Description, list)
 	}
 }
 

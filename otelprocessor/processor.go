@@ -41,8 +41,8 @@ type logsProcessor struct {
 	// Attribute sets of the metrics, built once: by core.Format (0:
 	// unknown), by product and error type, by event name (index in
 	// eventIndex; the last is other).
-	products   [4]metric.MeasurementOption
-	failed     [4][]metric.MeasurementOption
+	products   [core.MaxFormat + 1]metric.MeasurementOption
+	failed     [core.MaxFormat + 1][]metric.MeasurementOption
 	events     []metric.MeasurementOption
 	eventIndex map[string]int
 }
@@ -63,15 +63,16 @@ var errorTypes = core.ErrorTypes()
 // counts are a batch's records: per product (index 0: no format matched),
 // and by error type, event name and secrets redacted.
 type counts struct {
-	parsed   [4]int64
-	failed   [4][]int64 // by errorTypes index
-	redacted [4]int64
+	parsed   [core.MaxFormat + 1]int64
+	failed   [core.MaxFormat + 1][]int64 // by errorTypes index
+	redacted [core.MaxFormat + 1]int64
 	events   []int64 // by event index
 	touched  []int   // events counted, to reset
 }
 
 func (n *counts) reset() {
-	n.parsed, n.redacted = [4]int64{}, [4]int64{}
+	clear(n.parsed[:])
+	clear(n.redacted[:])
 	for f := range n.failed {
 		clear(n.failed[f])
 	}
@@ -108,8 +109,9 @@ func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time)
 			ottllog.WithConditionSequenceErrorMode(ottl.IgnoreError))
 		p.conditions = &cs
 	}
-	for f := core.FormatAuto; f <= core.FormatNetwrix; f++ {
-		product := attribute.String(attrProduct, productName(f))
+	products := core.DefaultProducts()
+	for f := range p.products {
+		product := attribute.String(attrProduct, products.Label(core.Format(f)))
 		p.products[f] = metric.WithAttributeSet(attribute.NewSet(product))
 		for _, e := range errorTypes {
 			p.failed[f] = append(p.failed[f], metric.WithAttributeSet(attribute.NewSet(product, attribute.String(attrErrorType, e))))
@@ -141,13 +143,6 @@ const (
 	attrEventName = "event.name"
 	eventOther    = "other" // an event name the tables do not list
 )
-
-func productName(f core.Format) string {
-	if f == core.FormatAuto {
-		return "unknown"
-	}
-	return f.String()
-}
 
 func (p *logsProcessor) shutdown(context.Context) error {
 	p.telemetry.Shutdown()
@@ -181,7 +176,7 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 // record adds a batch's counts to the metrics.
 func (p *logsProcessor) record(ctx context.Context, n *counts) {
 	t := p.telemetry
-	for f := core.FormatAuto; f <= core.FormatNetwrix; f++ {
+	for f := range n.parsed {
 		if n.parsed[f] > 0 {
 			t.ProcessorPamauditRecordsParsed.Add(ctx, n.parsed[f], p.products[f])
 		}
@@ -234,12 +229,12 @@ func (p *logsProcessor) count(n *counts, rec *core.Record, err error, secrets in
 // processRecord parses one record in place and reports whether it failed.
 func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) bool {
 	text, key, ok := p.text(lr)
-	hdr, shipped := false, false
+	hdr := false
 	if p.source == "" && lr.Body().Type() == pcommon.ValueTypeMap {
 		// A map body in a shipper's layout (journald, GELF, …): its text
 		// member and the header its other members make.
 		if k, t, h, found := w.parser.Shipper(mapGetter(lr.Body().Map())); found {
-			text, key, ok, w.header, hdr, shipped = t, k, true, h, true, true
+			text, key, ok, w.header, hdr = t, k, true, h, true
 		}
 	}
 	if !ok {
@@ -274,9 +269,6 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		p.putUID(w, lr, text, &w.header)
 	} else {
 		p.putUID(w, lr, text, nil)
-	}
-	if parsed && hdr && !shipped {
-		receiverSyslogAttrs(lr.Attributes())
 	}
 	if !parsed && key != "" {
 		// Unparsed: the map body passes on as it is, but for the secrets
@@ -470,7 +462,8 @@ const (
 
 // receiverHeader reads into h the syslog header the receiver left in lr's
 // attributes, and reports whether there is one: a string hostname or
-// appname.
+// appname. The priority, msg_id and structured_data are read too, so the
+// record gets the log.syslog.* attributes the full line would have had.
 func receiverHeader(lr plog.LogRecord, h *core.Header) bool {
 	attrs := lr.Attributes()
 	if attrs.Len() == 0 {
@@ -480,9 +473,24 @@ func receiverHeader(lr plog.LogRecord, h *core.Header) bool {
 	if host == "" && app == "" {
 		return false
 	}
-	*h = core.Header{Host: host, App: app, PID: strAttr(attrs, receiverProcID)}
+	*h = core.Header{Host: host, App: app, PID: strAttr(attrs, receiverProcID), MsgID: strAttr(attrs, receiverMsgID), SD: h.SD[:0]}
 	if ts := lr.Timestamp(); ts != 0 {
 		h.Time = ts.AsTime()
+	}
+	if v, ok := attrs.Get(receiverPriority); ok && v.Type() == pcommon.ValueTypeInt && v.Int() <= 191 {
+		h.SetPRI(int(v.Int()))
+	}
+	if v, ok := attrs.Get(receiverStructuredData); ok && v.Type() == pcommon.ValueTypeMap {
+		for id, params := range v.Map().All() {
+			if params.Type() != pcommon.ValueTypeMap {
+				continue
+			}
+			for name, pv := range params.Map().All() {
+				if pv.Type() == pcommon.ValueTypeStr {
+					h.AddSD(id, name, pv.Str())
+				}
+			}
+		}
 	}
 	return true
 }
@@ -492,49 +500,4 @@ func strAttr(attrs pcommon.Map, key string) string {
 		return v.Str()
 	}
 	return ""
-}
-
-// receiverSyslogAttrs adds the log.syslog.* attributes the full line would
-// have had, from the receiver's priority, msg_id and structured_data, where
-// the record has none of them yet (a full line in the body gave them).
-func receiverSyslogAttrs(attrs pcommon.Map) {
-	if v, ok := attrs.Get(receiverPriority); ok && v.Type() == pcommon.ValueTypeInt {
-		if pri := v.Int(); pri >= 0 && pri <= 191 {
-			putIntIfAbsent(attrs, record.AttrSyslogPriority, pri)
-			putIntIfAbsent(attrs, record.AttrSyslogFacilityCode, pri/8)
-			putIntIfAbsent(attrs, record.AttrSyslogSeverityCode, pri%8)
-		}
-	}
-	if id := strAttr(attrs, receiverMsgID); id != "" {
-		if _, ok := attrs.Get(record.AttrSyslogMsgID); !ok {
-			attrs.PutStr(record.AttrSyslogMsgID, id)
-		}
-	}
-	v, ok := attrs.Get(receiverStructuredData)
-	if !ok || v.Type() != pcommon.ValueTypeMap {
-		return
-	}
-	// Read first, then put: attrs must not change while its value is read.
-	var sd [][2]string
-	for id, params := range v.Map().All() {
-		if params.Type() != pcommon.ValueTypeMap {
-			continue
-		}
-		for name, pv := range params.Map().All() {
-			if pv.Type() == pcommon.ValueTypeStr {
-				sd = append(sd, [2]string{record.AttrSyslogStructuredData + "." + id + "." + name, pv.Str()})
-			}
-		}
-	}
-	for _, kv := range sd {
-		if _, ok := attrs.Get(kv[0]); !ok {
-			attrs.PutStr(kv[0], kv[1])
-		}
-	}
-}
-
-func putIntIfAbsent(attrs pcommon.Map, key string, v int64) {
-	if _, ok := attrs.Get(key); !ok {
-		attrs.PutInt(key, v)
-	}
 }

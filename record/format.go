@@ -41,5 +41,6 @@ func (f *Format) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return errors.New("unknown format " + Quote(string(b), 0) + " (want auto, passman, capam or netwrix)")
+	last := len(formatNames) - 1
+	return errors.New("unknown format " + Quote(string(b), 0) + " (want " + strings.Join(formatNames[:last], ", ") + " or " + formatNames[last] + ")")
 }

@@ -37,9 +37,11 @@ type setter interface{ Set(string) error }
 
 func parseFlags(c *parseConfig) []option {
 	o := &c.opts
+	products := core.DefaultProducts()
+	names := products.Names()
 	return []option{
-		{"format", "NAME", "the format of every record: auto (detect each), passman, capam or netwrix (default auto)", "format", textValue{&o.Format}},
-		{"formats", "LIST", "with --format auto, detect only these formats, comma-separated (e.g. passman,capam)", "formats", formatsValue{&o.Formats}},
+		{"format", "NAME", "the format of every record: auto (detect each), " + products.OneOf() + " (default auto)", "format", textValue{&o.Format}},
+		{"formats", "LIST", "with --format auto, detect only these formats, comma-separated (e.g. " + strings.Join(names[:min(2, len(names))], ",") + ")", "formats", formatsValue{&o.Formats}},
 		{"schema", "NAME", "the output: otel (OpenTelemetry names, the default), ecs (ECS documents) or ocsf (OCSF events)", "schema", textValue{&o.Schema}},
 		{"timezone", "ZONE", "IANA time zone of times without an offset, e.g. Europe/Berlin (default UTC)", "", zoneValue{&o.Location}},
 		{"no-original", "", "do not add log.record.original", "", boolValue{&o.NoOriginal}},
@@ -232,7 +234,7 @@ func (v formatsValue) Set(s string) error {
 	for _, name := range strings.Split(s, ",") {
 		var f core.Format
 		if err := f.UnmarshalText([]byte(strings.TrimSpace(name))); err != nil || f == core.FormatAuto {
-			return fmt.Errorf("unknown format %q (want passman, capam or netwrix)", name)
+			return fmt.Errorf("unknown format %q (want %s)", name, core.DefaultProducts().OneOf())
 		}
 		*v.p = append(*v.p, f)
 	}

@@ -230,8 +230,8 @@ func markCut(rec *core.Record, cut *frameCut) {
 // summary counts records, failures by error type, and the secrets
 // redacted, per product.
 type summary struct {
-	records, failures, redacted [core.FormatNetwrix + 1]int
-	types                       [core.FormatNetwrix + 1]map[string]int // failures by error.type
+	records, failures, redacted [core.MaxFormat + 1]int
+	types                       [core.MaxFormat + 1]map[string]int // failures by error.type
 }
 
 // add counts a record; err says whether it failed, etype why (its
@@ -271,16 +271,14 @@ func (s *summary) failed() bool {
 // some), the records of no product last, as "unknown".
 func (s *summary) write(w io.Writer) {
 	total := 0
-	for _, f := range []core.Format{core.FormatPassMan, core.FormatCAPAM, core.FormatNetwrix, core.FormatAuto} {
+	products := core.DefaultProducts()
+	for _, f := range append(products.IDs(), core.FormatAuto) {
 		n := s.records[f]
 		if n == 0 {
 			continue
 		}
 		total += n
-		name := f.String()
-		if f == core.FormatAuto {
-			name = "unknown"
-		}
+		name := products.Label(f)
 		plural := "s"
 		if n == 1 {
 			plural = ""

@@ -31,27 +31,27 @@ type Builder struct {
 	maxAttrs      int
 	maxValueBytes int
 
-	spans     []redact.Span // secret values in the current text, to redact the original
-	base      int           // offset of the product's text (the payload) in the original
-	framing   int           // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
-	keyBits   uint64        // filter of the keys in Rec.Attrs (see Add)
-	keyIdx    []keySlot     // for records of many attributes: key → place (see slotIndexed)
-	keyGen    uint32        // stamps keyIdx's entries of the current record; 0: not in use
-	lastGen   uint32
-	mayBearer bool                 // the text may hold a bearer token
-	text      string               // the text of the current record, as Start got it
-	needles   []redact.Needle      // secret values found in decoded strings (scrubDecoded), to replace in every string
-	secrets   []string             // the distinct secret values redacted in the current record (Redactions)
-	decoded   string               // the payload, when it is a decoded copy of the text (SetDecoded)
-	own       []redact.Span        // the product's spans of the text (Finish), for redactView
-	foreign   bool                 // an attribute holds a string that is not part of the text (scrubDecoded)
-	minMent   int                  // Redact.MinMention
-	reuse     bool                 // the record's strings need only last until the next record (Start)
-	redacted  []byte               // the redacted text, when reuse
-	fields    [256]*Field          // direct-mapped cache of Field by scan.Slot256
-	prefix    string               // product namespace of the current record, "passman." …
-	keys      map[string]string    // interned attribute keys
-	nsKeys    [8]map[string]*Field // product namespace fields by raw name, per format
+	spans      []redact.Span // secret values in the current text, to redact the original
+	base       int           // offset of the product's text (the payload) in the original
+	framing    int           // Rec.Attrs[:framing] came from the framing: the record's own fields replace them
+	keyBits    uint64        // filter of the keys in Rec.Attrs (see Add)
+	keyIdx     []keySlot     // for records of many attributes: key → place (see slotIndexed)
+	keyGen     uint32        // stamps keyIdx's entries of the current record; 0: not in use
+	lastGen    uint32
+	bearerSeen int8                 // the text may hold a bearer token: 0 not looked yet, 1 no, 2 yes (mayBearer)
+	text       string               // the text of the current record, as Start got it
+	needles    []redact.Needle      // secret values found in decoded strings (scrubDecoded), to replace in every string
+	secrets    []string             // the distinct secret values redacted in the current record (Redactions)
+	decoded    string               // the payload, when it is a decoded copy of the text (SetDecoded)
+	own        []redact.Span        // the product's spans of the text (Finish), for redactView
+	foreign    bool                 // an attribute holds a string that is not part of the text (scrubDecoded)
+	minMent    int                  // Redact.MinMention
+	reuse      bool                 // the record's strings need only last until the next record (Start)
+	redacted   []byte               // the redacted text, when reuse
+	fields     [256]*Field          // direct-mapped cache of Field by scan.Slot256
+	prefix     string               // product namespace of the current record, "passman." …
+	keys       map[string]string    // interned attribute keys
+	nsKeys     [8]map[string]*Field // product namespace fields by raw name, per format
 
 	gen       uint64     // the current record's stamp (Repeat)
 	prev      [2]int     // Previous
@@ -110,8 +110,7 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.dups = b.dups[:0]
 	b.Now = now
 	b.Rec.ObservedTime = now
-	// One look at the whole text spares every value the bearer-token scan.
-	b.mayBearer = redact.MayHoldBearer(s)
+	b.bearerSeen = 0
 }
 
 // SetFormat names the product that reads the record, and its namespace.
@@ -247,9 +246,10 @@ func (b *Builder) Finish(s string, err error) {
 	}
 	n := len(b.spans)
 	b.own = append(b.own[:0], b.spans...)
-	mayBearer := b.mayBearer
-	if s != b.text {
-		mayBearer = redact.MayHoldBearer(s)
+	// Find's own bearer search is the look when the product took none.
+	mayBearer := true
+	if s == b.text && b.bearerSeen != 0 {
+		mayBearer = b.bearerSeen == 2
 	}
 	b.looseSecrets(s, mayBearer)
 	if len(b.spans) > n {
@@ -259,7 +259,7 @@ func (b *Builder) Finish(s string, err error) {
 		// The record is a text a wrapper decoded: the outer framings'
 		// fields (a syslog header's structured data) come from the input,
 		// which the searches above did not see.
-		for _, x := range b.Redact.Find(b.text, 0, nil, b.mayBearer) {
+		for _, x := range b.Redact.Find(b.text, 0, nil, b.bearerSeen != 1) {
 			b.foundIn(b.text, x)
 		}
 	}
@@ -646,7 +646,10 @@ func (b *Builder) AddStr(key, v string) {
 		v = v[:n]
 		b.Truncated++
 	}
-	b.noteForeign(v)
+	// noteForeign, written out: as a call it cost every value a call.
+	if !b.foreign && len(v) >= b.minMent && !within(v, b.text) && !within(v, b.Orig) {
+		b.foreign = true
+	}
 	if p := b.slot(key); p != nil {
 		// Field by field: a struct literal is moved in whole, through the
 		// collector's bulk write barrier while it marks.
@@ -751,10 +754,8 @@ func (b *Builder) fieldSlow(name string) *Field {
 	return f
 }
 
-// SetOutcome sets event.outcome.
-func (b *Builder) SetOutcome(o string) {
-	b.Add(record.Attr{Key: record.AttrEventOutcome, Kind: record.KindString, Str: o})
-}
+// SetOutcome sets event.outcome, one of the record package's constants.
+func (b *Builder) SetOutcome(o string) { b.AddTableStr(record.AttrEventOutcome, o) }
 
 // Secret records that s[start:end] is a secret value, as it is (a bearer
 // token), to be redacted in the original text.
@@ -789,9 +790,22 @@ func (b *Builder) redactSpans(s string) string {
 	return string(b.Scratch)
 }
 
+// mayBearer reports whether the text may hold a bearer token: one look at
+// the whole text, taken when a product first asks (Bearer), spares every
+// value the bearer-token scan; products that ask for none do not pay it.
+func (b *Builder) mayBearer() bool {
+	if b.bearerSeen == 0 {
+		b.bearerSeen = 1
+		if redact.MayHoldBearer(b.text) {
+			b.bearerSeen = 2
+		}
+	}
+	return b.bearerSeen == 2
+}
+
 // Bearer is redact.Bearer for a value of the current record.
 func (b *Builder) Bearer(v string) (int, int, bool) {
-	if !b.mayBearer {
+	if !b.mayBearer() {
 		return 0, 0, false
 	}
 	return redact.Bearer(v)

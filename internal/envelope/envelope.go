@@ -20,21 +20,11 @@ import (
 )
 
 // Header is what a framing, or the pipeline that already read one, says
-// about the record: its time, host, app name and process id.
-type Header struct {
-	Time      time.Time
-	TimeText  string // the time as the header wrote it
-	Host, App string
-	PID       string
-
-	sev, fac int8 // syslog severity and facility + 1; 0 when not known (SetSyslog)
-}
-
-// SetSyslog sets the syslog severity (0–7) and facility (0–23) the header
-// gives; -1 for one not known.
-func (h *Header) SetSyslog(severity, facility int) {
-	h.sev, h.fac = int8(severity+1), int8(facility+1)
-}
+// about the record: its time, host, app name and process id, and the syslog
+// fields (PRI, MSGID, structured data). It is the syslog package's: the
+// framings here, a shipper's members and the faces' pipelines fill the one
+// type, and its SyslogAttrs is the one mapping onto attributes.
+type Header = syslog.Header
 
 // FromShipper is the header a shipper's members give (shipper.Result).
 func FromShipper(res *shipper.Result) Header {
@@ -47,6 +37,8 @@ func FromShipper(res *shipper.Result) Header {
 // outer ones: they stand closer to the record. A Frame is reused from record
 // to record.
 type Frame struct {
+	// Header holds the framings' time, host, app name and pid, merged; their
+	// syslog fields are in Attrs (Header.SyslogAttrs).
 	Header
 	Attrs   []record.Attr // the framings' own fields (log.syslog.*, log.iostream, fluentd.tag, container.*)
 	Payload string        // the record inside the framings
@@ -69,7 +61,7 @@ type Frame struct {
 	// nothing for the shipper rows.
 	Shippers bool
 
-	sd  []syslog.Param
+	sh  syslog.Header // a syslog framing's header, reused
 	obj shipper.Object
 }
 
@@ -109,8 +101,8 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 	f.Orig, f.Offset, f.Syslog = "", 0, false
 	f.Skip, f.Shipper, f.Decoded = nil, nil, false
 	if pipeline != nil {
-		f.merge(*pipeline)
-		f.syslogPRI(int(pipeline.sev)-1, int(pipeline.fac)-1)
+		f.merge(pipeline)
+		pipeline.SyslogAttrs(f.set)
 		f.Syslog = pipeline.Host != "" || pipeline.App != ""
 	}
 	cur := s
@@ -149,8 +141,9 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 	}
 }
 
-// merge lays h over what outer framings said.
-func (f *Frame) merge(h Header) {
+// merge lays h's time, host, app name and pid over what outer framings
+// said.
+func (f *Frame) merge(h *Header) {
 	if !h.Time.IsZero() {
 		f.Time, f.TimeText = h.Time, h.TimeText
 	}
@@ -223,37 +216,29 @@ func braceStart(s string) bool {
 	return i < len(s) && s[i] == '{'
 }
 
-func (f *Frame) syslogFields(h *syslog.Header) {
-	f.merge(Header{Time: h.Time, TimeText: h.TimeText, Host: h.Host, App: h.Tag, PID: h.PID})
+// syslogFields takes the header a syslog framing read.
+func (f *Frame) syslogFields() {
+	f.merge(&f.sh)
 	f.Syslog = true
-	if h.PRI >= 0 {
-		f.set(record.Attr{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: int64(h.PRI)})
-		f.set(record.Attr{Key: record.AttrSyslogFacilityCode, Kind: record.KindInt, Int: int64(h.PRI / 8)})
-		f.set(record.Attr{Key: record.AttrSyslogSeverityCode, Kind: record.KindInt, Int: int64(h.PRI % 8)})
-	}
-	f.setStr(record.AttrSyslogMsgID, h.MsgID)
-	for _, p := range h.SD {
-		f.setStr(record.AttrSyslogStructuredData+"."+p.ID+"."+p.Name, p.Value)
-	}
+	f.sh.SyslogAttrs(f.set)
 }
 
 func takeRFC5424(f *Frame, s string, loc *time.Location, _ time.Time) (int, string, bool) {
-	h, ok := syslog.Parse5424(s, loc, f.sd)
-	f.sd = h.SD
+	msg, ok := syslog.Parse5424(s, loc, &f.sh)
 	if !ok {
 		return 0, "", false
 	}
-	f.syslogFields(&h)
-	return h.Msg, "", true
+	f.syslogFields()
+	return msg, "", true
 }
 
 func takeSyslog(f *Frame, s string, loc *time.Location, now time.Time) (int, string, bool) {
-	h, ok := syslog.Parse(s, loc, now)
+	msg, ok := syslog.Parse(s, loc, now, &f.sh)
 	if !ok {
 		return 0, "", false
 	}
-	f.syslogFields(&h)
-	return h.Msg, "", true
+	f.syslogFields()
+	return msg, "", true
 }
 
 // takeFluentd takes off one of Fluentd's line headers, read by parse.
@@ -263,7 +248,7 @@ func takeFluentd(parse func(string) (fluentd.Header, bool)) func(*Frame, string,
 		if !ok {
 			return 0, "", false
 		}
-		f.merge(Header{Time: h.Time, TimeText: h.TimeText})
+		f.merge(&Header{Time: h.Time, TimeText: h.TimeText})
 		f.setStr(record.AttrFluentdTag, h.Tag)
 		return h.Msg, "", true
 	}
@@ -274,7 +259,7 @@ func takeCRI(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bo
 	if !ok {
 		return 0, "", false
 	}
-	f.merge(Header{Time: h.Time, TimeText: h.TimeText})
+	f.merge(&Header{Time: h.Time, TimeText: h.TimeText})
 	f.setStr(record.AttrLogIostream, h.Stream)
 	return h.Msg, "", true
 }
@@ -290,7 +275,7 @@ func takeJSON(f *Frame, s string, loc *time.Location, now time.Time) (int, strin
 		return f.takeShipper(s, loc, now)
 	}
 	if t, n, ok := scan.RFC3339(w.Time, loc); ok && n == len(w.Time) {
-		f.merge(Header{Time: t, TimeText: w.Time})
+		f.merge(&Header{Time: t, TimeText: w.Time})
 	}
 	f.setStr(record.AttrLogIostream, w.Stream)
 	f.setStr(record.AttrContainerID, w.ContainerID)
@@ -323,26 +308,13 @@ func (f *Frame) takeShipper(s string, loc *time.Location, now time.Time) (int, s
 		f.Skip = res.Row.Skip
 		return 0, "", true
 	}
-	f.merge(FromShipper(&res))
-	f.syslogPRI(res.Severity, res.Facility)
+	h := FromShipper(&res)
+	f.merge(&h)
+	h.SyslogAttrs(f.set)
 	if res.Text == "" {
 		return 0, "", false
 	}
 	return -1, res.Text, true
-}
-
-// syslogPRI sets the syslog attributes of a severity and a facility that
-// a shipper's members gave; -1 for one not known.
-func (f *Frame) syslogPRI(sev, fac int) {
-	if fac >= 0 && sev >= 0 {
-		f.set(record.Attr{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: int64(fac*8 + sev)})
-	}
-	if fac >= 0 {
-		f.set(record.Attr{Key: record.AttrSyslogFacilityCode, Kind: record.KindInt, Int: int64(fac)})
-	}
-	if sev >= 0 {
-		f.set(record.Attr{Key: record.AttrSyslogSeverityCode, Kind: record.KindInt, Int: int64(sev)})
-	}
 }
 
 // HeaderEnd returns where the payload starts after the framing headers at

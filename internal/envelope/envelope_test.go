@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -90,6 +91,40 @@ func TestUnwrapPipelineHeader(t *testing.T) {
 	f.Unwrap("<134>Mar  5 10:16:02 node2 app2[7]: x", &Header{Host: "h", App: "a"}, time.UTC, time.Now())
 	if f.Host != "node2" || f.App != "app2" || f.PID != "7" {
 		t.Errorf("inner header lost: %+v", f.Header)
+	}
+}
+
+// A pipeline's header with every syslog field (the collector's syslog
+// receiver, Fluent Bit's syslog keys) gives the framing the attributes, in
+// order, the full line gives; an inner header's fields win one by one.
+func TestUnwrapPipelineSyslogFields(t *testing.T) {
+	const line = `<134>1 2026-03-05T10:16:02Z pm-node1 passman 2301 AUDIT [meta seq="7" note="a \"q\""] id = 1, type = Login`
+	var full, msg Frame
+	full.Unwrap(line, nil, time.UTC, time.Now())
+	h := Header{Time: full.Time, Host: "pm-node1", App: "passman", PID: "2301", MsgID: "AUDIT"}
+	h.SetPRI(134)
+	h.AddSD("meta", "seq", "7")
+	h.AddSD("meta", "note", `a "q"`)
+	msg.Unwrap("id = 1, type = Login", &h, time.UTC, time.Now())
+	if len(full.Attrs) != 6 || !reflect.DeepEqual(msg.Attrs, full.Attrs) || msg.Host != full.Host || msg.App != full.App || msg.PID != full.PID {
+		t.Errorf("\nmessage %+v %+v\nline    %+v %+v", msg.Header, msg.Attrs, full.Header, full.Attrs)
+	}
+
+	h = Header{Host: "h", App: "a", MsgID: "OUTER"}
+	h.SetSyslog(3, -1)
+	h.AddSD("meta", "seq", "1")
+	h.AddSD("outer", "only", "o")
+	msg.Unwrap(`<14>1 - node2 app2 - - [meta seq="2"] x`, &h, time.UTC, time.Now())
+	want := []record.Attr{
+		{Key: record.AttrSyslogSeverityCode, Kind: record.KindInt, Int: 6},
+		{Key: record.AttrSyslogMsgID, Kind: record.KindString, Str: "OUTER"},
+		{Key: record.AttrSyslogStructuredData + ".meta.seq", Kind: record.KindString, Str: "2"},
+		{Key: record.AttrSyslogStructuredData + ".outer.only", Kind: record.KindString, Str: "o"},
+		{Key: record.AttrSyslogPriority, Kind: record.KindInt, Int: 14},
+		{Key: record.AttrSyslogFacilityCode, Kind: record.KindInt, Int: 1},
+	}
+	if !reflect.DeepEqual(msg.Attrs, want) {
+		t.Errorf("\n got %+v\nwant %+v", msg.Attrs, want)
 	}
 }
 

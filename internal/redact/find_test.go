@@ -14,7 +14,7 @@ import (
 // case in order of position, a mention whose name lies inside the value
 // of the one kept before it is dropped (Find reads on past a value),
 // unless that value is a header's (names inside it are searched, up to
-// maxNested times per text).
+// maxNested times per pass).
 func (r *Redactor) findRef(s string) []Span {
 	type mention struct {
 		at, next int
@@ -23,7 +23,6 @@ func (r *Redactor) findRef(s string) []Span {
 		header   bool
 	}
 	var dst []Span
-	nested := 0
 	for _, a := range r.anchors {
 		cases := []byte{a.c}
 		if up := scan.Lower(a.c) - 'a' + 'A'; a.c >= 'a' && a.c <= 'z' {
@@ -45,7 +44,7 @@ func (r *Redactor) findRef(s string) []Span {
 					break
 				}
 			}
-			from := 0
+			from, nested := 0, 0
 			for _, m := range ms {
 				if m.at < from {
 					continue
@@ -65,6 +64,26 @@ func (r *Redactor) findRef(s string) []Span {
 	return dst
 }
 
+// findWordsSpans is findWords's spans, without the bearer look.
+func (r *Redactor) findWordsSpans(s string) []Span {
+	sp, _ := r.findWords(s, 0, nil, false)
+	return sp
+}
+
+// bearerRef is every bearer token of s, one Bearer call after another.
+func bearerRef(s string) []Span {
+	var sp []Span
+	for from := 0; from < len(s); {
+		b0, b1, ok := Bearer(s[from:])
+		if !ok {
+			break
+		}
+		sp = append(sp, Span{Start: from + b0, End: from + b1})
+		from += b1
+	}
+	return sp
+}
+
 // TestFindMatchesOracle: every line of testdata, every form of TestFindForms
 // and each of them with its letters' case flipped and cut at every eighth
 // byte redact to the same text through Find and through findRef, with the
@@ -73,6 +92,8 @@ func TestFindMatchesOracle(t *testing.T) {
 	texts := []string{
 		`{"cookie":"s3cr3t-v4lue","a":1}`, `x_access_token=s3cr3t-v4lue`, `Cookie: sid=s3cr3t-v4lue; theme=dark`,
 		`AUTHORIZATION: Basic s3cr3t`, `%7B%22password%22%3A%22s3cr3t%22%7D`, `a@b=1 a` + "`" + `b=2 pin[2]=3 pin{2}=4`,
+		// More header values than a pass searches inside, in both cases.
+		strings.Repeat("cookie:Cookie:", 20) + "x", strings.Repeat("x-access-token: cookie=", 20) + "v",
 	}
 	files, _ := filepath.Glob("../../testdata/*/*")
 	for _, f := range files {
@@ -101,10 +122,21 @@ func TestFindMatchesOracle(t *testing.T) {
 	for _, r := range []Redactor{New(nil, nil, true), New([]string{"x-pin"}, []string{"a@b", "a`b", "pin[2]", "pin{2}", "q7"}, true)} {
 		n := 0
 		for _, s := range all {
-			got := string(r.Replace(nil, s, r.Find(s, 0, nil, false)))
 			want := string(r.Replace(nil, s, r.findRef(s)))
-			if got != want {
-				t.Fatalf("%q:\n Find    %s\n oracle  %s", s, got, want)
+			got := string(r.Replace(nil, s, r.Find(s, 0, nil, false)))
+			// Both ways of reading, whatever the text's length.
+			words := string(r.Replace(nil, s, r.findWordsSpans(s)))
+			bytes := string(r.Replace(nil, s, r.findBytes(s, 0, nil)))
+			if got != want || words != want || bytes != want {
+				t.Fatalf("%q:\n Find       %s\n findWords  %s\n findBytes  %s\n oracle     %s", s, got, words, bytes, want)
+			}
+			// With bearer tokens: the word pass's own look for "bearer ".
+			if _, at := r.findWords(s, 0, nil, true); (at >= 0) != MayHoldBearer(s) {
+				t.Fatalf("%q: findWords saw a bearer at %d, MayHoldBearer %v", s, at, MayHoldBearer(s))
+			}
+			wantB := string(r.Replace(nil, s, append(r.findRef(s), bearerRef(s)...)))
+			if gotB := string(r.Replace(nil, s, r.Find(s, 0, nil, true))); gotB != wantB {
+				t.Fatalf("%q with bearer tokens:\n Find    %s\n oracle  %s", s, gotB, wantB)
 			}
 			if got != s {
 				n++

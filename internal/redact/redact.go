@@ -31,6 +31,15 @@ type Redactor struct {
 
 	minMention int // MinMention
 
+	// findWords's tables: each letter anchor in every byte of a word;
+	// everyByte, an anchor is not a letter (a name a user added); the
+	// anchor (index+1) of a byte, both cases of a letter.
+	pats      []uint64
+	pat4      [4]uint64 // pats, padded with the first, when there are at most 4 (fast4)
+	fast4     bool
+	everyByte bool
+	anchorOf  [256]uint8
+
 	keyed *keyed // keyed pseudonyms (NewKeyed); nil: the mask
 }
 
@@ -106,6 +115,20 @@ func New(headers, parts []string, on bool) Redactor {
 		}
 	}
 	r.minMention = r.computeMinMention()
+	for i, a := range r.anchors {
+		r.anchorOf[a.c] = uint8(i + 1)
+		if a.c >= 'a' && a.c <= 'z' {
+			r.anchorOf[a.c-'a'+'A'] = uint8(i + 1)
+			r.pats = append(r.pats, uint64(a.c)*0x0101010101010101)
+		} else {
+			r.everyByte = true
+		}
+	}
+	if r.fast4 = len(r.pats) > 0 && len(r.pats) <= 4 && !r.everyByte; r.fast4 {
+		for i := range r.pat4 {
+			r.pat4[i] = r.pats[min(i, len(r.pats)-1)]
+		}
+	}
 	return r
 }
 
@@ -232,55 +255,23 @@ func isTokenChar(c byte) bool {
 		c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '='
 }
 
-// find appends to dst the spans, shifted by base, of the secret values in s:
-// each name is looked for by memchr on its anchor letter, so text that names
-// no secret costs a few vector scans. Bearer tokens too when bearer is set.
+// Find appends to dst the spans, shifted by base, of the secret values in
+// s. Each anchor letter, in each case, is a pass (findRef in the tests is
+// the plain oracle): a mention inside the value of the one its pass found
+// before is skipped (a run of names, or a long key, is read once), but for
+// a header's value, whose names are searched too, at most maxNested times
+// per pass. Bearer tokens too when bearer is set.
 func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 	if !r.on {
 		return dst
 	}
-	nested := 0
-	for _, a := range r.anchors {
-		cs := [2]byte{a.c, a.c}
-		if a.c >= 'a' && a.c <= 'z' {
-			cs[1] = a.c - 'a' + 'A'
+	if len(s) < findWordsBelow {
+		var at int
+		if dst, at = r.findWords(s, base, dst, bearer); at < 0 {
+			bearer = false // the same pass saw no "bearer "
 		}
-		for k, c := range cs {
-			if k == 1 && c == cs[0] {
-				break
-			}
-			for from := 0; from < len(s); {
-				i := strings.IndexByte(s[from:], c)
-				if i < 0 {
-					break
-				}
-				i += from
-				from = i + 1
-				for _, n := range a.names {
-					j := i - n.at
-					if j < 0 || j+len(n.name) > len(s) || foldDash(s[j+n.adj]) != n.name[n.adj] ||
-						scan.IndexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
-						continue
-					}
-					v0, v1, next, form, ok := secretValue(s, j+len(n.name), n.header)
-					if ok {
-						dst = append(dst, Span{Start: base + v0, End: base + v1, Kind: n.kind, Form: form})
-						if n.header && nested < maxNested {
-							// A header's value may run on over later
-							// pairs: names inside it are searched too (a
-							// bounded number of times: "cookie: cookie: …"
-							// must not cost the square of its length).
-							nested++
-							from = max(from, v0)
-							break
-						}
-					}
-					// A run of names, or a long key, is read once.
-					from = max(from, next)
-					break
-				}
-			}
-		}
+	} else {
+		dst = r.findBytes(s, base, dst)
 	}
 	for from := 0; bearer && from < len(s); {
 		b0, b1, ok := Bearer(s[from:])
@@ -293,7 +284,152 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 	return dst
 }
 
-// maxNested bounds how many header values per text are searched for the
+// findWordsBelow: texts shorter than this are read word by word
+// (findWords), longer ones by a memchr per anchor and case (findBytes).
+// A memchr's fixed cost, paid by every pass, is most of a short text's
+// search; on a long one the vector scan wins (BenchmarkFindPaths measures both).
+const findWordsBelow = 256
+
+// findBytes is Find's passes one after the other, a memchr each.
+func (r *Redactor) findBytes(s string, base int, dst []Span) []Span {
+	for ai := range r.anchors {
+		a := &r.anchors[ai]
+		cs := [2]byte{a.c, a.c}
+		if a.c >= 'a' && a.c <= 'z' {
+			cs[1] = a.c - 'a' + 'A'
+		}
+		for k, c := range cs {
+			if k == 1 && c == cs[0] {
+				break
+			}
+			nested := 0
+			for from := 0; from < len(s); {
+				i := strings.IndexByte(s[from:], c)
+				if i < 0 {
+					break
+				}
+				i += from
+				var next int
+				dst, next = r.names(s, i, base, dst, a, &nested)
+				from = max(i+1, next)
+			}
+		}
+	}
+	return dst
+}
+
+// findWords is Find's passes as one: eight bytes at a time, folded to
+// lower case, tested for every letter anchor at once (folding with 0x20 is
+// exact for letters; an anchor that is not one has every byte looked at).
+func (r *Redactor) findWords(s string, base int, dst []Span, bearer bool) ([]Span, int) {
+	const lo, hi, fold = 0x0101010101010101, 0x8080808080808080, 0x2020202020202020
+	var st findState
+	st.base = base
+	if n := 2 * len(r.anchors); n > len(st.fixed) {
+		st.from, st.nested = make([]int, n), make([]int, n)
+	} else {
+		st.from, st.nested = st.fixed[:n], st.fixedNested[:n]
+	}
+	// The same pass looks for "bearer " ('b', either case) when asked: a
+	// pattern of zero bytes matches no folded byte.
+	var pb uint64
+	if bearer {
+		pb = 'b' * lo
+	}
+	at := -1 // the first "bearer "
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64([]byte(s[i:i+8])) | fold
+		xb := w ^ pb
+		m := (xb - lo) &^ xb
+		if r.fast4 {
+			x0, x1, x2, x3 := w^r.pat4[0], w^r.pat4[1], w^r.pat4[2], w^r.pat4[3]
+			m |= (x0-lo)&^x0 | (x1-lo)&^x1 | (x2-lo)&^x2 | (x3-lo)&^x3
+		} else {
+			if r.everyByte {
+				m = hi
+			}
+			for _, p := range r.pats {
+				x := w ^ p
+				m |= (x - lo) &^ x
+			}
+		}
+		for m &= hi; m != 0; m &= m - 1 {
+			// A borrow may mark the byte after a match: each is looked up.
+			k := i + bits.TrailingZeros64(m)>>3
+			dst, at = r.wordHit(s, k, dst, &st, bearer, at)
+		}
+	}
+	for ; i < len(s); i++ {
+		dst, at = r.wordHit(s, i, dst, &st, bearer, at)
+	}
+	return dst, at
+}
+
+// wordHit looks at s[k], a byte findWords's test marked: a mention of a
+// secret name, or the first "bearer " (at, when asked and not yet found).
+func (r *Redactor) wordHit(s string, k int, dst []Span, st *findState, bearer bool, at int) ([]Span, int) {
+	c := s[k]
+	if bearer && at < 0 && c|0x20 == 'b' && k+len("bearer ") <= len(s) && s[k+6] == ' ' && strings.EqualFold(s[k+1:k+6], "earer") {
+		at = k
+	}
+	if a := r.anchorOf[c]; a != 0 {
+		dst = r.mention(s, k, int(a-1), dst, st)
+	}
+	return dst, at
+}
+
+// findState is findWords's passes: where each reads on, and how many
+// header values it searched inside.
+type findState struct {
+	base               int
+	from, nested       []int
+	fixed, fixedNested [16]int
+}
+
+// mention reads a mention whose anchor letter, anchor ai's, is s[i], in
+// the pass of its anchor and case.
+func (r *Redactor) mention(s string, i, ai int, dst []Span, st *findState) []Span {
+	pass := 2 * ai
+	if c := s[i]; c >= 'A' && c <= 'Z' {
+		pass++
+	}
+	if i < st.from[pass] {
+		return dst
+	}
+	var next int
+	dst, next = r.names(s, i, st.base, dst, &r.anchors[ai], &st.nested[pass])
+	st.from[pass] = max(i+1, next)
+	return dst
+}
+
+// names checks a's names at its anchor letter s[i] and appends the value
+// of the first one there; next is where the pass reads on.
+func (r *Redactor) names(s string, i, base int, dst []Span, a *anchor, nested *int) ([]Span, int) {
+	for _, n := range a.names {
+		j := i - n.at
+		if j < 0 || j+len(n.name) > len(s) || foldDash(s[j+n.adj]) != n.name[n.adj] ||
+			scan.IndexFoldDash(s[j:j+len(n.name)], n.name) != 0 {
+			continue
+		}
+		v0, v1, next, form, ok := secretValue(s, j+len(n.name), n.header)
+		if ok {
+			dst = append(dst, Span{Start: base + v0, End: base + v1, Kind: n.kind, Form: form})
+			if n.header && *nested < maxNested {
+				// A header's value may run on over later pairs: names
+				// inside it are searched too (a bounded number of times:
+				// "cookie: cookie: …" must not cost the square of its
+				// length).
+				*nested++
+				return dst, v0
+			}
+		}
+		return dst, next
+	}
+	return dst, 0
+}
+
+// maxNested bounds how many header values per pass are searched for the
 // names inside them.
 const maxNested = 16
 

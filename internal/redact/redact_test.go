@@ -86,3 +86,37 @@ func TestMayHoldBearer(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFindPaths: Find's two ways of reading a text (findWordsBelow
+// chooses by length), each with its look for "bearer ", on a short CA PAM
+// summary line and a PassMan line.
+func BenchmarkFindPaths(b *testing.B) {
+	r := New(nil, nil, true)
+	for _, tc := range []struct{ name, s string }{
+		{"short", "28 Oct 2008 12:16:40 P LOGIN jsmith 49047159:0000034c 59 2 pts/3 /usr/bin/ssh (OS user)"},
+		{"long", "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): id = 18735, type = CheckoutCredentials, user_upn = alice@corp.example, user_address = 10.1.2.3, entity_path = 'Servers/Linux/db-prod-01', business_result = Success"},
+	} {
+		for _, way := range []struct {
+			name string
+			find func(string, int, []Span, bool) []Span
+		}{{"words", func(s string, base int, dst []Span, bearer bool) []Span {
+			dst, _ = r.findWords(s, base, dst, bearer)
+			return dst
+		}}, {"bytes", func(s string, base int, dst []Span, bearer bool) []Span {
+			if bearer && MayHoldBearer(s) {
+				dst = append(dst, Span{})
+			}
+			return r.findBytes(s, base, dst)
+		}}} {
+			b.Run(tc.name+"/"+way.name, func(b *testing.B) {
+				b.SetBytes(int64(len(tc.s)))
+				b.ReportAllocs()
+				var sp []Span
+				for i := 0; i < b.N; i++ {
+					sp = way.find(tc.s, 0, sp[:0], true)
+				}
+				sinkSpans = sp
+			})
+		}
+	}
+}

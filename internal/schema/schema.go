@@ -7,16 +7,14 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope/shipper"
-	"github.com/pamaudit/pamaudit/internal/product/capam"
-	"github.com/pamaudit/pamaudit/internal/product/netwrix"
-	"github.com/pamaudit/pamaudit/internal/product/passman"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// Markdown renders docs/schema.md from the mapping tables, so the docs
-// cannot drift from the code.
-func Markdown() string {
+// Markdown renders docs/schema.md from the products table and the
+// mapping tables, so the docs cannot drift from the code.
+func Markdown(products product.Table) string {
 	l := table.Doc("TestSchemaDoc", "./internal/schema", "Output schema",
 		"Every record pamaudit emits, per product: event names, attributes and where they come from. The rules all products share are in [contract.md](contract.md); this page is generated from the mapping tables of each product (`internal/product/<product>/tables.go`).")
 	w := l.W
@@ -31,9 +29,9 @@ func Markdown() string {
 		w()
 	}
 	attrTable(commonAttrs)
-	w("Other source fields go under the product's namespace (`passman.`, `capam.`, `netwrix.`) in snake case. When a limit cuts a record (attributes per record, bytes per value, JSON depth), `<product>.truncated` (int) counts what was cut; the original text stays whole in `log.record.original` or the body. A key that appears twice in one record keeps its last value, and the record is marked (below).")
+	w("Other source fields go under the product's namespace (", code(prefixes(products)), ") in snake case. When a limit cuts a record (attributes per record, bytes per value, JSON depth), `<product>.truncated` (int) counts what was cut; the original text stays whole in `log.record.original` or the body. A key that appears twice in one record keeps its last value, and the record is marked (below).")
 	w()
-	tamperDoc(w)
+	tamperDoc(w, products)
 	w("## Framings")
 	w()
 	w("A record gives the same event name and attributes whether it arrives bare or inside a transport's framing; the framing adds its own fields. The record's own fields win over the framing's (a Netwrix record's `hostname` is `host.name`), and an inner framing's over an outer one's. Up to four framings are taken off one record, tried in this order at each layer (each is a look at the start of the text):")
@@ -59,24 +57,17 @@ func Markdown() string {
 		}
 		return strings.Join(b, ", ")
 	}
-	quote := func(ns []string) string {
-		var b []string
-		for _, n := range ns {
-			b = append(b, "`"+n+"`")
-		}
-		return strings.Join(b, ", ")
-	}
 	for i := range shipper.Rows {
 		r := &shipper.Rows[i]
-		text := quote(r.Text)
+		text := code(r.Text)
 		if r.Keep {
-			text = "the object itself is the record; " + quote(r.Skip) + " are left out of it (`log` is the copy Fluentd parsed; secrets in it are redacted in `log.record.original` like any original), `source` → `log.iostream`, `container_id` → `container.id`, `container_name` → `container.name`"
+			text = "the object itself is the record; " + code(r.Skip) + " are left out of it (`log` is the copy Fluentd parsed; secrets in it are redacted in `log.record.original` like any original), `source` → `log.iostream`, `container_id` → `container.id`, `container_name` → `container.name`"
 		}
-		w("| ", r.Name, " (", r.Doc, ") | ", quote(r.Sig), " | ", text, " | ", names(r.Time), " | ", names(r.Host), " | ", names(r.App), " | ", names(r.PID), " | ", names(r.Sev), " |")
+		w("| ", r.Name, " (", r.Doc, ") | ", code(r.Sig), " | ", text, " | ", names(r.Time), " | ", names(r.Host), " | ", names(r.App), " | ", names(r.PID), " | ", names(r.Sev), " |")
 	}
 	w()
 	attrTable(framingAttrs)
-	w("Inside the framings, the product is picked by a look at the payload's start: a seaudit date and status letter (CA PAM), a JSON object (Netwrix, if it looks like one: see Netwrix below), PassMan's `process(pid): ` or `key = value` pairs that start the text and hold a `type` key. A payload none of these recognise, framed by a Netwrix service's container (a Fluentd tag or container name `s1_…`), is that service's text line (Netwrix). Syslog-framed text that none of these recognise is a PassMan system line (`passman.system`, body = the message). A JSON object that no framing unwraps and no product recognises is `unknown_format`, its text kept. A record whose header the pipeline already read (a syslog input's message) gets the same attributes from the header fields the face passes on: see each face's documentation.")
+	detectionDoc(w, products)
 	w()
 	w("Error types (`error.type`):")
 	w()
@@ -84,9 +75,9 @@ func Markdown() string {
 		w("- `", e.Code, "`: ", e.Err.Error())
 	}
 	w()
-	passman.Doc(w)
-	capam.Doc(w)
-	netwrix.Doc(w)
+	for _, p := range products.ByIDOrder() {
+		p.Doc(w)
+	}
 	w("## What the faces add")
 	w()
 	w("Every record the collector processor or the Fluent Bit plugin parses carries its identity, for deduplicating what an at-least-once pipeline delivered twice ([contract.md](contract.md#record-identity) says what it is made of):")
@@ -132,14 +123,7 @@ var commonAttrs = []schemaAttr{
 
 // tamperDoc writes the tamper rule (builder's, with each product's
 // security-relevant keys from its tables).
-func tamperDoc(w func(s ...string)) {
-	code := func(ns []string) string {
-		var b []string
-		for _, n := range ns {
-			b = append(b, "`"+n+"`")
-		}
-		return strings.Join(b, ", ")
-	}
+func tamperDoc(w func(s ...string), products product.Table) {
 	w("### Tamper marks")
 	w()
 	w("A record whose own fields repeat a key (a PassMan `key = value` pair, a Netwrix JSON member, a CA PAM detail label), or whose value holds the header of another record of its product, may have been forged or doctored on its way (an unescaped separator lets a value add fields). It is still read, and `", record.AttrAnomaly, "` lists what was seen:")
@@ -155,12 +139,52 @@ func tamperDoc(w func(s ...string)) {
 	w()
 	w("A key is security-relevant when it feeds the outcome, an identity, the client or a target. Where such a key's values differ, the record says it is ambiguous instead of trusting the last value: `event.outcome` is `unknown` (OCSF `status_id` 0 Unknown), and every other attribute the key fed is left out (`user_upn` feeds `user.name` and `user.domain`). Where they agree, the record keeps its event name and attributes and has only the mark. The security-relevant keys:")
 	w()
-	w("- PassMan: ", code(passman.RelevantKeys()))
-	w("- CA PAM detail labels: ", code(capam.RelevantLabels()))
-	w("- Netwrix members: ", code(netwrix.RelevantPaths()))
+	for _, p := range products.ByIDOrder() {
+		if p.RelevantKeys != nil {
+			w("- ", p.RelevantDoc, ": ", code(p.RelevantKeys()))
+		}
+	}
 	w()
 	w("In ECS the marks are `tags`; in OCSF they are in `unmapped` as `", record.AttrAnomaly, "`. At most 32 marks a record; more are counted in `<product>.truncated`.")
 	w()
+}
+
+// detectionDoc writes how the product of a payload is picked, from the
+// products table: its sniffs in detection order, then its claims, then
+// where syslog-framed text goes.
+func detectionDoc(w func(s ...string), products product.Table) {
+	var sniffs, claims []string
+	syslog := ""
+	for i := range products {
+		p := &products[i]
+		sniffs = append(sniffs, p.SniffDoc)
+		if p.Claim != nil {
+			claims = append(claims, " A payload none of these recognise, "+p.ClaimDoc+".")
+		}
+		if p.SyslogText && syslog == "" {
+			syslog = " Syslog-framed text that none of these recognise is " + p.SyslogDoc + "."
+		}
+	}
+	w("Inside the framings, the product is picked by a look at the payload's start: ", strings.Join(sniffs, ", "), ".", strings.Join(claims, ""), syslog,
+		" A JSON object that no framing unwraps and no product recognises is `unknown_format`, its text kept. A record whose header the pipeline already read (a syslog input's message) gets the same attributes from the header fields the face passes on: see each face's documentation.")
+}
+
+// code lists names in backquotes, comma-separated.
+func code(ns []string) string {
+	var b []string
+	for _, n := range ns {
+		b = append(b, "`"+n+"`")
+	}
+	return strings.Join(b, ", ")
+}
+
+// prefixes lists the products' attribute namespaces, in ID order.
+func prefixes(products product.Table) []string {
+	var ps []string
+	for _, p := range products.ByIDOrder() {
+		ps = append(ps, p.Prefix())
+	}
+	return ps
 }
 
 // framingDocs is the envelope layer's detection table, in its order.
@@ -199,8 +223,8 @@ var faceAttrs = []schemaAttr{
 }
 
 // Documented reports whether a key is in the schema: a common attribute
-// or one under a product namespace.
-func Documented(k string) bool {
+// or one under the namespace of a product of the table.
+func Documented(products product.Table, k string) bool {
 	for _, as := range [][]schemaAttr{commonAttrs, framingAttrs, identityAttrs} {
 		for _, a := range as {
 			if a.key == k {
@@ -211,7 +235,7 @@ func Documented(k string) bool {
 	if strings.HasPrefix(k, record.AttrSyslogStructuredData+".") {
 		return true
 	}
-	for _, p := range []string{"passman.", "capam.", "netwrix."} {
+	for _, p := range prefixes(products) {
 		if strings.HasPrefix(k, p) && len(k) > len(p) {
 			return true
 		}

@@ -15,22 +15,23 @@ func Is5424(s string) bool {
 
 // Parse5424 reads an RFC 5424 header: <PRI>1 TIMESTAMP HOSTNAME APP-NAME
 // PROCID MSGID STRUCTURED-DATA, each field "-" when nil, and the message
-// after one space (a UTF-8 byte order mark before it is skipped). A time
-// without an offset is read in loc. sd is reused for the structured data.
-func Parse5424(s string, loc *time.Location, sd []Param) (Header, bool) {
-	h := Header{PRI: -1, SD: sd[:0]}
-	var i int
-	h.PRI, i = pri(s)
+// after one space (a UTF-8 byte order mark before it is skipped), into h
+// (its SD's memory reused), and returns the offset of the message. A time
+// without an offset is read in loc.
+func Parse5424(s string, loc *time.Location, h *Header) (msg int, ok bool) {
+	h.reset()
+	p, i := pri(s)
 	if i == 0 || i+2 > len(s) || s[i] != '1' || s[i+1] != ' ' {
-		return h, false
+		return 0, false
 	}
+	h.SetPRI(p)
 	i += 2
 	if i < len(s) && s[i] == '-' {
 		i++
 	} else {
 		t, n, ok := scan.RFC3339(s[i:], loc)
 		if !ok {
-			return h, false
+			return 0, false
 		}
 		h.Time, h.TimeText = t, s[i:i+n]
 		i += n
@@ -38,7 +39,7 @@ func Parse5424(s string, loc *time.Location, sd []Param) (Header, bool) {
 	var fields [4]string
 	for k := range fields {
 		if i >= len(s) || s[i] != ' ' {
-			return h, false
+			return 0, false
 		}
 		i++
 		j := i
@@ -46,29 +47,28 @@ func Parse5424(s string, loc *time.Location, sd []Param) (Header, bool) {
 			j++
 		}
 		if j == i {
-			return h, false
+			return 0, false
 		}
 		if f := s[i:j]; f != "-" {
 			fields[k] = f
 		}
 		i = j
 	}
-	h.Host, h.Tag, h.PID, h.MsgID = fields[0], fields[1], fields[2], fields[3]
+	h.Host, h.App, h.PID, h.MsgID = fields[0], fields[1], fields[2], fields[3]
 	if i >= len(s) || s[i] != ' ' {
-		return h, false
+		return 0, false
 	}
 	i++
 	if i < len(s) && s[i] == '-' {
 		i++
 	} else {
-		var ok bool
-		if i, ok = h.structuredData(s, i); !ok {
-			return h, false
+		if h.SD, i, ok = readSD(s, i, h.SD); !ok {
+			return 0, false
 		}
 	}
 	if i < len(s) {
 		if s[i] != ' ' {
-			return h, false
+			return 0, false
 		}
 		i++
 		// rsyslog's RSYSLOG_SyslogProtocol23Format writes the MSG of a
@@ -81,14 +81,24 @@ func Parse5424(s string, loc *time.Location, sd []Param) (Header, bool) {
 	if strings.HasPrefix(s[i:], "\ufeff") {
 		i += 3
 	}
-	h.Msg = i
-	return h, true
+	return i, true
 }
 
-// structuredData reads one or more [SD-ID PARAM="VALUE" ...] elements.
-func (h *Header) structuredData(s string, i int) (int, bool) {
+// ReadSD reads RFC 5424 STRUCTURED-DATA standing on its own, as a
+// pipeline that split the header keeps it (Fluent Bit's extradata): "-"
+// for none, or one or more [SD-ID PARAM="VALUE" ...] elements that are the
+// whole of s. The parameters are appended to sd[:0].
+func ReadSD(s string, sd []Param) ([]Param, bool) {
+	h := Header{SD: sd[:0]}
+	ok := h.ReadSD(s)
+	return h.SD, ok
+}
+
+// readSD reads one or more [SD-ID PARAM="VALUE" ...] elements from s[i:],
+// appending their parameters to sd, and returns the offset after them.
+func readSD(s string, i int, sd []Param) ([]Param, int, bool) {
 	if i >= len(s) || s[i] != '[' {
-		return i, false
+		return sd, i, false
 	}
 	for i < len(s) && s[i] == '[' {
 		i++
@@ -97,7 +107,7 @@ func (h *Header) structuredData(s string, i int) (int, bool) {
 			j++
 		}
 		if j == i || j >= len(s) {
-			return i, false
+			return sd, i, false
 		}
 		id := s[i:j]
 		i = j
@@ -108,22 +118,22 @@ func (h *Header) structuredData(s string, i int) (int, bool) {
 				k++
 			}
 			if k == i || k+1 >= len(s) || s[k] != '=' || s[k+1] != '"' {
-				return i, false
+				return sd, i, false
 			}
 			name := s[i:k]
 			v, end, ok := paramValue(s, k+2)
 			if !ok {
-				return i, false
+				return sd, i, false
 			}
-			h.SD = append(h.SD, Param{ID: id, Name: name, Value: v})
+			sd = append(sd, Param{ID: id, Name: name, Value: v})
 			i = end
 		}
 		if i >= len(s) || s[i] != ']' {
-			return i, false
+			return sd, i, false
 		}
 		i++
 	}
-	return i, true
+	return sd, i, true
 }
 
 // paramValue reads a PARAM-VALUE up to its closing quote, with \", \\ and

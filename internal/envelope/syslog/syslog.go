@@ -33,37 +33,21 @@ func pri(s string) (int, int) {
 	return -1, 0
 }
 
-// Header is the header of an RFC 3164 or RFC 5424-lite line:
-// "[<PRI>]TIME HOST TAG[[PID]]: ". msg is the offset of the message.
-type Header struct {
-	Time      time.Time
-	TimeText  string // the time as the line wrote it
-	Host, Tag string // HOSTNAME; APP-NAME or TAG
-	PID       string // PROCID or [pid]
-	Msg       int    // offset of the message
-	PRI       int    // -1 when the line has none
-	MsgID     string // RFC 5424 only
-	SD        []Param
-}
-
-// Param is one parameter of RFC 5424 structured data.
-type Param struct {
-	ID, Name, Value string // Value is unescaped
-}
-
-// Parse reads the header at the start of s.
-func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
-	h := Header{PRI: -1}
-	var i int
-	h.PRI, i = pri(s)
+// Parse reads the RFC 3164 or RFC 5424-lite header
+// "[<PRI>]TIME HOST TAG[[PID]]: " at the start of s into h and returns
+// the offset of the message; when ok is false, h holds nothing of use.
+func Parse(s string, loc *time.Location, now time.Time, h *Header) (msg int, ok bool) {
+	p, i := pri(s)
 	t, n, ok := scan.SyslogTime(s[i:], loc, now)
 	if !ok {
-		return h, false
+		return 0, false // most text read here is no header: h is not touched
 	}
+	h.reset()
+	h.SetPRI(p)
 	h.Time, h.TimeText = t, s[i:i+n]
 	i += n
 	if i >= len(s) || s[i] != ' ' {
-		return h, false
+		return 0, false
 	}
 	i++
 	j := i
@@ -71,7 +55,7 @@ func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
 		j++
 	}
 	if j == i || j >= len(s) {
-		return h, false
+		return 0, false
 	}
 	h.Host = s[i:j]
 	i = j + 1
@@ -80,9 +64,9 @@ func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
 		j++
 	}
 	if j == i || j >= len(s) {
-		return h, false
+		return 0, false
 	}
-	h.Tag = s[i:j]
+	h.App = s[i:j]
 	if s[j] == '[' {
 		// Usually digits; anything up to "]" is the PROCID, as go-syslog
 		// reads it (process.pid is set only when it is a number).
@@ -91,20 +75,19 @@ func Parse(s string, loc *time.Location, now time.Time) (Header, bool) {
 			k++
 		}
 		if k >= len(s) || s[k] != ']' || k == j+1 {
-			return h, false
+			return 0, false
 		}
 		h.PID = s[j+1 : k]
 		j = k + 1
 	}
 	if j >= len(s) || s[j] != ':' {
-		return h, false
+		return 0, false
 	}
 	j++
 	if j < len(s) && s[j] == ' ' {
 		j++
 	}
-	h.Msg = j
-	return h, true
+	return j, true
 }
 
 // DecodeEscapes decodes rsyslog's escapes of control characters ("#012"

@@ -148,35 +148,38 @@ func (p *Parser) scanKV(s string, i int) {
 	// values that open with it need not scan the rest of the line again
 	// (keeps hostile lines linear).
 	unclosed := [2]int{len(s), len(s)}
+	// next: the "key =" a bare value's end was found before (bareEnd read
+	// it), so it is not read twice.
+	var next pair
 	for i < len(s) {
-		for i < len(s) && scan.IsKVSep(s[i]) {
-			i++
-		}
-		k0 := i
-		for i < len(s) && scan.IsKeyChar(s[i]) {
-			i++
-		}
-		k1 := i
-		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-			i++
-		}
-		if k1 == k0 || i >= len(s) || s[i] != '=' {
-			// Not a pair: skip to the next separator.
-			if i == k0 {
+		k := next
+		next = pair{}
+		if k.eq == 0 {
+			for i < len(s) && scan.IsKVSep(s[i]) {
 				i++
 			}
-			for i < len(s) && !scan.IsKVSep(s[i]) {
-				i++
+			var ok bool
+			if k, ok = keyAt(s, i); !ok {
+				// Not a pair: skip to the next separator after it.
+				k0 := i
+				for i = k.k1; i < len(s) && (s[i] == ' ' || s[i] == '\t'); i++ {
+				}
+				if i == k0 {
+					i++
+				}
+				for i < len(s) && !scan.IsKVSep(s[i]) {
+					i++
+				}
+				continue
 			}
-			continue
 		}
-		i++ // '='
+		i = k.eq
 		spaced := false
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 			i++
 			spaced = true
 		}
-		key := s[k0:k1]
+		key := s[k.k0:k.k1]
 		var v0, v1 int
 		if i < len(s) && (s[i] == '\'' || s[i] == '"') {
 			q := 0
@@ -199,15 +202,23 @@ func (p *Parser) scanKV(s string, i int) {
 			// An unclosed quote: read the value as bare, quote included.
 		}
 		v0 = i
-		if spaced && keyAssignAt(s, i) {
+		// The value's first word is read once: it is the next key when
+		// '=' follows it (an empty value), else the start of the value.
+		w, empty := keyAt(s, i)
+		if spaced && empty {
 			v1 = i // empty value: the next key follows
+			next = w
 		} else {
-			v1 = bareEnd(s, i)
+			v1, next = bareEnd(s, i, w.k1)
 			i = v1
 		}
 		p.passmanField(key, s, v0, v1, 0)
 	}
 }
+
+// pair is where "key =" stands: the key is s[k0:k1], its value starts
+// after s[eq-1], the '='. eq is 0 when no pair is known.
+type pair struct{ k0, k1, eq int }
 
 // quotedEnd finds the quote that closes the one at s[i]: the first quote of
 // the same kind that ends the value, that is, one that the end of the text
@@ -257,24 +268,37 @@ func closesAt(s string, k int) bool {
 
 // keyAssignAt reports whether "key =" starts at s[i].
 func keyAssignAt(s string, i int) bool {
+	_, ok := keyAt(s, i)
+	return ok
+}
+
+// keyAt reads "key =" at s[i:]. When it is not one, k.k1 is still where
+// the key bytes at s[i:] end.
+func keyAt(s string, i int) (k pair, ok bool) {
 	j := i
 	for j < len(s) && scan.IsKeyChar(s[j]) {
 		j++
 	}
+	k = pair{k0: i, k1: j}
 	if j == i {
-		return false
+		return k, false
 	}
 	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
 		j++
 	}
-	return j < len(s) && s[j] == '='
+	if j < len(s) && s[j] == '=' {
+		k.eq = j + 1
+		return k, true
+	}
+	return k, false
 }
 
 // bareEnd returns where the bare value at s[i:] ends: before the separators
 // that precede the next "key =", or at the end of the text, trailing
-// separators trimmed.
-func bareEnd(s string, i int) int {
-	for j := i; j < len(s); j++ {
+// separators trimmed; and that next pair. s[i:from] holds no separator
+// (the value's first word, already read).
+func bareEnd(s string, i, from int) (int, pair) {
+	for j := from; j < len(s); j++ {
 		if !scan.IsKVSep(s[j]) {
 			continue
 		}
@@ -282,8 +306,8 @@ func bareEnd(s string, i int) int {
 		for k < len(s) && scan.IsKVSep(s[k]) {
 			k++
 		}
-		if keyAssignAt(s, k) {
-			return j
+		if next, ok := keyAt(s, k); ok {
+			return j, next
 		}
 		j = k - 1
 	}
@@ -291,7 +315,7 @@ func bareEnd(s string, i int) int {
 	for end > i && scan.IsKVSep(s[end-1]) {
 		end--
 	}
-	return end
+	return end, pair{}
 }
 
 // unescape drops the backslash before each quote q of a quoted value that

@@ -3,12 +3,13 @@ package ecs
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 )
 
-// Markdown renders docs/ecs.md from the tables, so the docs cannot drift
-// from the code.
-func Markdown() string {
+// Markdown renders docs/ecs.md from the tables, for the products of the
+// products table, so the docs cannot drift from the code.
+func Markdown(products product.Table) string {
 	l := table.Doc("TestECSDoc", "./internal/schema/ecs", "ECS output",
 		"With `schema: ecs` (the command's `--schema ecs`, the processor's `schema: ecs`, the plugin's `schema ecs`) every record carries ECS ", Version, " names, flat, mapped from the record [schema.md](schema.md) describes after the product built it. The command prints each record as an ECS document, and the plugin's forward and stdout outputs send it so; in the collector and over OTLP the record keeps its time, severity, event name and string body, with the ECS names as its attributes (the Elasticsearch exporter's ECS mode writes them as the same document). The tables are in `internal/schema/ecs/tables.go`.")
 	w := l.W
@@ -47,7 +48,10 @@ func Markdown() string {
 	}
 	w("| any other (`passman.entity_path`, `fluentd.tag`, `log.iostream`) | `", namespace, "` + its name (`", namespace, "passman.entity_path`) |")
 	w()
-	for _, p := range tables[1:] {
+	for _, p := range tables(products)[1:] {
+		if p == nil {
+			continue
+		}
 		w("## ", p.name)
 		w()
 		w("`", keyVendor, "`: ", p.vendor, "; `", keyProduct, "`: ", p.name, ". First row that holds wins.")

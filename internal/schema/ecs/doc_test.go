@@ -3,6 +3,7 @@ package ecs
 import (
 	"testing"
 
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/schema/doctest"
 )
 
@@ -11,8 +12,8 @@ import (
 // there.
 func TestECSDoc(t *testing.T) {
 	var events [][]string
-	for _, p := range tables[1:] {
+	for _, p := range tables(product.Default())[1:] {
 		events = append(events, p.events())
 	}
-	doctest.Schema(t, "ecs", Markdown(), events...)
+	doctest.Schema(t, "ecs", Markdown(product.Default()), events...)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pamaudit/pamaudit/internal/cache"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 	"github.com/pamaudit/pamaudit/record"
@@ -42,7 +43,7 @@ const (
 // next call.
 type Mapper struct {
 	opts     Options
-	products [len(tables)]*compiled
+	products []*compiled // by record.Format
 	names    map[string]string
 	nsKeys   cache.Strings[string] // pamaudit.<key>, built once per key
 	names1   cache.Direct[string]
@@ -57,6 +58,9 @@ type Options struct {
 	// is that text (keep_original); log.record.original is event.original
 	// whenever the record has it.
 	KeepOriginal bool
+	// Products is the products table the records come from; nil: every
+	// product (product.Default).
+	Products product.Table
 }
 
 type compiled struct {
@@ -82,7 +86,15 @@ func New(opts Options) *Mapper {
 		m.names[n.otel] = n.ecs
 	}
 	m.slowName = m.nameSlow
-	for f, p := range tables {
+	if opts.Products == nil {
+		opts.Products = product.Default()
+	}
+	ts := tables(opts.Products)
+	m.products = make([]*compiled, len(ts))
+	for f, p := range ts {
+		if p == nil {
+			continue
+		}
 		c := &compiled{}
 		rows := make([]*crow, len(p.rows))
 		for i := range p.rows {
@@ -94,7 +106,7 @@ func New(opts Options) *Mapper {
 		// a failed record too (event.kind, error.*), so every face gives
 		// the same.
 		if p.format != record.FormatAuto {
-			c.fixed = []record.Attr{str(keyModule, module), str(keyDataset, module+"."+p.format.String()),
+			c.fixed = []record.Attr{str(keyModule, module), str(keyDataset, p.dataset),
 				str(keyVendor, p.vendor), str(keyProduct, p.name)}
 		}
 		m.products[f] = c
@@ -120,7 +132,7 @@ func compileRow(r *row, f record.Format) *crow {
 // Map returns rec with ECS names.
 func (m *Mapper) Map(rec *record.Record) *record.Record {
 	c := m.products[0]
-	if int(rec.Format) < len(m.products) {
+	if int(rec.Format) < len(m.products) && m.products[rec.Format] != nil {
 		c = m.products[rec.Format]
 	}
 	r := c.rows.Lookup(rec)

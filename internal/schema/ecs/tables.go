@@ -1,9 +1,7 @@
 package ecs
 
 import (
-	"github.com/pamaudit/pamaudit/internal/product/capam"
-	"github.com/pamaudit/pamaudit/internal/product/netwrix"
-	"github.com/pamaudit/pamaudit/internal/product/passman"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -29,8 +27,11 @@ type row struct {
 	types      []string
 }
 
-type product struct {
+// mapping is one product's table: its rows, and what the products table
+// (internal/product) says of the product.
+type mapping struct {
 	format       record.Format
+	dataset      string // event.dataset: pamaudit.<the product's format name>
 	name, vendor string
 	rows         []row
 	events       func() []string
@@ -66,8 +67,7 @@ var (
 	selangRm    = table.Cond{Key: "capam.command", Values: []string{"rm"}, Prefix: true}
 )
 
-var passmanTable = product{
-	format: record.FormatPassMan, name: passman.ProductName, vendor: passman.VendorName, events: passman.Events,
+var passmanTable = mapping{
 	rows: []row{
 		{event: "passman.login", categories: authSession, types: start},
 		{event: "passman.logout", categories: authSession, types: end},
@@ -137,8 +137,7 @@ var passmanTable = product{
 	},
 }
 
-var capamTable = product{
-	format: record.FormatCAPAM, name: capam.ProductName, vendor: capam.VendorName, events: capam.Events,
+var capamTable = mapping{
 	rows: []row{
 		{event: "capam.login", when: []table.Cond{capamStatus("E", "I")}, categories: iam, types: userChange},
 		{event: "capam.login", categories: authSession, types: start},
@@ -169,8 +168,7 @@ var capamTable = product{
 	},
 }
 
-var netwrixTable = product{
-	format: record.FormatNetwrix, name: netwrix.ProductName, vendor: netwrix.VendorName, events: netwrix.Events,
+var netwrixTable = mapping{
 	rows: []row{
 		{event: "netwrix.token.validate", categories: []string{"authentication"}, types: info},
 		{event: "netwrix.token.create", categories: []string{"authentication"}, types: start},
@@ -192,13 +190,19 @@ var netwrixTable = product{
 
 // unknownTable: a record no product read is a pipeline error, without a
 // categorization.
-var unknownTable = product{format: record.FormatAuto, name: "pamaudit", vendor: "pamaudit", rows: []row{{event: ""}}}
+var unknownTable = mapping{format: record.FormatAuto, name: "pamaudit", vendor: "pamaudit", rows: []row{{event: ""}}}
 
-var tables = [...]*product{
-	record.FormatAuto:    &unknownTable,
-	record.FormatPassMan: &passmanTable,
-	record.FormatCAPAM:   &capamTable,
-	record.FormatNetwrix: &netwrixTable,
+// productTables are the products' tables, by the product's name in the
+// products table.
+var productTables = [...]table.Named[mapping]{{Product: "passman", Table: &passmanTable}, {Product: "capam", Table: &capamTable}, {Product: "netwrix", Table: &netwrixTable}}
+
+// tables lays the products table out by record.Format, each product with
+// its table; 0 is a record no product read. A product without a table
+// here has one row for all its events, without a categorization.
+func tables(products product.Table) []*mapping {
+	return table.ByFormat(products, &unknownTable, productTables[:], mapping{rows: []row{{event: "*"}}}, func(m *mapping, p *product.Product) {
+		m.format, m.dataset, m.name, m.vendor, m.events = p.ID, module+"."+p.Name, p.Title, p.Vendor, table.Events(p)
+	})
 }
 
 // names: the record's attribute names that ECS names otherwise (or the

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -258,7 +259,7 @@ func TestValidateFails(t *testing.T) {
 // mapping gives is an ECS field or under pamaudit.
 func TestEveryRowValid(t *testing.T) {
 	m := New(Options{KeepOriginal: true})
-	for _, p := range tables {
+	for _, p := range tables(product.Default()) {
 		for i := range p.rows {
 			r := &p.rows[i]
 			ev := r.event

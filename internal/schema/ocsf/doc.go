@@ -5,14 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// Markdown renders docs/ocsf.md from the tables, so the docs cannot drift
-// from the code. What lands in unmapped is found by mapping a record that
-// has every attribute the tables name.
-func Markdown() string {
+// Markdown renders docs/ocsf.md from the tables, for the products of the
+// products table, so the docs cannot drift from the code. What lands in
+// unmapped is found by mapping a record that has every attribute the
+// tables name.
+func Markdown(products product.Table) string {
 	l := table.Doc("TestOCSFDoc", "./internal/schema/ocsf", "OCSF output",
 		"With `schema: ocsf` (the command's `--schema ocsf`, the processor's `schema: ocsf`, the plugin's `schema ocsf`) every record is an OCSF ", Version, " event, mapped from the record [schema.md](schema.md) describes after the product built it. The command prints the event as its line and the plugin's forward and stdout outputs send it as the record; in the collector and over OTLP it is the log record's body, as a map, with time, severity and event name on the record and no attributes. Nothing is dropped: an event whose class the tables do not know, or a record nothing could parse, is a Base Event; every attribute OCSF has no place for is in `unmapped` under its own name. The tables are in `internal/schema/ocsf/tables.go`.")
 	w := l.W
@@ -79,9 +81,11 @@ func Markdown() string {
 		w("| `", kf.key, "` | ", fieldDocs[kf.f], " |")
 	}
 	w()
-	m := New(Options{KeepOriginal: true})
-	for _, p := range tables[1:] {
-		productDoc(w, m, p)
+	m := New(Options{KeepOriginal: true, Products: products})
+	for _, p := range tables(products)[1:] {
+		if p != nil {
+			productDoc(w, m, p)
+		}
 	}
 	w("## A record nothing could read")
 	w()
@@ -104,7 +108,7 @@ func hasList(h has) string {
 
 // productDoc writes a product's section: its fields, then each event's
 // rows.
-func productDoc(w func(...string), m *Mapper, p *product) {
+func productDoc(w func(...string), m *Mapper, p *mapping) {
 	w("## ", p.name)
 	w()
 	w("`metadata.product`: ", p.name, ", vendor ", p.vendor, ". The product's fields:")
@@ -158,7 +162,7 @@ func productDoc(w func(...string), m *Mapper, p *product) {
 		if strings.HasPrefix(cl, "0 ") {
 			unmapped = []string{"all but those of every event"}
 		}
-		w("| `", ev, "` | ", conds(r.when), " | ", cl, " | ", act, " ", name, " | ", rowExtras(r), " | ", strings.Join(unmapped, ", "), " |")
+		w("| `", ev, "` | ", conds(r.when), " | ", cl, " | ", act, " ", name, " | ", rowExtras(p, r), " | ", strings.Join(unmapped, ", "), " |")
 	}
 	for _, ev := range p.events() {
 		any := false
@@ -209,7 +213,7 @@ func conds(cs []table.Cond) string {
 	return strings.Join(s, " and ")
 }
 
-func rowExtras(r *row) string {
+func rowExtras(p *mapping, r *row) string {
 	var s []string
 	for _, kf := range r.fields {
 		s = append(s, "`"+kf.key+"` → "+fieldDocs[kf.f])
@@ -222,6 +226,8 @@ func rowExtras(r *row) string {
 	}
 	if r.app != "" {
 		s = append(s, "app "+r.app)
+	} else if r.class.has&hApp != 0 {
+		s = append(s, "app "+p.name)
 	}
 	if r.self {
 		s = append(s, "the acting user's own account without a user acted upon")
@@ -231,7 +237,7 @@ func rowExtras(r *row) string {
 
 // docRecord is a record of event ev that holds row r's conditions and has
 // every attribute the tables name for it.
-func docRecord(p *product, r *row, ev string) *record.Record {
+func docRecord(p *mapping, r *row, ev string) *record.Record {
 	rec := &record.Record{EventName: strings.TrimSuffix(ev, "*"), Format: p.format, SeverityNumber: record.SevInfo, ObservedTime: time.Unix(0, 0)}
 	given := map[field]bool{}
 	add := func(k string, f field) {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pamaudit/pamaudit/internal/cache"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 	"github.com/pamaudit/pamaudit/record"
@@ -20,7 +21,7 @@ import (
 // returns is valid until the next call.
 type Mapper struct {
 	opts     Options
-	products [len(tables)]*compiled
+	products []*compiled // by record.Format
 
 	out      record.Record
 	keys     cache.Direct[int] // key → key id (0: no table names it)
@@ -42,11 +43,14 @@ type Options struct {
 	// category_name, type_name, severity, status, and activity_name but
 	// for activity 99, where it is the source's own name).
 	NoCaptions bool
+	// Products is the products table the records come from; nil: every
+	// product (product.Default).
+	Products product.Table
 }
 
 // compiled is a product's table prepared for lookups.
 type compiled struct {
-	p       *product
+	p       *mapping
 	rows    *table.Index[crow]
 	other   *crow         // a record no row matches
 	product []record.Attr // metadata.product (flat) and metadata.version
@@ -82,7 +86,14 @@ func New(opts Options) *Mapper {
 	for _, kf := range commonFields {
 		id(kf.key)
 	}
-	for _, p := range tables {
+	if opts.Products == nil {
+		opts.Products = product.Default()
+	}
+	ts := tables(opts.Products)
+	for _, p := range ts {
+		if p == nil {
+			continue
+		}
 		for _, kf := range p.fields {
 			id(kf.key)
 		}
@@ -93,13 +104,16 @@ func New(opts Options) *Mapper {
 		}
 	}
 	m.keyOf = func(k string) int { return m.keyIDs[k] }
-	for f, p := range tables {
-		m.products[f] = m.compile(p)
+	m.products = make([]*compiled, len(ts))
+	for f, p := range ts {
+		if p != nil {
+			m.products[f] = m.compile(p)
+		}
 	}
 	return m
 }
 
-func (m *Mapper) compile(p *product) *compiled {
+func (m *Mapper) compile(p *mapping) *compiled {
 	c := &compiled{p: p}
 	c.product = []record.Attr{{Key: "product", Kind: record.KindMap, Int: 2}, str("name", p.name), str("vendor_name", p.vendor),
 		str("version", Version)}
@@ -171,7 +185,7 @@ func (c *compiled) lookup(rec *record.Record) *crow {
 // no place for).
 func (m *Mapper) Map(rec *record.Record) *record.Record {
 	c := m.products[0]
-	if int(rec.Format) < len(m.products) {
+	if int(rec.Format) < len(m.products) && m.products[rec.Format] != nil {
 		c = m.products[rec.Format]
 	}
 	r := c.lookup(rec)

@@ -1,9 +1,7 @@
 package ocsf
 
 import (
-	"github.com/pamaudit/pamaudit/internal/product/capam"
-	"github.com/pamaudit/pamaudit/internal/product/netwrix"
-	"github.com/pamaudit/pamaudit/internal/product/passman"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -138,15 +136,16 @@ type row struct {
 	fields     []keyField // this row's own placements, before the product's
 	privileges []string   // User Access Management: the privileges granted or revoked
 	entityType string     // Entity Management: entity.type when the record names none
-	app        string     // Application Lifecycle: app.name when the record names none
+	app        string     // Application Lifecycle: app.name when the record names none ("": the product)
 	// self: without a user acted upon, the acting user is the class's user
 	// (their own account or access); otherwise such a record lacks its
 	// user and is a Base Event.
 	self bool
 }
 
-// product is one product's table.
-type product struct {
+// mapping is one product's table: its placements and rows, and what the
+// products table (internal/product) says of the product.
+type mapping struct {
 	format       record.Format
 	name, vendor string
 	fields       []keyField // the product's placements, after the row's, before the common ones
@@ -175,8 +174,7 @@ var (
 	}
 )
 
-var passmanTable = product{
-	format: record.FormatPassMan, name: passman.ProductName, vendor: passman.VendorName, events: passman.Events,
+var passmanTable = mapping{
 	fields: []keyField{
 		{"passman.failure_code", fStatusCode},
 		{"passman.failure", fStatusDetail},
@@ -230,11 +228,11 @@ var passmanTable = product{
 		{event: "passman.padmin_generate_self_signed_cert", class: entityManagement, activity: 1, entityType: "Certificate"},
 		{event: "passman.padmin_upload_cert", class: entityManagement, activity: 1, entityType: "Certificate"},
 
-		{event: "passman.padmin_passman_start", class: appLifecycle, activity: 3, app: passman.ProductName},
-		{event: "passman.padmin_passman_stop", class: appLifecycle, activity: 4, app: passman.ProductName},
-		{event: "passman.padmin_passman_restart", class: appLifecycle, activity: 5, app: passman.ProductName},
+		{event: "passman.padmin_passman_start", class: appLifecycle, activity: 3},
+		{event: "passman.padmin_passman_stop", class: appLifecycle, activity: 4},
+		{event: "passman.padmin_passman_restart", class: appLifecycle, activity: 5},
 		{event: "passman.padmin_padmin_restart", class: appLifecycle, activity: 5, app: "Padmin"},
-		{event: "passman.padmin_update_passman_file", class: appLifecycle, activity: 8, app: passman.ProductName},
+		{event: "passman.padmin_update_passman_file", class: appLifecycle, activity: 8},
 		{event: "passman.padmin_shutdown", class: baseEvent, activity: 99, name: "Shutdown"},
 		{event: "passman.padmin_shutdown_cluster", class: baseEvent, activity: 99, name: "Shutdown"},
 		{event: "passman.padmin_reboot", class: baseEvent, activity: 99, name: "Reboot"},
@@ -250,8 +248,7 @@ var passmanTable = product{
 	},
 }
 
-var capamTable = product{
-	format: record.FormatCAPAM, name: capam.ProductName, vendor: capam.VendorName, events: capam.Events,
+var capamTable = mapping{
 	fields: []keyField{
 		{"capam.status", fStatusCode},
 		{"capam.stage", fStatusDetail},
@@ -277,8 +274,8 @@ var capamTable = product{
 		{event: "capam.admin", when: []table.Cond{selangCh}, class: entityManagement, activity: 3, fields: capamObject},
 		{event: "capam.admin", class: entityManagement, activity: 99, fields: capamObject},
 		{event: "capam.trace", class: baseEvent, activity: 99, name: "Trace"},
-		{event: "capam.start", class: appLifecycle, activity: 3, app: capam.ProductName},
-		{event: "capam.shutdown", class: appLifecycle, activity: 4, app: capam.ProductName},
+		{event: "capam.start", class: appLifecycle, activity: 3},
+		{event: "capam.shutdown", class: appLifecycle, activity: 4},
 		{event: "capam.tcp", class: baseEvent, activity: 99, name: "Network Connection"},
 		{event: "capam.host", class: baseEvent, activity: 99, name: "Network Connection"},
 		{event: "capam.program", when: []table.Cond{capamStatus("U")}, class: baseEvent, activity: 99, name: "Untrust"},
@@ -289,8 +286,7 @@ var capamTable = product{
 	},
 }
 
-var netwrixTable = product{
-	format: record.FormatNetwrix, name: netwrix.ProductName, vendor: netwrix.VendorName, events: netwrix.Events,
+var netwrixTable = mapping{
 	fields: []keyField{
 		{"netwrix.req_id", fCorrelation},
 		{"netwrix.auth_info.1.type", fAuthProtocol},
@@ -327,15 +323,20 @@ var netwrixTable = product{
 
 // unknownTable: a record no product read (error.type says why) is a Base
 // Event of pamaudit's own.
-var unknownTable = product{
+var unknownTable = mapping{
 	format: record.FormatAuto, name: "pamaudit", vendor: "pamaudit",
 	rows: []row{{event: "", class: baseEvent, activity: 0}},
 }
 
-// tables is every product's table, by record.Format.
-var tables = [...]*product{
-	record.FormatAuto:    &unknownTable,
-	record.FormatPassMan: &passmanTable,
-	record.FormatCAPAM:   &capamTable,
-	record.FormatNetwrix: &netwrixTable,
+// productTables are the products' tables, by the product's name in the
+// products table.
+var productTables = [...]table.Named[mapping]{{Product: "passman", Table: &passmanTable}, {Product: "capam", Table: &capamTable}, {Product: "netwrix", Table: &netwrixTable}}
+
+// tables lays the products table out by record.Format, each product with
+// its table; 0 is a record no product read. A product without a table
+// here has one row for all its events: a Base Event, event.action the activity's name.
+func tables(products product.Table) []*mapping {
+	return table.ByFormat(products, &unknownTable, productTables[:], mapping{rows: []row{{event: "*", class: baseEvent, activity: 99}}}, func(m *mapping, p *product.Product) {
+		m.format, m.name, m.vendor, m.events = p.ID, p.Title, p.Vendor, table.Events(p)
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -476,7 +477,7 @@ func TestClassesMatchFacts(t *testing.T) {
 func TestEveryRowValid(t *testing.T) {
 	for _, captions := range []bool{true, false} {
 		m := New(Options{KeepOriginal: true, NoCaptions: !captions})
-		for _, p := range tables {
+		for _, p := range tables(product.Default()) {
 			for i := range p.rows {
 				r := &p.rows[i]
 				ev := strings.TrimSuffix(r.event, "*") + "x"
@@ -505,7 +506,7 @@ func TestEveryRowValid(t *testing.T) {
 
 // rowRecord is a record of row r's event, the row's conditions holding;
 // full gives it every attribute the mapping places.
-func rowRecord(p *product, r *row, ev string, full bool) *record.Record {
+func rowRecord(p *mapping, r *row, ev string, full bool) *record.Record {
 	rec := &record.Record{EventName: ev, Format: p.format, SeverityNumber: record.SevInfo, SeverityText: "INFO", ObservedTime: time.Unix(1e9, 0)}
 	for _, c := range r.when {
 		rec.Attrs = append(rec.Attrs, record.Attr{Key: c.Key, Kind: record.KindString, Str: c.Values[0]})

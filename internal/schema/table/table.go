@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pamaudit/pamaudit/internal/cache"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -156,4 +157,41 @@ func Doc(test, pkg, title string, intro ...string) *Lines {
 	l.W(intro...)
 	l.W()
 	return l
+}
+
+// Named is an output schema's table of one product, by the product's name
+// in the products table (internal/product).
+type Named[T any] struct {
+	Product string
+	Table   *T
+}
+
+// ByFormat lays an output schema's product tables out by record.Format:
+// unknown at 0 (a record no product read), and at each product's ID a
+// copy of its table in tables (other when tables has none) that identify
+// completes from the product's row: the schema's tables hold rows, the
+// products table the rest.
+func ByFormat[T any](products product.Table, unknown *T, tables []Named[T], other T, identify func(t *T, p *product.Product)) []*T {
+	ts := make([]*T, products.MaxFormat()+1)
+	ts[0] = unknown
+	for i := range products {
+		p := &products[i]
+		t := other
+		for _, n := range tables {
+			if n.Product == p.Name {
+				t = *n.Table
+			}
+		}
+		identify(&t, p)
+		ts[p.ID] = &t
+	}
+	return ts
+}
+
+// Events returns p's event names, or none.
+func Events(p *product.Product) func() []string {
+	if p.Events == nil {
+		return func() []string { return nil }
+	}
+	return p.Events
 }
