@@ -1,6 +1,7 @@
 package core
 
 import (
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,22 +21,8 @@ func framingKey(k string) bool {
 
 // recordAttrs returns the record's own attributes (no framing ones).
 func recordAttrs(r *Record) map[string]any {
-	m := map[string]any{}
-	for _, a := range r.Attrs {
-		if framingKey(a.Key) {
-			continue
-		}
-		switch a.Kind {
-		case KindInt:
-			m[a.Key] = a.Int
-		case KindBool:
-			m[a.Key] = a.Bool
-		case KindStrings:
-			m[a.Key] = strings.Join(a.Strs, "|")
-		default:
-			m[a.Key] = a.Str
-		}
-	}
+	m := attrsOf(r)
+	maps.DeleteFunc(m, func(k string, _ any) bool { return framingKey(k) })
 	return m
 }
 

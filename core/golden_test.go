@@ -32,19 +32,29 @@ func testParser(t testing.TB, opts Options) *Parser {
 func parseAll(t testing.TB, p *Parser, r io.Reader) []byte {
 	t.Helper()
 	var out []byte
-	sp := NewSplitter(r, 0)
+	EachRecord(t, p, r, 0, func(rec *Record, _ *CutError) {
+		out = append(rec.AppendJSON(out), '\n')
+	})
+	return out
+}
+
+// EachRecord splits r with the limit max as pamaudit parse does and hands
+// f each record, made by ParseCut (Parse when not cut), with its cut. For
+// the tests of core and core_test.
+func EachRecord(t testing.TB, p *Parser, r io.Reader, max int, f func(rec *Record, cut *CutError)) {
+	t.Helper()
+	sp := NewSplitter(r, max)
 	for {
 		text, err := sp.Next()
 		if err == io.EOF {
-			return out
+			return
 		}
 		var cut *CutError
 		if err != nil && !errors.As(err, &cut) {
 			t.Fatal(err)
 		}
-		rec, _ := p.ParseCut(text, cut) // Parse when not cut
-		out = rec.AppendJSON(out)
-		out = append(out, '\n')
+		rec, _ := p.ParseCut(text, cut)
+		f(rec, cut)
 	}
 }
 
@@ -86,25 +96,31 @@ func testGolden(t *testing.T, file string, schema Schema) {
 			t.Fatal(err)
 		}
 		got := parseAll(t, testParser(t, Options{Schema: schema}), bytes.NewReader(in))
-		golden := schemaGolden(file, schema)
-		if *update {
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run with -update to create it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-			for i := 0; i < len(gl) && i < len(wl); i++ {
-				if gl[i] != wl[i] {
-					t.Fatalf("record %d differs:\n got: %s\nwant: %s", i+1, gl[i], wl[i])
-				}
-			}
-			t.Fatalf("got %d records, want %d", len(gl)-1, len(wl)-1)
-		}
+		checkGolden(t, schemaGolden(file, schema), got)
 	})
+}
+
+// checkGolden fails unless the golden file holds the NDJSON got, naming the
+// first record that differs; with -update it writes got there.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("record %d differs:\n got: %s\nwant: %s", i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("got %d records, want %d", len(gl)-1, len(wl)-1)
+	}
 }

@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // testKey is the key of every hmac test; testKeyEnv holds it.
@@ -230,26 +232,42 @@ func TestGoldenHMAC(t *testing.T) {
 			if len(gl) != len(ml) {
 				t.Fatalf("%d records, the mask %d", len(gl), len(ml))
 			}
-			golden := strings.TrimSuffix(file, ".log") + ".hmac.ndjson"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				wl := strings.Split(string(want), "\n")
-				for i := 0; i < len(gl) && i < len(wl); i++ {
-					if gl[i] != wl[i] {
-						t.Fatalf("record %d differs:\n got: %s\nwant: %s", i+1, gl[i], wl[i])
-					}
-				}
-				t.Fatalf("got %d records, want %d", len(gl)-1, len(wl)-1)
-			}
+			checkGolden(t, strings.TrimSuffix(file, ".log")+".hmac.ndjson", got)
 		})
+	}
+}
+
+// The key is read once, by Compile: the parsers made after, from any
+// goroutine, use it though the file is gone, while compiling again fails
+// naming the key's option.
+func TestCompileReadsOnce(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "key")
+	os.WriteFile(file, []byte(testKey), 0o600)
+	opts := Options{RedactMode: RedactHMAC, RedactKeyFile: file, Now: func() time.Time { return testNow }}
+	s, err := Compile(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(file)
+	var wg sync.WaitGroup
+	got := make([]string, 4)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, _ := s.NewParser().ParseString(`{"msg":"x","password":"v"}`)
+			a, _ := r.Get("netwrix.password")
+			got[i] = a.Str
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g != pseudo("v") {
+			t.Errorf("parser %d: password %q, want %q", i, g, pseudo("v"))
+		}
+	}
+	var oe *OptionError
+	if _, err := Compile(opts); !errors.As(err, &oe) || oe.Key != "redact_key_file" {
+		t.Errorf("compiling without the file: %v", err)
 	}
 }

@@ -3,8 +3,6 @@ package core_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"runtime"
 	"testing"
 
@@ -31,19 +29,9 @@ func testHostile(t *testing.T, in hostile.Input, schema core.Schema) {
 		}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
 		var out []byte
 		n := 0
-		for {
-			text, err := sp.Next()
-			if err == io.EOF {
-				break
-			}
-			var cut *core.CutError
-			if err != nil && !errors.As(err, &cut) {
-				t.Fatal(err)
-			}
-			rec, _ := p.ParseCut(text, cut) // Parse when not cut
+		core.EachRecord(t, p, bytes.NewReader(in.Data), 0, func(rec *core.Record, cut *core.CutError) {
 			if a, _ := rec.Get("error.type"); cut != nil && schema == core.SchemaOTel && a.Str != "record_too_large" {
 				t.Fatalf("record %d cut, error.type %q", n, a.Str)
 			}
@@ -53,7 +41,7 @@ func testHostile(t *testing.T, in hostile.Input, schema core.Schema) {
 			}
 			hostile.CheckNoSecret(t, in.Name, out)
 			n++
-		}
+		})
 		runtime.ReadMemStats(&after)
 		if len(bytes.TrimSpace(in.Data)) > 0 && n == 0 {
 			t.Fatal("no record out")

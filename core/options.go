@@ -10,6 +10,8 @@ import (
 
 // Options configure a Parser. The zero value is ready to use: automatic
 // detection, UTC, original text kept, redaction on, default limits.
+// Compile checks them and applies the defaults, once, into Settings that
+// every Parser and Shaper of a face is made from.
 type Options struct {
 	Format   Format         // one format for every record; FormatAuto detects
 	Formats  []Format       // with FormatAuto: detect only these (none: all)
@@ -34,7 +36,7 @@ type Options struct {
 	// digits of the value's HMAC-SHA256), the same for the same value in
 	// every string of a record and in every record under the same key. The
 	// key comes from a file (RedactKeyFile) or an environment variable
-	// (RedactKeyEnv), one of them; it is read once, by Validate, and never
+	// (RedactKeyEnv), one of them; it is read once, by Compile, and never
 	// written anywhere.
 	RedactMode    RedactMode
 	RedactKeyFile string

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 	"unsafe"
 
 	"github.com/pamaudit/pamaudit/internal/builder"
@@ -77,33 +76,19 @@ type Parser struct {
 	shippers bool
 }
 
-// NewParser validates opts (Options.Validate) and returns a Parser.
+// NewParser compiles opts (Compile) and returns a Parser: for one parser.
+// A face that makes several compiles once and calls Settings.NewParser.
 func NewParser(opts Options) (*Parser, error) {
-	if err := opts.Validate(); err != nil {
+	s, err := Compile(opts)
+	if err != nil {
 		return nil, err
 	}
-	if opts.Location == nil {
-		opts.Location = time.UTC
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	for _, l := range []struct {
-		v   *int
-		def int
-	}{
-		{&opts.MaxRecordBytes, DefaultMaxRecordBytes},
-		{&opts.MaxAttrs, DefaultMaxAttrs},
-		{&opts.MaxDepth, DefaultMaxDepth},
-		{&opts.MaxValueBytes, DefaultMaxValueBytes},
-	} {
-		if *l.v == 0 {
-			*l.v = l.def
-		}
-	}
-	if opts.Products == nil {
-		opts.Products = product.Default()
-	}
+	return s.NewParser(), nil
+}
+
+// NewParser returns a Parser of the settings; it checks and reads nothing.
+func (s *Settings) NewParser() *Parser {
+	opts := s.opts
 	b := builder.New(builder.Settings{
 		Location:      opts.Location,
 		NoOriginal:    opts.NoOriginal,
@@ -118,7 +103,7 @@ func NewParser(opts Options) (*Parser, error) {
 		shaper:   newShaper(opts),
 	}
 	p.detectors(opts)
-	return p, nil
+	return p
 }
 
 // detectors builds the rows of the products table the Parser may pick,

@@ -1,9 +1,6 @@
 package core_test
 
 import (
-	"errors"
-	"flag"
-	"io"
 	"math/rand"
 	"strings"
 	"testing"
@@ -19,10 +16,8 @@ import (
 // parsed from bytes, from a string, or read from a stream by the Splitter
 // as pamaudit parse reads it.
 
-var (
-	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
-	redpropN    = flag.Int("redprop.n", 3000, "number of redaction property cases")
-)
+// The flags -redprop.seed and -redprop.n.
+var redpropSeed, redpropN = secretgen.Flags(3000)
 
 // redpropNow is the parsers' clock: the same for a case and its control.
 var redpropNow = func() time.Time { return time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC) }
@@ -75,38 +70,24 @@ func (c *coreRuns) run(path string, schema core.Schema) secretgen.Run {
 			rec, _ := p.ParseString(text)
 			out = rec.AppendJSON(out)
 		default:
-			sp := core.NewSplitter(strings.NewReader(text), max)
-			for {
-				b, err := sp.Next()
-				if err == io.EOF {
-					break
-				}
-				var cut *core.CutError
-				if err != nil && !errors.As(err, &cut) {
-					c.t.Fatal(err)
-				}
-				rec, _ := p.ParseCut(b, cut)
-				out = rec.AppendJSON(out)
-				out = append(out, '\n')
-			}
+			core.EachRecord(c.t, p, strings.NewReader(text), max, func(rec *core.Record, _ *core.CutError) {
+				out = append(rec.AppendJSON(out), '\n')
+			})
 		}
 		return secretgen.Find(string(out), secrets)
 	}
 }
 
 func TestRedactionProperty(t *testing.T) {
-	start := time.Now()
 	runs := &coreRuns{t: t}
 	prop := &secretgen.Property{Seed: *redpropSeed}
-	for i := 0; i < *redpropN; i++ {
-		c := secretgen.Nth(*redpropSeed, i)
+	for i, c := range prop.First(*redpropN) {
 		for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
 			for _, path := range redpropPaths {
 				prop.Check("core "+schema.String(), path, c, i, runs.run(path, schema))
 			}
 		}
 	}
-	t.Logf("%d cases in %v", *redpropN, time.Since(start).Round(time.Millisecond))
 	prop.Report(t, "core")
 }
 
@@ -117,8 +98,7 @@ func TestRedactionPropertyHMAC(t *testing.T) {
 	t.Setenv(redpropKeyEnv, "pamaudit-redprop-key-0123456789")
 	runs := &coreRuns{t: t, hmac: true}
 	prop := &secretgen.Property{Seed: *redpropSeed}
-	for i := 0; i < *redpropN/3; i++ {
-		c := secretgen.Nth(*redpropSeed, i)
+	for i, c := range prop.First(*redpropN / 3) {
 		for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
 			for _, path := range redpropPaths {
 				prop.Check("core hmac "+schema.String(), path, c, i, runs.run(path, schema))

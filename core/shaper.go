@@ -18,14 +18,16 @@ type Shaper struct {
 	ocsf   *ocsf.Mapper
 }
 
-// NewShaper validates opts (Options.Validate) and returns a Shaper for its
-// Schema; NoOriginal leaves the original text out of OCSF's raw_data and
-// ECS's event.original, NoOCSFCaptions the captions out of OCSF events.
+// NewShaper compiles opts (Compile) and returns a Shaper for its Schema (a
+// face that compiled already calls Settings.NewShaper); NoOriginal leaves
+// the original text out of OCSF's raw_data and ECS's event.original,
+// NoOCSFCaptions the captions out of OCSF events.
 func NewShaper(opts Options) (*Shaper, error) {
-	if err := opts.Validate(); err != nil {
+	s, err := Compile(opts)
+	if err != nil {
 		return nil, err
 	}
-	return newShaper(opts), nil
+	return s.NewShaper(), nil
 }
 
 func newShaper(opts Options) *Shaper {

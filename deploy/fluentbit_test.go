@@ -229,7 +229,7 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 		h.do("set 0 " + k + " " + expandEnv(t, out.get(k), vars))
 	}
 	if r := h.do("init 0"); r != "init 0 1" {
-		t.Fatalf("the plugin refused the ConfigMap's settings: %s\n%s", r, h.logText())
+		t.Fatalf("the plugin refused the ConfigMap's settings: %s\n%s", r, h.log.String())
 	}
 
 	// A setting the plugin refuses fails init: the check above can fail.

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"fmt"
@@ -304,8 +303,7 @@ type harness struct {
 	t   *testing.T
 	in  io.WriteCloser
 	out *bufio.Reader
-	log *bytes.Buffer
-	mu  *sync.Mutex
+	log *syncBuffer // the plugin's log (collector_test.go)
 }
 
 func startHarness(t *testing.T, bin, plugin string) *harness {
@@ -319,8 +317,8 @@ func startHarness(t *testing.T, bin, plugin string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, in: in, out: bufio.NewReader(out), log: &bytes.Buffer{}, mu: &sync.Mutex{}}
-	cmd.Stderr = lockedWriter{h.mu, h.log}
+	h := &harness{t: t, in: in, out: bufio.NewReader(out), log: &syncBuffer{}}
+	cmd.Stderr = h.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +333,7 @@ func startHarness(t *testing.T, bin, plugin string) *harness {
 			_ = cmd.Process.Kill()
 		}
 		if t.Failed() {
-			t.Logf("plugin log:\n%s", h.logText())
+			t.Logf("plugin log:\n%s", h.log.String())
 		}
 	})
 	if got := h.read(); !strings.HasPrefix(got, "register 0 ") {
@@ -344,30 +342,13 @@ func startHarness(t *testing.T, bin, plugin string) *harness {
 	return h
 }
 
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func (h *harness) logText() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.log.String()
-}
-
 // read returns the next result line ("@@ ..."), skipping the plugin's own
 // output.
 func (h *harness) read() string {
 	for {
 		line, err := h.out.ReadString('\n')
 		if err != nil {
-			h.t.Fatalf("harness ended: %v\n%s", err, h.logText())
+			h.t.Fatalf("harness ended: %v\n%s", err, h.log.String())
 		}
 		if r, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "@@ "); ok {
 			return r

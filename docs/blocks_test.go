@@ -1,18 +1,17 @@
 package docs
 
 import (
-	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // blockTest says how a shell block is run and what it must do. A block
@@ -46,7 +45,7 @@ var blockTests = map[string]blockTest{
 	"make fluentbit otelcol": {
 		needs: []string{"build/otelcol-pamaudit/otelcol-pamaudit", "build/pamaudit.so", "build/flb-harness"},
 		env: func(t *testing.T) map[string]string {
-			addr := freeAddr(t)
+			addr := testutil.FreeAddr(t)
 			return map[string]string{"PAMAUDIT_OTLP_LISTEN": addr, "PAMAUDIT_OTLP_ENDPOINT": "http://" + addr + "/v1/logs"}
 		},
 		done: debugRecords,
@@ -56,7 +55,7 @@ var blockTests = map[string]blockTest{
 	"make fluentbit": {
 		needs: []string{"build/pamaudit.so", "build/flb-harness"},
 		done: func(out string) error {
-			want := exampleRecords()["capam"]
+			want := testutil.ExampleRecords(filepath.Join(root, "examples", "logs"))["capam"]
 			if n := len(regexp.MustCompile(`(?m)^\{.*"event_name":"capam\.`).FindAllString(out, -1)); n != want {
 				return fmt.Errorf("%d capam records printed, want %d", n, want)
 			}
@@ -65,30 +64,10 @@ var blockTests = map[string]blockTest{
 	},
 }
 
-// exampleRecords counts the records of examples/logs/, by product, as the
-// example configurations read them: PassMan a line each, seaudit a record
-// per dated line, Netwrix a line each or a pretty-printed object.
-func exampleRecords() map[string]int {
-	count := func(glob, re string) int {
-		files, _ := filepath.Glob(filepath.Join(root, "examples", "logs", glob))
-		n := 0
-		for _, f := range files {
-			b, _ := os.ReadFile(f)
-			n += len(regexp.MustCompile(re).FindAll(b, -1))
-		}
-		return n
-	}
-	return map[string]int{
-		"passman": count("passman*.log", `(?m)^\S.*$`),
-		"capam":   count("capam*.log", `(?m)^\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} `),
-		"netwrix": count("netwrix*.log", `(?m)^\{.*$`),
-	}
-}
-
 // debugRecords checks that the collector's debug exporter printed every
 // record of the example logs, of all three products.
 func debugRecords(out string) error {
-	want := exampleRecords()
+	want := testutil.ExampleRecords(filepath.Join(root, "examples", "logs"))
 	total := want["passman"] + want["capam"] + want["netwrix"]
 	n := len(regexp.MustCompile(`(?m)^LogRecord #\d+`).FindAllString(out, -1))
 	if n < total {
@@ -103,15 +82,6 @@ func debugRecords(out string) error {
 		return fmt.Errorf("the debug exporter printed %d records, want %d (some twice?)", n, total)
 	}
 	return nil
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // copyRepo copies the repository's files into a temporary directory with
@@ -171,23 +141,6 @@ func fakeBin(t *testing.T) string {
 	return dir
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestDocBlocks runs the shell blocks of README.md and docs/fluent-bit.md
 // that blockTests names, as written.
 func TestDocBlocks(t *testing.T) {
@@ -231,7 +184,7 @@ func runBlock(t *testing.T, b block, bt blockTest) {
 		}
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -2,15 +2,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
 // kv is one key and value of a test record: string, int, bool, nested kvs
@@ -20,34 +19,20 @@ type kv struct {
 	v any
 }
 
-func appendValue(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case string:
-		return appendStr(b, x)
-	case int:
-		return appendInt(b, int64(x))
-	case bool:
-		return appendBool(b, x)
-	case float64:
-		b = append(b, 0xcb)
-		return binary.BigEndian.AppendUint64(b, math.Float64bits(x))
-	case []string:
-		b = appendArrayHeader(b, len(x))
-		for _, s := range x {
-			b = appendStr(b, s)
-		}
-		return b
-	case []kv:
-		b = appendMapHeader(b, len(x))
-		for _, e := range x {
-			b = appendStr(b, e.k)
-			b = appendValue(b, e.v)
-		}
-		return b
-	case nil:
-		return append(b, 0xc0)
+// appendValue encodes a test value with flbsim's encoder, kvs as its
+// ordered records.
+func appendValue(b []byte, v any) []byte { return flbsim.AppendValue(b, toRecord(v)) }
+
+func toRecord(v any) any {
+	x, ok := v.([]kv)
+	if !ok {
+		return v
 	}
-	panic("unsupported test value")
+	r := make(flbsim.Record, len(x))
+	for i, e := range x {
+		r[i] = flbsim.RecordKV{Key: e.k, Value: toRecord(e.v)}
+	}
+	return r
 }
 
 // event encodes a Fluent Bit 2.1+ event: [[EventTime, metadata], record].

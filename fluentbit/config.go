@@ -18,9 +18,9 @@ import (
 // words are compared in any case. It is built at init and only read after,
 // by every worker of the instance.
 type config struct {
-	parser     core.Options
-	sourceKeys []string // the first present key holds the raw text
-	syslogKeys bool     // read a syslog input's header keys (syslog.go)
+	parser     *core.Settings // compiled once, shared by every converter's parser; nil when a key is wrong
+	sourceKeys []string       // the first present key holds the raw text
+	syslogKeys bool           // read a syslog input's header keys (syslog.go)
 
 	output string // otlp, forward or stdout
 
@@ -62,8 +62,9 @@ var configKeys = []string{
 var formatNames = "auto, " + core.DefaultProducts().OneOf()
 
 // parseConfig reads and checks every key; each error is a
-// *core.OptionError that names the key.
-func parseConfig(get func(key string) string) (*config, error) {
+// *core.OptionError that names the key. now is the parsers' clock (nil:
+// time.Now).
+func parseConfig(get func(key string) string, now func() time.Time) (*config, error) {
 	c := &config{
 		sourceKeys:   core.DefaultSourceKeys, // shared: never modified
 		syslogKeys:   true,
@@ -77,11 +78,12 @@ func parseConfig(get func(key string) string) (*config, error) {
 		errs = append(errs, &core.OptionError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	val := func(key string) string { return strings.TrimSpace(get(key)) }
+	opts := core.Options{Now: now}
 
-	// The parser's keys map onto core.Options, which Validate checks below;
+	// The parser's keys map onto core.Options, which Compile checks below;
 	// here only what is not a value of the right type fails.
 	if v := val("format"); v != "" {
-		if err := c.parser.Format.UnmarshalText([]byte(v)); err != nil {
+		if err := opts.Format.UnmarshalText([]byte(v)); err != nil {
 			fail("format", "%q is not %s", v, formatNames)
 		}
 	}
@@ -93,10 +95,10 @@ func parseConfig(get func(key string) string) (*config, error) {
 		if err != nil {
 			fail("timezone", "unknown time zone %q", v)
 		}
-		c.parser.Location = loc
+		opts.Location = loc
 	}
 	if v := val("schema"); v != "" {
-		if err := c.parser.Schema.UnmarshalText([]byte(v)); err != nil {
+		if err := opts.Schema.UnmarshalText([]byte(v)); err != nil {
 			fail("schema", "%q is not otel, ecs or ocsf", v)
 		}
 	}
@@ -104,8 +106,8 @@ func parseConfig(get func(key string) string) (*config, error) {
 		key string
 		dst *bool // set to the value, or to !value when neg (core options are negative)
 		neg bool
-	}{{"keep_original", &c.parser.NoOriginal, true}, {"redact", &c.parser.NoRedact, true}, {"syslog_keys", &c.syslogKeys, false},
-		{"ocsf_captions", &c.parser.NoOCSFCaptions, true}} {
+	}{{"keep_original", &opts.NoOriginal, true}, {"redact", &opts.NoRedact, true}, {"syslog_keys", &c.syslogKeys, false},
+		{"ocsf_captions", &opts.NoOCSFCaptions, true}} {
 		if v := val(b.key); v != "" {
 			on, ok := parseBool(v)
 			if !ok {
@@ -114,15 +116,15 @@ func parseConfig(get func(key string) string) (*config, error) {
 			*b.dst = on != b.neg
 		}
 	}
-	c.parser.RedactHeaders = splitList(val("redact_headers"))
-	c.parser.RedactKeys = splitList(val("redact_keys"))
+	opts.RedactHeaders = splitList(val("redact_headers"))
+	opts.RedactKeys = splitList(val("redact_keys"))
 	if v := val("redact_mode"); v != "" {
-		if err := c.parser.RedactMode.UnmarshalText([]byte(v)); err != nil {
+		if err := opts.RedactMode.UnmarshalText([]byte(v)); err != nil {
 			fail("redact_mode", "%q is not mask or hmac", v)
 		}
 	}
-	c.parser.RedactKeyFile = val("redact_key_file")
-	c.parser.RedactKeyEnv = val("redact_key_env")
+	opts.RedactKeyFile = val("redact_key_file")
+	opts.RedactKeyEnv = val("redact_key_env")
 	if v := val("stats_interval"); v != "" {
 		if on, ok := parseBool(v); ok && !on || v == "0" {
 			c.statsInterval = 0
@@ -136,8 +138,8 @@ func parseConfig(get func(key string) string) (*config, error) {
 		key string
 		dst *int
 	}{
-		{"max_record_bytes", &c.parser.MaxRecordBytes}, {"max_attributes", &c.parser.MaxAttrs},
-		{"max_depth", &c.parser.MaxDepth}, {"max_value_bytes", &c.parser.MaxValueBytes},
+		{"max_record_bytes", &opts.MaxRecordBytes}, {"max_attributes", &opts.MaxAttrs},
+		{"max_depth", &opts.MaxDepth}, {"max_value_bytes", &opts.MaxValueBytes},
 	} {
 		if v := val(l.key); v != "" {
 			n, err := strconv.Atoi(v)
@@ -149,9 +151,10 @@ func parseConfig(get func(key string) string) (*config, error) {
 		}
 	}
 	// Its *core.OptionError keys are the plugin's key names. A key that
-	// failed above kept its zero value, which Validate accepts: no key is
+	// failed above kept its zero value, which Compile accepts: no key is
 	// reported twice.
-	if err := c.parser.Validate(); err != nil {
+	var err error
+	if c.parser, err = core.Compile(opts); err != nil {
 		errs = append(errs, err)
 	}
 

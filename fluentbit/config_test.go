@@ -38,7 +38,7 @@ func TestConfigChecksInactiveOutputs(t *testing.T) {
 		{"forward", "otlp_compression", "lz4"},
 	} {
 		props := map[string]string{"output": c.output, c.key: c.value}
-		_, err := parseConfig(func(k string) string { return props[k] })
+		_, err := parseConfig(func(k string) string { return props[k] }, nil)
 		if err == nil || !strings.Contains(err.Error(), c.key) {
 			t.Errorf("output %s, %s %q: error %v does not name the key", c.output, c.key, c.value, err)
 		}
@@ -48,7 +48,7 @@ func TestConfigChecksInactiveOutputs(t *testing.T) {
 // A good value of another output's key is accepted, and warned about.
 func TestConfigWarnsUnusedKeys(t *testing.T) {
 	props := map[string]string{"output": "stdout", "otlp_endpoint": "http://collector:4318/v1/logs", "forward_tag": "x", "format": "capam"}
-	cfg, err := parseConfig(func(k string) string { return props[k] })
+	cfg, err := parseConfig(func(k string) string { return props[k] }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestConfigWarnsUnusedKeys(t *testing.T) {
 		t.Errorf("a warning for a key the output uses: %q", got)
 	}
 	props = map[string]string{"output": "otlp", "otlp_endpoint": "http://collector:4318/v1/logs"}
-	if cfg, err = parseConfig(func(k string) string { return props[k] }); err != nil || len(cfg.warnings) != 0 {
+	if cfg, err = parseConfig(func(k string) string { return props[k] }, nil); err != nil || len(cfg.warnings) != 0 {
 		t.Errorf("otlp with its own keys: %v %q", err, cfg.warnings)
 	}
 }

@@ -14,11 +14,16 @@ import (
 
 func testConfig(t testing.TB, props map[string]string) *config {
 	t.Helper()
-	cfg, err := parseConfig(func(k string) string { return props[k] })
+	return testConfigAt(t, props, chunkTime)
+}
+
+// testConfigAt is testConfig with the parsers' clock stopped at now.
+func testConfigAt(t testing.TB, props map[string]string, now time.Time) *config {
+	t.Helper()
+	cfg, err := parseConfig(func(k string) string { return props[k] }, func() time.Time { return now })
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.parser.Now = func() time.Time { return chunkTime }
 	return cfg
 }
 
@@ -168,12 +173,12 @@ func TestConfigKeys(t *testing.T) {
 		"otlp_headers": "Authorization=Bearer abc, X-Scope=pam", "otlp_timeout": "5s", "otlp_compression": "none",
 		"max_attributes": "64",
 	}
-	cfg, err := parseConfig(func(k string) string { return ok[k] })
+	cfg, err := parseConfig(func(k string) string { return ok[k] }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.parser.Format != core.FormatCAPAM || cfg.parser.Schema != core.SchemaECS || !cfg.parser.NoOriginal || !cfg.parser.NoOCSFCaptions || cfg.parser.NoRedact || cfg.otlpGzip ||
-		cfg.otlpHeaders["X-Scope"] != "pam" || cfg.otlpTimeout != 5*time.Second || len(cfg.parser.RedactHeaders) != 2 {
+	if cfg.parser.Options().Format != core.FormatCAPAM || cfg.parser.Options().Schema != core.SchemaECS || !cfg.parser.Options().NoOriginal || !cfg.parser.Options().NoOCSFCaptions || cfg.parser.Options().NoRedact || cfg.otlpGzip ||
+		cfg.otlpHeaders["X-Scope"] != "pam" || cfg.otlpTimeout != 5*time.Second || len(cfg.parser.Options().RedactHeaders) != 2 {
 		t.Errorf("config: %+v", cfg)
 	}
 	for key, bad := range map[string]string{
@@ -187,7 +192,7 @@ func TestConfigKeys(t *testing.T) {
 				return bad
 			}
 			return ""
-		})
+		}, nil)
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: error %v does not name the key", key, bad, err)
 		}
@@ -197,8 +202,8 @@ func TestConfigKeys(t *testing.T) {
 	t.Setenv("PAMAUDIT_TEST_HMAC_KEY", "pamaudit-test-key-0123456789")
 	cfg, err = parseConfig(func(k string) string {
 		return map[string]string{"redact_mode": "HMAC", "redact_key_env": "PAMAUDIT_TEST_HMAC_KEY", "stats_interval": "10m"}[k]
-	})
-	if err != nil || cfg.parser.RedactMode != core.RedactHMAC || cfg.statsInterval != 10*time.Minute {
+	}, nil)
+	if err != nil || cfg.parser.Options().RedactMode != core.RedactHMAC || cfg.statsInterval != 10*time.Minute {
 		t.Errorf("hmac config: %+v, %v", cfg, err)
 	}
 	for key, props := range map[string]map[string]string{
@@ -206,14 +211,14 @@ func TestConfigKeys(t *testing.T) {
 		"redact_key_env":  {"redact_mode": "hmac", "redact_key_env": "PAMAUDIT_NO_SUCH_KEY"},
 		"redact_mode":     {"redact_mode": "hmac"},
 	} {
-		_, err := parseConfig(func(k string) string { return props[k] })
+		_, err := parseConfig(func(k string) string { return props[k] }, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), key+": ") {
 			t.Errorf("%v: error %v does not name %s", props, err, key)
 		}
 	}
 	_, err = parseConfig(func(k string) string {
 		return map[string]string{"output": "forward", "forward_port": "99999"}[k]
-	})
+	}, nil)
 	if err == nil || !strings.Contains(err.Error(), "forward_port") {
 		t.Errorf("forward_port: %v", err)
 	}

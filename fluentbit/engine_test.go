@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // The tests here run the real Fluent Bit, when PAMAUDIT_FLUENT_BIT names its
@@ -34,19 +36,14 @@ func fluentBit(t *testing.T) string {
 
 // freePort returns a TCP port nothing listens on now.
 func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	_, port, _ := net.SplitHostPort(testutil.FreeAddr(t))
 	return port
 }
 
 // startFluentBit runs Fluent Bit with args from dir, with env added to the
 // environment, until the test ends; it returns its standard output and its
 // log.
-func startFluentBit(t *testing.T, dir string, env map[string]string, args ...string) (stdout, stderr *syncBuffer) {
+func startFluentBit(t *testing.T, dir string, env map[string]string, args ...string) (stdout, stderr *testutil.SyncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, fluentBit(t), args...)
@@ -55,7 +52,7 @@ func startFluentBit(t *testing.T, dir string, env map[string]string, args ...str
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	stdout, stderr = &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		cancel()
@@ -80,7 +77,7 @@ func startFluentBit(t *testing.T, dir string, env map[string]string, args ...str
 }
 
 // realFluentBit is the runner of the examples in the real engine.
-func realFluentBit(t *testing.T, root, name string, env map[string]string) (stdout, stderr *syncBuffer) {
+func realFluentBit(t *testing.T, root, name string, env map[string]string) (stdout, stderr *testutil.SyncBuffer) {
 	return startFluentBit(t, root, env, "-c", "examples/fluent-bit/"+name)
 }
 
@@ -193,7 +190,7 @@ func TestEngineUnknownKey(t *testing.T) {
 		t.Errorf("a typo without the config map: the records did not come out:\n%s", stdout.String())
 	}
 	stdout, _ = startFluentBit(t, cloneRoot(t), map[string]string{fluentBitVersionEnv: "5.1.1"}, "-c", "examples/fluent-bit/stdout.conf")
-	if want := exampleRecords(t)["capam"]; len(waitLines(stdout, want, 20*time.Second)) != want {
+	if want := testutil.ExampleRecords(filepath.Join("..", "examples", "logs"))["capam"]; len(waitLines(stdout, want, 20*time.Second)) != want {
 		t.Errorf("stdout.conf with the config map: the records did not come out:\n%s", stdout.String())
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // Every example configuration runs as shipped, in flbsim (which stands in
@@ -51,13 +52,13 @@ func cloneRoot(t *testing.T) string {
 // runner runs fluent-bit -c examples/fluent-bit/NAME from root, with env,
 // until the test ends: in flbsim (simulate) or in the real Fluent Bit
 // (engine_test.go).
-type runner func(t *testing.T, root, name string, env map[string]string) (stdout, stderr *syncBuffer)
+type runner func(t *testing.T, root, name string, env map[string]string) (stdout, stderr *testutil.SyncBuffer)
 
 // simulate runs fluent-bit -c examples/fluent-bit/NAME in flbsim from
 // root, with env, until the test ends.
-func simulate(t *testing.T, root, name string, env map[string]string) (stdout, stderr *syncBuffer) {
+func simulate(t *testing.T, root, name string, env map[string]string) (stdout, stderr *testutil.SyncBuffer) {
 	t.Helper()
-	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	stdout, stderr = &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	e, err := flbsim.Start(flbsim.Options{
 		Args:    []string{"-c", "examples/fluent-bit/" + name},
 		Dir:     root,
@@ -79,32 +80,8 @@ func simulate(t *testing.T, root, name string, env map[string]string) (stdout, s
 	return stdout, stderr
 }
 
-// exampleRecords counts the records in the example logs as the
-// configurations' tail inputs and multiline parsers make them: PassMan a
-// line each, seaudit a record per dated line, Netwrix a line each or a
-// pretty-printed object.
-func exampleRecords(t *testing.T) map[string]int {
-	count := func(glob string, re string) int {
-		files, _ := filepath.Glob(filepath.Join("..", "examples", "logs", glob))
-		n := 0
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n += len(regexp.MustCompile(re).FindAll(b, -1))
-		}
-		return n
-	}
-	return map[string]int{
-		"passman": count("passman*.log", `(?m)^\S.*$`),
-		"capam":   count("capam*.log", `(?m)^\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} `),
-		"netwrix": count("netwrix*.log", `(?m)^\{.*$`),
-	}
-}
-
 // waitLines waits for n lines of standard output that start with '{'.
-func waitLines(b *syncBuffer, n int, timeout time.Duration) []string {
+func waitLines(b *testutil.SyncBuffer, n int, timeout time.Duration) []string {
 	deadline := time.Now().Add(timeout)
 	for {
 		var lines []string
@@ -120,24 +97,34 @@ func waitLines(b *syncBuffer, n int, timeout time.Duration) []string {
 	}
 }
 
+// waitRecords waits for n JSON lines on stdout, fails unless they came, and
+// returns them decoded with their text.
+func waitRecords(t *testing.T, stdout *testutil.SyncBuffer, n int, timeout time.Duration) ([]map[string]any, []string) {
+	t.Helper()
+	lines := waitLines(stdout, n, timeout)
+	if len(lines) != n {
+		t.Fatalf("%d records, want %d:\n%s", len(lines), n, stdout.String())
+	}
+	recs := make([]map[string]any, len(lines))
+	for i, l := range lines {
+		if err := json.Unmarshal([]byte(l), &recs[i]); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+	}
+	return recs, lines
+}
+
 func TestExampleStdoutSimulated(t *testing.T) { checkExampleStdout(t, simulate) }
 
 func checkExampleStdout(t *testing.T, run runner) {
-	want := exampleRecords(t)["capam"]
+	want := testutil.ExampleRecords(filepath.Join("..", "examples", "logs"))["capam"]
 	for _, name := range []string{"stdout.conf", "stdout.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			stdout, _ := run(t, cloneRoot(t), name, nil)
-			lines := waitLines(stdout, want, 20*time.Second)
-			if len(lines) != want {
-				t.Fatalf("%d records, want %d:\n%s", len(lines), want, stdout.String())
-			}
-			for _, l := range lines {
-				var m map[string]any
-				if err := json.Unmarshal([]byte(l), &m); err != nil {
-					t.Fatalf("%v: %s", err, l)
-				}
+			recs, lines := waitRecords(t, stdout, want, 20*time.Second)
+			for i, m := range recs {
 				if ev, _ := m["event_name"].(string); !strings.HasPrefix(ev, "capam.") {
-					t.Errorf("record %s", l)
+					t.Errorf("record %s", lines[i])
 				}
 			}
 		})
@@ -147,7 +134,7 @@ func checkExampleStdout(t *testing.T, run runner) {
 func TestExampleOTLPSimulated(t *testing.T) { checkExampleOTLP(t, simulate) }
 
 func checkExampleOTLP(t *testing.T, run runner) {
-	want := exampleRecords(t)
+	want := testutil.ExampleRecords(filepath.Join("..", "examples", "logs"))
 	total := want["passman"] + want["capam"] + want["netwrix"]
 	for _, name := range []string{"otlp.conf", "otlp.yaml"} {
 		t.Run(name, func(t *testing.T) {
@@ -176,21 +163,14 @@ func checkExampleOTLP(t *testing.T, run runner) {
 func TestExampleForwardFilterSimulated(t *testing.T) { checkExampleForwardFilter(t, simulate) }
 
 func checkExampleForwardFilter(t *testing.T, run runner) {
-	want := exampleRecords(t)["passman"]
+	want := testutil.ExampleRecords(filepath.Join("..", "examples", "logs"))["passman"]
 	for _, name := range []string{"forward-filter.conf", "forward-filter.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			stdout, _ := run(t, cloneRoot(t), name, map[string]string{"PAMAUDIT_FORWARD_PORT": freePort(t)})
-			lines := waitLines(stdout, want, 30*time.Second)
-			if len(lines) != want {
-				t.Fatalf("%d records, want %d:\n%s", len(lines), want, stdout.String())
-			}
-			for _, l := range lines {
-				var m map[string]any
-				if err := json.Unmarshal([]byte(l), &m); err != nil {
-					t.Fatalf("%v: %s", err, l)
-				}
+			recs, lines := waitRecords(t, stdout, want, 30*time.Second)
+			for i, m := range recs {
 				if ev, _ := m["event_name"].(string); !strings.HasPrefix(ev, "passman.") || m["date"] == nil {
-					t.Errorf("record %s", l)
+					t.Errorf("record %s", lines[i])
 				}
 			}
 		})
@@ -310,9 +290,9 @@ func TestExamplePluginPathSimulated(t *testing.T) {
 	if err := os.Remove(filepath.Join(root, "build", "pamaudit.so")); err != nil {
 		t.Fatal(err)
 	}
-	stderr := &syncBuffer{}
+	stderr := &testutil.SyncBuffer{}
 	_, err := flbsim.Start(flbsim.Options{Args: []string{"-c", "examples/fluent-bit/stdout.conf"}, Dir: root,
-		Getenv: func(string) (string, bool) { return "", false }, Harness: harnessBinary.get(t), Stdout: &syncBuffer{}, Stderr: stderr})
+		Getenv: func(string) (string, bool) { return "", false }, Harness: harnessBinary.get(t), Stdout: &testutil.SyncBuffer{}, Stderr: stderr})
 	if err == nil || !strings.Contains(stderr.String(), "error opening plugin build/pamaudit.so") {
 		t.Errorf("without the plugin: %v\n%s", err, stderr.String())
 	}

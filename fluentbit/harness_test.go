@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/hostile"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // The harness tests drive the real plugin (.so) through the C harness, the
@@ -81,24 +81,7 @@ type harness struct {
 	out    *bufio.Reader
 	mu     sync.Mutex
 	stdout []string // lines the plugin printed (the stdout output)
-	stderr *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	stderr *testutil.SyncBuffer
 }
 
 // startHarness runs the harness with the release plugin.
@@ -120,7 +103,7 @@ func startHarnessArgs(t *testing.T, plugin *artifact, args []string, env ...stri
 	cmd.Env = append(os.Environ(), env...)
 	in, _ := cmd.StdinPipe()
 	outPipe, _ := cmd.StdoutPipe()
-	h := &harness{t: t, in: in, out: bufio.NewReaderSize(outPipe, 1<<20), stderr: &syncBuffer{}}
+	h := &harness{t: t, in: in, out: bufio.NewReaderSize(outPipe, 1<<20), stderr: &testutil.SyncBuffer{}}
 	cmd.Stderr = h.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -271,15 +254,7 @@ func newForwardReceiver(t *testing.T) *forwardReceiver {
 func serveForward(t *testing.T, ln net.Listener) *forwardReceiver {
 	t.Cleanup(func() { _ = ln.Close() })
 	f := &forwardReceiver{addr: ln.Addr().String()}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go f.serve(c)
-		}
-	}()
+	testutil.Serve(ln, f.serve)
 	return f
 }
 
@@ -387,12 +362,7 @@ func TestHarnessTwoInstances(t *testing.T) {
 // A refused connection is retried; once the receiver is up, the chunk is
 // delivered, once.
 func TestHarnessRetry(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
+	addr := testutil.FreeAddr(t) // nothing listens there now
 	h := startHarness(t)
 	h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": "http://" + addr + "/v1/logs", "otlp_timeout": "2s"})
 	chunk, texts := testdataChunk(t, "capam/summary.log")
@@ -437,20 +407,8 @@ func TestHarnessRetryBrokenReceiver(t *testing.T) {
 		{"silent", func(c net.Conn) { _, _ = io.Copy(io.Discard, c) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { ln.Close() })
-			go func() {
-				for {
-					conn, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					go c.conn(conn)
-				}
-			}()
+			ln := testutil.Listen(t)
+			testutil.Serve(ln, c.conn)
 			h := startHarness(t)
 			h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": "http://" + ln.Addr().String() + "/v1/logs", "otlp_timeout": "1s"})
 			chunk, _ := testdataChunk(t, "capam/summary.log")
@@ -623,12 +581,7 @@ func TestHarnessEngineThread(t *testing.T) {
 // the records delivered (a chunk retried counts once), the same as the
 // converter counts them.
 func TestHarnessStats(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testutil.FreeAddr(t)
 	h := startHarness(t)
 	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": "http://" + addr + "/v1/logs", "otlp_timeout": "2s", "stats_interval": "200ms"}); r != "init 0 1" {
 		t.Fatal(r)

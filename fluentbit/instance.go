@@ -73,7 +73,7 @@ func initInstance(get func(string) string) (*instance, error) {
 		}
 		return nil, err
 	}
-	in.logf("info", "output=%s format=%s %s; unknown keys: %s", in.cfg.output, in.cfg.parser.Format, applyRuntime(rc), unknownKeys)
+	in.logf("info", "output=%s format=%s %s; unknown keys: %s", in.cfg.output, in.cfg.parser.Options().Format, applyRuntime(rc), unknownKeys)
 	for _, w := range in.cfg.warnings {
 		in.logf("warn", "config: %s", w)
 	}
@@ -86,7 +86,7 @@ func initInstance(get func(string) string) (*instance, error) {
 // newInstance reads the configuration and builds the first converter, so a
 // parser that cannot be built fails init, not a flush.
 func newInstance(name string, get func(string) string, stdout io.Writer) (*instance, error) {
-	cfg, err := parseConfig(get)
+	cfg, err := parseConfig(get, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -2,15 +2,14 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/internal/secretgen"
 )
@@ -24,10 +23,8 @@ import (
 // parser filter with Reserve_Data and Preserve_Key): the plugin makes
 // attributes of those members.
 
-var (
-	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
-	redpropN    = flag.Int("redprop.n", 600, "number of redaction property cases")
-)
+// The flags -redprop.seed and -redprop.n.
+var redpropSeed, redpropN = secretgen.Flags(600)
 
 var (
 	redpropRecords = []string{"log", "message", "log, merged"}
@@ -53,7 +50,7 @@ func redpropEvent(text, variant string) []byte {
 			sort.Strings(keys)
 			for _, k := range keys {
 				rec = appendStr(rec, k)
-				rec = appendJSONValue(rec, members[k])
+				rec = flbsim.AppendValue(rec, jsonValue(members[k]))
 				n++
 			}
 		}
@@ -68,39 +65,25 @@ func redpropEvent(text, variant string) []byte {
 	return append(b, rec...)
 }
 
-// appendJSONValue writes a value encoding/json decoded as MessagePack
-// (numbers as integers when they are, else as their text).
-func appendJSONValue(b []byte, v any) []byte {
+// jsonValue is a value encoding/json decoded, as the plugin's input has it:
+// numbers as integers when they are, else as their text.
+func jsonValue(v any) any {
 	switch x := v.(type) {
-	case string:
-		return appendStr(b, x)
-	case bool:
-		return appendBool(b, x)
 	case float64:
 		if x == float64(int64(x)) {
-			return appendInt(b, int64(x))
+			return int64(x)
 		}
-		return appendStr(b, strconv.FormatFloat(x, 'g', -1, 64))
+		return strconv.FormatFloat(x, 'g', -1, 64)
 	case []any:
-		b = appendArrayHeader(b, len(x))
-		for _, e := range x {
-			b = appendJSONValue(b, e)
+		for i, e := range x {
+			x[i] = jsonValue(e)
 		}
-		return b
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		for k, e := range x {
+			x[k] = jsonValue(e)
 		}
-		sort.Strings(keys)
-		b = appendMapHeader(b, len(x))
-		for _, k := range keys {
-			b = appendStr(b, k)
-			b = appendJSONValue(b, x[k])
-		}
-		return b
 	}
-	return append(b, 0xc0) // nil
+	return v
 }
 
 // fbRuns keeps a converter per schema and limit.
@@ -123,7 +106,6 @@ func (r *fbRuns) converter(schema string, max int) *converter {
 		props["max_record_bytes"] = strconv.Itoa(max)
 	}
 	cfg := testConfig(r.t, props)
-	cfg.parser.Now = func() time.Time { return chunkTime }
 	c, err := newConverter(cfg)
 	if err != nil {
 		r.t.Fatal(err)
@@ -216,40 +198,23 @@ func TestRedactionPropertyHMAC(t *testing.T) {
 }
 
 func redactionProperty(t *testing.T, runs *fbRuns, config string, n int, schemas []string) {
-	start := time.Now()
-	cases := make([]secretgen.Case, n)
-	for i := range cases {
-		cases[i] = secretgen.Nth(*redpropSeed, i)
-	}
-	prop := &secretgen.Property{Seed: *redpropSeed}
+	var faces []secretgen.Face
 	for _, schema := range schemas {
 		for _, variant := range redpropRecords {
-			// The cases with the default limit go in one chunk, the others
-			// one by one.
-			var idx []int
-			var chunk []byte
-			var secrets [][]string
-			for i, c := range cases {
-				if c.MaxRecordBytes == 0 {
-					idx = append(idx, i)
-					chunk = append(chunk, redpropEvent(c.Text, variant)...)
-					secrets = append(secrets, c.Secrets)
-				}
-			}
 			for _, output := range redpropOutputs {
-				run := runs.run(schema, variant, output)
-				found := runs.convert(schema, 0, output, chunk, secrets)
-				for k, i := range idx {
-					prop.CheckLeaks(config+" "+schema, variant+" > "+output, cases[i], i, found[k], run)
-				}
-				for i, c := range cases {
-					if c.MaxRecordBytes != 0 {
-						prop.Check(config+" "+schema, variant+" > "+output, c, i, run)
+				// A batch goes through in one chunk.
+				batch := func(cases []secretgen.Case) [][]secretgen.Leak {
+					var chunk []byte
+					secrets := make([][]string, len(cases))
+					for i, c := range cases {
+						chunk = append(chunk, redpropEvent(c.Text, variant)...)
+						secrets[i] = c.Secrets
 					}
+					return runs.convert(schema, 0, output, chunk, secrets)
 				}
+				faces = append(faces, secretgen.Face{Config: config + " " + schema, Variant: variant + " > " + output, Batch: batch, Run: runs.run(schema, variant, output)})
 			}
 		}
 	}
-	t.Logf("%d cases in %v", n, time.Since(start).Round(time.Millisecond))
-	prop.Report(t, config)
+	(&secretgen.Property{Seed: *redpropSeed}).CheckFaces(t, config, n, faces)
 }

@@ -36,8 +36,7 @@ func TestSchemasEveryOutput(t *testing.T) {
 		for _, schema := range []string{"ecs", "ocsf"} {
 			t.Run(rel+"/"+schema, func(t *testing.T) {
 				want := otlptest.GoldenLines(t, f, schema)
-				cfg := testConfig(t, map[string]string{"schema": schema})
-				cfg.parser.Now = func() time.Time { return goldenNow }
+				cfg := testConfigAt(t, map[string]string{"schema": schema}, goldenNow)
 				conv, err := newConverter(cfg)
 				if err != nil {
 					t.Fatal(err)

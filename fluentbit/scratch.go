@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+
+	"github.com/pamaudit/pamaudit/internal/cache"
 )
 
 // scratch is the memory a converter reuses from flush to flush: the output
@@ -16,8 +18,8 @@ type scratch struct {
 	proto protoWriter // otlp: the chunk's log records
 	body  []byte      // otlp: the request
 	gz    *gzip.Writer
-	gzBuf bytes.Buffer      // otlp: the gzipped request
-	keys  map[string]string // the record keys seen (stream, kubernetes.pod_name...)
+	gzBuf bytes.Buffer   // otlp: the gzipped request
+	keys  cache.Interner // the record keys seen (stream, kubernetes.pod_name...), at most maxKeys
 }
 
 // maxKeys bounds the key cache: records with ever new keys must not grow it
@@ -27,17 +29,7 @@ const maxKeys = 4096
 // intern returns k as a string, the same string each time the key comes
 // again, so the keys beside the text cost no allocation per record.
 func (s *scratch) intern(k []byte) string {
-	if v, ok := s.keys[string(k)]; ok {
-		return v
-	}
-	v := string(k)
-	if s.keys == nil {
-		s.keys = make(map[string]string, 16)
-	}
-	if len(s.keys) < maxKeys {
-		s.keys[v] = v
-	}
-	return v
+	return s.keys.Intern(k)
 }
 
 // scratchKeep is the largest buffer kept between flushes: 4 times Fluent

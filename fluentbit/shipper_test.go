@@ -56,7 +56,7 @@ func kvOf(v any) any {
 // record its JSON text gives.
 func TestShipperRecords(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("..", "testdata", "shippers", "*.log"))
-	p, err := core.NewParser(core.Options{Now: testConfig(t, nil).parser.Now})
+	p, err := core.NewParser(core.Options{Now: testConfig(t, nil).parser.Options().Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // a message-only record gets the attributes the full line would; each key
 // whose value went into the record is dropped.
 
-// The header keys, in the order of syslogKeys.at.
+// The header keys, in the order of syslogKeys' arrays.
 const (
 	sysPRI = iota
 	sysTime
@@ -30,29 +30,26 @@ const (
 
 var syslogKeyNames = [sysKeyCount]string{"pri", "time", "host", "ident", "pid", "msgid", "extradata"}
 
-// syslogKeys are where a record's header keys are in converter.extra: the
-// index of each, or -1.
+// syslogKeys are which header keys a record has, by name: the keys are
+// attributes in converter.extra like the record's other keys, found there
+// by their names (sysField), and left out of the record by their names
+// (dropped) when their values went into it.
 type syslogKeys struct {
-	at   [sysKeyCount]int
+	seen [sysKeyCount]bool // a top-level key with a scalar value (one attribute)
 	drop [sysKeyCount]bool // the value went into the record
 }
 
-func (s *syslogKeys) reset() {
-	for i := range s.at {
-		s.at[i] = -1
-		s.drop[i] = false
-	}
-}
+func (s *syslogKeys) reset() { *s = syslogKeys{} }
 
-// note records that the top-level key k is about to be added at index at
-// of extra, when it is a header key with a scalar value (one attribute).
-func (s *syslogKeys) note(k []byte, v mpValue, at int) {
+// note records the top-level key k with the value v, when it is a header
+// key and v a scalar.
+func (s *syslogKeys) note(k []byte, v mpValue) {
 	if v.kind != mpStr && v.kind != mpInt && v.kind != mpUint {
 		return
 	}
 	for i, name := range syslogKeyNames {
 		if string(k) == name {
-			s.at[i] = at
+			s.seen[i] = true
 			return
 		}
 	}
@@ -61,18 +58,25 @@ func (s *syslogKeys) note(k []byte, v mpValue, at int) {
 // present reports whether the record holds a header key that names its
 // source: host, ident or pid.
 func (s *syslogKeys) present() bool {
-	return s.at[sysHost] >= 0 || s.at[sysIdent] >= 0 || s.at[sysPID] >= 0
+	return s.seen[sysHost] || s.seen[sysIdent] || s.seen[sysPID]
 }
 
-// field returns header key i's value as text, "" when absent or nil ("-",
-// RFC 5424's nil value, which the parsers keep).
+// sysField returns header key i's value as text (its attribute's, redacted
+// as the record's other keys), "" when absent or nil ("-", RFC 5424's nil
+// value, which the parsers keep).
 func (c *converter) sysField(i int) string {
-	at := c.sys.at[i]
-	if at < 0 {
+	if !c.sys.seen[i] {
 		return ""
 	}
+	a := &core.Attr{}
+	for j := len(c.extra) - 1; j >= 0; j-- { // the last, as a map's last key wins
+		if c.extra[j].Key == syslogKeyNames[i] {
+			a = &c.extra[j]
+			break
+		}
+	}
 	var v string
-	switch a := &c.extra[at]; a.Kind {
+	switch a.Kind {
 	case core.KindInt:
 		v = strconv.FormatInt(a.Int, 10)
 	case core.KindString:
@@ -98,7 +102,7 @@ func (c *converter) syslogHeader(h *core.Header, event time.Time) {
 		key int
 		dst *string
 	}{{sysHost, &h.Host}, {sysIdent, &h.App}} {
-		if c.sys.at[f.key] >= 0 {
+		if c.sys.seen[f.key] {
 			*f.dst = c.sysField(f.key)
 			c.sys.drop[f.key] = true
 		}
@@ -129,12 +133,12 @@ func (c *converter) syslogHeader(h *core.Header, event time.Time) {
 	}
 }
 
-// dropped reports whether extra[i] is a header key whose value went into the
+// dropped reports whether key is a header key whose value went into the
 // record.
-func (s *syslogKeys) dropped(i int) bool {
-	for k, at := range s.at {
-		if at == i {
-			return s.drop[k]
+func (s *syslogKeys) dropped(key string) bool {
+	for i, name := range syslogKeyNames {
+		if key == name {
+			return s.drop[i]
 		}
 	}
 	return false

@@ -98,41 +98,40 @@ func createDefaultConfig() *Config {
 
 // Validate checks every key; each message names the key it is about.
 func (c *Config) Validate() error {
-	_, err := c.settings()
+	_, err := c.settings(nil)
 	return err
 }
 
 // settings is a checked Config, in the terms the processor works with.
 type settings struct {
-	opts   core.Options
-	source string // the attribute holding the text; "" for the body
-	drop   bool   // on_error: drop
+	parser *core.Settings // compiled once, shared by the workers' parsers; nil when a key is wrong
+	source string         // the attribute holding the text; "" for the body
+	drop   bool           // on_error: drop
 	// conditions select the records to parse; nil: every record.
 	conditions []*ottl.Condition[*ottllog.TransformContext]
 }
 
 // settings maps the configuration onto the parser's options and the
 // processor's own settings, and checks every key once: the keys only the
-// processor has here, the parser's options by core.Options.Validate, whose
-// keys are renamed into the processor's.
-func (c *Config) settings() (settings, error) {
+// processor has here, the parser's options by core.Compile, whose keys are
+// renamed into the processor's. now is the parsers' clock (nil: time.Now).
+func (c *Config) settings(now func() time.Time) (settings, error) {
 	var errs []error
 	bad := func(key, msg string) { errs = append(errs, &core.OptionError{Key: key, Msg: msg}) }
-	s := settings{
-		drop: c.OnError == onErrorDrop,
-		opts: core.Options{
-			NoOriginal:     !c.KeepOriginal,
-			NoOCSFCaptions: !c.OCSFCaptions,
-			NoRedact:       !c.Redact.Enabled,
-			RedactHeaders:  c.Redact.Headers,
-			RedactKeys:     c.Redact.KeyPatterns,
-			RedactKeyFile:  c.Redact.KeyFile,
-			RedactKeyEnv:   c.Redact.KeyEnv,
-			MaxRecordBytes: c.Limits.MaxRecordBytes,
-			MaxAttrs:       c.Limits.MaxAttributes,
-			MaxDepth:       c.Limits.MaxDepth,
-			MaxValueBytes:  c.Limits.MaxValueBytes,
-		},
+	s := settings{drop: c.OnError == onErrorDrop}
+	opts := core.Options{
+		NoOriginal:     !c.KeepOriginal,
+		NoOCSFCaptions: !c.OCSFCaptions,
+		NoRedact:       !c.Redact.Enabled,
+		RedactHeaders:  c.Redact.Headers,
+		RedactKeys:     c.Redact.KeyPatterns,
+		RedactKeyFile:  c.Redact.KeyFile,
+		RedactKeyEnv:   c.Redact.KeyEnv,
+		MaxRecordBytes: c.Limits.MaxRecordBytes,
+		MaxAttrs:       c.Limits.MaxAttributes,
+		MaxDepth:       c.Limits.MaxDepth,
+		MaxValueBytes:  c.Limits.MaxValueBytes,
+		Now:            now,
 	}
 	var fs []core.Format
 	for _, name := range c.Formats {
@@ -144,9 +143,9 @@ func (c *Config) settings() (settings, error) {
 		fs = append(fs, f)
 	}
 	if len(fs) == 1 {
-		s.opts.Format = fs[0]
+		opts.Format = fs[0]
 	} else {
-		s.opts.Formats = fs
+		opts.Formats = fs
 	}
 	var ok bool
 	if s.source, ok = sourceAttribute(c.Source); !ok {
@@ -158,18 +157,19 @@ func (c *Config) settings() (settings, error) {
 	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		bad("timezone", fmt.Sprintf("unknown time zone %q", c.Timezone))
 	} else {
-		s.opts.Location = loc
+		opts.Location = loc
 	}
-	if err := s.opts.Schema.UnmarshalText([]byte(c.Schema)); err != nil {
+	if err := opts.Schema.UnmarshalText([]byte(c.Schema)); err != nil {
 		bad("schema", fmt.Sprintf("%q is not otel, ecs or ocsf", c.Schema))
 	}
-	if err := s.opts.RedactMode.UnmarshalText([]byte(c.Redact.Mode)); err != nil {
+	if err := opts.RedactMode.UnmarshalText([]byte(c.Redact.Mode)); err != nil {
 		bad("redact::mode", fmt.Sprintf("%q is not mask or hmac", c.Redact.Mode))
 	}
 	if c.OnError != onErrorKeep && c.OnError != onErrorDrop {
 		bad("on_error", fmt.Sprintf("%q is not keep or drop", c.OnError))
 	}
-	if err := s.opts.Validate(); err != nil {
+	var err error
+	if s.parser, err = core.Compile(opts); err != nil {
 		errs = append(errs, processorKeys(err)...)
 	}
 	return s, errors.Join(errs...)
@@ -190,7 +190,7 @@ var coreKeys = map[string]string{
 	"redact_key_env":   "redact::key_env",
 }
 
-// processorKeys returns the errors of Options.Validate (joined) with the
+// processorKeys returns the errors of core.Compile (joined) with the
 // keys of its option errors in the processor's syntax.
 func processorKeys(err error) []error {
 	errs := []error{err}

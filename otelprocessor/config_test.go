@@ -1,6 +1,7 @@
 package otelprocessor
 
 import (
+	"context"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
@@ -51,14 +53,14 @@ func TestLoadConfig(t *testing.T) {
 		cfg.OnError != "drop" || cfg.Redact.Headers[0] != "x-api-key" || cfg.Limits.MaxDepth != 16 {
 		t.Errorf("custom config: %+v", cfg)
 	}
-	s, err := cfg.settings()
+	s, err := cfg.settings(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.source != "log.raw" || !s.drop {
 		t.Errorf("source attribute %q, drop %v", s.source, s.drop)
 	}
-	opts := s.opts
+	opts := s.parser.Options()
 	if len(opts.Formats) != 2 || !opts.NoOriginal || !opts.NoOCSFCaptions || opts.MaxAttrs != 128 || opts.Location.String() != "Europe/Berlin" || opts.Schema != core.SchemaOCSF {
 		t.Errorf("parser options: %+v", opts)
 	}
@@ -70,11 +72,11 @@ func TestLoadConditions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := cfg.settings()
+	s, err := cfg.settings(nil)
 	if err != nil || len(cfg.Conditions) != 2 || len(s.conditions) != 2 {
 		t.Fatalf("conditions %q parsed into %d, error %v", cfg.Conditions, len(s.conditions), err)
 	}
-	if s, _ := createDefaultConfig().settings(); s.conditions != nil {
+	if s, _ := createDefaultConfig().settings(nil); s.conditions != nil {
 		t.Error("no conditions by default")
 	}
 }
@@ -126,7 +128,7 @@ func TestSourceForms(t *testing.T) {
 	} {
 		cfg := createDefaultConfig()
 		cfg.Source = tc.source
-		s, err := cfg.settings()
+		s, err := cfg.settings(nil)
 		if (err == nil) != tc.ok || s.source != tc.attr {
 			t.Errorf("source %q: attribute %q, error %v; want %q, ok %v", tc.source, s.source, err, tc.attr, tc.ok)
 		}
@@ -163,4 +165,24 @@ func hasKey(t reflect.Type, path []string) bool {
 		return len(path) == 1 || f.Type.Kind() == reflect.Struct && hasKey(f.Type, path[1:])
 	}
 	return false
+}
+
+// A processor's settings are compiled once, at creation: a bad key fails it
+// once, named in the processor's syntax, and the workers' parsers share the
+// settings (no worker checks or reads them again).
+func TestCreateCompilesOnce(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.Limits.MaxAttributes = 3
+	_, err := newLogsProcessor(processortest.NewNopSettings(metadata.Type), cfg, nil)
+	if err == nil || strings.Count(err.Error(), "limits::max_attributes") != 1 || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error %v, want limits::max_attributes once", err)
+	}
+	p, err := newLogsProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.shutdown(context.Background())
+	if len(p.workers) != cap(p.workers) || len(p.workers) == 0 {
+		t.Fatalf("%d workers of %d", len(p.workers), cap(p.workers))
+	}
 }

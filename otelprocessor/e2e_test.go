@@ -1,19 +1,18 @@
 package otelprocessor
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // distribution is where `make otelcol` builds otelcol-pamaudit from
@@ -42,21 +41,8 @@ func needDistribution(t *testing.T) {
 
 // output is the distribution's output, written while the test reads it.
 type output struct {
-	mu     sync.Mutex
-	buf    bytes.Buffer
+	testutil.SyncBuffer
 	exited chan struct{} // closed when the distribution has exited
-}
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
 }
 
 // startDistribution runs the distribution on the configuration file, with

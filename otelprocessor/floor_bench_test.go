@@ -38,16 +38,11 @@ type finished struct {
 
 // processorParser is a parser with the processor's default settings.
 func processorParser(b *testing.B) *core.Parser {
-	s, err := createDefaultConfig().settings()
+	s, err := createDefaultConfig().settings(testNow)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s.opts.Now = testNow
-	parser, err := core.NewParser(s.opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return parser
+	return s.parser.NewParser()
 }
 
 // finishedRecords parses every record of ld once, as the processor does

@@ -84,11 +84,10 @@ func (n *counts) reset() {
 
 // newLogsProcessor builds the processor; now is the parsers' clock.
 func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time) (*logsProcessor, error) {
-	s, err := cfg.settings()
+	s, err := cfg.settings(now)
 	if err != nil {
 		return nil, err
 	}
-	s.opts.Now = now
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err
@@ -97,7 +96,7 @@ func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time)
 		logger:    set.Logger,
 		telemetry: tb,
 		source:    s.source,
-		schema:    s.opts.Schema,
+		schema:    s.parser.Options().Schema,
 		drop:      s.drop,
 		workers:   make(chan *worker, runtime.GOMAXPROCS(0)),
 
@@ -127,12 +126,7 @@ func newLogsProcessor(set processor.Settings, cfg *Config, now func() time.Time)
 		}
 	}
 	for range cap(p.workers) {
-		parser, err := core.NewParser(s.opts)
-		if err != nil {
-			tb.Shutdown()
-			return nil, err
-		}
-		w := &worker{parser: parser}
+		w := &worker{parser: s.parser.NewParser()}
 		for f := range w.n.failed {
 			w.n.failed[f] = make([]int64, len(errorTypes))
 		}

@@ -3,11 +3,9 @@ package otelprocessor
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
@@ -27,10 +25,8 @@ import (
 // Fluent Bit's JSON parser keeping the original): the processor makes
 // attributes of those members.
 
-var (
-	redpropSeed = flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)")
-	redpropN    = flag.Int("redprop.n", 1000, "number of redaction property cases")
-)
+// The flags -redprop.seed and -redprop.n.
+var redpropSeed, redpropN = secretgen.Flags(1000)
 
 // redpropBodies: how a case's text arrives.
 var redpropBodies = []string{"string body", "map body", "map body, merged", "syslog receiver"}
@@ -160,41 +156,27 @@ func TestRedactionPropertyHMAC(t *testing.T) {
 }
 
 func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schemas []string) {
-	start := time.Now()
-	cases := make([]secretgen.Case, n)
-	for i := range cases {
-		cases[i] = secretgen.Nth(*redpropSeed, i)
-	}
-	prop := &secretgen.Property{Seed: *redpropSeed}
+	var faces []secretgen.Face
 	for _, schema := range schemas {
 		for _, variant := range redpropBodies {
-			// The cases with the default limit go through in one batch,
-			// record for record; the others one by one.
-			var idx []int
-			var texts []string
-			var secrets [][]string
-			for i, c := range cases {
-				if c.MaxRecordBytes == 0 {
-					idx, texts, secrets = append(idx, i), append(texts, c.Text), append(secrets, c.Secrets)
+			// A batch goes through in one plog.Logs, record for record.
+			batch := func(cases []secretgen.Case) [][]secretgen.Leak {
+				texts := make([]string, len(cases))
+				secrets := make([][]string, len(cases))
+				for i, c := range cases {
+					texts[i], secrets[i] = c.Text, c.Secrets
 				}
-			}
-			out := runs.consume(schema, 0, redpropBatch(texts, secrets, variant))
-			var lrs []plog.LogRecord
-			otlptest.ForEach(out, func(lr plog.LogRecord) { lrs = append(lrs, lr) })
-			if len(lrs) != len(texts) {
-				t.Fatalf("%d records out, %d in", len(lrs), len(texts))
-			}
-			run := runs.run(schema, variant)
-			for k, i := range idx {
-				prop.CheckLeaks(config+" "+schema, variant, cases[i], i, redpropLeaks(lrs[k], cases[i].Secrets), run)
-			}
-			for i, c := range cases {
-				if c.MaxRecordBytes != 0 {
-					prop.Check(config+" "+schema, variant, c, i, run)
+				var leaks [][]secretgen.Leak
+				otlptest.ForEach(runs.consume(schema, 0, redpropBatch(texts, secrets, variant)), func(lr plog.LogRecord) {
+					leaks = append(leaks, redpropLeaks(lr, cases[len(leaks)].Secrets))
+				})
+				if len(leaks) != len(texts) {
+					t.Fatalf("%d records out, %d in", len(leaks), len(texts))
 				}
+				return leaks
 			}
+			faces = append(faces, secretgen.Face{Config: config + " " + schema, Variant: variant, Batch: batch, Run: runs.run(schema, variant)})
 		}
 	}
-	t.Logf("%d cases in %v", n, time.Since(start).Round(time.Millisecond))
-	prop.Report(t, config)
+	(&secretgen.Property{Seed: *redpropSeed}).CheckFaces(t, config, n, faces)
 }

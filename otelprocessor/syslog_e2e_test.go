@@ -13,20 +13,9 @@ import (
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 	"github.com/pamaudit/pamaudit/internal/pdataconv"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/record"
 )
-
-// freeAddr returns a loopback address with a port free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
 
 // dialWhenUp connects to addr once the collector listens there, trying for
 // at most timeout.
@@ -119,7 +108,7 @@ var receiverAttrs = []string{"hostname", "appname", "proc_id", "msg_id", "messag
 // attribute) export each with the full line's event name and attributes.
 func TestSyslogEndToEnd(t *testing.T) {
 	needDistribution(t)
-	addr5424, addr3164 := freeAddr(t), freeAddr(t)
+	addr5424, addr3164 := testutil.FreeAddr(t), testutil.FreeAddr(t)
 	body, message := otlptest.NewReceiver(t, "127.0.0.1:0"), otlptest.NewReceiver(t, "127.0.0.1:0")
 	out := startDistribution(t, "../examples/otelcol/syslog.yaml",
 		"PAMAUDIT_SYSLOG_RFC5424="+addr5424, "PAMAUDIT_SYSLOG_RFC3164="+addr3164,

@@ -114,10 +114,4 @@ fault_kill() {
 	verdict kill "$FAULT_N" "$work/kill.ndjson" 1 "$(uid_dups "$work/kill.ndjson") duplicates by log.record.uid; SIGKILL ${KILL_AT} s in, with $before records delivered and $chunks chunk files stored"
 }
 
-echo "Fluent Bit: $FB_VERSION ($FLUENT_BIT)"
-echo "plugin: $PLUGIN"
-for f in $FAULTS; do
-	declare -F "fault_$f" >/dev/null || { echo "unknown fault $f" >&2; exit 2; }
-	"fault_$f"
-done
-exit "$failed"
+run_named fault "$FAULTS"

@@ -192,3 +192,17 @@ pamaudit_output() {
 	while [ $# -gt 0 ]; do printf '    %s %s\n' "$1" "$2"; shift 2; done
 	echo
 }
+
+# run_named KIND NAMES: says which Fluent Bit and plugin run, runs the
+# function KIND_<name> for each of NAMES (an unknown one exits 2), and exits
+# with the verdicts' status.
+run_named() {
+	echo "Fluent Bit: $FB_VERSION ($FLUENT_BIT)"
+	echo "plugin: $PLUGIN"
+	local n
+	for n in $2; do
+		declare -F "$1_$n" >/dev/null || { echo "unknown $1 $n" >&2; exit 2; }
+		"$1_$n"
+	done
+	exit "$failed"
+}

@@ -264,10 +264,4 @@ check_storage() {
 	sink_stop storage
 }
 
-echo "Fluent Bit: $FB_VERSION ($FLUENT_BIT)"
-echo "plugin: $PLUGIN"
-for c in $CHECKS; do
-	declare -F "check_$c" >/dev/null || { echo "unknown check $c" >&2; exit 2; }
-	"check_$c"
-done
-exit "$failed"
+run_named check "$CHECKS"

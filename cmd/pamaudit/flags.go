@@ -15,9 +15,10 @@ import (
 // parseConfig is what the flags of pamaudit parse set: the parser's options,
 // mapped onto core.Options as the flags are read, and the command's own.
 type parseConfig struct {
-	opts   core.Options
-	strict bool
-	files  []string
+	opts     core.Options
+	settings *core.Settings // opts compiled by readFlags
+	strict   bool
+	files    []string
 }
 
 // option is one flag of pamaudit parse. The table (parseFlags) drives the
@@ -65,7 +66,7 @@ var errHelp = errors.New("help")
 // readFlags reads args into c by the table: --name value, --name=value, a
 // single dash too; flags and files may come in any order, "--" ends the
 // flags and "-" is standard input. Every bad flag is reported, each naming
-// the flag as typed; then the options are checked once (Options.Validate).
+// the flag as typed; then the options are compiled once (core.Compile).
 func readFlags(c *parseConfig, table []option, args []string) error {
 	var errs []error
 	for i := 0; i < len(args); i++ {
@@ -105,7 +106,8 @@ func readFlags(c *parseConfig, table []option, args []string) error {
 	if c.opts.Format != core.FormatAuto && len(c.opts.Formats) > 0 {
 		errs = append(errs, errors.New("--formats: only with --format auto"))
 	}
-	if err := c.opts.Validate(); err != nil {
+	var err error
+	if c.settings, err = core.Compile(c.opts); err != nil {
 		errs = append(errs, flagNames(table, err)...)
 	}
 	return errors.Join(errs...)
@@ -128,7 +130,7 @@ func lookup(table []option, name string) *option {
 	return nil
 }
 
-// flagNames returns the errors of Options.Validate (joined), each naming the
+// flagNames returns the errors of core.Compile (joined), each naming the
 // flag its key is set by.
 func flagNames(table []option, err error) []error {
 	errs := unjoin(err)

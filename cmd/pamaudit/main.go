@@ -105,7 +105,7 @@ func version() string {
 }
 
 func (c *command) parse(args []string) int {
-	var cfg parseConfig
+	cfg := parseConfig{opts: core.Options{Now: c.now}}
 	table := parseFlags(&cfg)
 	if err := readFlags(&cfg, table, args); err != nil {
 		if errors.Is(err, errHelp) {
@@ -118,12 +118,7 @@ func (c *command) parse(args []string) int {
 		fmt.Fprintln(c.stderr, "Run 'pamaudit parse --help' for the flags.")
 		return 2
 	}
-	cfg.opts.Now = c.now
-	p, err := core.NewParser(cfg.opts)
-	if err != nil { // Validate passed in readFlags
-		fmt.Fprintf(c.stderr, "pamaudit: %v\n", err)
-		return 2
-	}
+	p := cfg.settings.NewParser()
 	out := bufio.NewWriterSize(c.stdout, 64<<10)
 	files := cfg.files
 	if len(files) == 0 {
@@ -133,7 +128,7 @@ func (c *command) parse(args []string) int {
 	status := 0
 	var stop os.Signal
 	for _, name := range files {
-		s, err := c.parseFile(p, name, out, cfg.opts.MaxRecordBytes, &sum)
+		s, err := c.parseFile(p, name, out, cfg.settings.Options().MaxRecordBytes, &sum)
 		if err != nil {
 			out.Flush()
 			fmt.Fprintf(c.stderr, "pamaudit: %v\n", err)

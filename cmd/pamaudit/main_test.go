@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/hostile"
 )
 
 // testNow is the clock of the golden files.
@@ -115,5 +118,43 @@ func TestUnknownJSON(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "unknown: 1 record, 1 failed") || strings.Contains(errOut.String(), "netwrix") {
 		t.Errorf("summary: %q", errOut.String())
+	}
+}
+
+// Every input, hostile ones included: as many records out as the splitter
+// finds, each valid JSON, no secret in clear.
+func TestHostileCommand(t *testing.T) {
+	for _, in := range hostile.Inputs(t, filepath.Join("..", "..")) {
+		t.Run(in.Name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "input.log")
+			if err := os.WriteFile(file, in.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var out, errb bytes.Buffer
+			if code := run([]string{"parse", file}, nil, &out, &errb, testNow); code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			want := 0
+			sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
+			for {
+				if _, err := sp.Next(); err == io.EOF {
+					break
+				}
+				want++
+			}
+			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+			if out.Len() == 0 {
+				lines = nil
+			}
+			if len(lines) != want {
+				t.Fatalf("%d records out, %d in", len(lines), want)
+			}
+			for i, l := range lines {
+				if !json.Valid([]byte(l)) {
+					t.Fatalf("record %d is not JSON", i)
+				}
+			}
+			hostile.CheckNoSecret(t, in.Name, out.Bytes())
+		})
 	}
 }

@@ -16,11 +16,9 @@ type recordReader interface {
 
 // newRecordReader picks an input's framing from its start: octet-counted
 // syslog (RFC 6587) when it starts with "<digits> <", else lines grouped by
-// core.Splitter.
+// core.Splitter. maxRecordBytes is the compiled settings' (core.Compile
+// applied its default).
 func newRecordReader(r io.Reader, maxRecordBytes int) recordReader {
-	if maxRecordBytes <= 0 {
-		maxRecordBytes = core.DefaultMaxRecordBytes
-	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	bom := 0 // a BOM is looked for only when its first byte comes
 	if b, _ := br.Peek(1); len(b) == 1 && b[0] == 0xef {

@@ -52,7 +52,7 @@ func appendEventTime(b []byte, t time.Time) []byte {
 
 // appendValue appends a record value: strings, numbers, booleans, nil,
 // maps and slices of them.
-func appendValue(b []byte, v any) []byte {
+func AppendValue(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:
 		return append(b, 0xc0)
@@ -67,7 +67,7 @@ func appendValue(b []byte, v any) []byte {
 		b = append(b, 0xd3)
 		return binary.BigEndian.AppendUint64(b, uint64(x))
 	case int:
-		return appendValue(b, int64(x))
+		return AppendValue(b, int64(x))
 	case uint64:
 		b = append(b, 0xcf)
 		return binary.BigEndian.AppendUint64(b, x)
@@ -77,7 +77,13 @@ func appendValue(b []byte, v any) []byte {
 	case []any:
 		b = appendArrayHeader(b, len(x))
 		for _, e := range x {
-			b = appendValue(b, e)
+			b = AppendValue(b, e)
+		}
+		return b
+	case []string:
+		b = appendArrayHeader(b, len(x))
+		for _, e := range x {
+			b = appendStr(b, e)
 		}
 		return b
 	case map[string]any:
@@ -89,14 +95,16 @@ func appendValue(b []byte, v any) []byte {
 		b = appendMapHeader(b, len(x))
 		for _, k := range keys {
 			b = appendStr(b, k)
-			b = appendValue(b, x[k])
+			b = AppendValue(b, x[k])
 		}
 		return b
 	case Record:
+		return AppendValue(b, []RecordKV(x))
+	case []RecordKV:
 		b = appendMapHeader(b, len(x))
 		for _, kv := range x {
 			b = appendStr(b, kv.Key)
-			b = appendValue(b, kv.Value)
+			b = AppendValue(b, kv.Value)
 		}
 		return b
 	}
@@ -127,7 +135,7 @@ func chunk(events []Event) []byte {
 		b = appendArrayHeader(b, 2)
 		b = appendEventTime(b, e.Time)
 		b = appendMapHeader(b, 0)
-		b = appendValue(b, e.Record)
+		b = AppendValue(b, e.Record)
 	}
 	return b
 }

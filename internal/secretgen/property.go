@@ -1,18 +1,39 @@
 package secretgen
 
 import (
+	"flag"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Run runs a text through one face in one configuration, parsed with the
 // limit maxRecordBytes (0: the default), and returns where its output holds
 // any of secrets (Find, FindValue, FindStrings).
 type Run func(text string, maxRecordBytes int, secrets []string) []Leak
+
+// Flags registers the flags every face's redaction property test takes:
+// -redprop.seed, the seed of the cases (Nth), and -redprop.n, how many (n
+// by default: what the face's test runs in its share of make test).
+func Flags(n int) (seed *int64, count *int) {
+	return flag.Int64("redprop.seed", 20, "seed of the redaction property cases (secretgen.Nth)"),
+		flag.Int("redprop.n", n, "number of redaction property cases")
+}
+
+// First returns the first n cases of the property's seed; Report says how
+// long they took from here.
+func (p *Property) First(n int) []Case {
+	p.start = time.Now()
+	cases := make([]Case, n)
+	for i := range cases {
+		cases[i] = Nth(p.Seed, i)
+	}
+	return cases
+}
 
 // Property collects a property test's leaks by class, with a shrunk
 // example of each, and reports them at the end: one failing case is not
@@ -23,6 +44,7 @@ type Property struct {
 	Control int // leaks dismissed: the control's output held the value too
 	classes map[string]*Failure
 	order   []string
+	start   time.Time // First's call
 }
 
 // Failure is one class of leak: a face and its configuration, a record
@@ -40,6 +62,45 @@ type Failure struct {
 	group    string   // what the details are shown once for: configuration, form, place
 	run      Run
 	shrunk   bool
+}
+
+// A Face is one way through a face that takes many records at once (the
+// processor's batches, the plugin's chunks): its configuration and
+// variant, as Check names them, how a batch of cases goes through, and how
+// one case does.
+type Face struct {
+	Config, Variant string
+	// Batch runs cases, all with the default limit, through together and
+	// returns each one's leaks, in order.
+	Batch func(cases []Case) [][]Leak
+	Run   Run
+}
+
+// CheckFaces checks the first n cases through each face: those with the
+// default limit in one batch, the others (each with its own limit) one by
+// one; then it reports as name.
+func (p *Property) CheckFaces(t testing.TB, name string, n int, faces []Face) {
+	t.Helper()
+	cases := p.First(n)
+	var idx []int
+	var batch []Case
+	for i, c := range cases {
+		if c.MaxRecordBytes == 0 {
+			idx, batch = append(idx, i), append(batch, c)
+		}
+	}
+	for _, f := range faces {
+		found := f.Batch(batch)
+		for k, i := range idx {
+			p.CheckLeaks(f.Config, f.Variant, cases[i], i, found[k], f.Run)
+		}
+		for i, c := range cases {
+			if c.MaxRecordBytes != 0 {
+				p.Check(f.Config, f.Variant, c, i, f.Run)
+			}
+		}
+	}
+	p.Report(t, name)
 }
 
 // Check runs c through run and records its leaks. config names the face
@@ -149,7 +210,8 @@ func (p *Property) Report(t testing.TB, name string) {
 	t.Helper()
 	fs := p.Failures()
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Count > fs[j].Count })
-	t.Logf("%s: %d cases checked, seed %d, %d leak classes, %d leaks dismissed by the control", name, p.Cases, p.Seed, len(fs), p.Control)
+	t.Logf("%s: %d cases checked in %v, seed %d, %d leak classes, %d leaks dismissed by the control",
+		name, p.Cases, time.Since(p.start).Round(time.Millisecond), p.Seed, len(fs), p.Control)
 	if len(fs) == 0 {
 		return
 	}

@@ -9,6 +9,7 @@ package ecs
 import (
 	"strings"
 
+	"github.com/pamaudit/pamaudit/internal/cache"
 	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
@@ -44,8 +45,8 @@ type Mapper struct {
 	opts     Options
 	products []*compiled // by record.Format
 	names    map[string]string
-	nsKeys   map[string]string // pamaudit.<key>, built once per key
-	names1   table.KeyCache[string]
+	nsKeys   cache.Strings[string] // pamaudit.<key>, built once per key
+	names1   cache.Direct[string]
 	slowName func(string) string
 	out      record.Record
 	related  [3][]string // related.user, related.ip, related.hosts of the record
@@ -80,7 +81,7 @@ const maxNSKeys = 8192
 
 // New compiles the tables.
 func New(opts Options) *Mapper {
-	m := &Mapper{opts: opts, names: make(map[string]string, len(names)), nsKeys: make(map[string]string, 256)}
+	m := &Mapper{opts: opts, names: make(map[string]string, len(names)), nsKeys: cache.Strings[string]{Max: maxNSKeys}}
 	for _, n := range names {
 		m.names[n.otel] = n.ecs
 	}
@@ -231,13 +232,11 @@ func (m *Mapper) nameSlow(key string) string {
 
 // nsKey returns pamaudit.<k>, from the cache when it was built before.
 func (m *Mapper) nsKey(k string) string {
-	if s, ok := m.nsKeys[k]; ok {
+	if s, ok := m.nsKeys.Get(k); ok {
 		return s
 	}
 	s := namespace + k
-	if len(m.nsKeys) < maxNSKeys {
-		m.nsKeys[k] = s
-	}
+	m.nsKeys.Put(k, s)
 	return s
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pamaudit/pamaudit/internal/cache"
 	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/internal/schema/table"
@@ -23,7 +24,7 @@ type Mapper struct {
 	products []*compiled // by record.Format
 
 	out      record.Record
-	keys     table.KeyCache[int] // key → key id (0: no table names it)
+	keys     cache.Direct[int] // key → key id (0: no table names it)
 	keyIDs   map[string]int
 	keyOf    func(string) int
 	idx      [nFields]int32 // per field, the index of its attribute, or -1 (-2: placed)

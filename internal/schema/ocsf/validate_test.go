@@ -3,6 +3,7 @@ package ocsf
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -294,14 +295,7 @@ func integer(v any) (int64, bool) {
 	return int64(f), true
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func lookup(m map[string]any, path string) (any, bool) {
 	var v any = m
@@ -490,28 +484,21 @@ func TestEveryRowValid(t *testing.T) {
 				if !strings.HasSuffix(r.event, "*") {
 					ev = r.event
 				}
-				full := rowRecord(p, r, ev, true)
-				got := decode(t, m.Map(full))
-				for _, e := range Validate(got) {
-					t.Errorf("%s row %d (full record): %s", ev, i, e)
+				check := func(which string, rec *record.Record) map[string]any {
+					got := decode(t, m.Map(rec))
+					for _, e := range append(Validate(got), Recommended(rec, got)...) {
+						t.Errorf("%s row %d (%s record): %s", ev, i, which, e)
+					}
+					return got
 				}
-				for _, e := range Recommended(full, got) {
-					t.Errorf("%s row %d (full record): %s", ev, i, e)
-				}
+				got := check("full", rowRecord(p, r, ev, true))
 				if jnum(got["class_uid"]) != r.class.uid || jnum(got["activity_id"]) != r.activity {
 					t.Errorf("%s row %d: class %v activity %v, want %d %d", ev, i, got["class_uid"], got["activity_id"], r.class.uid, r.activity)
 				}
 				if _, ok := got["class_name"]; ok != captions {
 					t.Errorf("%s row %d: class_name %v with captions %v", ev, i, got["class_name"], captions)
 				}
-				bare := rowRecord(p, r, ev, false)
-				gotBare := decode(t, m.Map(bare))
-				for _, e := range Validate(gotBare) {
-					t.Errorf("%s row %d (bare record): %s", ev, i, e)
-				}
-				for _, e := range Recommended(bare, gotBare) {
-					t.Errorf("%s row %d (bare record): %s", ev, i, e)
-				}
+				check("bare", rowRecord(p, r, ev, false))
 			}
 		}
 	}

@@ -1,29 +1,14 @@
 package main
 
 import (
-	"os"
 	"testing"
 
-	"github.com/pamaudit/pamaudit/internal/schema/internal/schemasrc"
+	"github.com/pamaudit/pamaudit/internal/schema/doctest"
 )
 
 // The committed facts are what the generator makes of elastic/ecs at their
-// version. It needs the repository: ECS_GIT is its git directory (the test
-// is skipped without it).
+// version. It needs the repository: ECS_GIT is its git directory (the test is
+// skipped without it).
 func TestFactsUpToDate(t *testing.T) {
-	dir := os.Getenv("ECS_GIT")
-	if dir == "" {
-		t.Skip("ECS_GIT is not set")
-	}
-	got, err := Generate(schemasrc.Git(dir, "v8.17.0"), "v8.17.0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile("../../facts_gen_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Fatal("internal/schema/ecs/facts_gen_test.go is out of date: regenerate it (see its header)")
-	}
+	doctest.Facts(t, "ECS_GIT", "v8.17.0", "../../facts_gen_test.go", Generate)
 }
