@@ -41,13 +41,15 @@ func newShaper(opts Options) *Shaper {
 
 // Shape returns rec in the Shaper's schema: rec itself for SchemaOTel,
 // otherwise a record of the Shaper's, valid until the next call. rec must be
-// in SchemaOTel.
+// in SchemaOTel. The record's keys are unique (Record.Unique): the schema's
+// names, and what a face added, may have met.
 func (s *Shaper) Shape(rec *Record) *Record {
 	switch s.schema {
 	case SchemaECS:
-		return s.ecs.Map(rec)
+		rec = s.ecs.Map(rec)
 	case SchemaOCSF:
-		return s.ocsf.Map(rec)
+		rec = s.ocsf.Map(rec)
 	}
+	rec.Unique()
 	return rec
 }
