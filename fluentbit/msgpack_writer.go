@@ -22,10 +22,10 @@ import (
 type recordWriter struct {
 	b      []byte
 	names  *record.DocName
-	head   int // offset of the room kept for the record map's header
-	fields int // pairs written in the record map
-	attrAt int // offset of the room kept for the attributes map's header
-	attrs  int // attributes written
+	head   int  // offset of the room kept for the record map's header
+	fields int  // pairs written in the record map
+	attrAt int  // offset of the room kept for the attributes map's header
+	attrs  int  // attributes written
 	timed  bool // the time is written
 	tbuf   []byte
 }
