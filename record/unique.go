@@ -32,13 +32,17 @@ func Unique(m []Attr) []Attr {
 type keyFilter [4]uint64
 
 // keyBit hashes a key to one of the filter's bits, from its length and
-// three of its bytes: cheap, and keys that differ mostly differ there.
+// three of its last bytes: cheap, and keys mostly differ at their end (a
+// namespace's keys share their start: pamaudit.capam.…).
 func keyBit(k string) uint {
 	n := len(k)
-	if n == 0 {
-		return 0
+	if n < 4 {
+		if n == 0 {
+			return 0
+		}
+		return uint((uint32(n)|uint32(k[0])<<8|uint32(k[n-1])<<16)*0x9E3779B1) >> 24
 	}
-	h := uint32(n) | uint32(k[n-1])<<8 | uint32(k[n/2])<<16 | uint32(k[n/3])<<24
+	h := uint32(n) | uint32(k[n-1])<<8 | uint32(k[n-2])<<16 | uint32(k[n-4])<<24
 	return uint((h * 0x9E3779B1) >> 24)
 }
 
@@ -53,17 +57,24 @@ func (f *keyFilter) add(bit uint) bool {
 // unique reports whether the keys of m, and of its maps, are unique.
 func unique(m []Attr) bool {
 	var seen keyFilter
-	for i := 0; i < len(m); i = Next(m, i) {
-		if seen.add(keyBit(m[i].Key)) {
+	for i := 0; i < len(m); {
+		a := &m[i]
+		if seen.add(keyBit(a.Key)) {
 			for j := 0; j < i; j = Next(m, j) {
-				if m[j].Key == m[i].Key {
+				if m[j].Key == a.Key {
 					return false
 				}
 			}
 		}
-		if m[i].Kind == KindMap && !unique(Members(m, i)) {
+		if a.Kind != KindMap {
+			i++
+			continue
+		}
+		n := int(a.Int)
+		if n > 1 && !unique(m[i+1:i+1+n]) {
 			return false
 		}
+		i += 1 + n
 	}
 	return true
 }
