@@ -14,10 +14,13 @@ import (
 // protobuf (opentelemetry/proto/collector/logs/v1 ExportLogsServiceRequest),
 // without building pdata: building pdata cost about 19 allocations a record
 // and a second pass to marshal it, and linking pdata made the plugin's .so
-// larger, pages that stay resident in Fluent Bit. The bytes decode to
-// exactly the pdata that internal/pdataconv.NewRecord builds, resources and
-// scope included (TestOTLPProtoMatchesPdata), so the plugin and the
-// collector processor still cannot send different records.
+// larger, pages that stay resident in Fluent Bit. A record's LogRecord is
+// written by protoRecord, a record.FieldWriter driven by Record.Write as
+// pdataconv's Writer is: which fields a record has, in which order, with
+// which keys, is the record's to say (its Stand, its unique keys), not a
+// copy of pdataconv's calls. The bytes decode to exactly the pdata that
+// internal/pdataconv.NewRecord builds, resources and scope included
+// (TestOTLPProtoMatchesPdata).
 
 // Field keys (field number << 3 | wire type) of the messages written here.
 const (
