@@ -53,3 +53,14 @@ func (s *Shaper) Shape(rec *Record) *Record {
 	rec.Unique()
 	return rec
 }
+
+// built is Shape for the record the builder just finished, whose keys the
+// builder made unique as it added them: in SchemaOTel it is the record
+// already (the Fluent Bit plugin, which parses in SchemaOTel and shapes
+// after adding its own, would pay twice).
+func (s *Shaper) built(rec *Record) *Record {
+	if s.schema == SchemaOTel {
+		return rec
+	}
+	return s.Shape(rec)
+}
