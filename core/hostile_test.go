@@ -48,9 +48,9 @@ func testHostile(t *testing.T, in hostile.Input, schema core.Schema) {
 			if a, _ := rec.Get("error.type"); cut != nil && schema == core.SchemaOTel && a.Str != "record_too_large" {
 				t.Fatalf("record %d cut, error.type %q", n, a.Str)
 			}
-			// The builder merges repeated keys as it adds them, and
-			// Parse relies on it in SchemaOTel (the schemas' mappings are
-			// made unique by Shaper.Shape): no key twice.
+			// The builder merges repeated keys as it adds them and the
+			// mappings keep them unique: Parse relies on it (only a
+			// face's additions are checked, by Shaper.Shape).
 			if k := repeatedKey(rec.Attrs); k != "" {
 				t.Fatalf("record %d repeats the attribute %q", n, k)
 			}

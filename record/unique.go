@@ -5,9 +5,9 @@ package record
 // the position of its first entry and the value of its last, as an
 // OpenTelemetry map (pcommon.Map.Put) holds it. So every encoding writes
 // the same keys in the same order, a document's no less than OTLP's. The
-// parser's products merge repeated keys as they read them; the schema
-// layer's names, and the attributes a face adds, may meet again
-// (core.Shaper.Shape calls this last).
+// parser's builder merges repeated keys as it adds them, and the schema
+// mappings keep them unique; the attributes a face adds may meet them
+// again (core.Shaper.Shape calls this last).
 func (r *Record) Unique() {
 	r.Attrs = Unique(r.Attrs)
 	if r.BodyMap != nil {
