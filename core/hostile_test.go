@@ -8,6 +8,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/hostile"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // Every input, hostile ones included, gives valid records with no secret in
@@ -35,6 +36,15 @@ func testHostile(t *testing.T, in hostile.Input, schema core.Schema) {
 			if a, _ := rec.Get("error.type"); cut != nil && schema == core.SchemaOTel && a.Str != "record_too_large" {
 				t.Fatalf("record %d cut, error.type %q", n, a.Str)
 			}
+			// The builder merges repeated keys as it adds them and the
+			// mappings keep them unique: Parse relies on it (only a
+			// face's additions are checked, by Shaper.Shape).
+			if k := repeatedKey(rec.Attrs); k != "" {
+				t.Fatalf("record %d repeats the attribute %q", n, k)
+			}
+			if k := repeatedKey(rec.BodyMap); k != "" {
+				t.Fatalf("record %d repeats the body member %q", n, k)
+			}
 			out = rec.AppendJSON(out[:0])
 			if !json.Valid(out) {
 				t.Fatalf("record %d is not valid JSON", n)
@@ -52,4 +62,22 @@ func testHostile(t *testing.T, in hostile.Input, schema core.Schema) {
 		}
 		t.Logf("%d records, %d KiB in, %d KiB allocated", n, len(in.Data)>>10, alloc>>10)
 	})
+}
+
+// repeatedKey returns a key the flat map m (or a map among its members)
+// holds twice, or "".
+func repeatedKey(m []core.Attr) string {
+	for i := 0; i < len(m); i = record.Next(m, i) {
+		for j := record.Next(m, i); j < len(m); j = record.Next(m, j) {
+			if m[j].Key == m[i].Key {
+				return m[i].Key
+			}
+		}
+		if m[i].Kind == core.KindMap {
+			if k := repeatedKey(record.Members(m, i)); k != "" {
+				return k
+			}
+		}
+	}
+	return ""
 }

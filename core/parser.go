@@ -193,7 +193,7 @@ func (p *Parser) ParseCut(b []byte, cut *CutError) (*Record, error) {
 	s = trimRecord(s)
 	p.b.Start(s, p.opts.Now(), true)
 	p.b.Finish(s, cut)
-	return p.shaper.Shape(&p.b.Rec), cut
+	return p.shaper.built(&p.b.Rec), cut
 }
 
 // Shipper reads a record that a pipeline hands over as members (a
@@ -270,7 +270,7 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 	if len(s) > p.opts.MaxRecordBytes {
 		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
 		b.Finish(s, err)
-		return p.shaper.Shape(&b.Rec), err
+		return p.shaper.built(&b.Rec), err
 	}
 	fr := &p.frame
 	fr.Shippers = p.shippers
@@ -302,7 +302,7 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 			}
 		}
 		b.Finish(orig, err)
-		return p.shaper.Shape(&b.Rec), err
+		return p.shaper.built(&b.Rec), err
 	}
 }
 

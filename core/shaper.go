@@ -43,8 +43,20 @@ func newShaper(opts Options) *Shaper {
 
 // Shape returns rec in the Shaper's schema: rec itself for SchemaOTel,
 // otherwise a record of the Shaper's, valid until the next call. rec must be
-// in SchemaOTel.
+// in SchemaOTel. The record's keys are unique (Record.Unique): what a face
+// added may repeat a key of the parser's, or meet one under the schema's
+// names.
 func (s *Shaper) Shape(rec *Record) *Record {
+	rec = s.built(rec)
+	rec.Unique()
+	return rec
+}
+
+// built is Shape for the record the builder just finished: its keys are
+// unique (the builder merges them as it adds them) and the mappings keep
+// them so (TestHostileCore checks every schema), so the check Shape makes
+// for a face's additions is spared the parser.
+func (s *Shaper) built(rec *Record) *Record {
 	switch s.schema {
 	case SchemaECS:
 		return s.ecs.Map(rec)

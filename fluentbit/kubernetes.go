@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/record"
 )
 
 // The kubernetes filter's metadata as OTLP resource attributes. Fluent
@@ -70,7 +71,10 @@ func (c *converter) kubernetes(r *mpReader, m mpValue) error {
 			}
 		}
 	}
-	slices.SortFunc(c.res, func(a, b core.Attr) int { return strings.Compare(a.Key, b.Key) })
+	// Stable, so that of a key given twice the value read last is kept
+	// (record.Unique), as pcommon.Map.PutStr keeps it.
+	slices.SortStableFunc(c.res, func(a, b core.Attr) int { return strings.Compare(a.Key, b.Key) })
+	c.res = record.Unique(c.res)
 	return nil
 }
 

@@ -22,10 +22,11 @@ import (
 type recordWriter struct {
 	b      []byte
 	names  *record.DocName
-	head   int // offset of the room kept for the record map's header
-	fields int // pairs written in the record map
-	attrAt int // offset of the room kept for the attributes map's header
-	attrs  int // attributes written
+	head   int  // offset of the room kept for the record map's header
+	fields int  // pairs written in the record map
+	attrAt int  // offset of the room kept for the attributes map's header
+	attrs  int  // attributes written
+	timed  bool // the time is written
 	tbuf   []byte
 }
 
@@ -38,9 +39,7 @@ func (w *recordWriter) appendRecord(b []byte, rec *core.Record) []byte {
 	w.b, w.names, w.fields, w.attrs = b, &record.DocNames[rec.Schema], 0, 0
 	w.head = len(w.b)
 	w.b = append(w.b, make([]byte, headerRoom)...)
-	if t, ok := rec.DocTime(); ok {
-		w.Time(t)
-	}
+	w.timed = false
 	rec.Write(w)
 	if w.names.Attributes != "" {
 		w.endAttrs()
@@ -63,6 +62,13 @@ func (w *recordWriter) Time(t time.Time) {
 	w.key(w.names.Time)
 	w.tbuf = t.UTC().AppendFormat(w.tbuf[:0], time.RFC3339Nano)
 	w.b = appendStr(w.b, w.tbuf)
+	w.timed = true
+}
+
+func (w *recordWriter) ObservedTime(t time.Time) {
+	if w.names.ObservedForTime && !w.timed && !t.IsZero() {
+		w.Time(t)
+	}
 }
 
 func (w *recordWriter) Severity(number int32, text string) {

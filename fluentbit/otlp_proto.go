@@ -14,10 +14,13 @@ import (
 // protobuf (opentelemetry/proto/collector/logs/v1 ExportLogsServiceRequest),
 // without building pdata: building pdata cost about 19 allocations a record
 // and a second pass to marshal it, and linking pdata made the plugin's .so
-// larger, pages that stay resident in Fluent Bit. The bytes decode to
-// exactly the pdata that internal/pdataconv.NewRecord builds, resources and
-// scope included (TestOTLPProtoMatchesPdata), so the plugin and the
-// collector processor still cannot send different records.
+// larger, pages that stay resident in Fluent Bit. A record's LogRecord is
+// written by protoRecord, a record.FieldWriter driven by Record.Write as
+// pdataconv's Writer is: which fields a record has, in which order, with
+// which keys, is the record's to say (its Stand, its unique keys), not a
+// copy of pdataconv's calls. The bytes decode to exactly the pdata that
+// internal/pdataconv.NewRecord builds, resources and scope included
+// (TestOTLPProtoMatchesPdata).
 
 // Field keys (field number << 3 | wire type) of the messages written here.
 const (
@@ -68,7 +71,8 @@ type protoWriter struct {
 	index  map[string]int // resource key (appendResourceKey) -> its group
 	last   int            // the group of the previous record
 	key    []byte         // the resource key of the record being added
-	rec    []byte         // the record being encoded
+	rec    []byte         // the record being encoded, its buffer kept
+	enc    protoRecord    // encodes a record into rec
 	n      int            // records in the chunk
 }
 
@@ -115,9 +119,8 @@ func (w *protoWriter) group(res []core.Attr) *protoGroup {
 	g := &w.groups[w.last]
 	g.key = append(g.key[:0], w.key...)
 	g.records = g.records[:0]
-	// Resource attributes are strings; a key given twice keeps its first
-	// position and its last value, as pcommon.Map.PutStr does.
-	g.resource = appendAttrs(g.resource[:0], pbResourceAttributes, res, passAll)
+	// Resource attributes are strings, their keys unique (kubernetes.go).
+	g.resource = appendAttrs(g.resource[:0], pbResourceAttributes, res)
 	if w.index == nil {
 		w.index = make(map[string]int)
 	}
@@ -145,205 +148,113 @@ func (w *protoWriter) appendRequest(b []byte) []byte {
 	return b
 }
 
-// add encodes rec as pdataconv.NewRecord builds it: a parsed record (one
-// with an event name, or an OCSF event: a body map) with its time when
-// known, observed time, severity, event name, body and attributes; any
-// other with its observed time, body and attributes, the error attributes
-// (error.type, error.message, ECS's event.kind and ecs.version) first.
-// Attributes, and the members of every map, keep the first position of a
-// key and its last value, as pcommon.Map.Put does.
+// add encodes rec as pdataconv.NewRecord builds it: a record nothing
+// parsed replaces the Fluent Bit record (record.StandReplaces), so a new
+// log record holds its observed time, text and attributes.
 func (w *protoWriter) add(rec *core.Record, res []core.Attr) {
 	g := w.group(res)
-	b := w.rec[:0]
-	parsed := rec.EventName != "" || rec.BodyMap != nil
-	if parsed && !rec.Time.IsZero() {
-		if ts := timestamp(rec.Time); ts != 0 {
-			b = pbAppendFixed64(b, pbLogTime, ts)
-		}
-	}
-	if ts := timestamp(rec.ObservedTime); ts != 0 {
-		b = pbAppendFixed64(b, pbLogObservedTime, ts)
-	}
-	if parsed {
-		if rec.SeverityNumber != 0 {
-			b = append(b, pbLogSeverityNumber)
-			b = binary.AppendUvarint(b, uint64(int64(rec.SeverityNumber)))
-		}
-		if rec.SeverityText != "" {
-			b = pbAppendString(b, pbLogSeverityText, rec.SeverityText)
-		}
-		if rec.EventName != "" {
-			b = pbAppendString(b, pbLogEventName, rec.EventName)
-		}
-	}
-	if rec.BodyMap != nil {
-		// AnyValue{kvlist_value}: lengths patched in once written.
-		b = append(b, pbLogBody, 0)
-		av := len(b)
-		b = append(b, pbAnyKVList, 0)
-		list := len(b)
-		b = appendAttrs(b, pbKVListValues, rec.BodyMap, passAll)
-		b = pbPatchLen(b, list)
-		b = pbPatchLen(b, av)
-	} else {
-		// AnyValue{string_value}, set even when empty.
-		b = append(b, pbLogBody)
-		b = binary.AppendUvarint(b, uint64(pbStringFieldLen(len(rec.Body))))
-		b = pbAppendString(b, pbAnyString, rec.Body)
-	}
-	if parsed {
-		b = appendAttrs(b, pbLogAttributes, rec.Attrs, passAll)
-	} else {
-		// Fill's error attributes, then NewRecord's loop over them all.
-		b = appendAttrs(b, pbLogAttributes, rec.Attrs, passErrors)
-		b = appendAttrs(b, pbLogAttributes, rec.Attrs, passRest)
-	}
-	w.rec = b
+	rec.WhenUnparsed(record.StandReplaces)
+	w.enc.b = w.rec[:0]
+	rec.Write(&w.enc)
+	b := w.enc.b
+	w.rec, w.enc.b = b, nil
 	g.records = append(g.records, pbScopeLogRecords)
 	g.records = binary.AppendUvarint(g.records, uint64(len(b)))
 	g.records = append(g.records, b...)
 	w.n++
 }
 
-// isErrorAttr tells the attributes pdataconv puts first for a record
-// nothing parsed.
-func isErrorAttr(k string) bool {
-	return k == record.AttrErrorType || k == record.AttrErrorMessage || k == record.AttrEventKind || k == record.AttrECSVersion
+// protoRecord is the OTLP protobuf record.FieldWriter: it appends a
+// LogRecord's fields to b. Fields that proto3 leaves out when zero are
+// left out.
+type protoRecord struct{ b []byte }
+
+var _ record.FieldWriter = (*protoRecord)(nil)
+
+func (e *protoRecord) Time(t time.Time) {
+	if ts := timestamp(t); ts != 0 {
+		e.b = pbAppendFixed64(e.b, pbLogTime, ts)
+	}
+}
+
+func (e *protoRecord) ObservedTime(t time.Time) {
+	if ts := timestamp(t); ts != 0 {
+		e.b = pbAppendFixed64(e.b, pbLogObservedTime, ts)
+	}
+}
+
+func (e *protoRecord) Severity(number int32, text string) {
+	if number != 0 {
+		e.b = append(e.b, pbLogSeverityNumber)
+		e.b = binary.AppendUvarint(e.b, uint64(int64(number)))
+	}
+	if text != "" {
+		e.b = pbAppendString(e.b, pbLogSeverityText, text)
+	}
+}
+
+func (e *protoRecord) EventName(name string) {
+	if name != "" {
+		e.b = pbAppendString(e.b, pbLogEventName, name)
+	}
+}
+
+// Body writes AnyValue{string_value}, set even when empty.
+func (e *protoRecord) Body(body string) {
+	e.b = append(e.b, pbLogBody)
+	e.b = binary.AppendUvarint(e.b, uint64(pbStringFieldLen(len(body))))
+	e.b = pbAppendString(e.b, pbAnyString, body)
+}
+
+// BodyMap writes AnyValue{kvlist_value}: lengths patched in once written.
+func (e *protoRecord) BodyMap(members []core.Attr) {
+	b := append(e.b, pbLogBody, 0)
+	av := len(b)
+	b = append(b, pbAnyKVList, 0)
+	list := len(b)
+	b = appendAttrs(b, pbKVListValues, members)
+	b = pbPatchLen(b, list)
+	e.b = pbPatchLen(b, av)
+}
+
+func (e *protoRecord) Attr(a *core.Attr) { e.b = appendScalar(e.b, pbLogAttributes, a.Key, a) }
+
+func (e *protoRecord) AttrMap(key string, members []core.Attr) {
+	e.b = pbAppendMap(e.b, pbLogAttributes, key, members)
 }
 
 // timestamp is pcommon.NewTimestampFromTime; a zero result is not written,
 // as proto3 leaves zero scalars out.
 func timestamp(t time.Time) uint64 { return uint64(t.UnixNano()) }
 
-// keyFilter is a 256-bit filter of attribute keys: a key whose bit is set
-// once is unique among its siblings, so only the keys that share a bit are
-// compared in full. The parser already merges repeated keys, so real
-// duplicates are rare.
-type keyFilter [4]uint64
-
-func keyBit(k string) uint {
-	n := len(k)
-	if n == 0 {
-		return 0
-	}
-	h := uint32(n) | uint32(k[n-1])<<8 | uint32(k[n/2])<<16 | uint32(k[n/3])<<24
-	return uint((h * 0x9E3779B1) >> 24)
-}
-
-func (f *keyFilter) has(bit uint) bool { return f[bit>>6]&(1<<(bit&63)) != 0 }
-
-// attrPass is which entries of a list appendAttrs writes: all of them, or,
-// for a record nothing parsed, pdataconv's two passes: the error attributes
-// that are not maps (Fill), then the others (NewRecord).
-type attrPass uint8
-
-const (
-	passAll attrPass = iota
-	passErrors
-	passRest
-)
-
-// errorPut tells whether pdataconv puts a in its first pass (Fill).
-func errorPut(a *core.Attr) bool { return a.Kind != core.KindMap && isErrorAttr(a.Key) }
-
 // appendAttrs appends the entries of the flat list (core.Attr: a map's
-// members follow it) as KeyValue fields field, as pcommon.Map.Put builds a
-// map of them in the pass given: a key at the position of its first put,
-// with the value of its last entry.
-func appendAttrs(b []byte, field byte, list []core.Attr, pass attrPass) []byte {
-	var seen, twice keyFilter
-	var bits [32]uint8 // the first entries' keyBit, for the loop below
+// members follow it; keys unique, record.Unique) as KeyValue fields field.
+func appendAttrs(b []byte, field byte, list []core.Attr) []byte {
 	for i := 0; i < len(list); i = record.Next(list, i) {
-		bit := keyBit(list[i].Key)
-		if i < len(bits) {
-			bits[i] = uint8(bit)
-		}
-		j, m := bit>>6, uint64(1)<<(bit&63)
-		twice[j] |= seen[j] & m
-		seen[j] |= m
-	}
-	if pass == passAll && twice == (keyFilter{}) {
-		// Every key unique: the common case, written as it comes.
-		for i := 0; i < len(list); i++ {
-			a := &list[i]
-			if a.Kind != core.KindMap {
-				b = appendScalar(b, field, a.Key, a)
-				continue
-			}
-			b = appendKeyValue(b, field, a.Key, list, i)
-			i += int(a.Int)
-		}
-		return b
-	}
-	for i := 0; i < len(list); i = record.Next(list, i) {
-		a := &list[i]
-		v := i // the entry whose value is written
-		bit := uint(0)
-		if i < len(bits) {
-			bit = uint(bits[i])
+		if a := &list[i]; a.Kind == core.KindMap {
+			b = pbAppendMap(b, field, a.Key, record.Members(list, i))
 		} else {
-			bit = keyBit(a.Key)
+			b = appendScalar(b, field, a.Key, a)
 		}
-		if !twice.has(bit) {
-			if pass == passErrors && !errorPut(a) || pass == passRest && errorPut(a) {
-				continue
-			}
-		} else {
-			if !firstPut(list, i, pass) {
-				continue
-			}
-			for j := record.Next(list, i); j < len(list); j = record.Next(list, j) {
-				if list[j].Key == a.Key {
-					v = j
-				}
-			}
-		}
-		b = appendKeyValue(b, field, a.Key, list, v)
 	}
 	return b
 }
 
-// firstPut tells whether list[i], whose key may repeat, is where pass puts
-// its key first.
-func firstPut(list []core.Attr, i int, pass attrPass) bool {
-	a := &list[i]
-	switch {
-	case pass == passErrors && !errorPut(a):
-		return false
-	case pass == passRest && isErrorAttr(a.Key):
-		for j := 0; j < len(list); j = record.Next(list, j) {
-			if list[j].Key == a.Key && errorPut(&list[j]) {
-				return false // put in the first pass
-			}
-		}
-	}
-	for j := 0; j < i; j = record.Next(list, j) {
-		if list[j].Key == a.Key && (pass != passErrors || errorPut(&list[j])) {
-			return false
-		}
-	}
-	return true
-}
-
-// appendKeyValue appends KeyValue{key, list[v]'s value} as the field field
-// (a log record's or resource's attributes, a map's members).
-func appendKeyValue(b []byte, field byte, key string, list []core.Attr, v int) []byte {
-	a := &list[v]
-	if a.Kind == core.KindMap {
-		// AnyValue{kvlist_value}: lengths patched in once written.
-		b = append(b, field, 0)
-		kv := len(b)
-		b = pbAppendString(b, pbKVKey, key)
-		b = append(b, pbKVValue, 0)
-		av := len(b)
-		b = append(b, pbAnyKVList, 0)
-		members := len(b)
-		b = appendAttrs(b, pbKVListValues, record.Members(list, v), passAll)
-		b = pbPatchLen(b, members)
-		b = pbPatchLen(b, av)
-		return pbPatchLen(b, kv)
-	}
-	return appendScalar(b, field, key, a)
+// pbAppendMap appends KeyValue{key, kvlist_value of members} as the field
+// field (a log record's attributes, a map's members).
+func pbAppendMap(b []byte, field byte, key string, members []core.Attr) []byte {
+	// Lengths patched in once written.
+	b = append(b, field, 0)
+	kv := len(b)
+	b = pbAppendString(b, pbKVKey, key)
+	b = append(b, pbKVValue, 0)
+	av := len(b)
+	b = append(b, pbAnyKVList, 0)
+	list := len(b)
+	b = appendAttrs(b, pbKVListValues, members)
+	b = pbPatchLen(b, list)
+	b = pbPatchLen(b, av)
+	return pbPatchLen(b, kv)
 }
 
 // appendScalar appends KeyValue{key, a's value} as the field field, a not

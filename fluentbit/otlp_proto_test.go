@@ -276,9 +276,9 @@ func pdataResources(t *testing.T, conv *converter, chunk []byte) int {
 
 // Duplicate keys keep their first position and their last value, as
 // pcommon.Map.Put does, in parsed and unparsed records, among attributes
-// and among a map's members, a map and a scalar replacing each other; a
-// record nothing parsed has its error attributes first (ECS's event.kind
-// too, but not one given as a map).
+// and among a map's members, a map and a scalar replacing each other: the
+// record made unique (record.Unique, which Shaper.Shape calls) gives over
+// OTLP what pdata builds of the record as it was.
 func TestOTLPProtoDuplicates(t *testing.T) {
 	str := func(k, v string) core.Attr { return core.Attr{Key: k, Kind: core.KindString, Str: v} }
 	mapOf := func(k string, n int) core.Attr { return core.Attr{Key: k, Kind: core.KindMap, Int: int64(n)} }
@@ -314,6 +314,14 @@ func TestOTLPProtoDuplicates(t *testing.T) {
 	}
 }
 
+// uniqueRecord is a copy of rec with its keys made unique, as a Shaper
+// leaves them.
+func uniqueRecord(rec *core.Record) *core.Record {
+	u := ownRecord(rec)
+	u.Unique()
+	return u
+}
+
 // checkRecordSameAsPdata: the request protoWriter writes for rec alone
 // decodes to what pdataconv builds.
 func checkRecordSameAsPdata(t *testing.T, name string, rec *core.Record) {
@@ -326,7 +334,7 @@ func checkRecordSameAsPdata(t *testing.T, name string, rec *core.Record) {
 		t.Fatal(err)
 	}
 	var w protoWriter
-	w.add(rec, nil)
+	w.add(uniqueRecord(rec), nil)
 	var u plog.ProtoUnmarshaler
 	ld, err := u.UnmarshalLogs(w.appendRequest(nil))
 	if err != nil {

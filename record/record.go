@@ -78,6 +78,56 @@ type Record struct {
 	// What the schema layer reads besides the fields.
 	TimeText   string // Time as the text wrote it (OCSF metadata.original_time); "" when unknown
 	HasMessage bool   // Body is the source's human message, not the original text
+
+	// Stand is how the record stands to what the face received; Write
+	// passes the fields it says. A face sets it (WhenUnparsed); the
+	// parser leaves StandWhole.
+	Stand Stand
+}
+
+// Stand is how a record stands to what a face received: the log record a
+// pipeline handed it (a collector log record, a Fluent Bit record). It says
+// which of the record's fields Write passes, so no encoder asks whether the
+// record was parsed.
+type Stand uint8
+
+const (
+	// StandWhole: the record is the event, every field passed. A parsed
+	// record always; any record a document encoding prints.
+	StandWhole Stand = iota
+	// StandReplaces: nothing parsed the record, and it replaces what the
+	// face received with a new log record: its observed time, text and
+	// attributes. Time, severity and event name are not passed: nothing
+	// read them, and a new log record leaves them unset (the Fluent Bit
+	// plugin's OTLP).
+	StandReplaces
+	// StandAnnotates: nothing parsed the record, and what the face
+	// received passes on as it was, annotated: only the record's notes
+	// (IsNote) are passed (the collector processor).
+	StandAnnotates
+)
+
+// Parsed reports whether a product read the record: it has an event name,
+// or it is an event whole (an OCSF event, a parse failure's Base Event too).
+func (r *Record) Parsed() bool { return r.EventName != "" || r.BodyMap != nil }
+
+// WhenUnparsed sets the record's Stand to s when nothing parsed it; a
+// parsed record stays StandWhole.
+func (r *Record) WhenUnparsed(s Stand) {
+	if !r.Parsed() {
+		r.Stand = s
+	}
+}
+
+// IsNote tells the attributes a record nothing parsed adds to what a face
+// received (StandAnnotates): error.type and error.message, and the ECS
+// schema's event.kind (pipeline_error) and ecs.version.
+func IsNote(a *Attr) bool {
+	switch a.Key {
+	case AttrErrorType, AttrErrorMessage, AttrEventKind, AttrECSVersion:
+		return a.Kind != KindMap
+	}
+	return false
 }
 
 // OpenTelemetry severity numbers (the first of each range).
@@ -122,6 +172,7 @@ func (r *Record) Reset() {
 	r.Schema = SchemaOTel
 	r.TimeText = ""
 	r.HasMessage = false
+	r.Stand = StandWhole
 }
 
 // SetSeverity sets the severity number and its text.
@@ -151,13 +202,16 @@ func (r *Record) Index(key string) int {
 }
 
 // FieldWriter receives a record's fields in the order every encoding writes
-// them: time (only when known), severity, event name, body (a string, or a
-// map with BodyMap), then each attribute (AttrMap for a map). Maps come as
-// their flat members (see Attr), which the writer walks with Next and
-// Members. NDJSON, the Fluent Bit MessagePack writer and the pdata
-// conversion are FieldWriters, so the three encodings cannot drift apart.
+// them: time (only when known), observed time, severity, event name, body
+// (a string, or a map with BodyMap), then each attribute (AttrMap for a
+// map), as many of them as the record's Stand says. Maps come as their
+// flat members (see Attr), which the writer walks with Next and Members;
+// their keys, as the record's, are unique (Unique). NDJSON, the Fluent Bit
+// plugin's MessagePack and OTLP protobuf, and the pdata conversion are
+// FieldWriters, so the encodings cannot drift apart.
 type FieldWriter interface {
 	Time(t time.Time)
+	ObservedTime(t time.Time)
 	Severity(number int32, text string)
 	EventName(name string)
 	Body(body string)
@@ -166,13 +220,25 @@ type FieldWriter interface {
 	AttrMap(key string, members []Attr)
 }
 
-// Write passes the record's fields to w, in order.
+// Write passes the record's fields to w, in order: those its Stand says.
 func (r *Record) Write(w FieldWriter) {
-	if !r.Time.IsZero() {
+	if r.Stand == StandAnnotates {
+		for i := 0; i < len(r.Attrs); i = Next(r.Attrs, i) {
+			if a := &r.Attrs[i]; IsNote(a) {
+				w.Attr(a)
+			}
+		}
+		return
+	}
+	whole := r.Stand == StandWhole
+	if whole && !r.Time.IsZero() {
 		w.Time(r.Time)
 	}
-	w.Severity(r.SeverityNumber, r.SeverityText)
-	w.EventName(r.EventName)
+	w.ObservedTime(r.ObservedTime)
+	if whole {
+		w.Severity(r.SeverityNumber, r.SeverityText)
+		w.EventName(r.EventName)
+	}
 	if r.BodyMap != nil {
 		w.BodyMap(r.BodyMap)
 	} else {
@@ -187,16 +253,6 @@ func (r *Record) Write(w FieldWriter) {
 	}
 }
 
-// DocTime is the time a document encoding (NDJSON, the forward output's
-// MessagePack) writes for an ECS record that has none of its own: ECS
-// requires @timestamp, and the observed time is the best known.
-func (r *Record) DocTime() (time.Time, bool) {
-	if r.Schema == SchemaECS && r.Time.IsZero() && !r.ObservedTime.IsZero() {
-		return r.ObservedTime, true
-	}
-	return time.Time{}, false
-}
-
 // AppendJSON appends the record as one JSON object, the document
 // `pamaudit parse` prints. Its shape is the record's Schema's (DocNames):
 //
@@ -209,9 +265,6 @@ func (r *Record) DocTime() (time.Time, bool) {
 func (r *Record) AppendJSON(dst []byte) []byte {
 	w := jsonWriter{b: dst, names: &DocNames[r.Schema]}
 	w.open()
-	if t, ok := r.DocTime(); ok {
-		w.Time(t)
-	}
 	r.Write(&w)
 	return w.close()
 }
@@ -223,6 +276,9 @@ type DocName struct {
 	Time, SeverityNumber, SeverityText, EventName, Body string
 	Attributes                                          string // "" puts them at the top, beside the fields
 	BodyIsDoc                                           bool   // the body map is the document (OCSF)
+	// ObservedForTime: the observed time stands in for an unknown time
+	// (ECS requires @timestamp, and the observed time is the best known).
+	ObservedForTime bool
 }
 
 // DocNames is the document layout of each schema; NDJSON and the forward
@@ -231,7 +287,7 @@ var DocNames = [...]DocName{
 	SchemaOTel: {Time: "time", SeverityNumber: "severity_number", SeverityText: "severity_text", EventName: "event_name", Body: "body", Attributes: "attributes"},
 	// ECS: @timestamp, log.level and message are the ECS names of the
 	// record's time, severity and body; the event name is in event.code.
-	SchemaECS:  {Time: "@timestamp", SeverityText: "log.level", Body: "message"},
+	SchemaECS:  {Time: "@timestamp", SeverityText: "log.level", Body: "message", ObservedForTime: true},
 	SchemaOCSF: {BodyIsDoc: true},
 }
 
@@ -241,6 +297,7 @@ type jsonWriter struct {
 	names  *DocName
 	fields int // members written in the current object
 	attrs  int
+	timed  bool // the time is written
 }
 
 func (w *jsonWriter) open() { w.b = append(w.b, '{') }
@@ -274,6 +331,13 @@ func (w *jsonWriter) Time(t time.Time) {
 	w.b = append(w.b, '"')
 	w.b = t.UTC().AppendFormat(w.b, time.RFC3339Nano)
 	w.b = append(w.b, '"')
+	w.timed = true
+}
+
+func (w *jsonWriter) ObservedTime(t time.Time) {
+	if w.names.ObservedForTime && !w.timed && !t.IsZero() {
+		w.Time(t)
+	}
 }
 
 func (w *jsonWriter) Severity(n int32, text string) {

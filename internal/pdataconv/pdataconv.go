@@ -3,8 +3,8 @@
 // (without linking pdata), and its tests decode those bytes and hold them to
 // what this package builds, so the two faces cannot build records
 // differently. It is a record.FieldWriter driven by Record.Write, as the
-// NDJSON and MessagePack encodings are, so no face walks a record's fields
-// itself.
+// NDJSON, MessagePack and OTLP protobuf encodings are, so no face walks a
+// record's fields itself.
 package pdataconv
 
 import (
@@ -16,20 +16,6 @@ import (
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// part is what of a record a Writer writes.
-type part uint8
-
-const (
-	// partAll: a parsed record, every field.
-	partAll part = iota
-	// partUnparsed: a record nothing parsed, built from scratch: its text
-	// and attributes; time, severity and event name stay unset.
-	partUnparsed
-	// partErrors: a record nothing parsed, written over the log record it
-	// came from: only error.type and error.message.
-	partErrors
-)
-
 // Writer writes records into pdata log records: it is the pdata
 // record.FieldWriter. Its zero value is ready to use. A Writer that is
 // reused spares the allocation a fresh one costs per record (Record.Write
@@ -37,47 +23,34 @@ const (
 type Writer struct {
 	lr    plog.LogRecord
 	attrs pcommon.Map
-	part  part
 }
 
 var _ record.FieldWriter = (*Writer)(nil)
 
-// Fill writes rec into lr. A parsed record (one with an event name) sets the
-// time (when the text has one), severity, event name, body and attributes; an
-// attribute already on lr is overwritten only by a parsed attribute of the
-// same key. A record nothing could parse only adds its error.type and
-// error.message (and, in the ECS schema, event.kind and ecs.version): the
-// rest of lr passes on unchanged. In the OCSF schema every record is an event (a parse failure
-// a Base Event), written whole: its body map replaces lr's body. Fill reports
-// whether rec was written whole.
+// Fill writes rec into lr, over what lr holds. A parsed record sets the
+// time (when the text has one), severity, event name, body and attributes;
+// an attribute already on lr is overwritten only by a parsed attribute of
+// the same key. A record nothing could parse annotates lr
+// (record.StandAnnotates): it only adds its error.type and error.message
+// (and, in the ECS schema, event.kind and ecs.version), and the rest of lr
+// passes on unchanged. In the OCSF schema every record is an event (a parse
+// failure a Base Event), written whole: its body map replaces lr's body.
+// Fill reports whether rec was written whole.
 func (w *Writer) Fill(lr plog.LogRecord, rec *record.Record) bool {
-	if rec.EventName == "" && rec.BodyMap == nil {
-		w.write(lr, rec, partErrors)
-		return false
-	}
-	if lr.ObservedTimestamp() == 0 {
-		lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(rec.ObservedTime))
-	}
-	attrs := lr.Attributes()
-	attrs.EnsureCapacity(attrs.Len() + len(rec.Attrs))
-	w.write(lr, rec, partAll)
-	return true
+	rec.WhenUnparsed(record.StandAnnotates)
+	w.Write(lr, rec)
+	return rec.Stand == record.StandWhole
 }
 
 // NewRecord appends a fresh log record for rec to lrs: the way to build
-// records from scratch (the Fluent Bit plugin). A record nothing could parse
-// keeps its text as body and every attribute it has; its severity stays
-// unset, as the collector processor leaves it.
+// records from scratch (the Fluent Bit plugin). A record nothing could
+// parse replaces what was received (record.StandReplaces): it keeps its
+// text as body and every attribute it has; its time, severity and event
+// name stay unset, as the collector processor leaves them.
 func (w *Writer) NewRecord(lrs plog.LogRecordSlice, rec *record.Record) plog.LogRecord {
 	lr := lrs.AppendEmpty()
-	if w.Fill(lr, rec) {
-		return lr
-	}
-	// Fill wrote the error attributes first; writing every attribute now
-	// keeps them there (a put overwrites in place).
-	lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(rec.ObservedTime))
-	lr.Attributes().EnsureCapacity(len(rec.Attrs))
-	w.write(lr, rec, partUnparsed)
+	rec.WhenUnparsed(record.StandReplaces)
+	w.Write(lr, rec)
 	return lr
 }
 
@@ -93,41 +66,37 @@ func NewRecord(lrs plog.LogRecordSlice, rec *record.Record) plog.LogRecord {
 	return w.NewRecord(lrs, rec)
 }
 
-// write has rec write the given part of itself into lr.
-func (w *Writer) write(lr plog.LogRecord, rec *record.Record, p part) {
-	w.lr, w.attrs, w.part = lr, lr.Attributes(), p
+// Write has rec write the fields its Stand says into lr, in one pass.
+func (w *Writer) Write(lr plog.LogRecord, rec *record.Record) {
+	w.lr, w.attrs = lr, lr.Attributes()
+	w.attrs.EnsureCapacity(w.attrs.Len() + len(rec.Attrs))
 	rec.Write(w)
 	// A reused Writer must not keep the batch alive.
 	w.lr, w.attrs = plog.LogRecord{}, pcommon.Map{}
 }
 
 // Time sets the timestamp.
-func (w *Writer) Time(t time.Time) {
-	if w.part == partAll {
-		w.lr.SetTimestamp(pcommon.NewTimestampFromTime(t))
+func (w *Writer) Time(t time.Time) { w.lr.SetTimestamp(pcommon.NewTimestampFromTime(t)) }
+
+// ObservedTime sets the observed timestamp, unless the log record has one:
+// when it was observed first is kept.
+func (w *Writer) ObservedTime(t time.Time) {
+	if w.lr.ObservedTimestamp() == 0 {
+		w.lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(t))
 	}
 }
 
 // Severity sets the severity number and text.
 func (w *Writer) Severity(number int32, text string) {
-	if w.part == partAll {
-		w.lr.SetSeverityNumber(plog.SeverityNumber(number))
-		w.lr.SetSeverityText(text)
-	}
+	w.lr.SetSeverityNumber(plog.SeverityNumber(number))
+	w.lr.SetSeverityText(text)
 }
 
 // EventName sets the event name.
-func (w *Writer) EventName(name string) {
-	if w.part == partAll {
-		w.lr.SetEventName(name)
-	}
-}
+func (w *Writer) EventName(name string) { w.lr.SetEventName(name) }
 
 // Body sets a string body.
 func (w *Writer) Body(body string) {
-	if w.part == partErrors {
-		return
-	}
 	// The body most often is the text the record came from: setting it
 	// again would cost a value allocation for nothing.
 	if b := w.lr.Body(); b.Type() != pcommon.ValueTypeStr || b.Str() != body {
@@ -137,28 +106,15 @@ func (w *Writer) Body(body string) {
 
 // BodyMap sets a map body (an OCSF event).
 func (w *Writer) BodyMap(members []record.Attr) {
-	if w.part != partErrors {
-		putMembers(w.lr.Body().SetEmptyMap(), members)
-	}
+	putMembers(w.lr.Body().SetEmptyMap(), members)
 }
-
-// errorKeys are the attributes a record nothing parsed adds to the log
-// record it came from.
-var errorKeys = [...]string{record.AttrErrorType, record.AttrErrorMessage, record.AttrEventKind, record.AttrECSVersion}
 
 // Attr puts one attribute, overwriting one of the same key in place.
-func (w *Writer) Attr(a *record.Attr) {
-	if w.part == partErrors && a.Key != errorKeys[0] && a.Key != errorKeys[1] && a.Key != errorKeys[2] && a.Key != errorKeys[3] {
-		return
-	}
-	put(w.attrs, a)
-}
+func (w *Writer) Attr(a *record.Attr) { put(w.attrs, a) }
 
 // AttrMap puts a map attribute (flat members, see record.Attr).
 func (w *Writer) AttrMap(key string, members []record.Attr) {
-	if w.part != partErrors {
-		putMembers(w.attrs.PutEmptyMap(key), members)
-	}
+	putMembers(w.attrs.PutEmptyMap(key), members)
 }
 
 // put puts a's value under its key in m, overwriting one of the same key.

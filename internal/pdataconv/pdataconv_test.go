@@ -105,9 +105,9 @@ func TestWriter(t *testing.T) {
 			attrs: map[string]any{record.AttrUserName: "alice", record.AttrProcessPID: int64(7),
 				"passman.ok": true, record.AttrUserRoles: []any{"a", "b"}},
 		}},
-		{"new unparsed: text and attributes, error ones first; no severity", newRecord(unparsed()), state{
+		{"new unparsed: text and attributes in the record's order; no severity", newRecord(unparsed()), state{
 			observed: seen, body: "garbage",
-			keys:  []string{record.AttrErrorType, record.AttrErrorMessage, "passman.x"},
+			keys:  []string{"passman.x", record.AttrErrorType, record.AttrErrorMessage},
 			attrs: map[string]any{"passman.x": "y", record.AttrErrorType: "malformed_record", record.AttrErrorMessage: "bad"},
 		}},
 	} {
