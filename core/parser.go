@@ -193,7 +193,7 @@ func (p *Parser) ParseCut(b []byte, cut *CutError) (*Record, error) {
 	s = trimRecord(s)
 	p.b.Start(s, p.opts.Now(), true)
 	p.b.Finish(s, cut)
-	return p.shaper.built(&p.b.Rec), cut
+	return p.shaper.built(p.b.Record()), cut
 }
 
 // Shipper reads a record that a pipeline hands over as members (a
@@ -215,7 +215,7 @@ func (p *Parser) Shipper(get func(name string) (v string, isStr, ok bool)) (key,
 // SecretKey reports whether a field passed on beside the record, named
 // key (nested keys dotted), holds a secret by its name.
 func (p *Parser) SecretKey(key string) bool {
-	r := &p.b.Redact
+	r := p.b.Redactor()
 	return r.IsSecret(key) || r.IsSecret(key[strings.LastIndexByte(key, '.')+1:])
 }
 
@@ -226,7 +226,7 @@ func (p *Parser) SecretKey(key string) bool {
 // embeds redacted, as the record's own text is. The result may share v's
 // memory; it differs from v exactly when something was redacted.
 func (p *Parser) Scrub(key, v string) string {
-	r := &p.b.Redact
+	r := p.b.Redactor()
 	if !r.Enabled() || v == "" {
 		return v
 	}
@@ -270,15 +270,16 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 	if len(s) > p.opts.MaxRecordBytes {
 		err = record.ErrAt(p.opts.Format, p.opts.MaxRecordBytes, ErrTooLarge)
 		b.Finish(s, err)
-		return p.shaper.built(&b.Rec), err
+		return p.shaper.built(b.Record()), err
 	}
 	fr := &p.frame
 	fr.Shippers = p.shippers
 	for {
-		fr.Unwrap(s, h, p.opts.Location, b.Now)
+		fr.Unwrap(s, h, p.opts.Location, now)
 		orig := s
 		if fr.Orig != "" {
-			orig, b.Orig = fr.Orig, fr.Orig
+			orig = fr.Orig
+			b.SetOriginal(orig)
 		}
 		b.SetBase(fr.Offset)
 		if fr.Decoded {
@@ -302,7 +303,7 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 			}
 		}
 		b.Finish(orig, err)
-		return p.shaper.built(&b.Rec), err
+		return p.shaper.built(b.Record()), err
 	}
 }
 

@@ -133,7 +133,7 @@ func (b *Builder) Anomaly(mark string) {
 		}
 	}
 	if len(b.anomalies) >= maxAnomalies {
-		b.Truncated++
+		b.truncated++
 		return
 	}
 	b.anomalies = append(b.anomalies, mark)
@@ -170,7 +170,7 @@ func (b *Builder) finishAnomalies() {
 	for _, m := range marks {
 		b.Anomaly(m)
 	}
-	r := &b.Rec
+	r := &b.rec
 	if len(drop) > 0 {
 		kept := r.Attrs[:0]
 		for _, a := range r.Attrs {
@@ -180,7 +180,7 @@ func (b *Builder) finishAnomalies() {
 		}
 		clear(r.Attrs[len(kept):])
 		r.Attrs = kept
-		b.keyBits, b.keyGen = 0, 0 // the places moved: no attribute is added after Finish starts
+		b.keys.reset() // the places moved: no attribute is added after Finish starts
 	}
 	if outcome {
 		if i := r.Index(record.AttrEventOutcome); i >= 0 {

@@ -55,9 +55,9 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 	if !Sniff(s) {
 		return record.ErrAt(record.FormatCAPAM, 0, record.ErrMalformed)
 	}
-	r := &p.b.Rec
+	r := p.b.Record()
 	var err error
-	if t, ok := capamTime(s, p.b.Loc); ok {
+	if t, ok := capamTime(s, p.b.Location()); ok {
 		r.Time, r.TimeText = t, s[:20]
 	} else {
 		err = record.ErrAt(record.FormatCAPAM, 0, record.ErrBadTimestamp)
@@ -79,12 +79,11 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 
 	ev, i := nextField(summary, 23)
 	p.b.AddStr(record.AttrEventAction, ev)
-	b := append(p.b.Scratch[:0], "capam."...)
+	b := p.b.KeyBuf("capam.")
 	for j := 0; j < len(ev); j++ {
 		b = append(b, scan.Lower(ev[j]))
 	}
-	p.b.Scratch = b
-	r.EventName = p.b.Intern(b)
+	r.EventName = p.b.InternKey(b)
 
 	p.hasCodes = 0
 	var c colSpans // on the stack: the summary's columns, split once
@@ -290,7 +289,7 @@ func (p *Parser) addText(col column, v string) {
 	key := col.key
 	switch col.kind {
 	case colObject:
-		if a, ok := p.b.Rec.Get(attrCAPAMClass); ok && isTargetClass(a.Str) {
+		if a, ok := p.b.Record().Get(attrCAPAMClass); ok && isTargetClass(a.Str) {
 			key = record.AttrUserTargetName
 		}
 	case colClient:
@@ -461,9 +460,7 @@ func (p *Parser) capamCodeTexts() {
 // It feeds its key, and the disagreeing copy under capam.detail.
 func (p *Parser) repeatedLabel(k int, val string) {
 	l := &capamLabels[k]
-	b := append(p.b.Scratch[:0], "capam.detail."...)
-	p.b.Scratch = scan.AppendSnake(b, l.label)
-	feeds := []string{p.b.Intern(p.b.Scratch)}
+	feeds := []string{p.b.InternKey(scan.AppendSnake(p.b.KeyBuf("capam.detail."), l.label))}
 	if l.key != "" {
 		feeds = append(feeds, l.key)
 	}
@@ -523,16 +520,14 @@ func (p *Parser) capamDetails(s string, at int, statusWord, details string) {
 			p.b.AddStr(details, val) // the record's own text beats the table's
 			key = ""
 		default:
-			if a, ok := p.b.Rec.Get(key); ok && a.Str != val {
+			if a, ok := p.b.Record().Get(key); ok && a.Str != val {
 				agrees = false
 			}
 		}
 		switch {
 		case key == "" || val == "":
 		case !agrees:
-			b := append(p.b.Scratch[:0], "capam.detail."...)
-			p.b.Scratch = scan.AppendSnake(b, label)
-			p.b.AddStr(p.b.Intern(p.b.Scratch), val)
+			p.b.AddStr(p.b.InternKey(scan.AppendSnake(p.b.KeyBuf("capam.detail."), label)), val)
 		case key != "capam.date" && key != "capam.time":
 			p.b.AddStr(key, val)
 		}

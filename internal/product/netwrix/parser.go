@@ -157,7 +157,7 @@ func (p *Parser) skipMembers(skip []string) {
 // plainLine reads a line a Netwrix service wrote as text, not JSON:
 // Python logging's "LEVEL - message".
 func (p *Parser) plainLine(s string) error {
-	r := &p.b.Rec
+	r := p.b.Record()
 	r.EventName = netwrixEventOther
 	msg := s
 	if i := strings.Index(s, " - "); i > 0 {
@@ -169,8 +169,7 @@ func (p *Parser) plainLine(s string) error {
 			}
 		}
 	}
-	r.Body = msg
-	p.b.HasMsg = true
+	p.b.SetMessage(msg)
 	return nil
 }
 
@@ -178,7 +177,7 @@ func (p *Parser) plainLine(s string) error {
 // record is Netwrix's whatever it holds; otherwise it must look like one
 // (its services' members, or an event they write), or it is not read.
 func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
-	r := &p.b.Rec
+	r := p.b.Record()
 	var info nxInfo
 	sig := 0
 	for i := range p.json.Leaves {
@@ -216,8 +215,7 @@ func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
 		return record.ErrAt(record.FormatAuto, 0, record.ErrUnknownFormat)
 	}
 	if info.text != "" {
-		r.Body = info.text
-		p.b.HasMsg = true
+		p.b.SetMessage(info.text)
 	}
 	p.dropDuplicateLeaves(s)
 	if len(p.dups) > 0 {
@@ -232,7 +230,7 @@ func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
 			p.b.Anomaly(builder.AnomalyEmbeddedRecord[:len(builder.AnomalyEmbeddedRecord)-1]) // a second record after the first
 		}
 	}
-	p.b.Truncated += p.json.Cut
+	p.b.AddTruncated(p.json.Cut)
 	if p.json.EOF {
 		return record.ErrAt(record.FormatNetwrix, len(s), record.ErrMalformedJSON)
 	}
@@ -242,7 +240,7 @@ func (p *Parser) netwrixRecord(s string, end int, strict, known bool) error {
 // netwrixClassify sets the event name, and the outcome and user the event
 // rule gives.
 func (p *Parser) netwrixClassify(info *nxInfo) {
-	r := &p.b.Rec
+	r := p.b.Record()
 	r.EventName = netwrixEventOther
 	for k := range netwrixEvents {
 		e := &netwrixEvents[k]
@@ -333,7 +331,7 @@ func (p *Parser) netwrixLeaf(s string, l *leaf, body string) {
 		}
 	}
 	for _, f := range l.Info.rules {
-		if f.only != "" && !strings.HasPrefix(p.b.Rec.EventName, f.only) {
+		if f.only != "" && !strings.HasPrefix(p.b.Record().EventName, f.only) {
 			continue
 		}
 		if p.netwrixMapped(f, a, body) {
@@ -356,7 +354,7 @@ func (p *Parser) secret(s string, l *leaf) string {
 		v = l.A.Str
 	}
 	p.b.SecretSpan(redact.Span{Start: l.V0, End: l.V1, Quote: !l.Str, Value: v, Form: redact.FormKnown, Kind: l.Info.ns.Kind})
-	return p.b.Redact.Value(v, l.Info.ns.Kind)
+	return p.b.Redactor().Value(v, l.Info.ns.Kind)
 }
 
 // bearer records the bearer token of the string leaf l of s, and returns
@@ -374,7 +372,7 @@ func (p *Parser) bearer(s string, l *leaf) string {
 		// token's pseudonym.
 		p.b.SecretSpan(redact.Span{Start: l.V0, End: l.V1, Value: v[b0:b1], Form: redact.FormKnown})
 	}
-	return v[:b0] + p.b.Redact.Value(v[b0:b1], redact.KindWhole) + v[b1:]
+	return v[:b0] + p.b.Redactor().Value(v[b0:b1], redact.KindWhole) + v[b1:]
 }
 
 // looksLikeRecord reports whether v, a value or what follows the record,
@@ -461,7 +459,7 @@ func (p *Parser) leafText(s string, l *leaf, record bool) string {
 			return p.bearer(s, l)
 		}
 		if b0, b1, ok := p.b.Bearer(l.A.Str); ok {
-			return l.A.Str[:b0] + p.b.Redact.Value(l.A.Str[b0:b1], redact.KindWhole) + l.A.Str[b1:]
+			return l.A.Str[:b0] + p.b.Redactor().Value(l.A.Str[b0:b1], redact.KindWhole) + l.A.Str[b1:]
 		}
 		return l.A.Str
 	}
@@ -479,7 +477,7 @@ func (p *Parser) feeds(pi *pathInfo) ([]string, bool) {
 	feeds := []string{pi.ns.Key}
 	relevant := strings.HasPrefix(pi.path, "targetSystem")
 	for _, f := range pi.rules {
-		if f.key == "" || f.only != "" && !strings.HasPrefix(p.b.Rec.EventName, f.only) {
+		if f.key == "" || f.only != "" && !strings.HasPrefix(p.b.Record().EventName, f.only) {
 			continue
 		}
 		feeds = append(feeds, f.key)
@@ -499,7 +497,7 @@ func (p *Parser) feeds(pi *pathInfo) ([]string, bool) {
 // netwrixMapped applies a field rule; false leaves the value to the
 // namespace.
 func (p *Parser) netwrixMapped(f nxField, a record.Attr, body string) bool {
-	r := &p.b.Rec
+	r := p.b.Record()
 	switch f.conv {
 	case nxBody:
 		return a.Kind == record.KindString && a.Str == body
@@ -507,7 +505,7 @@ func (p *Parser) netwrixMapped(f nxField, a record.Attr, body string) bool {
 		if a.Kind != record.KindString {
 			return false
 		}
-		t, n, ok := scan.RFC3339(a.Str, p.b.Loc)
+		t, n, ok := scan.RFC3339(a.Str, p.b.Location())
 		if !ok || n != len(a.Str) {
 			return false
 		}

@@ -49,7 +49,7 @@ func isPairs(s string) bool {
 // Parse reads the payload of fr.
 func (p *Parser) Parse(fr *envelope.Frame) error {
 	s := fr.Payload
-	r := &p.b.Rec
+	r := p.b.Record()
 	proc, pid, kv, audit := passmanProcess(s, 0)
 	switch {
 	case audit:
@@ -65,8 +65,7 @@ func (p *Parser) Parse(fr *envelope.Frame) error {
 		}
 	case fr.Syslog:
 		r.EventName = passmanEventSystem
-		r.Body = s
-		p.b.HasMsg = true
+		p.b.SetMessage(s)
 		return nil
 	default:
 		return record.ErrAt(record.FormatPassMan, 0, record.ErrMalformed)
@@ -346,9 +345,9 @@ func unescape(v string, q byte) string {
 func (p *Parser) attrValue(v string, b0, b1 int, bearer bool, esc byte) string {
 	switch {
 	case bearer && esc != 0:
-		return unescape(v[:b0], esc) + p.b.Redact.Value(v[b0:b1], redact.KindWhole) + unescape(v[b1:], esc)
+		return unescape(v[:b0], esc) + p.b.Redactor().Value(v[b0:b1], redact.KindWhole) + unescape(v[b1:], esc)
 	case bearer:
-		return v[:b0] + p.b.Redact.Value(v[b0:b1], redact.KindWhole) + v[b1:]
+		return v[:b0] + p.b.Redactor().Value(v[b0:b1], redact.KindWhole) + v[b1:]
 	case esc != 0:
 		return unescape(v, esc)
 	}
@@ -452,7 +451,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 		p0, p1 := p.b.Previous()
 		p.repeated(key, f, s, p0, p1, v0, v1, v)
 	}
-	r := &p.b.Rec
+	r := p.b.Record()
 	switch key {
 	case "type":
 		p.b.AddStr(record.AttrEventAction, v)
@@ -460,9 +459,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 			r.EventName = a.event
 			p.b.AddTableStr(attrPassmanCategory, a.category)
 		} else if v != "" {
-			b := append(p.b.Scratch[:0], "passman."...)
-			p.b.Scratch = scan.AppendSnake(b, v)
-			r.EventName = p.b.Intern(p.b.Scratch)
+			r.EventName = p.b.InternKey(scan.AppendSnake(p.b.KeyBuf("passman."), v))
 		}
 	case "user_upn":
 		p.b.AddStr(record.AttrUserName, v)

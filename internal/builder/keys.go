@@ -1,0 +1,104 @@
+package builder
+
+import "github.com/pamaudit/pamaudit/record"
+
+// keyIndex finds a key among the record's attributes, so that each key is
+// added once: a one-word filter first (most keys are new, and the filter
+// spares them the linear search), a hash table of the keys past indexFrom
+// attributes.
+type keyIndex struct {
+	bits uint64    // filter of the keys in the attributes
+	idx  []keySlot // for records of many attributes: key → place
+	gen  uint32    // stamps idx's entries of the current record; 0: not in use
+	last uint32
+}
+
+// indexFrom: past this many attributes the one-word filter is full, and
+// the linear search made a record's cost grow with the square of its
+// fields; keys are then found through idx.
+const indexFrom = 24
+
+// keySlot is an entry of idx: the place of a key in the attributes, for
+// the record stamped gen.
+type keySlot struct {
+	gen uint32
+	at  int32
+}
+
+// reset forgets the keys: a new record, or places that moved.
+func (x *keyIndex) reset() { x.bits, x.gen = 0, 0 }
+
+// find returns the place of key in r's attributes, or -1 and, when the
+// hash table is in use, the free entry that added must fill.
+func (x *keyIndex) find(r *record.Record, key string) (int, *keySlot) {
+	if x.gen != 0 {
+		return x.findIndexed(r.Attrs, key)
+	}
+	bit := uint64(1) << ((uint(len(key))*31 + uint(key[len(key)-1])) & 63)
+	if x.bits&bit != 0 {
+		if i := r.Index(key); i >= 0 {
+			return i, nil
+		}
+	}
+	x.bits |= bit
+	return -1, nil
+}
+
+// added notes that attrs' last attribute is the key find did not find (e
+// is what find returned); size is the most attributes a record holds.
+func (x *keyIndex) added(attrs []record.Attr, e *keySlot, size int) {
+	if e != nil {
+		*e = keySlot{x.gen, int32(len(attrs) - 1)}
+	} else if len(attrs) == indexFrom {
+		x.build(attrs, size)
+	}
+}
+
+// build puts the keys of attrs (each once: find keeps them unique) into
+// idx, under a new stamp, so nothing is cleared per record.
+func (x *keyIndex) build(attrs []record.Attr, size int) {
+	if x.idx == nil {
+		n := 64
+		for n < 2*size { // at most half full: probes stay short and end
+			n *= 2
+		}
+		x.idx = make([]keySlot, n)
+	}
+	x.last++
+	if x.last == 0 { // wrapped: old stamps could match again
+		clear(x.idx)
+		x.last = 1
+	}
+	x.gen = x.last
+	mask := len(x.idx) - 1
+	for i := range attrs {
+		h := hashKey(attrs[i].Key) & mask
+		for x.idx[h].gen == x.gen {
+			h = (h + 1) & mask
+		}
+		x.idx[h] = keySlot{x.gen, int32(i)}
+	}
+}
+
+// findIndexed is find through idx (linear probing).
+func (x *keyIndex) findIndexed(attrs []record.Attr, key string) (int, *keySlot) {
+	mask := len(x.idx) - 1
+	for h := hashKey(key) & mask; ; h = (h + 1) & mask {
+		e := &x.idx[h]
+		if e.gen != x.gen {
+			return -1, e
+		}
+		if attrs[e.at].Key == key {
+			return int(e.at), nil
+		}
+	}
+}
+
+// hashKey is FNV-1a.
+func hashKey(k string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint32(k[i])) * 16777619
+	}
+	return int(h)
+}
