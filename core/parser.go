@@ -276,16 +276,7 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 	fr.Shippers = p.shippers
 	for {
 		fr.Unwrap(s, h, p.opts.Location, now)
-		orig := s
-		if fr.Orig != "" {
-			orig = fr.Orig
-			b.SetOriginal(orig)
-		}
-		b.SetBase(fr.Offset)
-		if fr.Decoded {
-			b.SetDecoded(fr.Payload)
-		}
-		b.Frame(fr.Time, fr.TimeText, fr.Host, fr.App, fr.PID, fr.Attrs)
+		fr.Into(b)
 		if f := p.pick(fr); f == nil {
 			err = record.ErrAt(p.opts.Format, 0, ErrUnknownFormat)
 		} else {
@@ -302,7 +293,7 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 				b.SetFormat(FormatAuto, "") // the product looked closer and declined it
 			}
 		}
-		b.Finish(orig, err)
+		b.Finish(s, err) // the original text, when the framings said one (Into)
 		return p.shaper.built(b.Record()), err
 	}
 }

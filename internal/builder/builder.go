@@ -272,14 +272,32 @@ func (b *Builder) AddTableStr(key, v string) {
 // it. The Add functions write their value there, in place: building an
 // Attr to copy it in cost a fifth of a PassMan parse.
 func (b *Builder) slot(key string) *record.Attr {
+	if b.keys.gen != 0 {
+		return b.slotIndexed(key)
+	}
 	r := &b.rec
-	i, e := b.keys.find(r, key)
+	if b.keys.seen(key) {
+		if i := r.Index(key); i >= 0 {
+			return &r.Attrs[i]
+		}
+	}
+	p := b.grow()
+	if len(r.Attrs) == indexFrom {
+		b.keys.build(r.Attrs, b.maxAttrs)
+	}
+	return p
+}
+
+// slotIndexed is slot through the key index's hash table.
+func (b *Builder) slotIndexed(key string) *record.Attr {
+	r := &b.rec
+	i, e := b.keys.lookup(r.Attrs, key)
 	if i >= 0 {
 		return &r.Attrs[i]
 	}
 	p := b.grow()
 	if p != nil {
-		b.keys.added(r.Attrs, e, b.maxAttrs)
+		*e = keySlot{b.keys.gen, int32(len(r.Attrs) - 1)}
 	}
 	return p
 }

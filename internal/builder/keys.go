@@ -28,33 +28,16 @@ type keySlot struct {
 // reset forgets the keys: a new record, or places that moved.
 func (x *keyIndex) reset() { x.bits, x.gen = 0, 0 }
 
-// find returns the place of key in r's attributes, or -1 and, when the
-// hash table is in use, the free entry that added must fill.
-func (x *keyIndex) find(r *record.Record, key string) (int, *keySlot) {
-	if x.gen != 0 {
-		return x.findIndexed(r.Attrs, key)
-	}
+// seen reports whether key may be among the attributes (the filter has
+// its bit), and sets its bit.
+func (x *keyIndex) seen(key string) bool {
 	bit := uint64(1) << ((uint(len(key))*31 + uint(key[len(key)-1])) & 63)
-	if x.bits&bit != 0 {
-		if i := r.Index(key); i >= 0 {
-			return i, nil
-		}
-	}
+	was := x.bits&bit != 0
 	x.bits |= bit
-	return -1, nil
+	return was
 }
 
-// added notes that attrs' last attribute is the key find did not find (e
-// is what find returned); size is the most attributes a record holds.
-func (x *keyIndex) added(attrs []record.Attr, e *keySlot, size int) {
-	if e != nil {
-		*e = keySlot{x.gen, int32(len(attrs) - 1)}
-	} else if len(attrs) == indexFrom {
-		x.build(attrs, size)
-	}
-}
-
-// build puts the keys of attrs (each once: find keeps them unique) into
+// build puts the keys of attrs (each once: slot keeps them unique) into
 // idx, under a new stamp, so nothing is cleared per record.
 func (x *keyIndex) build(attrs []record.Attr, size int) {
 	if x.idx == nil {
@@ -80,8 +63,9 @@ func (x *keyIndex) build(attrs []record.Attr, size int) {
 	}
 }
 
-// findIndexed is find through idx (linear probing).
-func (x *keyIndex) findIndexed(attrs []record.Attr, key string) (int, *keySlot) {
+// lookup returns the place of key in attrs through idx (linear probing),
+// or -1 and the free entry where the key's place goes when it is added.
+func (x *keyIndex) lookup(attrs []record.Attr, key string) (int, *keySlot) {
 	mask := len(x.idx) - 1
 	for h := hashKey(key) & mask; ; h = (h + 1) & mask {
 		e := &x.idx[h]

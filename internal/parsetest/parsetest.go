@@ -1,12 +1,12 @@
-// Package parsetest holds what the parser tests of every package share: the
-// test clock, a parser on it, and table rows named after real lines.
+// Package parsetest holds what the parser tests of every product share: the
+// test clock, a parser of one product built on the builder and envelope
+// layers (not core, the layer above the products), and table rows named
+// after real lines.
 package parsetest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pamaudit/pamaudit/core"
-	"github.com/pamaudit/pamaudit/internal/hostile"
+	"github.com/pamaudit/pamaudit/internal/builder"
+	"github.com/pamaudit/pamaudit/internal/envelope"
+	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -24,15 +25,85 @@ import (
 // on it.
 var Now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
-// Parser returns a core parser on the test clock.
-func Parser(t testing.TB, opts core.Options) *core.Parser {
+// Options are the settings of a test parser: core.Options' share that a
+// product sees. Zero limits take core's defaults.
+type Options struct {
+	Location      *time.Location
+	NoRedact      bool
+	MaxAttrs      int
+	MaxDepth      int
+	MaxValueBytes int
+}
+
+// Product reads a payload into the builder it was made on.
+type Product interface {
+	Parse(fr *envelope.Frame) error
+}
+
+// Maker is what a product's tests say of it: its format, its attribute
+// namespace and how to make it on a builder.
+type Maker struct {
+	Format record.Format
+	Prefix string
+	New    func(b *builder.Builder, o Options) Product
+}
+
+// Parser parses the records of one product as core does once it picked
+// the product: the framings off, the product reading the payload, the
+// builder finishing the record.
+type Parser struct {
+	b     *builder.Builder
+	fr    envelope.Frame
+	prod  Product
+	maker Maker
+	loc   *time.Location
+}
+
+// NewParser returns a parser of m's product on the test clock.
+func (m Maker) NewParser(t testing.TB, o Options) *Parser {
 	t.Helper()
-	opts.Now = func() time.Time { return Now }
-	p, err := core.NewParser(opts)
-	if err != nil {
-		t.Fatal(err)
+	if o.Location == nil {
+		o.Location = time.UTC
 	}
-	return p
+	// core's defaults (core.DefaultMaxAttrs …)
+	for _, l := range []struct {
+		v   *int
+		def int
+	}{{&o.MaxAttrs, 256}, {&o.MaxDepth, 32}, {&o.MaxValueBytes, 16 << 10}} {
+		if *l.v == 0 {
+			*l.v = l.def
+		}
+	}
+	b := builder.New(builder.Settings{
+		Location:      o.Location,
+		MaxAttrs:      o.MaxAttrs,
+		MaxValueBytes: o.MaxValueBytes,
+		Redact:        redact.NewKeyed(nil, nil, !o.NoRedact, nil),
+	})
+	return &Parser{b: b, prod: m.New(b, o), maker: m, loc: o.Location}
+}
+
+// ParseString parses one record; the Record is valid until the next call.
+func (p *Parser) ParseString(s string) (*record.Record, error) {
+	b, fr := p.b, &p.fr
+	b.Start(s, Now, false)
+	fr.Shippers = false
+	for {
+		fr.Unwrap(s, nil, p.loc, Now)
+		fr.Into(b)
+		b.SetFormat(p.maker.Format, p.maker.Prefix)
+		err := p.prod.Parse(fr)
+		if errors.Is(err, envelope.ErrShipper) && !fr.Shippers {
+			fr.Shippers = true // a shipper's member: unwrap again, reading shippers' objects
+			b.Start(s, Now, false)
+			continue
+		}
+		if errors.Is(err, record.ErrUnknownFormat) {
+			b.SetFormat(record.FormatAuto, "")
+		}
+		b.Finish(s, err)
+		return b.Record(), err
+	}
 }
 
 // AttrsOf returns the record's attributes as a map of their values.
@@ -60,10 +131,11 @@ type Case struct {
 	Err               error
 }
 
-// Run parses the row's text and checks its error, event name and attributes.
-func (tc Case) Run(t *testing.T) *record.Record {
+// Run parses the row's text with m's product and checks its error, event
+// name and attributes.
+func (tc Case) Run(t *testing.T, m Maker) *record.Record {
 	t.Helper()
-	p := Parser(t, core.Options{})
+	p := m.NewParser(t, Options{})
 	r, err := p.ParseString(tc.Text)
 	if !errors.Is(err, tc.Err) || (tc.Err == nil && err != nil) {
 		t.Fatalf("err %v, want %v", err, tc.Err)
@@ -78,33 +150,6 @@ func (tc Case) Run(t *testing.T) *record.Record {
 		}
 	}
 	return r
-}
-
-// EachRecord parses every input of hostile.Inputs (root is the repository
-// root relative to the test) with opts, record by record as the splitter
-// cuts them, and calls f with each record's NDJSON line decoded.
-func EachRecord(t *testing.T, root string, opts core.Options, f func(in string, n int, rec *record.Record, doc map[string]any)) {
-	t.Helper()
-	p := Parser(t, opts)
-	for _, in := range hostile.Inputs(t, root) {
-		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
-		for n := 0; ; n++ {
-			text, err := sp.Next()
-			if err == io.EOF {
-				break
-			}
-			var cut *core.CutError
-			if err != nil && !errors.As(err, &cut) {
-				t.Fatal(err)
-			}
-			rec, _ := p.ParseCut(text, cut) // Parse when not cut
-			var doc map[string]any
-			if err := json.Unmarshal(rec.AppendJSON(nil), &doc); err != nil {
-				t.Fatalf("%s record %d: %v", in.Name, n, err)
-			}
-			f(in.Name, n, rec, doc)
-		}
-	}
 }
 
 // GoldenDocs decodes every line of the golden files that match pattern

@@ -4,8 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/internal/product/capam"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -23,7 +24,7 @@ func TestCAPAM(t *testing.T) {
 			"capam.shutdown",
 			map[string]any{"capam.stage_code": int64(452), "capam.service": "seosd", "capam.stage": "User is ADMIN or SPECIAL",
 				"session.id": "48da26ce:00000142", "capam.audit_flags": "CA PAMSC database user", "event.outcome": "unknown",
-				"capam.event_type": "Daemon shutdown", "error.type": "bad_timestamp"}, core.ErrBadTimestamp},
+				"capam.event_type": "Daemon shutdown", "error.type": "bad_timestamp"}, record.ErrBadTimestamp},
 		{"shutdown on Windows: a detail date that disagrees is kept apart",
 			"23 Dec 2009 12:56:20 D SHUTDOWN tst002 460 seosdEvent type: Engine service shutdownUser name: tst002Engine service: seosdDate: 10 Feb 2009Time: 12:56Details: User is not allowed to shutdown CA PAMSCUser Logon Session ID: 00000000:04c240d5Audit flags: AC database user",
 			"capam.shutdown",
@@ -186,4 +187,12 @@ func TestCAPAMColumns(t *testing.T) {
 // parseCase is a table row: a real line and what it must give.
 type parseCase parsetest.Case
 
-func (tc parseCase) run(t *testing.T) *record.Record { t.Helper(); return parsetest.Case(tc).Run(t) }
+func (tc parseCase) run(t *testing.T) *record.Record {
+	t.Helper()
+	return parsetest.Case(tc).Run(t, product)
+}
+
+// product is capam as core picks it, for parsetest.
+var product = parsetest.Maker{Format: record.FormatCAPAM, Prefix: "capam.", New: func(b *builder.Builder, o parsetest.Options) parsetest.Product {
+	return capam.New(b)
+}}

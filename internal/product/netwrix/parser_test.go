@@ -2,14 +2,14 @@ package netwrix_test
 
 import (
 	"encoding/json"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/internal/product/netwrix"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -31,9 +31,9 @@ func TestNetwrix(t *testing.T) {
 			"netwrix.authentication", map[string]any{"user.domain": nil, "netwrix.auth_info.0.domain": nil, "event.outcome": "success", "user.name": "ivan",
 				"pamaudit.anomaly": []string{"duplicate_key:authInfo.0.domain=A|RTEST"}}, nil},
 		{"cut off record is classified", `{"msg":"request finish","req":{"method":"POST","url":"/x?y=1","headers":{"cookie":"sid=abc`,
-			"netwrix.request.finish", map[string]any{"http.request.method": "POST", "url.path": "/x", "netwrix.req.headers.cookie": "[REDACTED]"}, core.ErrMalformedJSON},
+			"netwrix.request.finish", map[string]any{"http.request.method": "POST", "url.path": "/x", "netwrix.req.headers.cookie": "[REDACTED]"}, record.ErrMalformedJSON},
 		{"unrecoverable text is classified from its message", `{"message":"Expiring request"`, "netwrix.jita.expire",
-			map[string]any{}, core.ErrMalformedJSON},
+			map[string]any{}, record.ErrMalformedJSON},
 		{"jita deny needs a target system and a 4xx", `{"msg":"request finish","res":{"statusCode":403},"targetSystem":{"cn":"X"}}`,
 			"netwrix.jita.deny", map[string]any{"event.outcome": "failure", "http.response.status_code": int64(403)}, nil},
 		{"request finish 5xx with a target is not a deny", `{"msg":"request finish","res":{"statusCode":503},"targetSystem":{"cn":"X"}}`,
@@ -54,7 +54,7 @@ func TestNetwrix(t *testing.T) {
 }
 
 func TestNetwrixSeverity(t *testing.T) {
-	p := parsetest.Parser(t, core.Options{})
+	p := product.NewParser(t, parsetest.Options{})
 	for level, want := range map[string]string{"10": "TRACE", "20": "DEBUG", "30": "INFO", "40": "WARN", "50": "ERROR", "60": "FATAL",
 		`"critical"`: "FATAL", `"Warning"`: "WARN", `"eerror"`: "ERROR", `"debug"`: "DEBUG"} {
 		r, _ := p.ParseString(`{"msg":"x","level":` + level + `}`)
@@ -70,7 +70,7 @@ func TestNetwrixRedaction(t *testing.T) {
 	const text = `{"msg":"request finish","req":{"headers":{"cookie":"JSESSIONID=s3cr3tc00kie","authorization":"Bearer eyJtoken.part.sig",` +
 		`"Proxy-Authorization":"Basic dXNlcjpwdw==","x-access-token":"tok123"}},"res":{"header":{"set-cookie":"sid=abcdef"}},` +
 		`"db_password":{"a":1},"clientSecret":12345,"note":"used Bearer leaked.token.value here"}`
-	p := parsetest.Parser(t, core.Options{})
+	p := product.NewParser(t, parsetest.Options{})
 	r, _ := p.ParseString(text)
 	out := string(r.AppendJSON(nil))
 	for _, secret := range []string{"s3cr3tc00kie", "eyJtoken", "dXNlcjpwdw", "tok123", "abcdef", "12345", "leaked.token"} {
@@ -82,7 +82,7 @@ func TestNetwrixRedaction(t *testing.T) {
 	if !json.Valid([]byte(orig.Str)) {
 		t.Errorf("redacted original is no longer JSON: %s", orig.Str)
 	}
-	p2 := parsetest.Parser(t, core.Options{NoRedact: true})
+	p2 := product.NewParser(t, parsetest.Options{NoRedact: true})
 	r, _ = p2.ParseString(text)
 	if !strings.Contains(string(r.AppendJSON(nil)), "s3cr3tc00kie") {
 		t.Error("NoRedact still redacts")
@@ -103,7 +103,7 @@ func TestNetwrixFluentdWrapperRedaction(t *testing.T) {
 		"escaped twice": `{"source":"stdout","log":` + string(twice) + `}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			r, _ := parsetest.Parser(t, core.Options{}).ParseString(text)
+			r, _ := product.NewParser(t, parsetest.Options{}).ParseString(text)
 			out := string(r.AppendJSON(nil))
 			for _, secret := range []string{"ck9Secret", "xat4Secret", "qs7Secret1"} {
 				if strings.Contains(out, secret) {
@@ -127,7 +127,7 @@ func TestNetwrixLimits(t *testing.T) {
 		b.WriteString(`"k` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + `":` + "1")
 	}
 	b.WriteString(`},"deep":` + strings.Repeat(`{"d":`, 100) + "1" + strings.Repeat("}", 100) + `}`)
-	p := parsetest.Parser(t, core.Options{MaxAttrs: 50, MaxDepth: 10})
+	p := product.NewParser(t, parsetest.Options{MaxAttrs: 50, MaxDepth: 10})
 	r, _ := p.ParseString(b.String())
 	if len(r.Attrs) > 50+3 {
 		t.Errorf("%d attributes, limit 50", len(r.Attrs))
@@ -143,167 +143,16 @@ func TestNetwrixLimits(t *testing.T) {
 // parseCase is a table row: a real line and what it must give.
 type parseCase parsetest.Case
 
-func (tc parseCase) run(t *testing.T) *record.Record { t.Helper(); return parsetest.Case(tc).Run(t) }
-
-// damageCase is a record as a line wrap or a hand edit left it: the intact
-// record, and the text the damage replaced in it.
-type damageCase struct {
-	name             string
-	intact, from, to string
-	after            []string // attributes of fields after the damage: read, with their intact values
-}
-
-// grantRecord is the seed's JITA grant, pretty-printed, its lost closing
-// brace put back.
-const grantRecord = `{
-"message":"Access request granted",
-"request":{
- "comment":"",
- "id":"5d6843df883ab300acdde38e",
- "request":{
- "created":"2019-08-29T21:30:07.762Z",
-"status":"pending",
-"userInfo":{
-"distinguishedName":"CN=Ivan Tam,CN=Users,DC=rtest,DC=com"
-},
-"requested_by":"5b7f3046e9097a902057d51b",
-"requested_by_info":{
-"distinguishedName":"CN=Ivan Tam,CN=Users,DC=rtest,DC=com",
-"domain_netbios":"RTEST",
-"sAMAccountName":"ivan"
- },
- "stale":false
-}
-},
-"system":"IVANTHRASHBOX-W.rtest.com",
-"targetSystem":{
-"cn":"IVANTHRASHBOX-W"
-}
-}`
-
-// finishRecord is the seed's end-of-request record: a long one, whose
-// response body is escaped JSON.
-const finishRecord = `{
-"client":{
-"forwardedForIPs":[],
-    "requestIP":"::ffff:172.25.0.1",
-    "userAgent":{
-      "browser":"Chrome",
-      "os":"macOS High Sierra"
-    }
-  },
-  "msg":"request finish",
-  "req":{
-    "headers":{
-      "accept":"application/json, text/plain, */*",
-      "cookie":"JSESSIONID.468b264d=node0bn5w93ovhv6u1qgn96r2rfgtd598633.node0; screenResolution=2560x1440",
-      "user-agent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_6) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/76.0.3809.100 Safari/537.36"
-    },
-    "method":"POST",
-    "remoteAddress":"::ffff:172.25.0.1",
-    "remotePort":46362,
-    "url":"/api/v1/login/"
-  },
-  "req_id":"e5e743e0-ca94-11e9-9f18-239ada945066",
-  "res":{
-    "body":"{\"message\":\"Invalid username/password\"}",
-    "header":{
-      "content-length":"39",
-      "content-type":"application/json; charset=utf-8",
-      "etag":"W/\"27-HlzKdT02c/CdCZmForhE8nWbiVU\"",
-      "x-request-id":"e5e743e0-ca94-11e9-9f18-239ada945066"
-    },
-    "statusCode":401
-  }
-}`
-
-const failedLine = `{"name":"secureone-api","hostname":"nps-api-1","pid":412,"level":30,"message":"Password failed for: alice",` +
-	`"authInfo":[{"domain":"RTEST","type":"username","username":"alice"},{"success":false,"type":"ldap"}],"req_id":"r1","time":"2019-08-29T20:16:00.000Z","v":0}`
-
-const prettyFailed = `{
-  "name": "secureone-api",
-  "hostname": "nps-api-1",
-  "level": 30,
-  "message": "Password failed for: \"alice\"",
-  "req_id": "r5",
-  "v": 0
-}`
-
-// TestNetwrixDamage: lenient reading never invents. A damaged record gives
-// its intact record's event, no attribute key the intact record lacks
-// (besides netwrix.lenient, netwrix.truncated and error.*), and the fields
-// after the damage with their intact values. The splitter keeps it one
-// record.
-func TestNetwrixDamage(t *testing.T) {
-	for _, tc := range []damageCase{
-		{"backslash and spaces in a message (line-wrap damage)", failedLine, `for: alice`, `for: \   alice`,
-			[]string{"user.name", "user.domain", "netwrix.auth_info.1.type", "netwrix.req_id", "netwrix.v"}},
-		{"escaped quote split from its backslash in an embedded JSON body", `{"msg":"request finish","res":{"body":"{\"message\":\"Password failed for: 01\"}","statusCode":401},"req":{"method":"POST","url":"/api/v1/login/"},"req_id":"r2"}`,
-			`:\"Password`, `:\   "Password`, []string{"netwrix.res.body", "http.response.status_code", "http.request.method", "url.path", "netwrix.req_id"}},
-		{"escaped quote split from its backslash in a message", `{"message":"Password failed for: \"alice\" (ldap)","authInfo":[{"domain":"RTEST","username":"alice"}],"req_id":"r3"}`,
-			`: \"alice`, `: \   "alice`, []string{"user.name", "user.domain", "netwrix.auth_info.0.username", "netwrix.req_id"}},
-		{"escaped quote at a value's end split from its backslash", `{"message":"Password failed for: \"alice\"","req_id":"r4","v":0}`,
-			`alice\""`, `alice\   ""`, []string{"user.name", "netwrix.req_id", "netwrix.v"}},
-		{"pretty-printed: an escape wrapped onto the next line", finishRecord, `:\"Invalid`, ":\\\n      \"Invalid",
-			[]string{"netwrix.res.body", "netwrix.res.header.content_length", "netwrix.res.header.etag", "netwrix.res.header.x_request_id", "http.response.status_code", "event.outcome"}},
-		{"pretty-printed: wrapped before the closing quote", prettyFailed, `\"alice\""`, "\\\"alice\\\"\\\n   \"",
-			[]string{"user.name", "netwrix.req_id", "netwrix.v"}},
-		{"pretty-printed: a closing escaped quote wrapped onto the next line", prettyFailed, `alice\""`, "alice\\\n   \"\"",
-			[]string{"user.name", "netwrix.req_id", "netwrix.v"}},
-		{"pretty-printed: a long value wrapped onto the next line (a raw newline)", finishRecord, `Intel Mac OS X 10_13_6) `, "Intel Mac OS X 10_13_6)\n",
-			[]string{"http.request.method", "client.address", "client.port", "url.path", "netwrix.req_id", "netwrix.res.body", "http.response.status_code"}},
-		{"the seed's missing comma", grantRecord, "},\n\"requested_by\"", "}\n\"requested_by\"",
-			[]string{"user.name", "user.domain", "netwrix.request.request.requested_by", "netwrix.request.request.stale", "netwrix.system", "netwrix.target_system.cn"}},
-		{"the seed's duplicated key", `{"authInfo":[{"domain":"RTEST","type":"username","username":"ivan"},{"success":true,"type":"ldap"}],"message":"Successful authentication by: ivan"}`,
-			`"domain":"RTEST",`, `"domain":"RTEST","domain":"RTEST",`, []string{"user.domain", "netwrix.auth_info.0.type", "netwrix.auth_info.1.success", "user.name", "event.outcome"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			damaged := strings.Replace(tc.intact, tc.from, tc.to, 1)
-			if damaged == tc.intact {
-				t.Fatalf("%q is not in the intact record", tc.from)
-			}
-			sp := core.NewSplitter(strings.NewReader(damaged+"\n"), 0)
-			if rec, err := sp.Next(); err != nil || string(rec) != damaged {
-				t.Fatalf("the splitter cut the record: %q, %v", rec, err)
-			}
-			if _, err := sp.Next(); err != io.EOF {
-				t.Fatalf("the splitter made two records of one")
-			}
-			ir, err := parsetest.Parser(t, core.Options{}).ParseString(tc.intact)
-			if err != nil {
-				t.Fatalf("intact record: %v", err)
-			}
-			intact := parsetest.AttrsOf(ir)
-			dr, _ := parsetest.Parser(t, core.Options{}).ParseString(damaged)
-			got := parsetest.AttrsOf(dr)
-			if dr.EventName != ir.EventName {
-				t.Errorf("event %q, intact %q", dr.EventName, ir.EventName)
-			}
-			for k, v := range got {
-				if _, ok := intact[k]; !ok && k != "netwrix.lenient" && k != "netwrix.truncated" && k != record.AttrAnomaly && !strings.HasPrefix(k, "error.") {
-					t.Errorf("invented %s = %#v", k, v)
-				}
-			}
-			for _, k := range tc.after {
-				if _, ok := intact[k]; !ok {
-					t.Fatalf("%s is not in the intact record", k)
-				}
-				if !reflect.DeepEqual(got[k], intact[k]) {
-					t.Errorf("%s = %#v, intact %#v", k, got[k], intact[k])
-				}
-			}
-		})
-	}
+func (tc parseCase) run(t *testing.T) *record.Record {
+	t.Helper()
+	return parsetest.Case(tc).Run(t, product)
 }
 
 // TestNetwrixDuplicatesPastThePathCache: once the path cache is full, paths
 // it does not hold are compared by name: a duplicated key is read once, at
 // its last place, with its last value.
 func TestNetwrixDuplicatesPastThePathCache(t *testing.T) {
-	p, err := core.NewParser(core.Options{Format: core.FormatNetwrix})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := forced.NewParser(t, parsetest.Options{})
 	var b strings.Builder
 	for r := 0; r < 100; r++ {
 		b.Reset()
@@ -330,3 +179,16 @@ func TestNetwrixDuplicatesPastThePathCache(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// product is netwrix as core picks it, for parsetest.
+var product = parsetest.Maker{Format: record.FormatNetwrix, Prefix: "netwrix.", New: func(b *builder.Builder, o parsetest.Options) parsetest.Product {
+	return netwrix.New(b, o.MaxDepth, o.MaxAttrs)
+}}
+
+// forced is netwrix as core runs it when the format is forced: any JSON
+// object is a record.
+var forced = parsetest.Maker{Format: record.FormatNetwrix, Prefix: "netwrix.", New: func(b *builder.Builder, o parsetest.Options) parsetest.Product {
+	nx := netwrix.New(b, o.MaxDepth, o.MaxAttrs)
+	nx.AnyJSON = true
+	return nx
+}}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/internal/parsetest/coretest"
 	"github.com/pamaudit/pamaudit/internal/schema/ecs"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -17,7 +18,7 @@ func TestHostileDocumentsValid(t *testing.T) {
 	mappers := map[bool]*ecs.Mapper{true: ecs.New(ecs.Options{KeepOriginal: true}), false: ecs.New(ecs.Options{})}
 	for _, noOriginal := range []bool{false, true} {
 		opts := core.Options{NoOriginal: noOriginal}
-		parsetest.EachRecord(t, "../../..", opts, func(in string, n int, rec *record.Record, _ map[string]any) {
+		coretest.EachRecord(t, "../../..", opts, func(in string, n int, rec *record.Record, _ map[string]any) {
 			var doc map[string]any
 			if err := json.Unmarshal(mappers[!noOriginal].Map(rec).AppendJSON(nil), &doc); err != nil {
 				t.Fatalf("%s record %d: %v", in, n, err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/internal/parsetest/coretest"
 	"github.com/pamaudit/pamaudit/internal/schema/ocsf"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -24,7 +25,7 @@ func TestHostileEventsValid(t *testing.T) {
 	for _, o := range []ocsf.Options{{KeepOriginal: true}, {}, {KeepOriginal: true, NoCaptions: true}} {
 		variants = append(variants, variant{name: optsName(o), opts: o, m: ocsf.New(o)})
 	}
-	parsetest.EachRecord(t, "../../..", core.Options{}, func(in string, n int, rec *record.Record, _ map[string]any) {
+	coretest.EachRecord(t, "../../..", core.Options{}, func(in string, n int, rec *record.Record, _ map[string]any) {
 		for _, v := range variants {
 			var doc map[string]any
 			if err := json.Unmarshal(v.m.Map(rec).AppendJSON(nil), &doc); err != nil {

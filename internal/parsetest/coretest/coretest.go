@@ -1,0 +1,49 @@
+// Package coretest runs the whole parser (core) over the hostile inputs,
+// for the tests of the schema mappings, which read every record core
+// makes. The product tests use parsetest, which does not import core.
+package coretest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/pamaudit/pamaudit/core"
+	"github.com/pamaudit/pamaudit/internal/hostile"
+	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// EachRecord parses every input of hostile.Inputs (root is the repository
+// root relative to the test) with opts, record by record as the splitter
+// cuts them, and calls f with each record's NDJSON line decoded.
+func EachRecord(t *testing.T, root string, opts core.Options, f func(in string, n int, rec *record.Record, doc map[string]any)) {
+	t.Helper()
+	opts.Now = func() time.Time { return parsetest.Now }
+	p, err := core.NewParser(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range hostile.Inputs(t, root) {
+		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
+		for n := 0; ; n++ {
+			text, err := sp.Next()
+			if err == io.EOF {
+				break
+			}
+			var cut *core.CutError
+			if err != nil && !errors.As(err, &cut) {
+				t.Fatal(err)
+			}
+			rec, _ := p.ParseCut(text, cut) // Parse when not cut
+			var doc map[string]any
+			if err := json.Unmarshal(rec.AppendJSON(nil), &doc); err != nil {
+				t.Fatalf("%s record %d: %v", in.Name, n, err)
+			}
+			f(in.Name, n, rec, doc)
+		}
+	}
+}
