@@ -1,0 +1,84 @@
+package builder
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/pamaudit/pamaudit/record"
+)
+
+// A Netwrix record of many leaves: past indexFrom attributes the keys are
+// found through the hash table, and a repeated key keeps its first place.
+func TestKeyIndexPastTheFilter(t *testing.T) {
+	var x keyIndex
+	r := &record.Record{}
+	add := func(key string) {
+		var i int
+		var e *keySlot
+		if x.gen != 0 {
+			i, e = x.lookup(r.Attrs, key)
+		} else if x.seen(key) {
+			i = r.Index(key)
+		} else {
+			i = -1
+		}
+		if i >= 0 {
+			return
+		}
+		r.Attrs = append(r.Attrs, record.Attr{Key: key})
+		if e != nil {
+			*e = keySlot{x.gen, int32(len(r.Attrs) - 1)}
+		} else if len(r.Attrs) == indexFrom {
+			x.build(r.Attrs, 256)
+		}
+	}
+	for k := 0; k < 40; k++ {
+		add("netwrix.auth_info." + strconv.Itoa(k) + ".domain")
+	}
+	if x.gen == 0 {
+		t.Fatal("the hash table is not in use past indexFrom")
+	}
+	add("netwrix.auth_info.3.domain")
+	add("netwrix.auth_info.30.domain")
+	if len(r.Attrs) != 40 {
+		t.Errorf("%d attributes, want 40: a repeated key was added again", len(r.Attrs))
+	}
+	for _, k := range []string{"netwrix.auth_info.3.domain", "netwrix.auth_info.30.domain"} {
+		if i, _ := x.lookup(r.Attrs, k); i < 0 || r.Attrs[i].Key != k {
+			t.Errorf("lookup(%s) = %d", k, i)
+		}
+	}
+	if i, e := x.lookup(r.Attrs, "netwrix.req_id"); i != -1 || e == nil {
+		t.Errorf("lookup of a new key = %d, %v", i, e)
+	}
+	x.reset()
+	if x.gen != 0 || x.seen("user.name") {
+		t.Error("reset kept keys")
+	}
+}
+
+// The filter says a key may be present only after it was seen.
+func TestKeyFilter(t *testing.T) {
+	var x keyIndex
+	if x.seen("user.name") {
+		t.Error("an empty filter saw user.name")
+	}
+	if !x.seen("user.name") {
+		t.Error("the filter forgot user.name")
+	}
+}
+
+// Through the Builder: the same record, many fields and one repeated.
+func TestBuilderManyFields(t *testing.T) {
+	b := newTest(256, 100)
+	b.Start("{}", now, false)
+	for k := 0; k < 30; k++ {
+		b.AddInt("netwrix.k"+strconv.Itoa(k), int64(k))
+	}
+	b.AddInt("netwrix.k7", 70)
+	b.AddInt("netwrix.k29", 290)
+	r := b.Record()
+	if len(r.Attrs) != 30 || r.Attrs[7].Int != 70 || r.Attrs[29].Int != 290 {
+		t.Errorf("%d attributes; k7 %d, k29 %d", len(r.Attrs), r.Attrs[7].Int, r.Attrs[29].Int)
+	}
+}
