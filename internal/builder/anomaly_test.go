@@ -8,46 +8,49 @@ import (
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// The tamper rule on testdata/passman/tamper.log's lines.
+// tamperLines are testdata/passman/tamper.log's lines, what a product
+// tells the builder of them, and what the tamper rule makes of it.
+var tamperLines = []struct {
+	name, line string
+	build      func(b *Builder)
+	marks      []string
+	outcome    string
+	dropped    string
+}{
+	{"business_result = failure, business_result = success: the outcome is unknown",
+		"passman-audit(2301): id = 19101, type = Login, user_upn = alice@corp.example, business_result = failure, business_result = success",
+		func(b *Builder) {
+			b.SetOutcome(record.OutcomeSuccess)
+			b.DuplicateKey("business_result", false, true, []string{record.AttrEventOutcome}, "failure", "success")
+		},
+		[]string{"duplicate_key:business_result=failure|success"}, record.OutcomeUnknown, ""},
+	{"user_upn twice with two users: user.name is left out",
+		"passman-audit(2301): id = 19102, type = Login, user_upn = alice@corp.example, business_result = success, user_upn = admin@corp.example",
+		func(b *Builder) {
+			b.AddStr(record.AttrUserName, "admin@corp.example")
+			b.SetOutcome(record.OutcomeSuccess)
+			b.DuplicateKey("user_upn", false, true, []string{record.AttrUserName}, "alice@corp.example", "admin@corp.example")
+		},
+		[]string{"duplicate_key:user_upn=alice@corp.example|admin@corp.example"}, record.OutcomeSuccess, record.AttrUserName},
+	{"entity_name twice with one value: marked only",
+		"passman-audit(2301): id = 19103, type = CheckoutCredentials, entity_name = root, entity_name = root",
+		func(b *Builder) {
+			b.AddStr("passman.entity_name", "root")
+			b.DuplicateKey("entity_name", false, false, []string{"passman.entity_name"}, "root")
+			b.DuplicateKey("entity_name", false, false, []string{"passman.entity_name"}, "root")
+		},
+		[]string{"duplicate_key:entity_name"}, "", ""},
+	{"a secret repeated with two values: its values are never listed",
+		"passman-audit(2301): type = Login, password = one-secret, password = two-secret",
+		func(b *Builder) {
+			b.DuplicateKey("password", true, true, nil, "one-secret", "two-secret")
+			b.Anomaly(AnomalyEmbeddedRecord + "details")
+		},
+		[]string{"duplicate_key:password", "embedded_record:details"}, "", ""},
+}
+
 func TestDuplicateKey(t *testing.T) {
-	for _, tc := range []struct {
-		name, line string
-		build      func(b *Builder)
-		marks      []string
-		outcome    string
-		dropped    string
-	}{
-		{"business_result = failure, business_result = success: the outcome is unknown",
-			"passman-audit(2301): id = 19101, type = Login, user_upn = alice@corp.example, business_result = failure, business_result = success",
-			func(b *Builder) {
-				b.SetOutcome(record.OutcomeSuccess)
-				b.DuplicateKey("business_result", false, true, []string{record.AttrEventOutcome}, "failure", "success")
-			},
-			[]string{"duplicate_key:business_result=failure|success"}, record.OutcomeUnknown, ""},
-		{"user_upn twice with two users: user.name is left out",
-			"passman-audit(2301): id = 19102, type = Login, user_upn = alice@corp.example, business_result = success, user_upn = admin@corp.example",
-			func(b *Builder) {
-				b.AddStr(record.AttrUserName, "admin@corp.example")
-				b.SetOutcome(record.OutcomeSuccess)
-				b.DuplicateKey("user_upn", false, true, []string{record.AttrUserName}, "alice@corp.example", "admin@corp.example")
-			},
-			[]string{"duplicate_key:user_upn=alice@corp.example|admin@corp.example"}, record.OutcomeSuccess, record.AttrUserName},
-		{"entity_name twice with one value: marked only",
-			"passman-audit(2301): id = 19103, type = CheckoutCredentials, entity_name = root, entity_name = root",
-			func(b *Builder) {
-				b.AddStr("passman.entity_name", "root")
-				b.DuplicateKey("entity_name", false, false, []string{"passman.entity_name"}, "root")
-				b.DuplicateKey("entity_name", false, false, []string{"passman.entity_name"}, "root")
-			},
-			[]string{"duplicate_key:entity_name"}, "", ""},
-		{"a secret repeated with two values: its values are never listed",
-			"passman-audit(2301): type = Login, password = one-secret, password = two-secret",
-			func(b *Builder) {
-				b.DuplicateKey("password", true, true, nil, "one-secret", "two-secret")
-				b.Anomaly(AnomalyEmbeddedRecord + "details")
-			},
-			[]string{"duplicate_key:password", "embedded_record:details"}, "", ""},
-	} {
+	for _, tc := range tamperLines {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newTest(20, 200)
 			b.Start(tc.line, now, false)

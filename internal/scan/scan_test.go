@@ -45,17 +45,14 @@ func TestFold(t *testing.T) {
 }
 
 func TestSnake(t *testing.T) {
-	for in, want := range map[string]string{
-		"requestIP":         "request_ip",
-		"User name":         "user_name",
-		"sAMAccountName":    "sam_account_name",
-		"authInfo":          "auth_info",
-		"Content-Length":    "content_length",
-		"business_result":   "business_result",
-		"distinguishedName": "distinguished_name",
+	// Names from the products' records, and their keys.
+	for _, c := range [][2]string{
+		{"requestIP", "request_ip"}, {"User name", "user_name"}, {"sAMAccountName", "sam_account_name"},
+		{"authInfo", "auth_info"}, {"Content-Length", "content_length"}, {"business_result", "business_result"},
+		{"distinguishedName", "distinguished_name"},
 	} {
-		if got := Snake(in); got != want {
-			t.Errorf("Snake(%q) = %q, want %q", in, got, want)
+		if got := Snake(c[0]); got != c[1] {
+			t.Errorf("Snake(%q) = %q, want %q", c[0], got, c[1])
 		}
 	}
 }

@@ -5,14 +5,17 @@ import (
 	"time"
 )
 
+// criLine is a line and what its header says.
+type criLine struct {
+	name, line      string
+	ok              bool
+	stream, timeTxt string
+	partial         bool
+	msg             string
+}
+
 func TestParse(t *testing.T) {
-	for _, tc := range []struct {
-		name, line      string
-		ok              bool
-		stream, timeTxt string
-		partial         bool
-		msg             string
-	}{
+	for _, tc := range []criLine{
 		{"containerd full line", "2026-03-05T10:16:02.123456789Z stdout F passman-audit(2301): type = login",
 			true, "stdout", "2026-03-05T10:16:02.123456789Z", false, "passman-audit(2301): type = login"},
 		{"CRI-O partial line on stderr", "2026-03-05T10:16:02.5Z stderr P {\"msg\":\"token va",

@@ -1,6 +1,7 @@
-// Package coretest runs the whole parser (core) over the hostile inputs,
-// for the tests of the schema mappings, which read every record core
-// makes. The product tests use parsetest, which does not import core.
+// Package coretest runs the whole parser (core) over texts of many records,
+// for the tests that read every record core makes: core's own hostile-input
+// test and the schema mappings' tests. The product tests use parsetest,
+// which does not import core.
 package coretest
 
 import (
@@ -17,9 +18,29 @@ import (
 	"github.com/pamaudit/pamaudit/record"
 )
 
+// Split parses data with p record by record, as the splitter cuts them,
+// and calls f with each record's number, the record and, when the splitter
+// cut it at the limit, why.
+func Split(t testing.TB, p *core.Parser, data []byte, f func(n int, rec *record.Record, cut *core.CutError)) {
+	t.Helper()
+	sp := core.NewSplitter(bytes.NewReader(data), 0)
+	for n := 0; ; n++ {
+		text, err := sp.Next()
+		if err == io.EOF {
+			return
+		}
+		var cut *core.CutError
+		if err != nil && !errors.As(err, &cut) {
+			t.Fatal(err)
+		}
+		rec, _ := p.ParseCut(text, cut) // Parse when not cut
+		f(n, rec, cut)
+	}
+}
+
 // EachRecord parses every input of hostile.Inputs (root is the repository
-// root relative to the test) with opts, record by record as the splitter
-// cuts them, and calls f with each record's NDJSON line decoded.
+// root relative to the test) with opts on the test clock, and calls f with
+// each record and its NDJSON line decoded.
 func EachRecord(t *testing.T, root string, opts core.Options, f func(in string, n int, rec *record.Record, doc map[string]any)) {
 	t.Helper()
 	opts.Now = func() time.Time { return parsetest.Now }
@@ -28,22 +49,12 @@ func EachRecord(t *testing.T, root string, opts core.Options, f func(in string, 
 		t.Fatal(err)
 	}
 	for _, in := range hostile.Inputs(t, root) {
-		sp := core.NewSplitter(bytes.NewReader(in.Data), 0)
-		for n := 0; ; n++ {
-			text, err := sp.Next()
-			if err == io.EOF {
-				break
-			}
-			var cut *core.CutError
-			if err != nil && !errors.As(err, &cut) {
-				t.Fatal(err)
-			}
-			rec, _ := p.ParseCut(text, cut) // Parse when not cut
+		Split(t, p, in.Data, func(n int, rec *record.Record, _ *core.CutError) {
 			var doc map[string]any
 			if err := json.Unmarshal(rec.AppendJSON(nil), &doc); err != nil {
 				t.Fatalf("%s record %d: %v", in.Name, n, err)
 			}
 			f(in.Name, n, rec, doc)
-		}
+		})
 	}
 }
