@@ -358,7 +358,16 @@ func (b *Builder) SetOutcome(o string) { b.AddTableStr(record.AttrEventOutcome, 
 // its last segment names a secret. Both are cached per product by raw name,
 // so the hot path neither builds keys nor scans names.
 func (b *Builder) Field(name string) *Field {
-	return b.names.field(name, b.rec.Format, b.prefix, &b.sec.r)
+	// A product's records repeat few names: a slot chosen by a hash of a
+	// few bytes, confirmed by one compare, finds nearly all of them without
+	// the map's hashing of the whole name.
+	slot := &b.names.fields[scan.Slot256(name)]
+	if f := *slot; f != nil && f.format == b.rec.Format && f.raw == name {
+		return f
+	}
+	f := b.names.fieldSlow(name, b.rec.Format, b.prefix, &b.sec.r)
+	*slot = f
+	return f
 }
 
 // Intern returns k as a string, from the cache when it was seen before, so

@@ -50,21 +50,8 @@ type Field struct {
 	v0, v1 int    // where its value was in that record
 }
 
-// field returns the Field of a raw name of format f, whose namespace is
-// prefix; r says which names are secrets.
-func (n *names) field(name string, f record.Format, prefix string, r *redact.Redactor) *Field {
-	// A product's records repeat few names: a slot chosen by a hash of a
-	// few bytes, confirmed by one compare, finds nearly all of them without
-	// the map's hashing of the whole name.
-	slot := &n.fields[scan.Slot256(name)]
-	if c := *slot; c != nil && c.format == f && c.raw == name {
-		return c
-	}
-	c := n.fieldSlow(name, f, prefix, r)
-	*slot = c
-	return c
-}
-
+// fieldSlow returns the Field of a raw name of format, whose namespace is
+// prefix, from the map or made; r says which names are secrets.
 func (n *names) fieldSlow(name string, format record.Format, prefix string, r *redact.Redactor) *Field {
 	m := n.nsKeys[format]
 	if f, ok := m[name]; ok {

@@ -22,16 +22,16 @@ func TestField(t *testing.T) {
 		{"password", "netwrix.password", true, redact.KindWhole},
 		{"a..b", "netwrix.a._.b", false, redact.KindWhole},
 	} {
-		f := n.field(tc.name, record.FormatNetwrix, "netwrix.", &r)
+		f := n.fieldSlow(tc.name, record.FormatNetwrix, "netwrix.", &r)
 		if f.Key != tc.key || f.Secret != tc.secret || f.Kind != tc.kind {
 			t.Errorf("%s: got %q secret %v kind %v", tc.name, f.Key, f.Secret, f.Kind)
 		}
-		if again := n.field(tc.name, record.FormatNetwrix, "netwrix.", &r); again != f {
-			t.Errorf("%s: not cached", tc.name)
+		if again := n.fieldSlow(tc.name, record.FormatNetwrix, "netwrix.", &r); again != f {
+			t.Errorf("%s: not kept", tc.name)
 		}
 	}
 	// The same raw name in another product's namespace.
-	if f := n.field("password", record.FormatPassMan, "passman.", &r); f.Key != "passman.password" {
+	if f := n.fieldSlow("password", record.FormatPassMan, "passman.", &r); f.Key != "passman.password" {
 		t.Errorf("PassMan's password: %q", f.Key)
 	}
 }
@@ -47,5 +47,21 @@ func TestIntern(t *testing.T) {
 	k := bl.InternKey(append(bl.KeyBuf("capam.detail."), "user_name"...))
 	if k != "capam.detail.user_name" || string(bl.KeyBuf("x")) != "x" {
 		t.Errorf("InternKey %q", k)
+	}
+}
+
+// Through the Builder's direct-mapped cache: the same name in two
+// products' records is two fields.
+func TestFieldCache(t *testing.T) {
+	b := newTest(10, 10)
+	b.Start("x", now, false)
+	b.SetFormat(record.FormatNetwrix, "netwrix.")
+	nx := b.Field("password")
+	if b.Field("password") != nx || nx.Key != "netwrix.password" || !nx.Secret {
+		t.Errorf("netwrix: %+v", nx)
+	}
+	b.SetFormat(record.FormatPassMan, "passman.")
+	if pm := b.Field("password"); pm == nx || pm.Key != "passman.password" {
+		t.Errorf("passman: %+v", pm)
 	}
 }
