@@ -33,16 +33,17 @@ type Builder struct {
 	maxAttrs      int
 	maxValueBytes int
 
-	keys  keyIndex
-	names names
-	sec   secrets
-	off   offsets
+	keys keyIndex
+	sec  secrets
+	off  offsets
 
 	gen       uint64     // the current record's stamp (Repeat)
 	prev      [2]int     // Previous
 	repeats   []repeated // Repeat's fields the cache does not hold
 	anomalies []string   // pamaudit.anomaly
 	dups      []dupKey   // repeated keys (DuplicateKey)
+
+	names names // last: its direct-mapped cache is 2 KiB, the fields above are touched by every record
 }
 
 // Settings configure a Builder.
