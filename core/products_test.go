@@ -33,7 +33,7 @@ func (t *toyReader) Parse(fr *envelope.Frame) error {
 		}
 		switch k {
 		case "action":
-			t.b.Rec.EventName = "toy." + v
+			t.b.Record().EventName = "toy." + v
 			t.b.AddStr(record.AttrEventAction, v)
 		case "user":
 			t.b.AddStr(record.AttrUserName, v)

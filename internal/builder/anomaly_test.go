@@ -83,9 +83,7 @@ func TestListValues(t *testing.T) {
 
 // First and Repeat: the places of a field's value, record by record.
 func TestRepeat(t *testing.T) {
-	b := newTest(20, 200)
-	b.Start("type = login, user = a, user = b", now, false)
-	b.SetFormat(record.FormatPassMan, "passman.")
+	b := started("type = login, user = a, user = b", record.FormatPassMan, "passman.")
 	f := b.Field("user")
 	if !b.First(f, 21, 22) {
 		t.Fatal("the first user is not first")

@@ -16,6 +16,14 @@ func newTest(maxAttrs, maxValueBytes int) *Builder {
 	return New(Settings{Location: time.UTC, MaxAttrs: maxAttrs, MaxValueBytes: maxValueBytes, Redact: redact.NewKeyed(nil, nil, true, nil)})
 }
 
+// started returns a builder that started text as a record of format f.
+func started(text string, f record.Format, prefix string) *Builder {
+	b := newTest(20, 200)
+	b.Start(text, now, false)
+	b.SetFormat(f, prefix)
+	return b
+}
+
 func str(t *testing.T, r *record.Record, key string) string {
 	t.Helper()
 	a, ok := r.Get(key)

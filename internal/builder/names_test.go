@@ -53,9 +53,7 @@ func TestIntern(t *testing.T) {
 // Through the Builder's direct-mapped cache: the same name in two
 // products' records is two fields.
 func TestFieldCache(t *testing.T) {
-	b := newTest(10, 10)
-	b.Start("x", now, false)
-	b.SetFormat(record.FormatNetwrix, "netwrix.")
+	b := started("x", record.FormatNetwrix, "netwrix.")
 	nx := b.Field("password")
 	if b.Field("password") != nx || nx.Key != "netwrix.password" || !nx.Secret {
 		t.Errorf("netwrix: %+v", nx)

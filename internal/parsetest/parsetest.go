@@ -17,6 +17,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/envelope"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -35,33 +36,25 @@ type Options struct {
 	MaxValueBytes int
 }
 
-// Product reads a payload into the builder it was made on.
-type Product interface {
-	Parse(fr *envelope.Frame) error
-}
-
-// Maker is what a product's tests say of it: its format, its attribute
-// namespace and how to make it on a builder.
-type Maker struct {
-	Format record.Format
-	Prefix string
-	New    func(b *builder.Builder, o Options) Product
-}
-
 // Parser parses the records of one product as core does once it picked
 // the product: the framings off, the product reading the payload, the
 // builder finishing the record.
 type Parser struct {
-	b     *builder.Builder
-	fr    envelope.Frame
-	prod  Product
-	maker Maker
-	loc   *time.Location
+	b      *builder.Builder
+	fr     envelope.Frame
+	read   product.Reader
+	id     record.Format
+	prefix string
+	loc    *time.Location
 }
 
-// NewParser returns a parser of m's product on the test clock.
-func (m Maker) NewParser(t testing.TB, o Options) *Parser {
+// NewParser returns a parser of the product of row on the test clock;
+// forced: the product is the one format (product.Settings.Forced).
+func NewParser(t testing.TB, row *product.Product, o Options, forced bool) *Parser {
 	t.Helper()
+	if row == nil {
+		t.Fatal("no such product")
+	}
 	if o.Location == nil {
 		o.Location = time.UTC
 	}
@@ -80,7 +73,8 @@ func (m Maker) NewParser(t testing.TB, o Options) *Parser {
 		MaxValueBytes: o.MaxValueBytes,
 		Redact:        redact.NewKeyed(nil, nil, !o.NoRedact, nil),
 	})
-	return &Parser{b: b, prod: m.New(b, o), maker: m, loc: o.Location}
+	read := row.New(b, product.Settings{MaxDepth: o.MaxDepth, MaxAttrs: o.MaxAttrs, Forced: forced})
+	return &Parser{b: b, read: read, id: row.ID, prefix: row.Prefix(), loc: o.Location}
 }
 
 // ParseString parses one record; the Record is valid until the next call.
@@ -91,8 +85,8 @@ func (p *Parser) ParseString(s string) (*record.Record, error) {
 	for {
 		fr.Unwrap(s, nil, p.loc, Now)
 		fr.Into(b)
-		b.SetFormat(p.maker.Format, p.maker.Prefix)
-		err := p.prod.Parse(fr)
+		b.SetFormat(p.id, p.prefix)
+		err := p.read.Parse(fr)
 		if errors.Is(err, envelope.ErrShipper) && !fr.Shippers {
 			fr.Shippers = true // a shipper's member: unwrap again, reading shippers' objects
 			b.Start(s, Now, false)
@@ -131,11 +125,11 @@ type Case struct {
 	Err               error
 }
 
-// Run parses the row's text with m's product and checks its error, event
-// name and attributes.
-func (tc Case) Run(t *testing.T, m Maker) *record.Record {
+// Run parses the row's text with the product of row and checks its
+// error, event name and attributes.
+func (tc Case) Run(t *testing.T, row *product.Product) *record.Record {
 	t.Helper()
-	p := m.NewParser(t, Options{})
+	p := NewParser(t, row, Options{}, false)
 	r, err := p.ParseString(tc.Text)
 	if !errors.Is(err, tc.Err) || (tc.Err == nil && err != nil) {
 		t.Fatalf("err %v, want %v", err, tc.Err)

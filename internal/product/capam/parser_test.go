@@ -4,9 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/parsetest"
-	"github.com/pamaudit/pamaudit/internal/product/capam"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -189,10 +188,8 @@ type parseCase parsetest.Case
 
 func (tc parseCase) run(t *testing.T) *record.Record {
 	t.Helper()
-	return parsetest.Case(tc).Run(t, product)
+	return parsetest.Case(tc).Run(t, row)
 }
 
-// product is capam as core picks it, for parsetest.
-var product = parsetest.Maker{Format: record.FormatCAPAM, Prefix: "capam.", New: func(b *builder.Builder, o parsetest.Options) parsetest.Product {
-	return capam.New(b)
-}}
+// row is capam's row of the products table, for parsetest.
+var row = product.Default().ByID(record.FormatCAPAM)

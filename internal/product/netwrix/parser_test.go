@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/parsetest"
-	"github.com/pamaudit/pamaudit/internal/product/netwrix"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -54,7 +53,7 @@ func TestNetwrix(t *testing.T) {
 }
 
 func TestNetwrixSeverity(t *testing.T) {
-	p := product.NewParser(t, parsetest.Options{})
+	p := parsetest.NewParser(t, row, parsetest.Options{}, false)
 	for level, want := range map[string]string{"10": "TRACE", "20": "DEBUG", "30": "INFO", "40": "WARN", "50": "ERROR", "60": "FATAL",
 		`"critical"`: "FATAL", `"Warning"`: "WARN", `"eerror"`: "ERROR", `"debug"`: "DEBUG"} {
 		r, _ := p.ParseString(`{"msg":"x","level":` + level + `}`)
@@ -70,7 +69,7 @@ func TestNetwrixRedaction(t *testing.T) {
 	const text = `{"msg":"request finish","req":{"headers":{"cookie":"JSESSIONID=s3cr3tc00kie","authorization":"Bearer eyJtoken.part.sig",` +
 		`"Proxy-Authorization":"Basic dXNlcjpwdw==","x-access-token":"tok123"}},"res":{"header":{"set-cookie":"sid=abcdef"}},` +
 		`"db_password":{"a":1},"clientSecret":12345,"note":"used Bearer leaked.token.value here"}`
-	p := product.NewParser(t, parsetest.Options{})
+	p := parsetest.NewParser(t, row, parsetest.Options{}, false)
 	r, _ := p.ParseString(text)
 	out := string(r.AppendJSON(nil))
 	for _, secret := range []string{"s3cr3tc00kie", "eyJtoken", "dXNlcjpwdw", "tok123", "abcdef", "12345", "leaked.token"} {
@@ -82,7 +81,7 @@ func TestNetwrixRedaction(t *testing.T) {
 	if !json.Valid([]byte(orig.Str)) {
 		t.Errorf("redacted original is no longer JSON: %s", orig.Str)
 	}
-	p2 := product.NewParser(t, parsetest.Options{NoRedact: true})
+	p2 := parsetest.NewParser(t, row, parsetest.Options{NoRedact: true}, false)
 	r, _ = p2.ParseString(text)
 	if !strings.Contains(string(r.AppendJSON(nil)), "s3cr3tc00kie") {
 		t.Error("NoRedact still redacts")
@@ -103,7 +102,7 @@ func TestNetwrixFluentdWrapperRedaction(t *testing.T) {
 		"escaped twice": `{"source":"stdout","log":` + string(twice) + `}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			r, _ := product.NewParser(t, parsetest.Options{}).ParseString(text)
+			r, _ := parsetest.NewParser(t, row, parsetest.Options{}, false).ParseString(text)
 			out := string(r.AppendJSON(nil))
 			for _, secret := range []string{"ck9Secret", "xat4Secret", "qs7Secret1"} {
 				if strings.Contains(out, secret) {
@@ -127,7 +126,7 @@ func TestNetwrixLimits(t *testing.T) {
 		b.WriteString(`"k` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + `":` + "1")
 	}
 	b.WriteString(`},"deep":` + strings.Repeat(`{"d":`, 100) + "1" + strings.Repeat("}", 100) + `}`)
-	p := product.NewParser(t, parsetest.Options{MaxAttrs: 50, MaxDepth: 10})
+	p := parsetest.NewParser(t, row, parsetest.Options{MaxAttrs: 50, MaxDepth: 10}, false)
 	r, _ := p.ParseString(b.String())
 	if len(r.Attrs) > 50+3 {
 		t.Errorf("%d attributes, limit 50", len(r.Attrs))
@@ -145,14 +144,14 @@ type parseCase parsetest.Case
 
 func (tc parseCase) run(t *testing.T) *record.Record {
 	t.Helper()
-	return parsetest.Case(tc).Run(t, product)
+	return parsetest.Case(tc).Run(t, row)
 }
 
 // TestNetwrixDuplicatesPastThePathCache: once the path cache is full, paths
 // it does not hold are compared by name: a duplicated key is read once, at
 // its last place, with its last value.
 func TestNetwrixDuplicatesPastThePathCache(t *testing.T) {
-	p := forced.NewParser(t, parsetest.Options{})
+	p := parsetest.NewParser(t, row, parsetest.Options{}, true)
 	var b strings.Builder
 	for r := 0; r < 100; r++ {
 		b.Reset()
@@ -180,15 +179,5 @@ func TestNetwrixDuplicatesPastThePathCache(t *testing.T) {
 	}
 }
 
-// product is netwrix as core picks it, for parsetest.
-var product = parsetest.Maker{Format: record.FormatNetwrix, Prefix: "netwrix.", New: func(b *builder.Builder, o parsetest.Options) parsetest.Product {
-	return netwrix.New(b, o.MaxDepth, o.MaxAttrs)
-}}
-
-// forced is netwrix as core runs it when the format is forced: any JSON
-// object is a record.
-var forced = parsetest.Maker{Format: record.FormatNetwrix, Prefix: "netwrix.", New: func(b *builder.Builder, o parsetest.Options) parsetest.Product {
-	nx := netwrix.New(b, o.MaxDepth, o.MaxAttrs)
-	nx.AnyJSON = true
-	return nx
-}}
+// row is netwrix's row of the products table, for parsetest.
+var row = product.Default().ByID(record.FormatNetwrix)

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pamaudit/pamaudit/internal/builder"
 	"github.com/pamaudit/pamaudit/internal/parsetest"
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/product/passman"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
@@ -54,7 +54,7 @@ func TestPassManKeyValue(t *testing.T) {
 			map[string]any{"passman.new_password": "[REDACTED]", "passman.username": "erin"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := product.NewParser(t, parsetest.Options{})
+			p := parsetest.NewParser(t, row, parsetest.Options{}, false)
 			r, err := p.ParseString(head + tc.kv)
 			if err != nil {
 				t.Fatal(err)
@@ -109,7 +109,7 @@ func TestPassManBackslashes(t *testing.T) {
 		{"quoted_key_value_text_inside", head + `type = AddUser, details = 'role = auditor, dir = C:\Users\frank', user = frank`, "passman.add_user",
 			map[string]any{"passman.details": `role = auditor, dir = C:\Users\frank`, "passman.user": "frank"}, nil},
 	} {
-		t.Run(tc.Name, func(t *testing.T) { parsetest.Case(tc).Run(t, product) })
+		t.Run(tc.Name, func(t *testing.T) { parsetest.Case(tc).Run(t, row) })
 	}
 }
 
@@ -142,7 +142,7 @@ func TestPassManEscapedSecrets(t *testing.T) {
 			map[string]any{"passman.comment": "it's Bearer [REDACTED] here", "passman.user": "erin"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := product.NewParser(t, parsetest.Options{})
+			p := parsetest.NewParser(t, row, parsetest.Options{}, false)
 			r, err := p.ParseString(head + tc.kv)
 			if err != nil {
 				t.Fatal(err)
@@ -203,7 +203,7 @@ func TestPassManRecord(t *testing.T) {
 			"passman.system", "Started PassMan application server.", nil, time.Date(2026, 3, 5, 10, 0, 1, 0, time.UTC)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := product.NewParser(t, parsetest.Options{Location: tc.loc})
+			p := parsetest.NewParser(t, row, parsetest.Options{Location: tc.loc}, false)
 			r, err := p.ParseString(tc.line)
 			if err != nil {
 				t.Fatal(err)
@@ -231,7 +231,7 @@ func TestPassManActivities(t *testing.T) {
 	if n := len(types); n < 70 {
 		t.Fatalf("%d activity types, the seed documents 70", n)
 	}
-	p := product.NewParser(t, parsetest.Options{})
+	p := parsetest.NewParser(t, row, parsetest.Options{}, false)
 	for i, typ := range types {
 		r, _ := p.ParseString("2026-03-05T12:00:00Z n s: p(1): type = " + typ)
 		if r.EventName != "passman."+scan.Snake(typ) || r.EventName == "passman." {
@@ -253,7 +253,7 @@ func TestPassManActivities(t *testing.T) {
 
 // Text no format reads is still redacted.
 func TestLooseRedaction(t *testing.T) {
-	p := product.NewParser(t, parsetest.Options{})
+	p := parsetest.NewParser(t, row, parsetest.Options{}, false)
 	for _, text := range []string{
 		`garbage password=hunter2 and more`,
 		`{"cookie": "sid=abc123` + "\x00",
@@ -285,7 +285,5 @@ func TestValidDate(t *testing.T) {
 	}
 }
 
-// product is passman as core picks it, for parsetest.
-var product = parsetest.Maker{Format: record.FormatPassMan, Prefix: "passman.", New: func(b *builder.Builder, o parsetest.Options) parsetest.Product {
-	return passman.New(b)
-}}
+// row is passman's row of the products table, for parsetest.
+var row = product.Default().ByID(record.FormatPassMan)
