@@ -69,20 +69,6 @@ func TestCond(t *testing.T) {
 	}
 }
 
-func TestKeyCache(t *testing.T) {
-	var c KeyCache[int]
-	calls := 0
-	slow := func(k string) int { calls++; return len(k) }
-	for _, k := range []string{"passman.login", "passman.login", "capam.login", "passman.login"} {
-		if got := c.Get(k, slow); got != len(k) {
-			t.Errorf("Get(%q) = %d", k, got)
-		}
-	}
-	if calls != 2 {
-		t.Errorf("slow called %d times, want 2", calls)
-	}
-}
-
 func TestLines(t *testing.T) {
 	var l Lines
 	l.W("| `", "user.name", "` |")
