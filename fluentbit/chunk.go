@@ -233,7 +233,12 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 		syslogInput = true
 		c.syslogHeader(&c.hdr, ts)
 		hdr = &c.hdr
-		rec, _ = c.parser.ParseMessage(string(text), hdr)
+		var err error
+		if rec, err = c.parser.ParseMessage(string(text), hdr); errors.Is(err, core.ErrTooLarge) {
+			// A record too large to parse takes no header: the keys
+			// pass on as they came, not dropped.
+			syslogInput = false
+		}
 	}
 	if rec == nil {
 		if found {

@@ -196,3 +196,21 @@ func TestSyslogExtradataAsTheLine(t *testing.T) {
 		}
 	}
 }
+
+// A message too large to parse takes no header, so the syslog input's keys
+// pass on as they came: pri, msgid and extradata would otherwise be in
+// neither the record's attributes nor its own keys.
+func TestSyslogKeysOfTooLargeKept(t *testing.T) {
+	msg := "id = 1, type = Login, note = " + strings.Repeat("x", 600)
+	r := convertAll(t, testConfig(t, map[string]string{"max_record_bytes": "512"}), event(chunkTime,
+		kv{"pri", "134"}, kv{"host", "pm-node1"}, kv{"ident", "passman"}, kv{"pid", "2301"},
+		kv{"msgid", "AUDIT"}, kv{"extradata", `[origin ip="10.0.0.5"]`}, kv{"message", msg}))[0]
+	if attr(r, "error.type") != "record_too_large" {
+		t.Fatalf("not too large: %v", r)
+	}
+	for k, want := range map[string]string{"pri": "134", "msgid": "AUDIT", "extradata": `[origin ip="10.0.0.5"]`, "host": "pm-node1", "ident": "passman"} {
+		if got := attr(r, k); got != want {
+			t.Errorf("%s = %#v, want %q: %v", k, got, want, r)
+		}
+	}
+}
