@@ -12,6 +12,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
 // The Fluent Bit pipeline in the ConfigMap: parsed as Fluent Bit's classic
@@ -248,25 +250,30 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 	now := time.Date(2026, 3, 5, 10, 16, 3, 0, time.UTC)
 	passman := testdataLines(t, "passman/audit.log")
 	netwrix := testdataLines(t, "netwrix/bunyan.log")
-	var chunk []byte
+	var events []flbsim.Event
 	var want []string
-	kube := func(ns, pod, container string) []kv {
-		return []kv{
-			{k: "k8s.namespace.name", v: ns}, {k: "k8s.pod.name", v: pod},
-			{k: "k8s.pod.uid", v: "0b7c8e2a-4f7e-4c1e-9f5d-2a7b1c3d4e5f"}, {k: "k8s.container.name", v: container},
-			{k: "k8s.node.name", v: "node-1"}, {k: "k8s.pod.label", sub: []kv{{k: "app", v: container}}},
+	kube := func(ns, pod, container string) flbsim.Record {
+		return flbsim.Record{
+			{Key: "k8s.namespace.name", Value: ns}, {Key: "k8s.pod.name", Value: pod},
+			{Key: "k8s.pod.uid", Value: "0b7c8e2a-4f7e-4c1e-9f5d-2a7b1c3d4e5f"}, {Key: "k8s.container.name", Value: container},
+			{Key: "k8s.node.name", Value: "node-1"}, {Key: "k8s.pod.label", Value: flbsim.Record{{Key: "app", Value: container}}},
 		}
 	}
+	// The tail input's record of a container's line: the CRI fields, then
+	// what the kubernetes filter added.
+	line := func(l string, k8s flbsim.Record) flbsim.Event {
+		rec := flbsim.Record{{Key: "time", Value: "2026-03-05T10:16:02.123456789Z"}, {Key: "log.iostream", Value: "stdout"}, {Key: "log", Value: l}}
+		return flbsim.Event{Time: now, Record: append(rec, k8s...)}
+	}
 	for i, l := range passman {
-		rec := append([]kv{{k: "time", v: "2026-03-05T10:16:02.123456789Z"}, {k: "log.iostream", v: "stdout"}, {k: "log", v: l}}, kube("pam", "passman-0", "passman")...)
-		chunk = appendEvent(chunk, now, rec)
+		events = append(events, line(l, kube("pam", "passman-0", "passman")))
 		want = append(want, goldenEvents(t, "passman/audit.log")[i])
 	}
 	for i, l := range netwrix {
-		rec := append([]kv{{k: "time", v: "2026-03-05T10:16:02.123456789Z"}, {k: "log.iostream", v: "stdout"}, {k: "log", v: l}}, kube("pam", "netwrix-api-7d9f", "api")...)
-		chunk = appendEvent(chunk, now, rec)
+		events = append(events, line(l, kube("pam", "netwrix-api-7d9f", "api")))
 		want = append(want, goldenEvents(t, "netwrix/bunyan.log")[i])
 	}
+	chunk := flbsim.Chunk(events)
 	file := filepath.Join(t.TempDir(), "kube.chunk")
 	if err := os.WriteFile(file, chunk, 0o644); err != nil {
 		t.Fatal(err)
@@ -277,7 +284,7 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 	// Syslog from an appliance: the syslog input's {"log": line}, with the
 	// sender's address.
 	syslog := "<134>" + passman[1]
-	sys := appendEvent(nil, now, []kv{{k: "log", v: syslog}, {k: "fluentbit.source_address", v: "tcp://10.20.0.7:51234"}})
+	sys := flbsim.Chunk([]flbsim.Event{{Time: now, Record: flbsim.Record{{Key: "log", Value: syslog}, {Key: "fluentbit.source_address", Value: "tcp://10.20.0.7:51234"}}}})
 	sysFile := filepath.Join(t.TempDir(), "syslog.chunk")
 	if err := os.WriteFile(sysFile, sys, 0o644); err != nil {
 		t.Fatal(err)

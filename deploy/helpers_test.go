@@ -3,7 +3,6 @@ package deploy
 import (
 	"bufio"
 	"compress/gzip"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -242,59 +241,6 @@ func (r *receiver) wait(n int, timeout time.Duration) []record {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return r.records()
-}
-
-// Fluent Bit chunks: msgpack events [[EventTime, {}], {key: value}], as the
-// tail input writes them. Values are strings or maps of strings.
-func appendStr(b []byte, s string) []byte {
-	switch n := len(s); {
-	case n < 32:
-		b = append(b, 0xa0|byte(n))
-	case n < 1<<8:
-		b = append(b, 0xd9, byte(n))
-	case n < 1<<16:
-		b = append(b, 0xda, byte(n>>8), byte(n))
-	default:
-		b = append(b, 0xdb, 0, 0, 0, 0)
-		binary.BigEndian.PutUint32(b[len(b)-4:], uint32(n))
-	}
-	return append(b, s...)
-}
-
-func appendMapHeader(b []byte, n int) []byte {
-	if n < 16 {
-		return append(b, 0x80|byte(n))
-	}
-	return append(b, 0xde, byte(n>>8), byte(n))
-}
-
-// kv is one key of a record: a string value, or a nested map.
-type kv struct {
-	k   string
-	v   string
-	sub []kv
-}
-
-func appendRecord(b []byte, rec []kv) []byte {
-	b = appendMapHeader(b, len(rec))
-	for _, f := range rec {
-		b = appendStr(b, f.k)
-		if f.sub != nil {
-			b = appendRecord(b, f.sub)
-		} else {
-			b = appendStr(b, f.v)
-		}
-	}
-	return b
-}
-
-func appendEvent(b []byte, t time.Time, rec []kv) []byte {
-	b = append(b, 0x92, 0x92)                         // [[time, metadata], record]
-	b = append(b, 0xd7, 0x00, 0, 0, 0, 0, 0, 0, 0, 0) // fixext8 type 0: EventTime
-	binary.BigEndian.PutUint32(b[len(b)-8:], uint32(t.Unix()))
-	binary.BigEndian.PutUint32(b[len(b)-4:], uint32(t.Nanosecond()))
-	b = append(b, 0x80) // empty metadata map
-	return appendRecord(b, rec)
 }
 
 // harness drives the real plugin through build/flb-harness, the C program

@@ -319,7 +319,7 @@ func (e *Engine) deliver(out *output, tag string, events []Event) {
 			e.logf("error", "engine", "%v", err)
 			return
 		}
-		_, _ = f.Write(chunk(events))
+		_, _ = f.Write(Chunk(events))
 		f.Close()
 		defer os.Remove(f.Name())
 		r := e.h.do("flush %d %s %s", out.id, tag, f.Name())
