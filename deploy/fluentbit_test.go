@@ -225,25 +225,25 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 	recv := newReceiver(t)
 	vars := map[string]string{"PAMAUDIT_OTLP_ENDPOINT": recv.url}
 
-	h := startHarness(t, bin, plugin)
-	h.do("new 0")
+	h, log := startHarness(t, bin, plugin)
+	h.Do("new 0")
 	for _, k := range out.order {
-		h.do("set 0 " + k + " " + expandEnv(t, out.get(k), vars))
+		h.Do("set 0 %s %s", k, expandEnv(t, out.get(k), vars))
 	}
-	if r := h.do("init 0"); r != "init 0 1" {
-		t.Fatalf("the plugin refused the ConfigMap's settings: %s\n%s", r, h.log.String())
+	if r := h.Do("init 0"); r != "init 0 1" {
+		t.Fatalf("the plugin refused the ConfigMap's settings: %s\n%s", r, log.String())
 	}
 
 	// A setting the plugin refuses fails init: the check above can fail.
-	h.do("new 1")
+	h.Do("new 1")
 	for _, k := range out.order {
 		v := expandEnv(t, out.get(k), vars)
 		if k == "timezone" {
 			v = "Not/AZone"
 		}
-		h.do("set 1 " + k + " " + v)
+		h.Do("set 1 %s %s", k, v)
 	}
-	if r := h.do("init 1"); r != "init 1 0" {
+	if r := h.Do("init 1"); r != "init 1 0" {
 		t.Fatalf("a bad timezone was accepted: %s", r)
 	}
 
@@ -278,7 +278,7 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 	if err := os.WriteFile(file, chunk, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := h.do("flush 0 kube.var.log.containers.passman-0_pam_passman-0123.log " + file); r != "flush 0 1" {
+	if r := h.Do("flush 0 kube.var.log.containers.passman-0_pam_passman-0123.log %s", file); r != "flush 0 1" {
 		t.Fatalf("flush: %s", r)
 	}
 	// Syslog from an appliance: the syslog input's {"log": line}, with the
@@ -289,7 +289,7 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 	if err := os.WriteFile(sysFile, sys, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := h.do("flush 0 pam.syslog.tcp " + sysFile); r != "flush 0 1" {
+	if r := h.Do("flush 0 pam.syslog.tcp %s", sysFile); r != "flush 0 1" {
 		t.Fatalf("flush: %s", r)
 	}
 	want = append(want, goldenEvents(t, "passman/audit.log")[1])

@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bufio"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -20,6 +19,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
 // root is the repository root, seen from this module.
@@ -243,71 +244,23 @@ func (r *receiver) wait(n int, timeout time.Duration) []record {
 	return r.records()
 }
 
-// harness drives the real plugin through build/flb-harness, the C program
-// that loads it as Fluent Bit's Go proxy does (fluentbit/harness/harness.c).
-type harness struct {
-	t   *testing.T
-	in  io.WriteCloser
-	out *bufio.Reader
-	log *syncBuffer // the plugin's log (collector_test.go)
-}
-
-func startHarness(t *testing.T, bin, plugin string) *harness {
+// startHarness loads the real plugin into build/flb-harness, the C program
+// that calls it as Fluent Bit's Go proxy does (fluentbit/harness/harness.c),
+// until the test ends; the plugin's log is shown when the test fails.
+func startHarness(t *testing.T, bin, plugin string) (*flbsim.Harness, *syncBuffer) {
 	t.Helper()
-	cmd := exec.Command(bin, plugin)
-	in, err := cmd.StdinPipe()
+	log := &syncBuffer{} // collector_test.go
+	h, err := flbsim.StartHarness(bin, plugin, t.TempDir(), os.LookupEnv, io.Discard, log)
 	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, in: in, out: bufio.NewReader(out), log: &syncBuffer{}}
-	cmd.Stderr = h.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, log.String())
 	}
 	t.Cleanup(func() {
-		_, _ = io.WriteString(in, "quit\n")
-		_ = in.Close()
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-		}
+		_ = h.Close()
 		if t.Failed() {
-			t.Logf("plugin log:\n%s", h.log.String())
+			t.Logf("plugin log:\n%s", log.String())
 		}
 	})
-	if got := h.read(); !strings.HasPrefix(got, "register 0 ") {
-		t.Fatalf("register: %q", got)
-	}
-	return h
-}
-
-// read returns the next result line ("@@ ..."), skipping the plugin's own
-// output.
-func (h *harness) read() string {
-	for {
-		line, err := h.out.ReadString('\n')
-		if err != nil {
-			h.t.Fatalf("harness ended: %v\n%s", err, h.log.String())
-		}
-		if r, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "@@ "); ok {
-			return r
-		}
-	}
-}
-
-func (h *harness) do(cmd string) string {
-	h.t.Helper()
-	if _, err := io.WriteString(h.in, cmd+"\n"); err != nil {
-		h.t.Fatal(err)
-	}
-	return h.read()
+	return h, log
 }
 
 // requestBody reads an OTLP/HTTP request's body, gunzipped when the
