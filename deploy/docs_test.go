@@ -14,6 +14,8 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
+
+	"github.com/pamaudit/pamaudit/docs/mdblock"
 )
 
 // docs/kubernetes.md as written: each shell block runs with bash in a copy
@@ -40,46 +42,19 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// mdBlock is a fenced block of a markdown file.
-type mdBlock struct {
-	line   int
-	lang   string
-	text   string
-	notRun string
-}
-
-var notRunRe = regexp.MustCompile(`^<!--\s*not run in CI:\s*(.*?)\s*-->$`)
-
-func readBlocks(t *testing.T, file string) []mdBlock {
+// readBlocks returns the fenced blocks of a markdown file, a block in a
+// list item without the item's indent.
+func readBlocks(t *testing.T, file string) []mdblock.Block {
 	t.Helper()
-	var out []mdBlock
-	var cur *mdBlock
-	var text []string
-	last := ""
-	for i, l := range strings.Split(readFile(t, file), "\n") {
-		tr := strings.TrimSpace(l)
-		if cur != nil {
-			if strings.HasPrefix(tr, "```") {
-				cur.text = strings.Join(text, "\n")
-				out = append(out, *cur)
-				cur, text, last = nil, nil, "```"
-			} else {
-				text = append(text, strings.TrimPrefix(l, "  ")) // a block in a list item
-			}
-			continue
+	blocks := mdblock.Read(readFile(t, file))
+	for i, b := range blocks {
+		lines := strings.Split(b.Text, "\n")
+		for j, l := range lines {
+			lines[j] = strings.TrimPrefix(l, "  ")
 		}
-		if strings.HasPrefix(tr, "```") {
-			cur = &mdBlock{line: i + 1, lang: strings.TrimPrefix(tr, "```")}
-			if m := notRunRe.FindStringSubmatch(last); m != nil {
-				cur.notRun = m[1]
-			}
-			continue
-		}
-		if tr != "" {
-			last = tr
-		}
+		blocks[i].Text = strings.Join(lines, "\n")
 	}
-	return out
+	return blocks
 }
 
 // docBlockTests are the blocks that run, by their first line, with the
@@ -140,30 +115,30 @@ func TestKubernetesDocBlocks(t *testing.T) {
 	}
 	ran := 0
 	for _, b := range readBlocks(t, docsFile) {
-		if b.lang != "sh" {
+		if b.Lang != "sh" {
 			continue
 		}
-		check, ok := docBlockTests[firstLine(b.text)]
+		check, ok := docBlockTests[firstLine(b.Text)]
 		switch {
-		case b.notRun != "" && ok:
-			t.Errorf("%s:%d: marked not run in CI, but this test runs it", docsFile, b.line)
+		case b.NotRun != "" && ok:
+			t.Errorf("%s:%d: marked not run in CI, but this test runs it", docsFile, b.Line)
 			continue
-		case b.notRun != "":
-			t.Logf("%s:%d %q: not run in CI: %s", docsFile, b.line, firstLine(b.text), b.notRun)
+		case b.NotRun != "":
+			t.Logf("%s:%d %q: not run in CI: %s", docsFile, b.Line, firstLine(b.Text), b.NotRun)
 			continue
 		case !ok:
-			t.Errorf("%s:%d: a shell block that no test runs: add it to docBlockTests in deploy/docs_test.go, or mark it <!-- not run in CI: why -->\n%s", docsFile, b.line, b.text)
+			t.Errorf("%s:%d: a shell block that no test runs: add it to docBlockTests in deploy/docs_test.go, or mark it <!-- not run in CI: why -->\n%s", docsFile, b.Line, b.Text)
 			continue
 		}
 		ran++
-		t.Run(fmt.Sprintf("line%d", b.line), func(t *testing.T) { runKubernetesBlock(t, b, check) })
+		t.Run(fmt.Sprintf("line%d", b.Line), func(t *testing.T) { runKubernetesBlock(t, b, check) })
 	}
 	if ran != len(docBlockTests) {
 		t.Errorf("%d blocks ran, %d are listed", ran, len(docBlockTests))
 	}
 }
 
-func runKubernetesBlock(t *testing.T, b mdBlock, check func(*testing.T, *objects)) {
+func runKubernetesBlock(t *testing.T, b mdblock.Block, check func(*testing.T, *objects)) {
 	dir := t.TempDir()
 	if err := os.CopyFS(filepath.Join(dir, "deploy", "kubernetes"), os.DirFS("kubernetes")); err != nil {
 		t.Fatal(err)
@@ -179,7 +154,7 @@ func runKubernetesBlock(t *testing.T, b mdBlock, check func(*testing.T, *objects
 		}
 	}
 	state := t.TempDir()
-	cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", b.text)
+	cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", b.Text)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"EDITOR="+filepath.Join(bin, "editor"), "FAKE_KUBECTL_STATE="+state)
@@ -195,7 +170,7 @@ func runKubernetesBlock(t *testing.T, b mdBlock, check func(*testing.T, *objects
 		t.Fatalf("did not end:\n%s", out)
 	}
 	if err != nil {
-		t.Fatalf("%v\n%s\noutput:\n%s", err, b.text, out)
+		t.Fatalf("%v\n%s\noutput:\n%s", err, b.Text, out)
 	}
 	t.Logf("output:\n%s", out)
 	applied, err := os.ReadFile(filepath.Join(state, "applied.yaml"))
@@ -313,8 +288,8 @@ func fakeKubectl(args []string) int {
 func TestKubernetesDocLoadBalancerPatch(t *testing.T) {
 	var patch string
 	for _, b := range readBlocks(t, docsFile) {
-		if b.lang == "yaml" && strings.Contains(b.text, "LoadBalancer") {
-			patch = b.text
+		if b.Lang == "yaml" && strings.Contains(b.Text, "LoadBalancer") {
+			patch = b.Text
 		}
 	}
 	if patch == "" {

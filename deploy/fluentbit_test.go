@@ -12,6 +12,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
 // The Fluent Bit pipeline in the ConfigMap: parsed as Fluent Bit's classic
@@ -223,66 +225,71 @@ func TestFluentBitPluginAcceptsPipeline(t *testing.T) {
 	recv := newReceiver(t)
 	vars := map[string]string{"PAMAUDIT_OTLP_ENDPOINT": recv.url}
 
-	h := startHarness(t, bin, plugin)
-	h.do("new 0")
+	h, log := startHarness(t, bin, plugin)
+	h.Do("new 0")
 	for _, k := range out.order {
-		h.do("set 0 " + k + " " + expandEnv(t, out.get(k), vars))
+		h.Do("set 0 %s %s", k, expandEnv(t, out.get(k), vars))
 	}
-	if r := h.do("init 0"); r != "init 0 1" {
-		t.Fatalf("the plugin refused the ConfigMap's settings: %s\n%s", r, h.log.String())
+	if r := h.Do("init 0"); r != "init 0 1" {
+		t.Fatalf("the plugin refused the ConfigMap's settings: %s\n%s", r, log.String())
 	}
 
 	// A setting the plugin refuses fails init: the check above can fail.
-	h.do("new 1")
+	h.Do("new 1")
 	for _, k := range out.order {
 		v := expandEnv(t, out.get(k), vars)
 		if k == "timezone" {
 			v = "Not/AZone"
 		}
-		h.do("set 1 " + k + " " + v)
+		h.Do("set 1 %s %s", k, v)
 	}
-	if r := h.do("init 1"); r != "init 1 0" {
+	if r := h.Do("init 1"); r != "init 1 0" {
 		t.Fatalf("a bad timezone was accepted: %s", r)
 	}
 
 	now := time.Date(2026, 3, 5, 10, 16, 3, 0, time.UTC)
 	passman := testdataLines(t, "passman/audit.log")
 	netwrix := testdataLines(t, "netwrix/bunyan.log")
-	var chunk []byte
+	var events []flbsim.Event
 	var want []string
-	kube := func(ns, pod, container string) []kv {
-		return []kv{
-			{k: "k8s.namespace.name", v: ns}, {k: "k8s.pod.name", v: pod},
-			{k: "k8s.pod.uid", v: "0b7c8e2a-4f7e-4c1e-9f5d-2a7b1c3d4e5f"}, {k: "k8s.container.name", v: container},
-			{k: "k8s.node.name", v: "node-1"}, {k: "k8s.pod.label", sub: []kv{{k: "app", v: container}}},
+	kube := func(ns, pod, container string) flbsim.Record {
+		return flbsim.Record{
+			{Key: "k8s.namespace.name", Value: ns}, {Key: "k8s.pod.name", Value: pod},
+			{Key: "k8s.pod.uid", Value: "0b7c8e2a-4f7e-4c1e-9f5d-2a7b1c3d4e5f"}, {Key: "k8s.container.name", Value: container},
+			{Key: "k8s.node.name", Value: "node-1"}, {Key: "k8s.pod.label", Value: flbsim.Record{{Key: "app", Value: container}}},
 		}
 	}
+	// The tail input's record of a container's line: the CRI fields, then
+	// what the kubernetes filter added.
+	line := func(l string, k8s flbsim.Record) flbsim.Event {
+		rec := flbsim.Record{{Key: "time", Value: "2026-03-05T10:16:02.123456789Z"}, {Key: "log.iostream", Value: "stdout"}, {Key: "log", Value: l}}
+		return flbsim.Event{Time: now, Record: append(rec, k8s...)}
+	}
 	for i, l := range passman {
-		rec := append([]kv{{k: "time", v: "2026-03-05T10:16:02.123456789Z"}, {k: "log.iostream", v: "stdout"}, {k: "log", v: l}}, kube("pam", "passman-0", "passman")...)
-		chunk = appendEvent(chunk, now, rec)
+		events = append(events, line(l, kube("pam", "passman-0", "passman")))
 		want = append(want, goldenEvents(t, "passman/audit.log")[i])
 	}
 	for i, l := range netwrix {
-		rec := append([]kv{{k: "time", v: "2026-03-05T10:16:02.123456789Z"}, {k: "log.iostream", v: "stdout"}, {k: "log", v: l}}, kube("pam", "netwrix-api-7d9f", "api")...)
-		chunk = appendEvent(chunk, now, rec)
+		events = append(events, line(l, kube("pam", "netwrix-api-7d9f", "api")))
 		want = append(want, goldenEvents(t, "netwrix/bunyan.log")[i])
 	}
+	chunk := flbsim.Chunk(events)
 	file := filepath.Join(t.TempDir(), "kube.chunk")
 	if err := os.WriteFile(file, chunk, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := h.do("flush 0 kube.var.log.containers.passman-0_pam_passman-0123.log " + file); r != "flush 0 1" {
+	if r := h.Do("flush 0 kube.var.log.containers.passman-0_pam_passman-0123.log %s", file); r != "flush 0 1" {
 		t.Fatalf("flush: %s", r)
 	}
 	// Syslog from an appliance: the syslog input's {"log": line}, with the
 	// sender's address.
 	syslog := "<134>" + passman[1]
-	sys := appendEvent(nil, now, []kv{{k: "log", v: syslog}, {k: "fluentbit.source_address", v: "tcp://10.20.0.7:51234"}})
+	sys := flbsim.Chunk([]flbsim.Event{{Time: now, Record: flbsim.Record{{Key: "log", Value: syslog}, {Key: "fluentbit.source_address", Value: "tcp://10.20.0.7:51234"}}}})
 	sysFile := filepath.Join(t.TempDir(), "syslog.chunk")
 	if err := os.WriteFile(sysFile, sys, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := h.do("flush 0 pam.syslog.tcp " + sysFile); r != "flush 0 1" {
+	if r := h.Do("flush 0 pam.syslog.tcp %s", sysFile); r != "flush 0 1" {
 		t.Fatalf("flush: %s", r)
 	}
 	want = append(want, goldenEvents(t, "passman/audit.log")[1])

@@ -536,6 +536,27 @@ func (l onLoopback) start(t *testing.T, bin string) *runningCollector {
 
 var syslogListen = []string{"receivers::tcp_log/syslog::listen_address", "receivers::udp_log/syslog::listen_address"}
 
+// gatewayLoopback prepares a gateway to run here, exporting to backend:
+// its OTLP receivers on the ports grpcPort and httpPort the test sends to
+// (0: a free port, for a receiver it does not use), its syslog receivers
+// on free ports.
+func gatewayLoopback(t *testing.T, gw collectorSetup, backend string, grpcPort, httpPort int) onLoopback {
+	t.Helper()
+	listen := slices.Clone(syslogListen)
+	var more []string
+	for _, r := range []struct {
+		key  string
+		port int
+	}{{"receivers::otlp::protocols::grpc::endpoint", grpcPort}, {"receivers::otlp::protocols::http::endpoint", httpPort}} {
+		if r.port == 0 {
+			listen = append(listen, r.key)
+		} else {
+			more = append(more, yamlOverride(r.key, fmt.Sprintf("127.0.0.1:%d", r.port)))
+		}
+	}
+	return loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend}, listen, more...)
+}
+
 // The agent → gateway fault: the collector agent of the gateway-agent
 // overlay reads a pod's log and forwards it to the gateway of
 // overlays/default, which parses it and exports to a backend here. Mid
@@ -549,11 +570,8 @@ func TestGatewayKilled(t *testing.T) {
 	const n = 20000
 	backend := newReceiver(t)
 
-	gw := gateway(t, "kubernetes/gateway/overlays/default")
 	grpc := freePort(t, "tcp")
-	gwRun := loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend.url},
-		append([]string{"receivers::otlp::protocols::http::endpoint"}, syslogListen...),
-		yamlOverride("receivers::otlp::protocols::grpc::endpoint", fmt.Sprintf("127.0.0.1:%d", grpc)))
+	gwRun := gatewayLoopback(t, gateway(t, "kubernetes/gateway/overlays/default"), backend.url, grpc, 0)
 
 	agent := collectorOverlay(t, "kubernetes/collector/overlays/gateway-agent")
 	nd := node{t: t, root: t.TempDir()}
@@ -664,8 +682,7 @@ func TestGatewaySyslogTLS(t *testing.T) {
 	}
 	tlsPort := freePort(t, "tcp")
 	backend := newReceiver(t)
-	run := loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend.url},
-		append([]string{"receivers::otlp::protocols::grpc::endpoint", "receivers::otlp::protocols::http::endpoint"}, syslogListen...))
+	run := gatewayLoopback(t, gw, backend.url, 0, 0)
 	// config-tls.yaml comes after config.yaml, as the Deployment's args
 	// have it; then what is moved here.
 	run.args = slices.Insert(run.args, 2, "--config", partFile)
@@ -756,11 +773,8 @@ func TestHelmGatewayConfigValidates(t *testing.T) {
 func TestGatewayFromFluentBitAgent(t *testing.T) {
 	bin := artifact(t, "PAMAUDIT_OTELCOL", "the collector distribution")
 	backend := newReceiver(t)
-	gw := gateway(t, "kubernetes/gateway/overlays/default")
 	httpPort := freePort(t, "tcp")
-	run := loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend.url},
-		append([]string{"receivers::otlp::protocols::grpc::endpoint"}, syslogListen...),
-		yamlOverride("receivers::otlp::protocols::http::endpoint", fmt.Sprintf("127.0.0.1:%d", httpPort)))
+	run := gatewayLoopback(t, gateway(t, "kubernetes/gateway/overlays/default"), backend.url, 0, httpPort)
 	col := run.start(t, bin)
 
 	passman := testdataLines(t, "passman/audit.log")

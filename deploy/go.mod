@@ -3,6 +3,7 @@ module github.com/pamaudit/pamaudit/deploy
 go 1.26.0
 
 require (
+	github.com/pamaudit/pamaudit v0.0.0
 	go.opentelemetry.io/collector/pdata v1.66.0
 	k8s.io/api v0.36.4
 	k8s.io/apimachinery v0.36.4
@@ -57,3 +58,5 @@ require (
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 )
+
+replace github.com/pamaudit/pamaudit => ../

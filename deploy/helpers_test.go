@@ -1,9 +1,7 @@
 package deploy
 
 import (
-	"bufio"
 	"compress/gzip"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -21,6 +19,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+
+	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
 // root is the repository root, seen from this module.
@@ -244,124 +244,23 @@ func (r *receiver) wait(n int, timeout time.Duration) []record {
 	return r.records()
 }
 
-// Fluent Bit chunks: msgpack events [[EventTime, {}], {key: value}], as the
-// tail input writes them. Values are strings or maps of strings.
-func appendStr(b []byte, s string) []byte {
-	switch n := len(s); {
-	case n < 32:
-		b = append(b, 0xa0|byte(n))
-	case n < 1<<8:
-		b = append(b, 0xd9, byte(n))
-	case n < 1<<16:
-		b = append(b, 0xda, byte(n>>8), byte(n))
-	default:
-		b = append(b, 0xdb, 0, 0, 0, 0)
-		binary.BigEndian.PutUint32(b[len(b)-4:], uint32(n))
-	}
-	return append(b, s...)
-}
-
-func appendMapHeader(b []byte, n int) []byte {
-	if n < 16 {
-		return append(b, 0x80|byte(n))
-	}
-	return append(b, 0xde, byte(n>>8), byte(n))
-}
-
-// kv is one key of a record: a string value, or a nested map.
-type kv struct {
-	k   string
-	v   string
-	sub []kv
-}
-
-func appendRecord(b []byte, rec []kv) []byte {
-	b = appendMapHeader(b, len(rec))
-	for _, f := range rec {
-		b = appendStr(b, f.k)
-		if f.sub != nil {
-			b = appendRecord(b, f.sub)
-		} else {
-			b = appendStr(b, f.v)
-		}
-	}
-	return b
-}
-
-func appendEvent(b []byte, t time.Time, rec []kv) []byte {
-	b = append(b, 0x92, 0x92)                         // [[time, metadata], record]
-	b = append(b, 0xd7, 0x00, 0, 0, 0, 0, 0, 0, 0, 0) // fixext8 type 0: EventTime
-	binary.BigEndian.PutUint32(b[len(b)-8:], uint32(t.Unix()))
-	binary.BigEndian.PutUint32(b[len(b)-4:], uint32(t.Nanosecond()))
-	b = append(b, 0x80) // empty metadata map
-	return appendRecord(b, rec)
-}
-
-// harness drives the real plugin through build/flb-harness, the C program
-// that loads it as Fluent Bit's Go proxy does (fluentbit/harness/harness.c).
-type harness struct {
-	t   *testing.T
-	in  io.WriteCloser
-	out *bufio.Reader
-	log *syncBuffer // the plugin's log (collector_test.go)
-}
-
-func startHarness(t *testing.T, bin, plugin string) *harness {
+// startHarness loads the real plugin into build/flb-harness, the C program
+// that calls it as Fluent Bit's Go proxy does (fluentbit/harness/harness.c),
+// until the test ends; the plugin's log is shown when the test fails.
+func startHarness(t *testing.T, bin, plugin string) (*flbsim.Harness, *syncBuffer) {
 	t.Helper()
-	cmd := exec.Command(bin, plugin)
-	in, err := cmd.StdinPipe()
+	log := &syncBuffer{} // collector_test.go
+	h, err := flbsim.StartHarness(bin, plugin, t.TempDir(), os.LookupEnv, io.Discard, log)
 	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, in: in, out: bufio.NewReader(out), log: &syncBuffer{}}
-	cmd.Stderr = h.log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v\n%s", err, log.String())
 	}
 	t.Cleanup(func() {
-		_, _ = io.WriteString(in, "quit\n")
-		_ = in.Close()
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-		}
+		_ = h.Close()
 		if t.Failed() {
-			t.Logf("plugin log:\n%s", h.log.String())
+			t.Logf("plugin log:\n%s", log.String())
 		}
 	})
-	if got := h.read(); !strings.HasPrefix(got, "register 0 ") {
-		t.Fatalf("register: %q", got)
-	}
-	return h
-}
-
-// read returns the next result line ("@@ ..."), skipping the plugin's own
-// output.
-func (h *harness) read() string {
-	for {
-		line, err := h.out.ReadString('\n')
-		if err != nil {
-			h.t.Fatalf("harness ended: %v\n%s", err, h.log.String())
-		}
-		if r, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "@@ "); ok {
-			return r
-		}
-	}
-}
-
-func (h *harness) do(cmd string) string {
-	h.t.Helper()
-	if _, err := io.WriteString(h.in, cmd+"\n"); err != nil {
-		h.t.Fatal(err)
-	}
-	return h.read()
+	return h, log
 }
 
 // requestBody reads an OTLP/HTTP request's body, gunzipped when the

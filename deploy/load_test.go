@@ -45,11 +45,8 @@ func TestGatewayLoad(t *testing.T) {
 	// and no agent runs: the gateway tier alone.
 	direct := os.Getenv("PAMAUDIT_LOAD_SOURCE") == "gateway"
 	backend := newCounter(t, n)
-	gw := gateway(t, "kubernetes/gateway/overlays/default")
 	grpc, gwHTTP := freePort(t, "tcp"), freePort(t, "tcp")
-	gwRun := loopback(t, gw, gatewayState, t.TempDir(), map[string]string{"PAMAUDIT_OTLP_ENDPOINT": backend.url}, syslogListen,
-		yamlOverride("receivers::otlp::protocols::grpc::endpoint", fmt.Sprintf("127.0.0.1:%d", grpc)),
-		yamlOverride("receivers::otlp::protocols::http::endpoint", fmt.Sprintf("127.0.0.1:%d", gwHTTP)))
+	gwRun := gatewayLoopback(t, gateway(t, "kubernetes/gateway/overlays/default"), backend.url, grpc, gwHTTP)
 	agent := collectorOverlay(t, "kubernetes/collector/overlays/gateway-agent")
 	nd := node{t: t, root: t.TempDir()}
 	var processors []string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -70,6 +71,23 @@ type objects struct {
 	renderedYAML []byte
 }
 
+// lists maps each kind a kustomization may render ("apiVersion kind") to
+// the list of o its documents go to; any other kind fails.
+func (o *objects) lists() map[string]any {
+	return map[string]any{
+		"apps/v1 DaemonSet":                               &o.daemonSets,
+		"apps/v1 Deployment":                              &o.deployments,
+		"autoscaling/v2 HorizontalPodAutoscaler":          &o.autoscalers,
+		"policy/v1 PodDisruptionBudget":                   &o.budgets,
+		"v1 ConfigMap":                                    &o.configMaps,
+		"v1 Service":                                      &o.services,
+		"v1 ServiceAccount":                               &o.accounts,
+		"v1 Namespace":                                    &o.namespaces,
+		"rbac.authorization.k8s.io/v1 ClusterRole":        &o.roles,
+		"rbac.authorization.k8s.io/v1 ClusterRoleBinding": &o.bindings,
+	}
+}
+
 // render builds a kustomization with the kustomize Go API, as
 // `kubectl apply -k` does.
 func render(t *testing.T, dir string) *objects {
@@ -117,14 +135,6 @@ func strict(t *testing.T, what string, doc []byte, v any) {
 	}
 }
 
-// decodeInto decodes doc strictly and appends it to list.
-func decodeInto[T any](t *testing.T, what string, doc []byte, list *[]T) {
-	t.Helper()
-	var v T
-	strict(t, what, doc, &v)
-	*list = append(*list, v)
-}
-
 func decodeAll(t *testing.T, what string, y []byte) *objects {
 	t.Helper()
 	o := &objects{}
@@ -137,30 +147,15 @@ func decodeAll(t *testing.T, what string, y []byte) *objects {
 			t.Fatalf("%s document %d: %v", what, i, err)
 		}
 		at := fmt.Sprintf("%s: %s %d", what, meta.Kind, i)
-		switch meta.APIVersion + " " + meta.Kind {
-		case "apps/v1 DaemonSet":
-			decodeInto(t, at, doc, &o.daemonSets)
-		case "apps/v1 Deployment":
-			decodeInto(t, at, doc, &o.deployments)
-		case "autoscaling/v2 HorizontalPodAutoscaler":
-			decodeInto(t, at, doc, &o.autoscalers)
-		case "policy/v1 PodDisruptionBudget":
-			decodeInto(t, at, doc, &o.budgets)
-		case "v1 ConfigMap":
-			decodeInto(t, at, doc, &o.configMaps)
-		case "v1 Service":
-			decodeInto(t, at, doc, &o.services)
-		case "v1 ServiceAccount":
-			decodeInto(t, at, doc, &o.accounts)
-		case "v1 Namespace":
-			decodeInto(t, at, doc, &o.namespaces)
-		case "rbac.authorization.k8s.io/v1 ClusterRole":
-			decodeInto(t, at, doc, &o.roles)
-		case "rbac.authorization.k8s.io/v1 ClusterRoleBinding":
-			decodeInto(t, at, doc, &o.bindings)
-		default:
+		list, ok := o.lists()[meta.APIVersion+" "+meta.Kind]
+		if !ok {
 			t.Fatalf("%s: unexpected %s %s", at, meta.APIVersion, meta.Kind)
 		}
+		// A new element of the list's type, decoded strictly and appended.
+		l := reflect.ValueOf(list).Elem()
+		v := reflect.New(l.Type().Elem())
+		strict(t, at, doc, v.Interface())
+		l.Set(reflect.Append(l, v.Elem()))
 	}
 	return o
 }

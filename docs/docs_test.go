@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pamaudit/pamaudit/docs/mdblock"
 	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
@@ -53,8 +54,6 @@ func (b block) first() string {
 	return ""
 }
 
-var notRunRe = regexp.MustCompile(`^<!--\s*not run in CI:\s*(.*?)\s*-->$`)
-
 // readBlocks returns the fenced blocks of a markdown file.
 func readBlocks(t testing.TB, file string) []block {
 	t.Helper()
@@ -63,32 +62,8 @@ func readBlocks(t testing.TB, file string) []block {
 		t.Fatal(err)
 	}
 	var out []block
-	var cur *block
-	var text []string
-	lastNonBlank := ""
-	for i, l := range strings.Split(string(b), "\n") {
-		trimmed := strings.TrimSpace(l)
-		if cur != nil {
-			if strings.HasPrefix(trimmed, "```") {
-				cur.text = strings.Join(text, "\n")
-				out = append(out, *cur)
-				cur, text = nil, nil
-				lastNonBlank = "```"
-				continue
-			}
-			text = append(text, l)
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") {
-			cur = &block{file: file, line: i + 1, lang: strings.TrimPrefix(trimmed, "```")}
-			if m := notRunRe.FindStringSubmatch(lastNonBlank); m != nil {
-				cur.notRun = m[1]
-			}
-			continue
-		}
-		if trimmed != "" {
-			lastNonBlank = trimmed
-		}
+	for _, m := range mdblock.Read(string(b)) {
+		out = append(out, block{file: file, line: m.Line, lang: m.Lang, text: m.Text, notRun: m.NotRun})
 	}
 	return out
 }

@@ -35,7 +35,7 @@ type Engine struct {
 	cfg     *Config
 	flush   time.Duration
 	grace   time.Duration
-	h       *harness
+	h       *Harness
 	outputs []*output
 	inputs  []input
 
@@ -180,11 +180,11 @@ func Start(o Options) (*Engine, error) {
 		if e.h == nil || out.name != e.h.name {
 			continue
 		}
-		e.h.do("new %d", out.id)
+		e.h.Do("new %d", out.id)
 		for _, p := range cfg.Outputs[i].Props {
-			e.h.do("set %d %s %s", out.id, p.Key, p.Value)
+			e.h.Do("set %d %s %s", out.id, p.Key, p.Value)
 		}
-		if r := e.h.do("init %d", out.id); r != fmt.Sprintf("init %d 1", out.id) {
+		if r := e.h.Do("init %d", out.id); r != fmt.Sprintf("init %d 1", out.id) {
 			return fail("output", "failed to initialize '%s' plugin (%s)", out.name, r)
 		}
 	}
@@ -246,7 +246,7 @@ func (e *Engine) loadPlugin(path string) error {
 		}
 		return fmt.Errorf("%s: a second Go plugin (already loaded: %s): the simulator loads one", path, e.h.path)
 	}
-	h, err := startHarness(e.o.Harness, p, e.o.Dir, e.o.Getenv, e.o.Stdout, e.o.Stderr)
+	h, err := StartHarness(e.o.Harness, p, e.o.Dir, e.o.Getenv, e.o.Stdout, e.o.Stderr)
 	if err != nil {
 		return err
 	}
@@ -319,10 +319,10 @@ func (e *Engine) deliver(out *output, tag string, events []Event) {
 			e.logf("error", "engine", "%v", err)
 			return
 		}
-		_, _ = f.Write(chunk(events))
+		_, _ = f.Write(Chunk(events))
 		f.Close()
 		defer os.Remove(f.Name())
-		r := e.h.do("flush %d %s %s", out.id, tag, f.Name())
+		r := e.h.Do("flush %d %s %s", out.id, tag, f.Name())
 		switch r {
 		case fmt.Sprintf("flush %d 1", out.id):
 		case fmt.Sprintf("flush %d 2", out.id):
@@ -429,7 +429,7 @@ func (e *Engine) shutdown() {
 	if e.h != nil {
 		for _, out := range e.outputs {
 			if out.name == e.h.name {
-				e.h.do("exit %d", out.id)
+				e.h.Do("exit %d", out.id)
 			}
 		}
 	}
@@ -439,7 +439,7 @@ func (e *Engine) shutdown() {
 
 func (e *Engine) close() {
 	if e.h != nil {
-		e.stopErr = e.h.close()
+		e.stopErr = e.h.Close()
 	}
 }
 
@@ -469,8 +469,9 @@ func Main(args []string) int {
 	return 0
 }
 
-// harness is the flb-harness process with the Go plugin loaded.
-type harness struct {
+// Harness is the flb-harness process with the Go plugin loaded (the
+// engine's, and deploy/'s tests' that give a plugin chunks by hand).
+type Harness struct {
 	path  string
 	name  string
 	cmd   *exec.Cmd
@@ -480,7 +481,9 @@ type harness struct {
 	ended chan struct{}
 }
 
-func startHarness(bin, plugin, dir string, getenv func(string) (string, bool), stdout, stderr io.Writer) (*harness, error) {
+// StartHarness runs bin with plugin in dir; the plugin's own output goes
+// to stdout and stderr, the harness's results ("@@ ...") to Do.
+func StartHarness(bin, plugin, dir string, getenv func(string) (string, bool), stdout, stderr io.Writer) (*Harness, error) {
 	if bin == "" {
 		return nil, errors.New("no flb-harness to load the plugin with (PAMAUDIT_HARNESS: make fluentbit builds build/flb-harness)")
 	}
@@ -503,7 +506,7 @@ func startHarness(bin, plugin, dir string, getenv func(string) (string, bool), s
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	h := &harness{path: plugin, cmd: cmd, in: in, res: make(chan string, 1), ended: make(chan struct{})}
+	h := &Harness{path: plugin, cmd: cmd, in: in, res: make(chan string, 1), ended: make(chan struct{})}
 	go func() {
 		defer close(h.ended)
 		r := bufio.NewReaderSize(out, 1<<20)
@@ -524,14 +527,14 @@ func startHarness(bin, plugin, dir string, getenv func(string) (string, bool), s
 	reg := h.read()
 	f := strings.Fields(reg)
 	if len(f) < 5 || f[0] != "register" || f[1] != "0" || f[2] != "2" || f[3] != "11" {
-		_ = h.close()
+		_ = h.Close()
 		return nil, fmt.Errorf("plugin %s did not register as a Go output plugin: %q", plugin, reg)
 	}
 	h.name = f[4]
 	return h, nil
 }
 
-func (h *harness) read() string {
+func (h *Harness) read() string {
 	select {
 	case r := <-h.res:
 		return r
@@ -540,7 +543,9 @@ func (h *harness) read() string {
 	}
 }
 
-func (h *harness) do(format string, args ...any) string {
+// Do sends one harness command (format and args as fmt.Sprintf) and
+// returns its result line, "ended" if the harness has ended.
+func (h *Harness) Do(format string, args ...any) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, err := fmt.Fprintf(h.in, format+"\n", args...); err != nil {
@@ -549,7 +554,8 @@ func (h *harness) do(format string, args ...any) string {
 	return h.read()
 }
 
-func (h *harness) close() error {
+// Close quits the harness (killing it after 10 s) and waits for it.
+func (h *Harness) Close() error {
 	_, _ = io.WriteString(h.in, "quit\n")
 	_ = h.in.Close()
 	select {

@@ -127,8 +127,9 @@ type Event struct {
 	Record Record
 }
 
-// chunk encodes events as Fluent Bit 5.1 hands them to an output.
-func chunk(events []Event) []byte {
+// Chunk encodes events as Fluent Bit 5.1 hands them to an output (a
+// chunk file for the harness's flush).
+func Chunk(events []Event) []byte {
 	var b []byte
 	for _, e := range events {
 		b = appendArrayHeader(b, 2)
