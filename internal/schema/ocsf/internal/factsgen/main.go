@@ -123,7 +123,15 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 	p("// factProfiles are the profiles the schema defines.\n")
 	p("var factProfiles = []string{%s}\n\n", strings.Join(profileNames, ", "))
 
-	p("var factClasses = map[int]*factClass{\n")
+	// Every class extends base_event: each writes only the attributes in
+	// which it differs from base_event's, and those it has not.
+	if Classes[0] != "base_event" {
+		return nil, fmt.Errorf("base_event is not the first class")
+	}
+	var base map[string]string
+	var cls bytes.Buffer
+	pc := func(format string, args ...any) { fmt.Fprintf(&cls, format, args...) }
+	pc("var factClasses = map[int]*factClass{\n")
 	for _, name := range Classes {
 		c, err := g.resolve(g.classes, name)
 		if err != nil {
@@ -140,7 +148,7 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 		if c["uid"] != nil { // base_event has none: 0
 			uid += num(c["uid"])
 		}
-		p("\t%d: {Name: %q, Caption: %q, Category: %d,\n", uid, name, c["caption"], cat)
+		pc("\t%d: {Name: %q, Caption: %q, Category: %d,\n", uid, name, c["caption"], cat)
 		// The ids the server compiles: class_uid and category_uid are the
 		// class's own, type_uid class_uid × 100 + each activity.
 		attrs := obj{}
@@ -157,13 +165,45 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 		attrs["class_uid"] = withEnum(attrs["class_uid"], obj{strconv.Itoa(uid): obj{"caption": capt}})
 		attrs["category_uid"] = withEnum(attrs["category_uid"], obj{strconv.Itoa(cat): obj{"caption": catCaption}})
 		attrs["type_uid"] = withEnum(attrs["type_uid"], typeEnum)
-		if err := g.writeAttrs(p, attrs, name); err != nil {
+		lines, err := g.attrLines(attrs, name)
+		if err != nil {
 			return nil, err
 		}
-		writeConstraints(p, c)
-		p("\t},\n")
+		if base == nil { // base_event, the first of Classes
+			base = lines
+		}
+		var gone []string
+		for _, k := range sortedKeys(base) {
+			if _, ok := lines[k]; !ok {
+				gone = append(gone, ", "+strconv.Quote(k))
+			}
+		}
+		pc("\t\tAttrs: factBaseAttrs(map[string]factAttr{\n")
+		for _, k := range sortedKeys(lines) {
+			if lines[k] != base[k] {
+				pc("%s", lines[k])
+			}
+		}
+		pc("\t\t}%s),\n", strings.Join(gone, ""))
+		writeConstraints(pc, c)
+		pc("\t},\n")
+	}
+	pc("}\n\n")
+	p("// factBase are base_event's attributes.\n")
+	p("var factBase = map[string]factAttr{\n")
+	for _, k := range sortedKeys(base) {
+		p("%s", base[k])
 	}
 	p("}\n\n")
+	b.Write(cls.Bytes())
+	p("// factBaseAttrs returns base_event's attributes with own's over them, less\n")
+	p("// those named in gone.\n")
+	p("func factBaseAttrs(own map[string]factAttr, gone ...string) map[string]factAttr {\n")
+	p("\tattrs := map[string]factAttr{}\n")
+	p("\tfor k, a := range factBase {\n\t\tattrs[k] = a\n\t}\n")
+	p("\tfor _, k := range gone {\n\t\tdelete(attrs, k)\n\t}\n")
+	p("\tfor k, a := range own {\n\t\tattrs[k] = a\n\t}\n")
+	p("\treturn attrs\n}\n\n")
 
 	p("var factObjects = map[string]*factObject{\n")
 	for _, name := range Objects {
@@ -172,9 +212,15 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 			return nil, err
 		}
 		p("\t%q: {Caption: %q,\n", name, o["caption"])
-		if err := g.writeAttrs(p, m(o["attributes"]), name); err != nil {
+		lines, err := g.attrLines(m(o["attributes"]), name)
+		if err != nil {
 			return nil, err
 		}
+		p("\t\tAttrs: map[string]factAttr{\n")
+		for _, k := range sortedKeys(lines) {
+			p("%s", lines[k])
+		}
+		p("\t\t},\n")
 		writeConstraints(p, o)
 		p("\t},\n")
 	}
@@ -209,20 +255,22 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 	return format.Source(b.Bytes())
 }
 
-// writeAttrs writes the Attrs member: every attribute, merged over its
-// dictionary entry.
-func (g *gen) writeAttrs(p func(string, ...any), attrs obj, owner string) error {
-	p("\t\tAttrs: map[string]factAttr{\n")
+// attrLines returns the line of each attribute of an Attrs member, by name:
+// the attribute merged over its dictionary entry.
+func (g *gen) attrLines(attrs obj, owner string) (map[string]string, error) {
+	lines := map[string]string{}
 	for _, k := range sortedKeys(attrs) {
+		var b strings.Builder
+		p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 		a := m(attrs[k])
 		d, ok := g.dict[k]
 		if !ok {
-			return fmt.Errorf("%s.%s: not in the dictionary", owner, k)
+			return nil, fmt.Errorf("%s.%s: not in the dictionary", owner, k)
 		}
 		a = m(deepMerge(d, a))
 		typ, _ := a["type"].(string)
 		if typ == "" {
-			return fmt.Errorf("%s.%s: no type", owner, k)
+			return nil, fmt.Errorf("%s.%s: no type", owner, k)
 		}
 		_, isType := g.types[typ]
 		isObject := !isType && typ != "object_t"
@@ -232,7 +280,7 @@ func (g *gen) writeAttrs(p func(string, ...any), attrs obj, owner string) error 
 		}
 		if isObject {
 			if _, ok := g.objects[typ]; !ok {
-				return fmt.Errorf("%s.%s: unknown object %s", owner, k, typ)
+				return nil, fmt.Errorf("%s.%s: unknown object %s", owner, k, typ)
 			}
 		}
 		req, _ := a["requirement"].(string)
@@ -273,9 +321,9 @@ func (g *gen) writeAttrs(p func(string, ...any), attrs obj, owner string) error 
 			p("}, ")
 		}
 		p("},\n")
+		lines[k] = b.String()
 	}
-	p("\t\t},\n")
-	return nil
+	return lines, nil
 }
 
 func writeConstraints(p func(string, ...any), item obj) {
@@ -521,7 +569,7 @@ func caption(v any) string {
 	return c
 }
 
-func sortedKeys(o obj) []string {
+func sortedKeys[V any](o map[string]V) []string {
 	keys := make([]string, 0, len(o))
 	for k := range o {
 		keys = append(keys, k)
