@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pamaudit/pamaudit/internal/product"
 	"github.com/pamaudit/pamaudit/internal/schema/internal/schemasrc"
+	"github.com/pamaudit/pamaudit/internal/schema/table"
 )
 
 // update is -update: rewrite the documents instead of checking them.
@@ -17,14 +19,14 @@ var update = flag.Bool("update", false, "rewrite the generated documents from th
 
 // Schema checks the document of a schema mapping, docs/<name>.md from the
 // test's package two levels below the repository's internal/: it holds
-// doc (with -update, it is rewritten to), and every one of events, every
-// product's event names, has a row.
-func Schema(t *testing.T, name, doc string, events ...[]string) {
+// doc (with -update, it is rewritten to), and every event name of every
+// product of products has a row.
+func Schema(t *testing.T, name, doc string, products product.Table) {
 	t.Helper()
 	file := "../../../docs/" + name + ".md"
 	Check(t, file, doc, "go test ./internal/schema/"+name+" -run Test"+strings.ToUpper(name)+"Doc -update")
-	for _, ev := range events {
-		EveryEvent(t, doc, file, ev)
+	for i := range products {
+		EveryEvent(t, doc, file, table.Events(&products[i])())
 	}
 }
 
