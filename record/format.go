@@ -23,24 +23,37 @@ var formatNames = [...]string{
 	FormatNetwrix: "netwrix",
 }
 
-func (f Format) String() string {
-	if int(f) < len(formatNames) {
-		return formatNames[f]
-	}
-	return "unknown"
-}
+func (f Format) String() string { return nameOf(formatNames[:], int(f)) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
 
 // UnmarshalText accepts the names String returns, in any case.
 func (f *Format) UnmarshalText(b []byte) error {
-	for i, n := range formatNames {
+	i, err := parseName("format", formatNames[:], b)
+	if err == nil {
+		*f = Format(i)
+	}
+	return err
+}
+
+// nameOf is the String of an enumeration (Format, Schema) whose names are
+// names.
+func nameOf(names []string, i int) string {
+	if i < len(names) {
+		return names[i]
+	}
+	return "unknown"
+}
+
+// parseName is the UnmarshalText of an enumeration of what (format,
+// schema): the index of the name b, in any case.
+func parseName(what string, names []string, b []byte) (int, error) {
+	for i, n := range names {
 		if strings.EqualFold(n, string(b)) {
-			*f = Format(i)
-			return nil
+			return i, nil
 		}
 	}
-	last := len(formatNames) - 1
-	return errors.New("unknown format " + Quote(string(b), 0) + " (want " + strings.Join(formatNames[:last], ", ") + " or " + formatNames[last] + ")")
+	last := len(names) - 1
+	return 0, errors.New("unknown " + what + " " + Quote(string(b), 0) + " (want " + strings.Join(names[:last], ", ") + " or " + names[last] + ")")
 }

@@ -1,10 +1,5 @@
 package record
 
-import (
-	"errors"
-	"strings"
-)
-
 // Schema is the set of names and the shape a record's fields have.
 type Schema uint8
 
@@ -19,23 +14,16 @@ const (
 
 var schemaNames = [...]string{SchemaOTel: "otel", SchemaECS: "ecs", SchemaOCSF: "ocsf"}
 
-func (s Schema) String() string {
-	if int(s) < len(schemaNames) {
-		return schemaNames[s]
-	}
-	return "unknown"
-}
+func (s Schema) String() string { return nameOf(schemaNames[:], int(s)) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (s Schema) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // UnmarshalText accepts the names String returns, in any case.
 func (s *Schema) UnmarshalText(b []byte) error {
-	for i, n := range schemaNames {
-		if strings.EqualFold(n, string(b)) {
-			*s = Schema(i)
-			return nil
-		}
+	i, err := parseName("schema", schemaNames[:], b)
+	if err == nil {
+		*s = Schema(i)
 	}
-	return errors.New("unknown schema " + Quote(string(b), 0) + " (want otel, ecs or ocsf)")
+	return err
 }
