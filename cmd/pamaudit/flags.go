@@ -44,19 +44,19 @@ func parseFlags(c *parseConfig) []option {
 		{"formats", "LIST", "with --format auto, detect only these formats, comma-separated (e.g. " + strings.Join(names[:min(2, len(names))], ",") + ")", "formats", formatsValue{&o.Formats}},
 		{"schema", "NAME", "the output: otel (OpenTelemetry names, the default), ecs (ECS documents) or ocsf (OCSF events)", "schema", textValue{&o.Schema}},
 		{"timezone", "ZONE", "IANA time zone of times without an offset, e.g. Europe/Berlin (default UTC)", "", zoneValue{&o.Location}},
-		{"no-original", "", "do not add log.record.original", "", boolValue{&o.NoOriginal}},
-		{"no-ocsf-captions", "", "with --schema ocsf, leave out the optional captions of the ids (class_name, category_name, activity_name, type_name, severity, status)", "", boolValue{&o.NoOCSFCaptions}},
-		{"no-redact", "", "keep secrets in clear (for debugging only)", "", boolValue{&o.NoRedact}},
+		{"no-original", "", "do not add log.record.original", "", boolValue(&o.NoOriginal)},
+		{"no-ocsf-captions", "", "with --schema ocsf, leave out the optional captions of the ids (class_name, category_name, activity_name, type_name, severity, status)", "", boolValue(&o.NoOCSFCaptions)},
+		{"no-redact", "", "keep secrets in clear (for debugging only)", "", boolValue(&o.NoRedact)},
 		{"redact-headers", "LIST", "more header or key names whose values are redacted, comma-separated", "redact_headers", listValue{&o.RedactHeaders}},
 		{"redact-keys", "LIST", "more substrings of key names whose values are redacted, comma-separated", "redact_keys", listValue{&o.RedactKeys}},
 		{"redact-mode", "MODE", "what replaces a secret: mask ([REDACTED], the default) or hmac (a keyed pseudonym, hmac: and 16 hex digits, the same for the same value; needs a key)", "redact_mode", textValue{&o.RedactMode}},
 		{"redact-key-file", "FILE", "with --redact-mode hmac: the file that holds the key (at least 16 bytes; one trailing newline is dropped)", "redact_key_file", stringValue{&o.RedactKeyFile}},
 		{"redact-key-env", "NAME", "with --redact-mode hmac: the environment variable that holds the key", "redact_key_env", stringValue{&o.RedactKeyEnv}},
-		{"max-record-bytes", "N", fmt.Sprintf("longest record; a longer line or frame keeps this many bytes, the rest is dropped (error.type record_too_large) (default %d)", core.DefaultMaxRecordBytes), "max_record_bytes", intValue{&o.MaxRecordBytes}},
-		{"max-attributes", "N", fmt.Sprintf("attributes per record, at least 8 (default %d)", core.DefaultMaxAttrs), "max_attributes", intValue{&o.MaxAttrs}},
-		{"max-depth", "N", fmt.Sprintf("JSON nesting depth that is flattened (default %d)", core.DefaultMaxDepth), "max_depth", intValue{&o.MaxDepth}},
-		{"max-value-bytes", "N", fmt.Sprintf("bytes per string value (default %d)", core.DefaultMaxValueBytes), "max_value_bytes", intValue{&o.MaxValueBytes}},
-		{"strict", "", "exit 1 when a record could not be parsed", "", boolValue{&c.strict}},
+		{"max-record-bytes", "N", fmt.Sprintf("longest record; a longer line or frame keeps this many bytes, the rest is dropped (error.type record_too_large) (default %d)", core.DefaultMaxRecordBytes), "max_record_bytes", intValue(&o.MaxRecordBytes)},
+		{"max-attributes", "N", fmt.Sprintf("attributes per record, at least 8 (default %d)", core.DefaultMaxAttrs), "max_attributes", intValue(&o.MaxAttrs)},
+		{"max-depth", "N", fmt.Sprintf("JSON nesting depth that is flattened (default %d)", core.DefaultMaxDepth), "max_depth", intValue(&o.MaxDepth)},
+		{"max-value-bytes", "N", fmt.Sprintf("bytes per string value (default %d)", core.DefaultMaxValueBytes), "max_value_bytes", intValue(&o.MaxValueBytes)},
+		{"strict", "", "exit 1 when a record could not be parsed", "", boolValue(&c.strict)},
 	}
 }
 
@@ -199,27 +199,28 @@ func writeUsage(w io.Writer, table []option) {
 
 // The flag values: each sets a field of core.Options (or the command's).
 
-type boolValue struct{ p *bool }
+// parsedValue is a value parse reads from the flag's text; want says what
+// the text must be, for the error.
+type parsedValue[T any] struct {
+	p     *T
+	parse func(string) (T, error)
+	want  string
+}
 
-func (v boolValue) Set(s string) error {
-	b, err := strconv.ParseBool(s)
+func (v parsedValue[T]) Set(s string) error {
+	x, err := v.parse(s)
 	if err != nil {
-		return fmt.Errorf("%q is not true or false", s)
+		return fmt.Errorf("%q is not %s", s, v.want)
 	}
-	*v.p = b
+	*v.p = x
 	return nil
 }
 
-type intValue struct{ p *int }
-
-func (v intValue) Set(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a whole number", s)
-	}
-	*v.p = n
-	return nil
+func boolValue(p *bool) parsedValue[bool] {
+	return parsedValue[bool]{p, strconv.ParseBool, "true or false"}
 }
+
+func intValue(p *int) parsedValue[int] { return parsedValue[int]{p, strconv.Atoi, "a whole number"} }
 
 // textValue is a value that reads itself from text (a format, a schema).
 type textValue struct{ p encoding.TextUnmarshaler }
