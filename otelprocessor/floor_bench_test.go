@@ -158,9 +158,7 @@ func processCPU(b *testing.B) int64 {
 func BenchmarkProcessorFloor(b *testing.B) {
 	for _, prod := range benchProducts {
 		b.Run(prod.name, func(b *testing.B) {
-			ld := batch(b, prod.files, 1000)
-			recs := finishedRecords(b, ld)
-			checkFloor(b, ld, recs)
+			ld, recs := floorBatch(b, prod.files)
 			cpuBatches(b, ld, func(in plog.Logs) { writeFloor(in, recs) })
 		})
 	}
@@ -174,6 +172,15 @@ func BenchmarkProcessorInput(b *testing.B) {
 			cpuBatches(b, batch(b, prod.files, 1000), func(plog.Logs) {})
 		})
 	}
+}
+
+// floorBatch is the batch of 1000 records of files with its finished
+// records, the floor checked against the processor on it.
+func floorBatch(b *testing.B, files []string) (plog.Logs, []finished) {
+	ld := batch(b, files, 1000)
+	recs := finishedRecords(b, ld)
+	checkFloor(b, ld, recs)
+	return ld, recs
 }
 
 // checkFloor holds the floor to the processor: the same time, severity,
@@ -212,9 +219,7 @@ func checkFloor(b *testing.B, ld plog.Logs, recs []finished) {
 func BenchmarkProcessorVsFloor(b *testing.B) {
 	for _, prod := range benchProducts {
 		b.Run(prod.name, func(b *testing.B) {
-			ld := batch(b, prod.files, 1000)
-			recs := finishedRecords(b, ld)
-			checkFloor(b, ld, recs)
+			ld, recs := floorBatch(b, prod.files)
 			p := start(b, newFactory(testNow), createDefaultConfig())
 			ctx := context.Background()
 			timed := func(fn func(plog.Logs)) int64 {
