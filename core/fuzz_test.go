@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -116,18 +115,10 @@ func FuzzSplitter(f *testing.F) {
 	f.Add([]byte("2026-03-05T10:16:02.1Z stdout P id = 1, type = Login, pass\n2026-03-05T10:16:02.2Z stdout P word = hunter22\n2026-03-05T10:16:02.3Z stdout F x\n"))
 	const max = 64
 	f.Fuzz(func(t *testing.T, in []byte) {
-		sp := NewSplitter(bytes.NewReader(in), max)
 		var got, raw []byte
 		var dropped int64
-		for n := 0; ; n++ {
-			r, err := sp.Next()
-			if err == io.EOF {
-				break
-			}
-			var cut *CutError
-			if err != nil && !errors.As(err, &cut) {
-				t.Fatal(err)
-			}
+		n := 0
+		eachText(t, bytes.NewReader(in), max, func(r []byte, cut *CutError) {
 			msg := r
 			if h, ok := criHeader(r); ok {
 				msg = r[h.Msg:] // a CRI record: the limit holds for its messages
@@ -136,7 +127,7 @@ func FuzzSplitter(f *testing.F) {
 				t.Fatalf("record of %d bytes, limit %d", len(msg), max)
 			}
 			if cut != nil {
-				if cut.Kept != len(msg) || cut.Dropped <= 0 || !errors.Is(err, ErrTooLarge) {
+				if cut.Kept != len(msg) || cut.Dropped <= 0 || !errors.Is(cut, ErrTooLarge) {
 					t.Fatalf("cut record of %d bytes: %+v", len(msg), cut)
 				}
 				dropped += cut.Dropped
@@ -146,7 +137,8 @@ func FuzzSplitter(f *testing.F) {
 			if n > len(in)+1 {
 				t.Fatal("more records than bytes")
 			}
-		}
+			n++
+		})
 		in = bytes.TrimPrefix(in, []byte("\ufeff"))
 		if dropped == 0 {
 			if want := withoutCRI(in, max); strip(got) != strip(want) {

@@ -43,6 +43,16 @@ func parseAll(t testing.TB, p *Parser, r io.Reader) []byte {
 // the tests of core and core_test.
 func EachRecord(t testing.TB, p *Parser, r io.Reader, max int, f func(rec *Record, cut *CutError)) {
 	t.Helper()
+	eachText(t, r, max, func(text []byte, cut *CutError) {
+		rec, _ := p.ParseCut(text, cut)
+		f(rec, cut)
+	})
+}
+
+// eachText splits r with the limit max as pamaudit parse does and hands f
+// each record's text with its cut.
+func eachText(t testing.TB, r io.Reader, max int, f func(text []byte, cut *CutError)) {
+	t.Helper()
 	sp := NewSplitter(r, max)
 	for {
 		text, err := sp.Next()
@@ -53,8 +63,7 @@ func EachRecord(t testing.TB, p *Parser, r io.Reader, max int, f func(rec *Recor
 		if err != nil && !errors.As(err, &cut) {
 			t.Fatal(err)
 		}
-		rec, _ := p.ParseCut(text, cut)
-		f(rec, cut)
+		f(text, cut)
 	}
 }
 
