@@ -245,23 +245,24 @@ func takeSyslog(f *Frame, s string, loc *time.Location, now time.Time) (int, str
 func takeFluentd(parse func(string) (fluentd.Header, bool)) func(*Frame, string, *time.Location, time.Time) (int, string, bool) {
 	return func(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bool) {
 		h, ok := parse(s)
-		if !ok {
-			return 0, "", false
-		}
-		f.merge(&Header{Time: h.Time, TimeText: h.TimeText})
-		f.setStr(record.AttrFluentdTag, h.Tag)
-		return h.Msg, "", true
+		return f.takeLine(ok, h.Time, h.TimeText, record.AttrFluentdTag, h.Tag, h.Msg)
 	}
 }
 
 func takeCRI(f *Frame, s string, _ *time.Location, _ time.Time) (int, string, bool) {
 	h, ok := cri.Parse(s)
+	return f.takeLine(ok, h.Time, h.TimeText, record.AttrLogIostream, h.Stream, h.Msg)
+}
+
+// takeLine takes off a line header that was read (ok): its time, its one
+// field (key: val) and where its message starts.
+func (f *Frame) takeLine(ok bool, t time.Time, timeText, key, val string, msg int) (int, string, bool) {
 	if !ok {
 		return 0, "", false
 	}
-	f.merge(&Header{Time: h.Time, TimeText: h.TimeText})
-	f.setStr(record.AttrLogIostream, h.Stream)
-	return h.Msg, "", true
+	f.merge(&Header{Time: t, TimeText: timeText})
+	f.setStr(key, val)
+	return msg, "", true
 }
 
 // takeJSON unwraps a JSON object that carries a record: a container
