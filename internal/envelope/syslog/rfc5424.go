@@ -38,21 +38,14 @@ func Parse5424(s string, loc *time.Location, h *Header) (msg int, ok bool) {
 	}
 	var fields [4]string
 	for k := range fields {
-		if i >= len(s) || s[i] != ' ' {
+		start, end, ok := field(s, i)
+		if !ok {
 			return 0, false
 		}
-		i++
-		j := i
-		for j < len(s) && s[j] != ' ' {
-			j++
-		}
-		if j == i {
-			return 0, false
-		}
-		if f := s[i:j]; f != "-" {
+		if f := s[start:end]; f != "-" {
 			fields[k] = f
 		}
-		i = j
+		i = end
 	}
 	h.Host, h.App, h.PID, h.MsgID = fields[0], fields[1], fields[2], fields[3]
 	if i >= len(s) || s[i] != ' ' {

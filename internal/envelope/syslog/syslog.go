@@ -33,6 +33,20 @@ func pri(s string) (int, int) {
 	return -1, 0
 }
 
+// field reads the field after the space at s[i] up to the next space:
+// its start and end; ok is false without the space or the field.
+func field(s string, i int) (start, end int, ok bool) {
+	if i >= len(s) || s[i] != ' ' {
+		return 0, 0, false
+	}
+	i++
+	j := i
+	for j < len(s) && s[j] != ' ' {
+		j++
+	}
+	return i, j, j > i
+}
+
 // Parse reads the RFC 3164 or RFC 5424-lite header
 // "[<PRI>]TIME HOST TAG[[PID]]: " at the start of s into h and returns
 // the offset of the message; when ok is false, h holds nothing of use.
@@ -46,15 +60,8 @@ func Parse(s string, loc *time.Location, now time.Time, h *Header) (msg int, ok 
 	h.SetPRI(p)
 	h.Time, h.TimeText = t, s[i:i+n]
 	i += n
-	if i >= len(s) || s[i] != ' ' {
-		return 0, false
-	}
-	i++
-	j := i
-	for j < len(s) && s[j] != ' ' {
-		j++
-	}
-	if j == i || j >= len(s) {
+	i, j, ok := field(s, i)
+	if !ok || j >= len(s) {
 		return 0, false
 	}
 	h.Host = s[i:j]
