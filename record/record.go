@@ -142,22 +142,20 @@ const (
 
 // SeverityText gives the text for a severity number.
 func SeverityText(n int32) string {
-	switch {
-	case n >= SevFatal:
-		return "FATAL"
-	case n >= SevError:
-		return "ERROR"
-	case n >= SevWarn:
-		return "WARN"
-	case n >= SevInfo:
-		return "INFO"
-	case n >= SevDebug:
-		return "DEBUG"
-	case n >= SevTrace:
-		return "TRACE"
+	for _, s := range severityTexts {
+		if n >= s.min {
+			return s.text
+		}
 	}
 	return ""
 }
+
+// severityTexts are the texts of the severity ranges, from the highest
+// down.
+var severityTexts = [...]struct {
+	min  int32
+	text string
+}{{SevFatal, "FATAL"}, {SevError, "ERROR"}, {SevWarn, "WARN"}, {SevInfo, "INFO"}, {SevDebug, "DEBUG"}, {SevTrace, "TRACE"}}
 
 // Reset empties the record for the next parse, keeping its memory.
 func (r *Record) Reset() {
