@@ -1,6 +1,7 @@
 package capam
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pamaudit/pamaudit/internal/builder"
@@ -259,12 +260,10 @@ const (
 // A resource access record of any other class gives capam.<class>.
 func Events() []string {
 	var ev []string
-	seen := map[string]bool{}
 	for _, l := range capamLayouts {
 		for _, names := range [][]string{l.events, l.classes} {
 			for _, n := range names {
-				if e := "capam." + strings.ToLower(n); !seen[e] {
-					seen[e] = true
+				if e := "capam." + strings.ToLower(n); !slices.Contains(ev, e) {
 					ev = append(ev, e)
 				}
 			}

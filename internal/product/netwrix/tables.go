@@ -197,11 +197,9 @@ const (
 // Events lists every event name the classification gives, in the table's
 // order, and the event of a record no row matches.
 func Events() []string {
-	var ev []string
-	seen := map[string]bool{}
+	ev := make([]string, 0, len(netwrixEvents)+1)
 	for _, e := range netwrixEvents {
-		if !seen[e.event] {
-			seen[e.event] = true
+		if !slices.Contains(ev, e.event) {
 			ev = append(ev, e.event)
 		}
 	}
