@@ -29,13 +29,7 @@ func (f Format) String() string { return nameOf(formatNames[:], int(f)) }
 func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
 
 // UnmarshalText accepts the names String returns, in any case.
-func (f *Format) UnmarshalText(b []byte) error {
-	i, err := parseName("format", formatNames[:], b)
-	if err == nil {
-		*f = Format(i)
-	}
-	return err
-}
+func (f *Format) UnmarshalText(b []byte) error { return parseName(f, "format", formatNames[:], b) }
 
 // nameOf is the String of an enumeration (Format, Schema) whose names are
 // names.
@@ -47,13 +41,14 @@ func nameOf(names []string, i int) string {
 }
 
 // parseName is the UnmarshalText of an enumeration of what (format,
-// schema): the index of the name b, in any case.
-func parseName(what string, names []string, b []byte) (int, error) {
+// schema): *p is the index of the name b, in any case.
+func parseName[T ~uint8](p *T, what string, names []string, b []byte) error {
 	for i, n := range names {
 		if strings.EqualFold(n, string(b)) {
-			return i, nil
+			*p = T(i)
+			return nil
 		}
 	}
 	last := len(names) - 1
-	return 0, errors.New("unknown " + what + " " + Quote(string(b), 0) + " (want " + strings.Join(names[:last], ", ") + " or " + names[last] + ")")
+	return errors.New("unknown " + what + " " + Quote(string(b), 0) + " (want " + strings.Join(names[:last], ", ") + " or " + names[last] + ")")
 }

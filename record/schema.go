@@ -20,10 +20,4 @@ func (s Schema) String() string { return nameOf(schemaNames[:], int(s)) }
 func (s Schema) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // UnmarshalText accepts the names String returns, in any case.
-func (s *Schema) UnmarshalText(b []byte) error {
-	i, err := parseName("schema", schemaNames[:], b)
-	if err == nil {
-		*s = Schema(i)
-	}
-	return err
-}
+func (s *Schema) UnmarshalText(b []byte) error { return parseName(s, "schema", schemaNames[:], b) }
