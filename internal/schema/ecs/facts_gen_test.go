@@ -6,8 +6,8 @@ package ecs
 import "strings"
 
 // ECS facts: every field with its type, whether it is an array (normalize:
-// array) and whether ECS requires it; the allowed values of the
-// categorization fields, and the event types each category expects.
+// array) and whether ECS requires it; the allowed values of the categorization
+// fields, and the event types each category expects.
 
 const factsVersion = "8.17.0"
 

@@ -44,8 +44,9 @@ func (s *Source) Describe() string {
 // internal/schema/<schema>: the generated-code comment, saying the file
 // comes from repo (and file in it, unless "") and how to regenerate it
 // (gitEnv standing for the git directory), then the package clause, the
-// imports and doc, the facts' comment.
-func (s *Source) Head(repo, file, schema, gitEnv, rev string, imports []string, doc string) string {
+// imports, doc as the facts' comment and the constant factsVersion, the
+// schema's version.
+func (s *Source) Head(repo, file, schema, gitEnv, rev string, imports []string, doc, version string) string {
 	from := repo + " " + s.Describe()
 	if file != "" {
 		from += ", " + file
@@ -56,7 +57,15 @@ func (s *Source) Head(repo, file, schema, gitEnv, rev string, imports []string, 
 	for _, imp := range imports {
 		h += "import " + strconv.Quote(imp) + "\n\n"
 	}
-	return h + doc + "\n"
+	line := "//"
+	for _, w := range strings.Fields(doc) {
+		if len(line)+1+len(w) > 79 {
+			h += line + "\n"
+			line = "//"
+		}
+		line += " " + w
+	}
+	return h + line + "\n\nconst factsVersion = " + strconv.Quote(version) + "\n\n"
 }
 
 // Read returns the file at path (slash-separated, from the repository's

@@ -62,10 +62,7 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	b.WriteString(src.Head("elastic/ecs", "generated/ecs/ecs_flat.yml", "ecs", "ECS_GIT_DIR", rev, []string{"strings"},
-		"// ECS facts: every field with its type, whether it is an array (normalize:\n"+
-			"// array) and whether ECS requires it; the allowed values of the\n"+
-			"// categorization fields, and the event types each category expects.\n"))
-	p("const factsVersion = %q\n\n", strings.TrimSpace(string(version)))
+		"ECS facts: every field with its type, whether it is an array (normalize: array) and whether ECS requires it; the allowed values of the categorization fields, and the event types each category expects.", strings.TrimSpace(string(version))))
 	p("type factField struct {\n\tType string\n\tArray, Required bool\n}\n\n")
 	// The fields by parent object, a line each rather than a line a field.
 	parents := map[string][]string{}

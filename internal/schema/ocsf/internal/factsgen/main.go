@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/format"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,11 +82,9 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	b.WriteString(src.Head("ocsf-schema", "", "ocsf", "OCSF_SCHEMA_GIT_DIR", rev, nil,
-		"// OCSF facts: the classes the mapping emits and the objects it writes, as the\n"+
-			"// OCSF server compiles them (includes, profiles, extends and the dictionary\n"+
-			"// resolved), and the data types.\n"))
-	p("const factsVersion = %q\n\n", m(version)["version"])
+	v, _ := m(version)["version"].(string)
+	b.WriteString(src.Head("ocsf-schema", "", "ocsf", "OCSF_SCHEMA_GIT_DIR", rev, []string{"strings"},
+		"OCSF facts: the classes the mapping emits and the objects it writes, as the OCSF server compiles them (includes, profiles, extends and the dictionary resolved), and the data types.", v))
 	p("type factAttr struct {\n\tType string // a data type (string_t, …) or an object's name\n\tObject bool\n\tArray bool\n")
 	p("\tReq string // required, recommended or optional\n\tProfile string // the profile that adds it; \"\" when the class or object has it\n")
 	p("\tSibling string // its caption's attribute (an enumeration's)\n\tEnum map[string]string // value → caption\n\tDeprecated bool\n}\n\n")
@@ -124,7 +123,7 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 	if Classes[0] != "base_event" {
 		return nil, fmt.Errorf("base_event is not the first class")
 	}
-	var base map[string]string
+	var base map[string]attrFact
 	var cls bytes.Buffer
 	pc := func(format string, args ...any) { fmt.Fprintf(&cls, format, args...) }
 	pc("var factClasses = map[int]*factClass{\n")
@@ -174,23 +173,23 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 				gone = append(gone, ", "+strconv.Quote(k))
 			}
 		}
-		pc("\t\tAttrs: factBaseAttrs(map[string]factAttr{\n")
+		var own []string
 		for _, k := range sortedKeys(lines) {
 			if lines[k] != base[k] {
-				pc("%s", lines[k])
+				own = append(own, k)
 			}
 		}
-		pc("\t\t}%s),\n", strings.Join(gone, ""))
+		ownAttrs := "nil"
+		if len(own) > 0 {
+			ownAttrs = attrsOf(lines, own)
+		}
+		pc("\t\tAttrs: factBaseAttrs(%s%s),\n", ownAttrs, strings.Join(gone, ""))
 		writeConstraints(pc, c)
 		pc("\t},\n")
 	}
 	pc("}\n\n")
 	p("// factBase are base_event's attributes.\n")
-	p("var factBase = map[string]factAttr{\n")
-	for _, k := range sortedKeys(base) {
-		p("%s", base[k])
-	}
-	p("}\n\n")
+	p("var factBase = %s\n\n", attrsOf(base, sortedKeys(base)))
 	b.Write(cls.Bytes())
 	p("// factBaseAttrs returns base_event's attributes with own's over them, less\n")
 	p("// those named in gone.\n")
@@ -200,6 +199,20 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 	p("\tfor _, k := range gone {\n\t\tdelete(attrs, k)\n\t}\n")
 	p("\tfor k, a := range own {\n\t\tattrs[k] = a\n\t}\n")
 	p("\treturn attrs\n}\n\n")
+	p("// factAttrsOf returns attrs with the plain attributes added, by\n")
+	p("// requirement: each \"name:type\", \"[]\" after an array; an object's type is\n")
+	p("// the object's name, a data type's ends in _t.\n")
+	p("func factAttrsOf(attrs map[string]factAttr, required, recommended, optional string) map[string]factAttr {\n")
+	p("\tout := map[string]factAttr{}\n")
+	p("\tfor k, a := range attrs {\n\t\tout[k] = a\n\t}\n")
+	p("\tfor i, names := range [...]string{required, recommended, optional} {\n")
+	p("\t\tfor _, n := range strings.Fields(names) {\n")
+	p("\t\t\ta := factAttr{Req: [...]string{\"required\", \"recommended\", \"optional\"}[i]}\n")
+	p("\t\t\tn, a.Array = strings.CutSuffix(n, \"[]\")\n")
+	p("\t\t\tn, a.Type, _ = strings.Cut(n, \":\")\n")
+	p("\t\t\ta.Object = !strings.HasSuffix(a.Type, \"_t\")\n")
+	p("\t\t\tout[n] = a\n")
+	p("\t\t}\n\t}\n\treturn out\n}\n\n")
 
 	p("var factObjects = map[string]*factObject{\n")
 	for _, name := range Objects {
@@ -212,11 +225,7 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		p("\t\tAttrs: map[string]factAttr{\n")
-		for _, k := range sortedKeys(lines) {
-			p("%s", lines[k])
-		}
-		p("\t\t},\n")
+		p("\t\tAttrs: %s,\n", attrsOf(lines, sortedKeys(lines)))
 		writeConstraints(p, o)
 		p("\t},\n")
 	}
@@ -251,10 +260,17 @@ func Generate(src *schemasrc.Source, rev string) ([]byte, error) {
 	return format.Source(b.Bytes())
 }
 
-// attrLines returns the line of each attribute of an Attrs member, by name:
+// attrFact is an attribute as the facts write it: its line, and when it is
+// plain (see factAttrsOf) its token and requirement.
+type attrFact struct{ line, token, req string }
+
+// reqs are the requirements, in factAttrsOf's order.
+var reqs = []string{"required", "recommended", "optional"}
+
+// attrLines returns the facts of each attribute of an Attrs member, by name:
 // the attribute merged over its dictionary entry.
-func (g *gen) attrLines(attrs obj, owner string) (map[string]string, error) {
-	lines := map[string]string{}
+func (g *gen) attrLines(attrs obj, owner string) (map[string]attrFact, error) {
+	lines := map[string]attrFact{}
 	for _, k := range sortedKeys(attrs) {
 		var b strings.Builder
 		p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -317,9 +333,43 @@ func (g *gen) attrLines(attrs obj, owner string) (map[string]string, error) {
 			p("}, ")
 		}
 		p("},\n")
-		lines[k] = b.String()
+		f := attrFact{line: b.String()}
+		prof := a["profile"] != nil && a["profile"] != ""
+		sib := a["sibling"] != nil && a["sibling"] != ""
+		_, dep := a["@deprecated"]
+		if !prof && !sib && !dep && len(m(a["enum"])) == 0 && slices.Contains(reqs, req) &&
+			isObject == !strings.HasSuffix(typ, "_t") && !strings.ContainsAny(k+typ, ":[] ") {
+			f.token, f.req = k+":"+typ, req
+			if a["is_array"] == true {
+				f.token += "[]"
+			}
+		}
+		lines[k] = f
 	}
 	return lines, nil
+}
+
+// attrsOf returns the factAttrsOf call of the attributes keys of facts.
+func attrsOf(facts map[string]attrFact, keys []string) string {
+	var other strings.Builder
+	plain := make([][]string, len(reqs))
+	for _, k := range keys {
+		f := facts[k]
+		if f.token == "" {
+			other.WriteString(f.line)
+			continue
+		}
+		i := slices.Index(reqs, f.req)
+		plain[i] = append(plain[i], f.token)
+	}
+	s := "factAttrsOf(nil"
+	if other.Len() > 0 {
+		s = "factAttrsOf(map[string]factAttr{\n" + other.String() + "\t\t}"
+	}
+	for _, p := range plain {
+		s += ", " + strconv.Quote(strings.Join(p, " "))
+	}
+	return s + ")"
 }
 
 func writeConstraints(p func(string, ...any), item obj) {
