@@ -223,26 +223,13 @@ func (d *decoder) value() (any, error) {
 			return nil, err
 		}
 		return d.str(int(n))
-	case 0xdc, 0xdd:
-		var n uint64
-		if c == 0xdc {
-			n, err = uint(2)
-		} else {
-			n, err = uint(4)
-		}
+	case 0xdc, 0xdd, 0xde, 0xdf: // array 16, array 32, map 16, map 32
+		n, err := uint(2 << (c & 1))
 		if err != nil {
 			return nil, err
 		}
-		return d.array(int(n))
-	case 0xde, 0xdf:
-		var n uint64
-		if c == 0xde {
-			n, err = uint(2)
-		} else {
-			n, err = uint(4)
-		}
-		if err != nil {
-			return nil, err
+		if c <= 0xdd {
+			return d.array(int(n))
 		}
 		return d.mapN(int(n))
 	case 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xc7, 0xc8, 0xc9:
