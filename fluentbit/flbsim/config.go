@@ -161,7 +161,7 @@ func Load(wd, file string, getenv func(string) (string, bool)) (*Config, error) 
 	case ".yaml", ".yml":
 		err = c.loadYAML(path, e)
 	default:
-		err = c.loadClassic(path, e)
+		err = c.loadClassic(path, e, false)
 	}
 	if err != nil {
 		return nil, err
@@ -180,7 +180,7 @@ func Load(wd, file string, getenv func(string) (string, bool)) (*Config, error) 
 		if err != nil {
 			return nil, fmt.Errorf("could not load parsers file %s: %v", f, err)
 		}
-		if err := c.loadClassicParsers(p, e); err != nil {
+		if err := c.loadClassic(p, e, true); err != nil {
 			return nil, err
 		}
 	}
@@ -240,43 +240,30 @@ func expandAll(props []KV, e env) []KV {
 	return out
 }
 
-func (c *Config) loadClassic(path string, e env) error {
+// loadClassic reads a classic configuration file; of a parsers file
+// (parsersOnly) only the parser sections, as Fluent Bit does.
+func (c *Config) loadClassic(path string, e env, parsersOnly bool) error {
 	secs, err := readClassic(path)
 	if err != nil {
 		return err
 	}
 	for _, s := range secs {
-		switch s.name {
-		case "SERVICE":
-			c.Service.Props = append(c.Service.Props, expandAll(s.props, e)...)
-		case "INPUT":
-			c.Inputs = append(c.Inputs, Section{Kind: "input", Props: expandAll(s.props, e)})
-		case "FILTER":
-			c.Filters = append(c.Filters, Section{Kind: "filter", Props: expandAll(s.props, e)})
-		case "OUTPUT":
-			c.Outputs = append(c.Outputs, Section{Kind: "output", Props: expandAll(s.props, e)})
-		case "PARSER", "MULTILINE_PARSER":
+		switch {
+		case s.name == "PARSER" || s.name == "MULTILINE_PARSER":
 			if err := c.addParser(s, e); err != nil {
 				return fmt.Errorf("%s: %v", path, err)
 			}
+		case parsersOnly: // Fluent Bit reads nothing else of a parsers file
+		case s.name == "SERVICE":
+			c.Service.Props = append(c.Service.Props, expandAll(s.props, e)...)
+		case s.name == "INPUT":
+			c.Inputs = append(c.Inputs, Section{Kind: "input", Props: expandAll(s.props, e)})
+		case s.name == "FILTER":
+			c.Filters = append(c.Filters, Section{Kind: "filter", Props: expandAll(s.props, e)})
+		case s.name == "OUTPUT":
+			c.Outputs = append(c.Outputs, Section{Kind: "output", Props: expandAll(s.props, e)})
 		default:
 			return fmt.Errorf("%s: section [%s]: not one the simulator reads", path, s.name)
-		}
-	}
-	return nil
-}
-
-func (c *Config) loadClassicParsers(path string, e env) error {
-	secs, err := readClassic(path)
-	if err != nil {
-		return err
-	}
-	for _, s := range secs {
-		switch s.name {
-		case "PARSER", "MULTILINE_PARSER":
-			if err := c.addParser(s, e); err != nil {
-				return fmt.Errorf("%s: %v", path, err)
-			}
 		}
 	}
 	return nil
