@@ -41,7 +41,7 @@ var benchProducts = []struct {
 }
 
 // batch makes a batch of n records cycling through the product's records.
-func batch(b *testing.B, files []string, n int) plog.Logs {
+func batch(b testing.TB, files []string, n int) plog.Logs {
 	src := productLogs(b, files...)
 	recs := src.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
 	ld := plog.NewLogs()
