@@ -188,11 +188,13 @@ func (b *Builder) Frame(t time.Time, timeText, host, app, pid string, attrs []re
 		b.AddInt(record.AttrProcessPID, n)
 	}
 	for _, a := range attrs {
-		if a.Kind == record.KindString && a.Str != "" && b.sec.r.IsSecret(a.Key[strings.LastIndexByte(a.Key, '.')+1:]) {
-			// A framing's field named as a secret (a structured-data
-			// parameter a pipeline handed over, not in the text): its
-			// value is replaced, and scrubbed from every string.
-			kind := redact.KindOf(a.Key[strings.LastIndexByte(a.Key, '.')+1:])
+		// A structured-data parameter named as a secret (the only framing
+		// fields whose names the sender chooses; one a pipeline handed over
+		// is not in the text): its value is replaced, and scrubbed from
+		// every string.
+		if name := a.Key[strings.LastIndexByte(a.Key, '.')+1:]; a.Kind == record.KindString && a.Str != "" &&
+			strings.HasPrefix(a.Key, record.AttrSyslogStructuredData) && b.sec.r.IsSecret(name) {
+			kind := redact.KindOf(name)
 			b.sec.found(a.Str, a.Str, kind)
 			a.Str = b.sec.r.Value(a.Str, kind)
 		}
