@@ -271,6 +271,11 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	} else {
 		rec, err = w.parser.ParseString(text)
 	}
+	// Room for the record's attributes and its identity (putUID) at once:
+	// Fill makes room for its own only, and the uid's PutStr then copied
+	// every attribute into a slice one larger.
+	attrs := lr.Attributes()
+	attrs.EnsureCapacity(attrs.Len() + len(rec.Attrs) + 1)
 	parsed := w.conv.Fill(lr, rec)
 	if hdr {
 		p.putUID(w, lr, text, &w.header)
