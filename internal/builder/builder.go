@@ -192,9 +192,9 @@ func (b *Builder) Frame(t time.Time, timeText, host, app, pid string, attrs []re
 		// fields whose names the sender chooses; one a pipeline handed over
 		// is not in the text): its value is replaced, and scrubbed from
 		// every string.
-		if name := a.Key[strings.LastIndexByte(a.Key, '.')+1:]; a.Kind == record.KindString && a.Str != "" &&
-			strings.HasPrefix(a.Key, record.AttrSyslogStructuredData) && b.sec.r.IsSecret(name) {
-			kind := redact.KindOf(name)
+		if a.Kind == record.KindString && a.Str != "" && strings.HasPrefix(a.Key, record.AttrSyslogStructuredData) &&
+			b.sec.r.IsSecret(a.Key[strings.LastIndexByte(a.Key, '.')+1:]) {
+			kind := redact.KindOf(a.Key[strings.LastIndexByte(a.Key, '.')+1:])
 			b.sec.found(a.Str, a.Str, kind)
 			a.Str = b.sec.r.Value(a.Str, kind)
 		}
