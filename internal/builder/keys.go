@@ -1,19 +1,23 @@
 package builder
 
-import "github.com/pamaudit/pamaudit/record"
+import (
+	"encoding/binary"
+
+	"github.com/pamaudit/pamaudit/record"
+)
 
 // keyIndex finds a key among the record's attributes, so that each key is
-// added once: a one-word filter first (most keys are new, and the filter
+// added once: a 256-bit filter first (most keys are new, and the filter
 // spares them the linear search), a hash table of the keys past indexFrom
 // attributes.
 type keyIndex struct {
-	bits uint64    // filter of the keys in the attributes
+	bits [4]uint64 // filter of the keys in the attributes
 	idx  []keySlot // for records of many attributes: key → place
 	gen  uint32    // stamps idx's entries of the current record; 0: not in use
 	last uint32
 }
 
-// indexFrom: past this many attributes the one-word filter is full, and
+// indexFrom: past this many attributes the filter fills up, and
 // the linear search made a record's cost grow with the square of its
 // fields; keys are then found through idx.
 const indexFrom = 24
@@ -26,14 +30,27 @@ type keySlot struct {
 }
 
 // reset forgets the keys: a new record, or places that moved.
-func (x *keyIndex) reset() { x.bits, x.gen = 0, 0 }
+func (x *keyIndex) reset() { x.bits, x.gen = [4]uint64{}, 0 }
 
 // seen reports whether key may be among the attributes (the filter has
-// its bit), and sets its bit.
+// its bit), and sets its bit. The bit is a hash of the last eight bytes,
+// the first and the length: keys share prefixes and endings
+// ("passman.entity_type", "passman.entity_name", "host.name",
+// "user.name"); 256 bits: a PassMan record sets about 20.
 func (x *keyIndex) seen(key string) bool {
-	bit := uint64(1) << ((uint(len(key))*31 + uint(key[len(key)-1])) & 63)
-	was := x.bits&bit != 0
-	x.bits |= bit
+	n := len(key)
+	var t uint64
+	if n >= 8 {
+		t = binary.LittleEndian.Uint64([]byte(key[n-8:]))
+	} else {
+		for i := 0; i < n; i++ {
+			t = t<<8 | uint64(key[i])
+		}
+	}
+	h := (t ^ uint64(n)<<3 ^ uint64(key[0])<<11) * 0x9E3779B97F4A7C15
+	w, bit := h>>62, uint64(1)<<(h>>56&63)
+	was := x.bits[w]&bit != 0
+	x.bits[w] |= bit
 	return was
 }
 
