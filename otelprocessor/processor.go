@@ -275,13 +275,17 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	// Fill makes room for its own only, and the uid's PutStr then copied
 	// every attribute into a slice one larger.
 	attrs := lr.Attributes()
+	// The identity is worked out before Fill: the file position it reads
+	// is among the few incoming attributes, not yet behind the record's.
+	var uid string
+	if hdr {
+		uid = p.uid(w, attrs, text, &w.header)
+	} else {
+		uid = p.uid(w, attrs, text, nil)
+	}
 	attrs.EnsureCapacity(attrs.Len() + len(rec.Attrs) + 1)
 	parsed := w.conv.Fill(lr, rec)
-	if hdr {
-		p.putUID(w, lr, text, &w.header)
-	} else {
-		p.putUID(w, lr, text, nil)
-	}
+	p.putUID(lr, uid)
 	if !parsed && key != "" {
 		// Unparsed: the map body passes on as it is, but for the secrets
 		// its other members hold (counted here, not in rest, which is
@@ -328,25 +332,26 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	return err != nil
 }
 
-// putUID gives lr its identity (core.UIDer) where the schema keeps it: of
+// uid is the identity (core.UIDer) of the record whose attributes are attrs: of
 // a file's record when filelog left the record's path and offset
 // (include_file_path or include_file_name, include_file_record_offset),
 // else of its text and the header h the pipeline read.
-func (p *logsProcessor) putUID(w *worker, lr plog.LogRecord, text string, h *core.Header) {
-	attrs := lr.Attributes()
-	uid := ""
+func (p *logsProcessor) uid(w *worker, attrs pcommon.Map, text string, h *core.Header) string {
 	if off, ok := attrs.Get(record.AttrLogFileRecordOffset); ok && off.Type() == pcommon.ValueTypeInt {
 		path := strAttr(attrs, record.AttrLogFilePath)
 		if path == "" {
 			path = strAttr(attrs, record.AttrLogFileName)
 		}
 		if path != "" {
-			uid = w.uid.File(path, off.Int(), text)
+			return w.uid.File(path, off.Int(), text)
 		}
 	}
-	if uid == "" {
-		uid = w.uid.Stream(h, text)
-	}
+	return w.uid.Stream(h, text)
+}
+
+// putUID puts the identity where the schema keeps it.
+func (p *logsProcessor) putUID(lr plog.LogRecord, uid string) {
+	attrs := lr.Attributes()
 	switch p.schema {
 	case core.SchemaECS:
 		attrs.PutStr(ecs.KeyUID, uid)
