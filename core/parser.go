@@ -233,8 +233,8 @@ func (p *Parser) Scrub(key, v string) string {
 	if p.SecretKey(key) {
 		return r.Value(v, secretKind(key))
 	}
-	if len(v) < r.MinMention() {
-		return v
+	if len(v) < r.MinMention() || !redact.MayMention(v) {
+		return v // most fields passed on: no ':', '=', '%' or "bearer "
 	}
 	sp := r.Find(v, 0, nil, redact.MayHoldBearer(v))
 	if len(sp) == 0 {

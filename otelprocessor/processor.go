@@ -256,6 +256,7 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	}
 	var rec *core.Record
 	var err error
+	sdScrubbed := false
 	if !hdr {
 		hdr = p.syslogHeader && receiverHeader(lr, &w.header)
 		if hdr {
@@ -263,6 +264,7 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 			// passes on beside the record: scrubbed as the line is.
 			if v, ok := lr.Attributes().Get(receiverStructuredData); ok {
 				scrubbed += scrubValue(w.parser, receiverStructuredData, v)
+				sdScrubbed = true
 			}
 		}
 	}
@@ -282,6 +284,15 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		uid = p.uid(w, attrs, text, &w.header)
 	} else {
 		uid = p.uid(w, attrs, text, nil)
+	}
+	// What an earlier stage put beside the record (a copy of the line,
+	// fields it took out of it) passes on with it: scrubbed as a Fluent
+	// Bit record's other keys are. The text's own attribute (source) is
+	// redacted below, as the text is.
+	for k, v := range attrs.All() {
+		if k != p.source && !(sdScrubbed && k == receiverStructuredData) {
+			scrubbed += scrubValue(w.parser, k, v)
+		}
 	}
 	attrs.EnsureCapacity(attrs.Len() + len(rec.Attrs) + 1)
 	parsed := w.conv.Fill(lr, rec)

@@ -29,13 +29,37 @@ import (
 var redpropSeed, redpropN = secretgen.Flags(1000)
 
 // redpropBodies: how a case's text arrives.
-var redpropBodies = []string{"string body", "map body", "map body, merged", "syslog receiver"}
+var redpropBodies = []string{"string body", "map body", "map body, merged", "syslog receiver", "pipeline attributes"}
 
 // putBody sets lr's body to text as the variant has it. The syslog
 // receiver's variant also has the attributes the receiver leaves, its
 // structured_data holding the case's secrets that the text holds as they
-// are: under secret names, and as the content of other parameters.
+// are: under secret names, and as the content of other parameters. The
+// pipeline's variant has attributes an earlier stage added beside the
+// record (a copy of the line, fields it took out), which pass on beside
+// it as a Fluent Bit record's other keys do.
 func putBody(lr plog.LogRecord, text, variant string, secrets []string) {
+	if variant == "pipeline attributes" {
+		lr.Body().SetStr(text)
+		a := lr.Attributes()
+		a.PutStr("log.file.path", "/var/log/pam/audit.log")
+		a.PutStr("raw", text)
+		names := []string{"db_password", "note", "api_secret", "detail"}
+		for i, v := range secrets {
+			if !strings.Contains(text, v) {
+				continue
+			}
+			switch n := names[i%len(names)]; n {
+			case "note":
+				a.PutStr(n, "Cookie: sid="+v)
+			case "detail":
+				a.PutEmptySlice(n).AppendEmpty().SetStr("password: " + v)
+			default:
+				a.PutStr(n, v)
+			}
+		}
+		return
+	}
 	if variant == "string body" {
 		lr.Body().SetStr(text)
 		return
