@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
@@ -44,24 +45,7 @@ func putBody(lr plog.LogRecord, text, variant string, secrets []string) {
 		a := lr.Attributes()
 		a.PutStr("log.file.path", "/var/log/pam/audit.log")
 		a.PutStr("raw", text)
-		names := []string{"db_password", "note", "api_secret", "detail"}
-		for i, v := range secrets {
-			if !strings.Contains(text, v) {
-				continue
-			}
-			switch n := names[i%len(names)]; n {
-			case "note":
-				a.PutStr(n, "Cookie: sid="+v)
-			case "detail":
-				a.PutEmptySlice(n).AppendEmpty().SetStr("password: " + v)
-			default:
-				a.PutStr(n, v)
-			}
-		}
-		return
-	}
-	if variant == "string body" {
-		lr.Body().SetStr(text)
+		plant(a, text, secrets, []string{"db_password", "cookie note", "api_secret", "list"})
 		return
 	}
 	if variant == "syslog receiver" {
@@ -71,22 +55,9 @@ func putBody(lr plog.LogRecord, text, variant string, secrets []string) {
 		a.PutStr(receiverAppname, "passman")
 		a.PutInt(receiverPriority, 134)
 		params := a.PutEmptyMap(receiverStructuredData).PutEmptyMap("auth@32473")
-		names := []string{"password", "note", "x-access-token", "detail", "client_secret"}
-		for i, v := range secrets {
-			if !strings.Contains(text, v) {
-				// The case's control text holds none of them: a copy of
-				// the line's structured data holds what the line holds.
-				continue
-			}
-			switch n := names[i%len(names)]; n {
-			case "note":
-				params.PutStr(n, "Authorization: Bearer "+v)
-			case "detail":
-				params.PutStr(n, "db_password="+v)
-			default:
-				params.PutStr(n, v)
-			}
-		}
+		// The case's control text holds none of them: a copy of the line's
+		// structured data holds what the line holds.
+		plant(params, text, secrets, []string{"password", "note", "x-access-token", "detail", "client_secret"})
 		return
 	}
 	m := lr.Body().SetEmptyMap()
@@ -98,6 +69,29 @@ func putBody(lr plog.LogRecord, text, variant string, secrets []string) {
 	}
 	m.PutStr("log", text)
 	m.PutStr("stream", "stdout")
+}
+
+// plant puts each of the case's secrets that text holds into m, under
+// names in turn: as it is, or embedded in another field's text ("note",
+// "cookie note", "detail"; "list", a string array).
+func plant(m pcommon.Map, text string, secrets, names []string) {
+	for i, v := range secrets {
+		if !strings.Contains(text, v) {
+			continue
+		}
+		switch n := names[i%len(names)]; n {
+		case "note":
+			m.PutStr(n, "Authorization: Bearer "+v)
+		case "cookie note":
+			m.PutStr(n, "Cookie: sid="+v)
+		case "detail":
+			m.PutStr(n, "db_password="+v)
+		case "list":
+			m.PutEmptySlice(n).AppendEmpty().SetStr("password: " + v)
+		default:
+			m.PutStr(n, v)
+		}
+	}
 }
 
 // procRuns keeps a processor per schema and limit.
