@@ -27,19 +27,29 @@ import (
 var redpropSeed, redpropN = secretgen.Flags(600)
 
 var (
-	redpropRecords = []string{"log", "message", "log, merged"}
+	redpropRecords = []string{"log", "message", "log, merged", "syslog input", "pipeline keys"}
 	redpropOutputs = []string{"otlp", "stdout", "forward"}
 )
 
-// redpropEvent is the chunk event holding text as the variant has it.
-func redpropEvent(text, variant string) []byte {
+// redpropEvent is the chunk event holding text as the variant has it. The
+// syslog input's has the keys Fluent Bit's syslog parser leaves, its
+// extradata holding the case's secrets that the text holds; the
+// pipeline's, keys an earlier filter added beside the text (a copy of it,
+// fields it took out), which the plugin passes on.
+func redpropEvent(text, variant string, secrets []string) []byte {
 	key := "log"
-	if variant == "message" {
+	if variant == "message" || variant == "syslog input" {
 		key = "message"
 	}
 	rec := []byte(nil)
 	n := 1
-	if variant == "log, merged" {
+	add := func(k string, v any) {
+		rec = appendStr(rec, k)
+		rec = flbsim.AppendValue(rec, v)
+		n++
+	}
+	switch variant {
+	case "log, merged":
 		var members map[string]any
 		if json.Unmarshal([]byte(text), &members) == nil {
 			delete(members, "log")
@@ -49,9 +59,41 @@ func redpropEvent(text, variant string) []byte {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				rec = appendStr(rec, k)
-				rec = flbsim.AppendValue(rec, jsonValue(members[k]))
-				n++
+				add(k, jsonValue(members[k]))
+			}
+		}
+	case "syslog input":
+		add("pri", "134")
+		add("host", "pm-node1")
+		add("ident", "passman")
+		add("pid", "2301")
+		add("msgid", "audit")
+		sd := "[auth@32473"
+		names := []string{"password", "note", "x-access-token", "detail", "client_secret"}
+		for i, v := range held(text, secrets) {
+			v = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "]", `\]`).Replace(v)
+			switch nm := names[i%len(names)]; nm {
+			case "note":
+				sd += ` note="Authorization: Bearer ` + v + `"`
+			case "detail":
+				sd += ` detail="db_password=` + v + `"`
+			default:
+				sd += " " + nm + `="` + v + `"`
+			}
+		}
+		add("extradata", sd+"]")
+	case "pipeline keys":
+		add("raw", text)
+		for i, v := range held(text, secrets) {
+			switch i % 4 {
+			case 0:
+				add("db_password", v)
+			case 1:
+				add("note", "Cookie: sid="+v)
+			case 2:
+				add("detail", map[string]any{"api_secret": v, "text": "password: " + v})
+			default:
+				add("list", []any{"x", "authorization=" + v})
 			}
 		}
 	}
@@ -63,6 +105,18 @@ func redpropEvent(text, variant string) []byte {
 	b = appendStr(b, key)
 	b = appendStr(b, text)
 	return append(b, rec...)
+}
+
+// held returns the secrets text holds (a case's control text holds none:
+// the fields beside it hold what it holds).
+func held(text string, secrets []string) []string {
+	var out []string
+	for _, v := range secrets {
+		if strings.Contains(text, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // jsonValue is a value encoding/json decoded, as the plugin's input has it:
@@ -182,7 +236,7 @@ func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, se
 
 func (r *fbRuns) run(schema, variant, output string) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
-		return r.convert(schema, max, output, redpropEvent(text, variant), [][]string{secrets})[0]
+		return r.convert(schema, max, output, redpropEvent(text, variant, secrets), [][]string{secrets})[0]
 	}
 }
 
@@ -207,7 +261,7 @@ func redactionProperty(t *testing.T, runs *fbRuns, config string, n int, schemas
 					var chunk []byte
 					secrets := make([][]string, len(cases))
 					for i, c := range cases {
-						chunk = append(chunk, redpropEvent(c.Text, variant)...)
+						chunk = append(chunk, redpropEvent(c.Text, variant, c.Secrets)...)
 						secrets[i] = c.Secrets
 					}
 					return runs.convert(schema, 0, output, chunk, secrets)
