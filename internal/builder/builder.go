@@ -149,7 +149,7 @@ func (b *Builder) Secret(start, end int) {
 
 // Bearer is redact.Bearer for a value of the current record.
 func (b *Builder) Bearer(v string) (int, int, bool) {
-	if !b.sec.mayBearer() {
+	if !b.sec.mayBearer() || b.sec.noBearerIn(v) {
 		return 0, 0, false
 	}
 	return redact.Bearer(v)

@@ -48,6 +48,25 @@ type Redactor struct {
 type anchor struct {
 	c     byte // lower case
 	names []anchoredName
+	// The bytes that may stand after (next) and before (prev) the anchor
+	// letter in a mention of one of its names: the neighbour names checks
+	// first, looked up before the call (most hits of a common letter are
+	// no mention). any: a name has no such neighbour, every hit is looked at.
+	next, prev [4]uint64
+	any        bool
+}
+
+// cannot reports whether no name of a can stand at its letter s[k]: the
+// neighbour names compares first fits none of them (names would find
+// nothing there).
+func (a *anchor) cannot(s string, k int) bool {
+	if a.any {
+		return false
+	}
+	if k+1 < len(s) && a.next[s[k+1]>>6]&(1<<(s[k+1]&63)) != 0 {
+		return false
+	}
+	return k == 0 || a.prev[s[k-1]>>6]&(1<<(s[k-1]&63)) == 0
 }
 
 type anchoredName struct {
@@ -114,6 +133,28 @@ func New(headers, parts []string, on bool) Redactor {
 			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0, adj, KindOf(n)})
 		}
 	}
+	for i := range r.anchors {
+		a := &r.anchors[i]
+		for _, n := range a.names {
+			set := &a.next
+			switch n.adj {
+			case n.at + 1:
+			case n.at - 1:
+				set = &a.prev
+			default:
+				a.any = true
+			}
+			if n.adj < 0 || n.adj >= len(n.name) {
+				a.any = true
+				continue
+			}
+			for c := 0; c < 256; c++ {
+				if foldDash(byte(c)) == n.name[n.adj] {
+					set[c>>6] |= 1 << (c & 63)
+				}
+			}
+		}
+	}
 	r.minMention = r.computeMinMention()
 	for i, a := range r.anchors {
 		r.anchorOf[a.c] = uint8(i + 1)
@@ -167,6 +208,10 @@ type Span struct {
 // MayHoldBearer reports whether s holds "bearer " in any case: one memchr
 // pass per case of the rare first letter ("earer" would stop at every 'e').
 func MayHoldBearer(s string) bool { return indexBearer(s, 0) >= 0 }
+
+// IndexBearer returns the offset of the first "bearer " in any case in
+// s[from:], or -1: every value Bearer finds a token in holds one.
+func IndexBearer(s string, from int) int { return indexBearer(s, from) }
 
 // MayMention reports whether s may hold a secret Find would find: a name's
 // value follows ':' or '=' (or their URL encodings, '%'), a bearer token
@@ -309,6 +354,10 @@ func (r *Redactor) findBytes(s string, base int, dst []Span) []Span {
 					break
 				}
 				i += from
+				if a.cannot(s, i) {
+					from = i + 1
+					continue
+				}
 				var next int
 				dst, next = r.names(s, i, base, dst, a, &nested)
 				from = max(i+1, next)
@@ -373,7 +422,7 @@ func (r *Redactor) wordHit(s string, k int, dst []Span, st *findState, bearer bo
 	if bearer && at < 0 && c|0x20 == 'b' && k+len("bearer ") <= len(s) && s[k+6] == ' ' && strings.EqualFold(s[k+1:k+6], "earer") {
 		at = k
 	}
-	if a := r.anchorOf[c]; a != 0 {
+	if a := r.anchorOf[c]; a != 0 && !r.anchors[a-1].cannot(s, k) {
 		dst = r.mention(s, k, int(a-1), dst, st)
 	}
 	return dst, at
