@@ -406,6 +406,13 @@ func (r *Redactor) findWords(s string, base int, dst []Span, bearer bool) ([]Spa
 		for m &= hi; m != 0; m &= m - 1 {
 			// A borrow may mark the byte after a match: each is looked up.
 			k := i + bits.TrailingZeros64(m)>>3
+			// Most marked bytes are a common anchor letter with no name
+			// around it: told here, without wordHit's call.
+			if c := s[k]; !(bearer && at < 0 && c|0x20 == 'b') {
+				if a := r.anchorOf[c]; a == 0 || r.anchors[a-1].cannot(s, k) {
+					continue
+				}
+			}
 			dst, at = r.wordHit(s, k, dst, &st, bearer, at)
 		}
 	}
@@ -540,24 +547,38 @@ func group(s string, sp []Span, i int) (Span, int) {
 // knew, then the longest, so the same spans always give the same text.
 // (slices.SortFunc: sort.Slice allocated twice per record.)
 func SortSpans(sp []Span) {
-	slices.SortFunc(sp, func(x, y Span) int {
-		if x.Start != y.Start {
-			return cmp.Compare(x.Start, y.Start)
-		}
-		if x.Quote != y.Quote {
-			if x.Quote {
-				return -1
+	if len(sp) <= 12 {
+		// What slices.SortFunc does with so few (its insertion sort, up
+		// to 12: the same order), without a call through the comparison
+		// per step.
+		for i := 1; i < len(sp); i++ {
+			for j := i; j > 0 && compareSpans(&sp[j], &sp[j-1]) < 0; j-- {
+				sp[j], sp[j-1] = sp[j-1], sp[j]
 			}
-			return 1
 		}
-		if (x.Form == FormKnown) != (y.Form == FormKnown) {
-			if x.Form == FormKnown {
-				return -1
-			}
-			return 1
+		return
+	}
+	slices.SortFunc(sp, func(x, y Span) int { return compareSpans(&x, &y) })
+}
+
+// compareSpans is SortSpans's order.
+func compareSpans(x, y *Span) int {
+	if x.Start != y.Start {
+		return cmp.Compare(x.Start, y.Start)
+	}
+	if x.Quote != y.Quote {
+		if x.Quote {
+			return -1
 		}
-		return cmp.Compare(y.End, x.End)
-	})
+		return 1
+	}
+	if (x.Form == FormKnown) != (y.Form == FormKnown) {
+		if x.Form == FormKnown {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(y.End, x.End)
 }
 
 // appendSpan appends the replacement of the span x of s.
