@@ -158,7 +158,7 @@ func (b *Builder) Bearer(v string) (start, end int, ok bool) {
 }
 
 func (b *Builder) bearer(v string) (int, int, bool) {
-	if !b.sec.mayBearer() {
+	if !b.sec.mayBearer() || b.sec.noBearerIn(v) {
 		return 0, 0, false
 	}
 	return redact.Bearer(v)

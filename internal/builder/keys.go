@@ -95,11 +95,18 @@ func (x *keyIndex) lookup(attrs []record.Attr, key string) (int, *keySlot) {
 	}
 }
 
-// hashKey is FNV-1a.
+// hashKey mixes every byte of k, eight at a time (FNV-1a's byte loop was
+// a tenth of a many-field record's parse).
 func hashKey(k string) int {
-	h := uint32(2166136261)
-	for i := 0; i < len(k); i++ {
-		h = (h ^ uint32(k[i])) * 16777619
+	const m = 0x9E3779B97F4A7C15
+	h := uint64(len(k)) * m
+	for ; len(k) >= 8; k = k[8:] {
+		h = (h ^ binary.LittleEndian.Uint64([]byte(k[:8]))) * m
+		h ^= h >> 29
 	}
-	return int(h)
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint64(k[i])) * m
+	}
+	h ^= h >> 32
+	return int(uint32(h))
 }

@@ -23,6 +23,8 @@ type secrets struct {
 	orig       string          // the original text when it is not the input (an unwrapped record)
 	decoded    string          // the payload, when it is a decoded copy of the text (SetDecoded)
 	bearerSeen int8            // the text may hold a bearer token: 0 not looked yet, 1 no, 2 yes (mayBearer)
+	bearerFrom int             // the first "bearer " of text at or after bearerFrom is at bearerAt (-1: none), when bearerSeen is 2
+	bearerAt   int             // see bearerFrom
 	foreign    bool            // an attribute holds a string that is not part of the text (scrubDecoded)
 	reuse      bool            // the record's strings need only last until the next record (Start)
 	redacted   []byte          // the redacted text, when reuse
@@ -52,11 +54,28 @@ func (x *secrets) startText(s string, reuse bool) {
 func (x *secrets) mayBearer() bool {
 	if x.bearerSeen == 0 {
 		x.bearerSeen = 1
-		if redact.MayHoldBearer(x.text) {
+		if at := redact.IndexBearer(x.text, 0); at >= 0 {
 			x.bearerSeen = 2
+			x.bearerFrom, x.bearerAt = 0, at
 		}
 	}
 	return x.bearerSeen == 2
+}
+
+// noBearerIn reports whether v, a value that lies in the text, holds no
+// "bearer ": none of the text's stands in it. Values come in the text's
+// order, so the next one after a value is searched once for the values up
+// to it: a text with a bearer token is not searched again for each value.
+// (mayBearer first.)
+func (x *secrets) noBearerIn(v string) bool {
+	if len(v) == 0 || !within(v, x.text) {
+		return false
+	}
+	off := int(uintptr(unsafe.Pointer(unsafe.StringData(v))) - uintptr(unsafe.Pointer(unsafe.StringData(x.text))))
+	if off < x.bearerFrom || x.bearerAt >= 0 && x.bearerAt < off {
+		x.bearerFrom, x.bearerAt = off, redact.IndexBearer(x.text, off)
+	}
+	return x.bearerAt < 0 || x.bearerAt+len("bearer ") > off+len(v)
 }
 
 // add records a secret span of the text.

@@ -3,6 +3,7 @@
 package jsonwalk
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -152,9 +153,11 @@ func (w *Walker[P]) value(t string, i, depth int, inArray bool) int {
 	}
 }
 
-func isJSONDelim(c byte) bool {
-	return c == ',' || c == '}' || c == ']' || c == ':' || c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '{' || c == '['
-}
+func isJSONDelim(c byte) bool { return jsonDelims[c] }
+
+// jsonDelims: the bytes that end a bare word, looked up at once (a chain of
+// eleven compares per byte of every number).
+var jsonDelims = [256]bool{',': true, '}': true, ']': true, ':': true, ' ': true, '\n': true, '\r': true, '\t': true, '"': true, '{': true, '[': true}
 
 // smallInt reads a JSON integer of at most 18 digits (which cannot
 // overflow), the common case of a number, without strconv's generality.
@@ -328,6 +331,18 @@ func (w *Walker[P]) object(t string, i, depth int) int {
 			w.Path = append(w.Path, '.')
 		}
 		w.Path = append(w.Path, key...)
+		// The common member, a plain string right after the colon and a
+		// comma then the next member after it, is read here: value's call
+		// and its checks were a tenth of the walk. Anything else is
+		// value's, from the same place.
+		if i < len(t) && t[i] == '"' {
+			if s0, s1, end, esc, ctl := str(t, i); !esc && !ctl && end+1 < len(t) && t[end] == ',' && (t[end+1] == '"' || t[end+1] == '\n') {
+				w.leaf(record.Attr{Kind: record.KindString, Str: t[s0:s1]}, s0, s1, true)
+				w.Path = w.Path[:plen]
+				i, afterMember, afterComma = end, true, false
+				continue
+			}
+		}
 		i = w.value(t, i, depth+1, false)
 		w.Path = w.Path[:plen]
 		afterMember, afterComma = true, false
@@ -455,8 +470,9 @@ func str(t string, i int) (s0, s1, end int, esc, ctl bool) {
 func special(t string, j int) int {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	for ; j+8 <= len(t); j += 8 {
-		x := uint64(t[j]) | uint64(t[j+1])<<8 | uint64(t[j+2])<<16 | uint64(t[j+3])<<24 |
-			uint64(t[j+4])<<32 | uint64(t[j+5])<<40 | uint64(t[j+6])<<48 | uint64(t[j+7])<<56
+		// One load and one bounds check (the bytes one by one were
+		// checked one by one).
+		x := binary.LittleEndian.Uint64([]byte(t[j : j+8]))
 		q := x ^ (lo * '"')
 		b := x ^ (lo * '\\')
 		// A byte is zero (or below 0x20) where its high bit survives; the

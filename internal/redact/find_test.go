@@ -119,7 +119,7 @@ func TestFindMatchesOracle(t *testing.T) {
 			all = append(all, s[cut:])
 		}
 	}
-	// The third has more anchors than Find's neighbour table has bits.
+	// The third has many anchors, some at a name's end (no byte after them).
 	many := []string{"a@b", "k!", "k#", "k$", "k^", "k&", "k*", "k+", "k;", "k<", "k>", "k?", "k~", "k|"}
 	for d := '0'; d <= '9'; d++ {
 		many = append(many, "pin"+string(d))

@@ -40,12 +40,6 @@ type Redactor struct {
 	everyByte bool
 	anchorOf  [256]uint8
 
-	// next: bit i of next[c] is set when c may follow anchor i's letter in
-	// one of its names (both cases; '-' and '_' alike). Most anchor letters
-	// in log text ("access", "account") are followed by a byte no name
-	// has there: one table look rules them out before the names are read.
-	next [256]uint16
-
 	keyed *keyed // keyed pseudonyms (NewKeyed); nil: the mask
 }
 
@@ -54,6 +48,25 @@ type Redactor struct {
 type anchor struct {
 	c     byte // lower case
 	names []anchoredName
+	// The bytes that may stand after (next) and before (prev) the anchor
+	// letter in a mention of one of its names: the neighbour names checks
+	// first, looked up before the call (most hits of a common letter are
+	// no mention). any: a name has no such neighbour, every hit is looked at.
+	next, prev [4]uint64
+	any        bool
+}
+
+// cannot reports whether no name of a can stand at its letter s[k]: the
+// neighbour names compares first fits none of them (names would find
+// nothing there).
+func (a *anchor) cannot(s string, k int) bool {
+	if a.any {
+		return false
+	}
+	if k+1 < len(s) && a.next[s[k+1]>>6]&(1<<(s[k+1]&63)) != 0 {
+		return false
+	}
+	return k == 0 || a.prev[s[k-1]>>6]&(1<<(s[k-1]&63)) == 0
 }
 
 type anchoredName struct {
@@ -120,6 +133,28 @@ func New(headers, parts []string, on bool) Redactor {
 			r.anchors[i].names = append(r.anchors[i].names, anchoredName{n, at, h == 0, adj, KindOf(n)})
 		}
 	}
+	for i := range r.anchors {
+		a := &r.anchors[i]
+		for _, n := range a.names {
+			set := &a.next
+			switch n.adj {
+			case n.at + 1:
+			case n.at - 1:
+				set = &a.prev
+			default:
+				a.any = true
+			}
+			if n.adj < 0 || n.adj >= len(n.name) {
+				a.any = true
+				continue
+			}
+			for c := 0; c < 256; c++ {
+				if foldDash(byte(c)) == n.name[n.adj] {
+					set[c>>6] |= 1 << (c & 63)
+				}
+			}
+		}
+	}
 	r.minMention = r.computeMinMention()
 	for i, a := range r.anchors {
 		r.anchorOf[a.c] = uint8(i + 1)
@@ -128,29 +163,6 @@ func New(headers, parts []string, on bool) Redactor {
 			r.pats = append(r.pats, uint64(a.c)*0x0101010101010101)
 		} else {
 			r.everyByte = true
-		}
-	}
-	for i, a := range r.anchors {
-		bit := uint16(1) << min(i, 15)
-		open := i >= 15 // more anchors than bits: the last bit is every byte
-		for _, n := range a.names {
-			if n.at+1 >= len(n.name) {
-				open = true // the anchor ends the name: nothing follows it
-				continue
-			}
-			c := n.name[n.at+1]
-			r.next[c] |= bit
-			switch {
-			case c >= 'a' && c <= 'z':
-				r.next[c-'a'+'A'] |= bit
-			case c == '-':
-				r.next['_'] |= bit
-			}
-		}
-		if open {
-			for c := range r.next {
-				r.next[c] |= bit
-			}
 		}
 	}
 	if r.fast4 = len(r.pats) > 0 && len(r.pats) <= 4 && !r.everyByte; r.fast4 {
@@ -196,6 +208,10 @@ type Span struct {
 // MayHoldBearer reports whether s holds "bearer " in any case: one memchr
 // pass per case of the rare first letter ("earer" would stop at every 'e').
 func MayHoldBearer(s string) bool { return indexBearer(s, 0) >= 0 }
+
+// IndexBearer returns the offset of the first "bearer " in any case in
+// s[from:], or -1: every value Bearer finds a token in holds one.
+func IndexBearer(s string, from int) int { return indexBearer(s, from) }
 
 // MayMention reports whether s may hold a secret Find would find: a name's
 // value follows ':' or '=' (or their URL encodings, '%'), a bearer token
@@ -318,7 +334,7 @@ func (r *Redactor) Find(s string, base int, dst []Span, bearer bool) []Span {
 // A memchr's fixed cost, paid by every pass, is most of a short text's
 // search; on a long one the vector scan wins (BenchmarkFindPaths measures
 // both). Measured on the testdata's lines, interleaved in one process, after
-// the neighbour filter (next): words cost 0.25-0.5 of bytes below 128
+// the neighbour filter (anchor.cannot): words cost 0.25-0.5 of bytes below 128
 // bytes, 0.7-0.8 up to 256, 0.86 up to 384, the same above.
 const findWordsBelow = 384
 
@@ -326,7 +342,6 @@ const findWordsBelow = 384
 func (r *Redactor) findBytes(s string, base int, dst []Span) []Span {
 	for ai := range r.anchors {
 		a := &r.anchors[ai]
-		bit := uint16(1) << min(ai, 15)
 		cs := [2]byte{a.c, a.c}
 		if a.c >= 'a' && a.c <= 'z' {
 			cs[1] = a.c - 'a' + 'A'
@@ -342,8 +357,8 @@ func (r *Redactor) findBytes(s string, base int, dst []Span) []Span {
 					break
 				}
 				i += from
-				if i+1 < len(s) && r.next[s[i+1]]&bit == 0 {
-					from = i + 1 // no name has this byte after the anchor
+				if a.cannot(s, i) {
+					from = i + 1
 					continue
 				}
 				var next int
@@ -394,10 +409,14 @@ func (r *Redactor) findWords(s string, base int, dst []Span, bearer bool) ([]Spa
 		for m &= hi; m != 0; m &= m - 1 {
 			// A borrow may mark the byte after a match: each is looked up.
 			k := i + bits.TrailingZeros64(m)>>3
-			if a := r.anchorOf[s[k]]; a != 0 && (k+1 == len(s) || r.next[s[k+1]]&(1<<min(a-1, 15)) != 0) ||
-				bearer && at < 0 && s[k]|0x20 == 'b' {
-				dst, at = r.wordHit(s, k, dst, &st, bearer, at)
+			// Most marked bytes are a common anchor letter with no name
+			// around it: told here, without wordHit's call.
+			if c := s[k]; !(bearer && at < 0 && c|0x20 == 'b') {
+				if a := r.anchorOf[c]; a == 0 || r.anchors[a-1].cannot(s, k) {
+					continue
+				}
 			}
+			dst, at = r.wordHit(s, k, dst, &st, bearer, at)
 		}
 	}
 	for ; i < len(s); i++ {
@@ -413,7 +432,7 @@ func (r *Redactor) wordHit(s string, k int, dst []Span, st *findState, bearer bo
 	if bearer && at < 0 && c|0x20 == 'b' && k+len("bearer ") <= len(s) && s[k+6] == ' ' && strings.EqualFold(s[k+1:k+6], "earer") {
 		at = k
 	}
-	if a := r.anchorOf[c]; a != 0 {
+	if a := r.anchorOf[c]; a != 0 && !r.anchors[a-1].cannot(s, k) {
 		dst = r.mention(s, k, int(a-1), dst, st)
 	}
 	return dst, at
@@ -531,24 +550,38 @@ func group(s string, sp []Span, i int) (Span, int) {
 // knew, then the longest, so the same spans always give the same text.
 // (slices.SortFunc: sort.Slice allocated twice per record.)
 func SortSpans(sp []Span) {
-	slices.SortFunc(sp, func(x, y Span) int {
-		if x.Start != y.Start {
-			return cmp.Compare(x.Start, y.Start)
-		}
-		if x.Quote != y.Quote {
-			if x.Quote {
-				return -1
+	if len(sp) <= 12 {
+		// What slices.SortFunc does with so few (its insertion sort, up
+		// to 12: the same order), without a call through the comparison
+		// per step.
+		for i := 1; i < len(sp); i++ {
+			for j := i; j > 0 && compareSpans(&sp[j], &sp[j-1]) < 0; j-- {
+				sp[j], sp[j-1] = sp[j-1], sp[j]
 			}
-			return 1
 		}
-		if (x.Form == FormKnown) != (y.Form == FormKnown) {
-			if x.Form == FormKnown {
-				return -1
-			}
-			return 1
+		return
+	}
+	slices.SortFunc(sp, func(x, y Span) int { return compareSpans(&x, &y) })
+}
+
+// compareSpans is SortSpans's order.
+func compareSpans(x, y *Span) int {
+	if x.Start != y.Start {
+		return cmp.Compare(x.Start, y.Start)
+	}
+	if x.Quote != y.Quote {
+		if x.Quote {
+			return -1
 		}
-		return cmp.Compare(y.End, x.End)
-	})
+		return 1
+	}
+	if (x.Form == FormKnown) != (y.Form == FormKnown) {
+		if x.Form == FormKnown {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(y.End, x.End)
 }
 
 // appendSpan appends the replacement of the span x of s.
