@@ -39,6 +39,10 @@ type Redactor struct {
 	fast4     bool
 	everyByte bool
 	anchorOf  [256]uint8
+	// next: the anchors' next sets in one table for findWords, bit i of
+	// next[c] set when c may follow anchor i's letter (every c for an
+	// anchor that ends a name, and past 15 anchors).
+	next [256]uint16
 
 	keyed *keyed // keyed pseudonyms (NewKeyed); nil: the mask
 }
@@ -163,6 +167,29 @@ func New(headers, parts []string, on bool) Redactor {
 			r.pats = append(r.pats, uint64(a.c)*0x0101010101010101)
 		} else {
 			r.everyByte = true
+		}
+	}
+	for i, a := range r.anchors {
+		bit := uint16(1) << min(i, 15)
+		open := i >= 15
+		for _, n := range a.names {
+			if n.at+1 >= len(n.name) {
+				open = true
+				continue
+			}
+			c := n.name[n.at+1]
+			r.next[c] |= bit
+			switch {
+			case c >= 'a' && c <= 'z':
+				r.next[c-'a'+'A'] |= bit
+			case c == '-':
+				r.next['_'] |= bit
+			}
+		}
+		if open {
+			for c := range r.next {
+				r.next[c] |= bit
+			}
 		}
 	}
 	if r.fast4 = len(r.pats) > 0 && len(r.pats) <= 4 && !r.everyByte; r.fast4 {
@@ -410,11 +437,11 @@ func (r *Redactor) findWords(s string, base int, dst []Span, bearer bool) ([]Spa
 			// A borrow may mark the byte after a match: each is looked up.
 			k := i + bits.TrailingZeros64(m)>>3
 			// Most marked bytes are a common anchor letter with no name
-			// around it: told here, without wordHit's call.
-			if c := s[k]; !(bearer && at < 0 && c|0x20 == 'b') {
-				if a := r.anchorOf[c]; a == 0 || r.anchors[a-1].cannot(s, k) {
-					continue
-				}
+			// after it: told by one lookup, without wordHit's call (which
+			// looks at the byte before, anchor.cannot).
+			if a := r.anchorOf[s[k]]; !(a != 0 && (k+1 == len(s) || r.next[s[k+1]]&(1<<min(a-1, 15)) != 0) ||
+				bearer && at < 0 && s[k]|0x20 == 'b') {
+				continue
 			}
 			dst, at = r.wordHit(s, k, dst, &st, bearer, at)
 		}
