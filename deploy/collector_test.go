@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -12,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +18,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // The collector's pipeline in the ConfigMap, validated and run by the real
@@ -203,13 +203,13 @@ func cri(stream string, parts ...string) []string {
 // runningCollector is otelcol-pamaudit running the ConfigMap's pipeline.
 type runningCollector struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *testutil.SyncBuffer
 	done chan struct{}
 }
 
 func startCollector(t *testing.T, bin string, env, args []string) *runningCollector {
 	t.Helper()
-	r := &runningCollector{cmd: exec.Command(bin, args...), out: &syncBuffer{}, done: make(chan struct{})}
+	r := &runningCollector{cmd: exec.Command(bin, args...), out: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	r.cmd.Env = env
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
 	if err := r.cmd.Start(); err != nil {
@@ -222,24 +222,6 @@ func startCollector(t *testing.T, bin string, env, args []string) *runningCollec
 
 // output is what the collector logged so far.
 func (r *runningCollector) output() string { return r.out.String() }
-
-// syncBuffer is a buffer the collector writes to while a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // stop sends SIGTERM, as the kubelet does, and waits.
 func (r *runningCollector) stop(t *testing.T) {

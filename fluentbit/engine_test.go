@@ -138,7 +138,7 @@ func TestEngineOTLPTLS(t *testing.T) {
 	recv, url := otlpTLSReceiver(t, pki.serverTLS(pki.server, true))
 	logFile, _ := filepath.Abs(filepath.Join("..", "testdata", "passman", "audit.log"))
 	cfg := ownConfig(t, logFile, "output otlp", "otlp_endpoint "+url,
-		"pamaudit.tls.ca_file "+pki.ca.file, "pamaudit.tls.crt_file "+pki.clientCrt, "pamaudit.tls.key_file "+pki.clientKey)
+		"pamaudit.tls.ca_file "+pki.ca.File, "pamaudit.tls.crt_file "+pki.clientCrt, "pamaudit.tls.key_file "+pki.clientKey)
 	startFluentBit(t, t.TempDir(), nil, "-e", releasePlugin.get(t), "-c", cfg)
 	want := len(goldenLines(t, "passman/audit.log"))
 	if n := recv.Wait(want, 30*time.Second); n != want {

@@ -1,7 +1,7 @@
 // Package testutil holds what the tests of several packages share: a
 // buffer a child process writes while the test reads it, loopback
-// listeners and addresses, and the record counts of the example logs.
-// Only tests import it.
+// listeners and addresses, a certificate authority for TLS tests (ca.go),
+// and the record counts of the example logs. Only tests import it.
 package testutil
 
 import (
