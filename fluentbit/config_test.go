@@ -5,9 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pamaudit/pamaudit/docs/mdblock"
 )
 
 // Every key is checked whatever the output: a bad value of another
@@ -156,24 +157,9 @@ func TestDocumentedKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := string(b)
-	start := strings.Index(doc, "## Configuration")
-	if start < 0 {
+	documented, ok := mdblock.TableKeys(string(b), "## Configuration")
+	if !ok {
 		t.Fatal("docs/fluent-bit.md has no Configuration section")
-	}
-	section := doc[start:]
-	if end := strings.Index(section[3:], "\n## "); end >= 0 {
-		section = section[:end+3]
-	}
-	documented := map[string]bool{}
-	for _, line := range strings.Split(section, "\n") {
-		if !strings.HasPrefix(line, "| `") {
-			continue
-		}
-		cell := strings.Split(line, "|")[1]
-		for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(cell, -1) {
-			documented[m[1]] = true
-		}
 	}
 	known := map[string]bool{}
 	for _, k := range configKeys {
