@@ -12,6 +12,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // goldenNow is the clock of the golden files: the chunks here carry it as
@@ -213,16 +214,9 @@ func TestHarnessSchemas(t *testing.T) {
 // The MessagePack writer encodes nested maps (as a map body and as a map
 // attribute) as NDJSON does.
 func TestNestedMapsMsgpack(t *testing.T) {
-	flat := []core.Attr{
-		{Key: "a", Kind: core.KindInt, Int: 1},
-		{Key: "m", Kind: core.KindMap, Int: 2},
-		{Key: "n", Kind: core.KindMap, Int: 1},
-		{Key: "deep", Kind: core.KindString, Str: "x"},
-		{Key: "z", Kind: core.KindString, Str: "last"},
-	}
-	attrs := append([]core.Attr{{Key: "top", Kind: core.KindMap, Int: int64(len(flat))}}, flat...)
 	for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
-		rec := &core.Record{EventName: "e", BodyMap: flat, Attrs: attrs, Schema: schema, ObservedTime: goldenNow}
+		rec := testutil.NestedMapsRecord()
+		rec.Schema, rec.ObservedTime = schema, goldenNow
 		var w recordWriter
 		r := mpReader{buf: w.appendRecord(nil, rec)}
 		got, err := decodeAny(&r)
