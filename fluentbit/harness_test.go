@@ -203,11 +203,7 @@ func chunkFile(t *testing.T, chunk []byte) string {
 func goldenLines(t *testing.T, files ...string) []string {
 	var out []string
 	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, strings.Split(strings.TrimSpace(string(b)), "\n")...)
+		out = append(out, otlptest.GoldenLines(t, filepath.Join("..", "testdata", f), "otel")...)
 	}
 	return out
 }

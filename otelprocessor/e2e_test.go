@@ -100,11 +100,7 @@ func TestEndToEnd(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, product, name), in, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			g, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines := strings.Split(strings.TrimSpace(string(g)), "\n")
+			lines := otlptest.GoldenLines(t, filepath.Join("..", "testdata", f), "otel")
 			want[name] = lines
 			total += len(lines)
 		}

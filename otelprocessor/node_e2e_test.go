@@ -149,11 +149,7 @@ func TestNodeEndToEnd(t *testing.T) {
 				split = 200 // the long audit lines come as P lines and an F line
 			}
 			criLines(&log, string(in), at, split)
-			g, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want[key] = append(want[key], strings.Split(strings.TrimSpace(string(g)), "\n")...)
+			want[key] = append(want[key], otlptest.GoldenLines(t, filepath.Join("..", "testdata", f), "otel")...)
 		}
 		for _, l := range c.lines {
 			criLines(&log, l, at, 0)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/schema/ecs"
 	"github.com/pamaudit/pamaudit/internal/schema/ocsf"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -355,11 +356,7 @@ func GoldenDoc(t testing.TB, line string) (doc, level string) {
 // ("otel": .ndjson; "ecs", "ocsf": .<schema>.ndjson).
 func GoldenLines(t testing.TB, log, schema string) []string {
 	t.Helper()
-	ext := ".ndjson"
-	if schema != "otel" {
-		ext = "." + schema + ext
-	}
-	g, err := os.ReadFile(strings.TrimSuffix(log, ".log") + ext)
+	g, err := os.ReadFile(testutil.GoldenFile(log, schema))
 	if err != nil {
 		t.Fatal(err)
 	}
