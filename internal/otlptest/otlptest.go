@@ -159,6 +159,14 @@ func (r *Receiver) Wait(n int, timeout time.Duration) int {
 	return r.Count()
 }
 
+// Logs returns the requests received, whole (resources included), in
+// arrival order.
+func (r *Receiver) Logs() []plog.Logs {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]plog.Logs(nil), r.logs...)
+}
+
 // Records returns every received record, in arrival order.
 func (r *Receiver) Records() []plog.LogRecord {
 	r.mu.Lock()
