@@ -189,15 +189,7 @@ func (n node) podLog(ns, pod, uid, container string, lines ...string) string {
 // cri writes text as the container runtime does: one full (F) line, or
 // partial (P) lines and a last full one when text is split.
 func cri(stream string, parts ...string) []string {
-	var lines []string
-	for i, p := range parts {
-		tag := "P"
-		if i == len(parts)-1 {
-			tag = "F"
-		}
-		lines = append(lines, fmt.Sprintf("2026-03-05T10:16:%02d.123456789Z %s %s %s", i, stream, tag, p))
-	}
-	return lines
+	return testutil.CRI(time.Date(2026, 3, 5, 10, 16, 0, 123456789, time.UTC), stream, parts...)
 }
 
 // runningCollector is otelcol-pamaudit running the ConfigMap's pipeline.

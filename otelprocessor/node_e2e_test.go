@@ -2,7 +2,6 @@ package otelprocessor
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -48,14 +48,15 @@ type podContainer struct {
 
 // criLines writes text as a runtime does: one CRI line per line; a line
 // longer than split (0: none) is cut into P lines and a last F line.
-func criLines(w io.Writer, text string, at time.Time, split int) {
+func criLines(w *strings.Builder, text string, at time.Time, split int) {
 	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
-		stamp := at.UTC().Format("2006-01-02T15:04:05.000000000Z")
+		var parts []string
 		for split > 0 && len(l) > split {
-			fmt.Fprintf(w, "%s stdout P %s\n", stamp, l[:split])
-			l = l[split:]
+			parts, l = append(parts, l[:split]), l[split:]
 		}
-		fmt.Fprintf(w, "%s stdout F %s\n", stamp, l)
+		for _, c := range testutil.CRI(at, "stdout", append(parts, l)...) {
+			w.WriteString(c + "\n")
+		}
 		at = at.Add(time.Millisecond)
 	}
 }
