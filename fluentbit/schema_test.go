@@ -26,8 +26,7 @@ var goldenNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 // the ECS attributes or the OCSF map body. The plugin's own fluentbit.tag
 // is the only difference (in unmapped, or under pamaudit.).
 func TestSchemasEveryOutput(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
-	for _, f := range files {
+	for _, f := range testutil.GoldenLogs(t, filepath.Join("..", "testdata")) {
 		rel := filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
 		_, texts := testdataChunk(t, rel)
 		var chunk []byte

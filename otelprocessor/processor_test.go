@@ -139,8 +139,7 @@ func TestProcessorGolden(t *testing.T) {
 // plugin's compare with too): the OCSF event as a map body with time,
 // severity and event name on the record, the ECS attributes beside them.
 func TestProcessorSchemas(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
-	for _, f := range files {
+	for _, f := range testutil.GoldenLogs(t, filepath.Join("..", "testdata")) {
 		rel := filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
 		for _, schema := range []string{"ecs", "ocsf"} {
 			t.Run(rel+"/"+schema, func(t *testing.T) {

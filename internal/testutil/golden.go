@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,22 @@ func GoldenLogs(t testing.TB, testdata string) []string {
 		t.Fatalf("no testdata in %s: %v", testdata, err)
 	}
 	return files
+}
+
+// GoldenLogLines returns every line of the example logs (GoldenLogs), in
+// order: real records and parts of them, for fuzz seeds and for checks
+// that must hold on any real text.
+func GoldenLogLines(t testing.TB, testdata string) []string {
+	t.Helper()
+	var lines []string
+	for _, f := range GoldenLogs(t, testdata) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(string(b), "\n")...)
+	}
+	return lines
 }
 
 // GoldenFile is the golden file of a testdata log in a schema: .ndjson for
