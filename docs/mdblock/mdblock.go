@@ -1,8 +1,9 @@
-// Package mdblock reads the fenced code blocks of a Markdown text, for the
-// tests that run the docs as written: docs/ (README.md, docs/fluent-bit.md)
-// and deploy/ (docs/kubernetes.md, in its own module); and the keys of a
-// reference table, for the tests that hold a doc's table to the code
-// (fluentbit/, deploy/). Only tests import it.
+// Package mdblock reads the fenced code blocks of a Markdown text and runs
+// its shell blocks (run.go), for the tests that run the docs as written:
+// docs/ (README.md, docs/fluent-bit.md) and deploy/ (docs/kubernetes.md,
+// in its own module); and it reads the keys of a reference table, for the
+// tests that hold a doc's table to the code (fluentbit/, deploy/). Only
+// tests import it.
 package mdblock
 
 import (
