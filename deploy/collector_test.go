@@ -194,20 +194,17 @@ func cri(stream string, parts ...string) []string {
 
 // runningCollector is otelcol-pamaudit running the ConfigMap's pipeline.
 type runningCollector struct {
-	cmd  *exec.Cmd
-	out  *testutil.SyncBuffer
-	done chan struct{}
+	*testutil.Proc
+	out *testutil.SyncBuffer
 }
 
 func startCollector(t *testing.T, bin string, env, args []string) *runningCollector {
 	t.Helper()
-	r := &runningCollector{cmd: exec.Command(bin, args...), out: &testutil.SyncBuffer{}, done: make(chan struct{})}
-	r.cmd.Env = env
-	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = r.cmd.Wait(); close(r.done) }()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	out := &testutil.SyncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	r := &runningCollector{Proc: testutil.Start(t, cmd, syscall.SIGTERM, 30*time.Second), out: out}
 	t.Cleanup(func() { r.stop(t) })
 	return r
 }
@@ -217,17 +214,7 @@ func (r *runningCollector) output() string { return r.out.String() }
 
 // stop sends SIGTERM, as the kubelet does, and waits.
 func (r *runningCollector) stop(t *testing.T) {
-	select {
-	case <-r.done:
-		return
-	default:
-	}
-	_ = r.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-r.done:
-	case <-time.After(30 * time.Second):
-		_ = r.cmd.Process.Kill()
-		<-r.done
+	if !r.Stop(syscall.SIGTERM, 30*time.Second) {
 		t.Errorf("the collector did not stop on SIGTERM")
 	}
 }
@@ -238,7 +225,7 @@ func waitHealthy(t *testing.T, r *runningCollector, url string) {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case <-r.done:
+		case <-r.Done():
 			t.Fatalf("the collector stopped:\n%s", r.out)
 		default:
 		}

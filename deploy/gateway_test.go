@@ -610,10 +610,10 @@ func TestGatewayKilled(t *testing.T) {
 	}
 	backend.down.Store(true)
 	time.Sleep(1500 * time.Millisecond)
-	if err := gwCol.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := gwCol.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	<-gwCol.done
+	<-gwCol.Done()
 	atKill := len(backend.records())
 	backend.down.Store(false)
 	time.Sleep(2 * time.Second)

@@ -131,7 +131,7 @@ func TestGatewayLoad(t *testing.T) {
 		out, lat := backend.window(written)
 		line := fmt.Sprintf("%6.0f %9d %9d", time.Since(start).Seconds(), wn, out)
 		for _, name := range names {
-			kb := procKB(t, procs[name].cmd.Process.Pid, "VmRSS")
+			kb := procKB(t, procs[name].Cmd.Process.Pid, "VmRSS")
 			rss[name] = append(rss[name], kb)
 			line += fmt.Sprintf(" %9d MiB", kb/1024)
 		}
@@ -161,11 +161,11 @@ func TestGatewayLoad(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	out := max(1, backend.distinct())
 	for _, name := range names {
-		cpu := procCPU(t, procs[name].cmd.Process.Pid)
+		cpu := procCPU(t, procs[name].Cmd.Process.Pid)
 		r := rss[name]
 		half := r[len(r)/2:]
 		t.Logf("%s: CPU %.1f s (user+system), %.0f µs a record out; RSS %d-%d MiB over the second half of the run, peak %d MiB",
-			name, cpu, cpu*1e6/float64(out), slices.Min(half)/1024, slices.Max(half)/1024, procKB(t, procs[name].cmd.Process.Pid, "VmHWM")/1024)
+			name, cpu, cpu*1e6/float64(out), slices.Min(half)/1024, slices.Max(half)/1024, procKB(t, procs[name].Cmd.Process.Pid, "VmHWM")/1024)
 	}
 	distinct, total := backend.distinct(), backend.total()
 	t.Logf("%d records in at %d/s for %d s, %d out (%d distinct, %d duplicates), %d missing, all out %.0f s after the start; latency write -> backend over the run: %s",

@@ -45,8 +45,7 @@ func freePort(t *testing.T) string {
 // log.
 func startFluentBit(t *testing.T, dir string, env map[string]string, args ...string) (stdout, stderr *testutil.SyncBuffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, fluentBit(t), args...)
+	cmd := exec.Command(fluentBit(t), args...)
 	cmd.Dir = dir
 	cmd.Env = os.Environ()
 	for k, v := range env {
@@ -54,25 +53,13 @@ func startFluentBit(t *testing.T, dir string, env map[string]string, args ...str
 	}
 	stdout, stderr = &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	// Cleanups run last first: the log is shown once Fluent Bit has stopped.
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			cancel()
-			<-done
-		}
-		cancel()
 		if t.Failed() {
 			t.Logf("fluent-bit %v log:\n%s", args, stderr.String())
 		}
 	})
+	testutil.Start(t, cmd, os.Interrupt, 15*time.Second)
 	return stdout, stderr
 }
 

@@ -1,5 +1,6 @@
 // Package testutil holds what the tests of several packages share: a
-// buffer a child process writes while the test reads it, loopback
+// process run until the test ends (proc.go), a buffer a child process
+// writes while the test reads it, loopback
 // listeners and addresses, a certificate authority for TLS tests (ca.go),
 // a record of nested maps (record.go), the example logs and their golden
 // files (golden.go), and the record counts of the example logs. Only tests
