@@ -2,7 +2,7 @@
 // distribution and of the Fluent Bit plugin share: an OTLP/HTTP logs
 // receiver on loopback, and the comparison of exported records with the
 // golden NDJSON records of testdata/; and every string of an exported
-// record, for the redaction property tests.
+// record and the secrets found in it, for the redaction property tests.
 package otlptest
 
 import (
@@ -25,6 +25,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/schema/ecs"
 	"github.com/pamaudit/pamaudit/internal/schema/ocsf"
+	"github.com/pamaudit/pamaudit/internal/secretgen"
 	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -230,6 +231,18 @@ func stringsOf(where string, v pcommon.Value, visit func(where, s string)) {
 			stringsOf(where+"["+strconv.Itoa(i)+"]", s.At(i), visit)
 		}
 	}
+}
+
+// Leaks finds secrets in one exported record, for the redaction property
+// tests: in every string of it (Strings), and in its OTLP/JSON encoding's
+// bytes.
+func Leaks(lr plog.LogRecord, secrets []string) []secretgen.Leak {
+	found := secretgen.FindStrings(func(visit func(where, s string)) { Strings(lr, visit) }, secrets)
+	ld := plog.NewLogs()
+	lr.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	var m plog.JSONMarshaler
+	raw, _ := m.MarshalLogs(ld)
+	return secretgen.FindRaw(string(raw), secrets, found)
 }
 
 // UID returns the record's identity (log.record.uid; event.id in ECS,
