@@ -6,10 +6,11 @@ import (
 	"flag"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files from the current output")
@@ -67,30 +68,10 @@ func eachText(t testing.TB, r io.Reader, max int, f func(text []byte, cut *CutEr
 	}
 }
 
-// goldenFiles lists testdata/<product>/*.log.
-func goldenFiles(t testing.TB) []string {
-	t.Helper()
-	files, err := filepath.Glob("../testdata/*/*.log")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata: %v", err)
-	}
-	return files
-}
-
-// schemaGolden is the golden file of a testdata log in a schema: .ndjson for
-// otel, .ecs.ndjson and .ocsf.ndjson for the others.
-func schemaGolden(log string, s Schema) string {
-	ext := ".ndjson"
-	if s != SchemaOTel {
-		ext = "." + s.String() + ext
-	}
-	return strings.TrimSuffix(log, ".log") + ext
-}
-
 // TestGolden parses every testdata log in every schema and compares with
 // its golden file (go test ./core -run TestGolden -update rewrites them).
 func TestGolden(t *testing.T) {
-	for _, file := range goldenFiles(t) {
+	for _, file := range testutil.GoldenLogs(t, "../testdata") {
 		for _, schema := range []Schema{SchemaOTel, SchemaECS, SchemaOCSF} {
 			testGolden(t, file, schema)
 		}
@@ -105,7 +86,7 @@ func testGolden(t *testing.T, file string, schema Schema) {
 			t.Fatal(err)
 		}
 		got := parseAll(t, testParser(t, Options{Schema: schema}), bytes.NewReader(in))
-		checkGolden(t, schemaGolden(file, schema), got)
+		checkGolden(t, testutil.GoldenFile(file, schema.String()), got)
 	})
 }
 

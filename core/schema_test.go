@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/pamaudit/pamaudit/internal/schema"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // Every attribute the golden outputs carry is documented.
 func TestGoldenKeysDocumented(t *testing.T) {
-	for _, file := range goldenFiles(t) {
+	for _, file := range testutil.GoldenLogs(t, "../testdata") {
 		in, _ := os.ReadFile(file)
 		p := testParser(t, Options{})
 		sp := NewSplitter(strings.NewReader(string(in)), 0)

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // splitAll returns every record of in.
@@ -251,11 +252,7 @@ func TestSplitterCut(t *testing.T) {
 // bytes of the same record with the rest counted. A cut never makes records
 // of its own, nor merges into the next.
 func TestSplitterCutKeepsRecords(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/*/*.log")
-	if len(files) == 0 {
-		t.Fatal("no testdata")
-	}
-	for _, f := range files {
+	for _, f := range testutil.GoldenLogs(t, "../testdata") {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -12,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,6 +18,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // The collector's pipeline in the ConfigMap, validated and run by the real
@@ -189,33 +189,22 @@ func (n node) podLog(ns, pod, uid, container string, lines ...string) string {
 // cri writes text as the container runtime does: one full (F) line, or
 // partial (P) lines and a last full one when text is split.
 func cri(stream string, parts ...string) []string {
-	var lines []string
-	for i, p := range parts {
-		tag := "P"
-		if i == len(parts)-1 {
-			tag = "F"
-		}
-		lines = append(lines, fmt.Sprintf("2026-03-05T10:16:%02d.123456789Z %s %s %s", i, stream, tag, p))
-	}
-	return lines
+	return testutil.CRI(time.Date(2026, 3, 5, 10, 16, 0, 123456789, time.UTC), stream, parts...)
 }
 
 // runningCollector is otelcol-pamaudit running the ConfigMap's pipeline.
 type runningCollector struct {
-	cmd  *exec.Cmd
-	out  *syncBuffer
-	done chan struct{}
+	*testutil.Proc
+	out *testutil.SyncBuffer
 }
 
 func startCollector(t *testing.T, bin string, env, args []string) *runningCollector {
 	t.Helper()
-	r := &runningCollector{cmd: exec.Command(bin, args...), out: &syncBuffer{}, done: make(chan struct{})}
-	r.cmd.Env = env
-	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = r.cmd.Wait(); close(r.done) }()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	out := &testutil.SyncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	r := &runningCollector{Proc: testutil.Start(t, cmd, syscall.SIGTERM, 30*time.Second), out: out}
 	t.Cleanup(func() { r.stop(t) })
 	return r
 }
@@ -223,37 +212,9 @@ func startCollector(t *testing.T, bin string, env, args []string) *runningCollec
 // output is what the collector logged so far.
 func (r *runningCollector) output() string { return r.out.String() }
 
-// syncBuffer is a buffer the collector writes to while a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // stop sends SIGTERM, as the kubelet does, and waits.
 func (r *runningCollector) stop(t *testing.T) {
-	select {
-	case <-r.done:
-		return
-	default:
-	}
-	_ = r.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-r.done:
-	case <-time.After(30 * time.Second):
-		_ = r.cmd.Process.Kill()
-		<-r.done
+	if !r.Stop(syscall.SIGTERM, 30*time.Second) {
 		t.Errorf("the collector did not stop on SIGTERM")
 	}
 }
@@ -264,7 +225,7 @@ func waitHealthy(t *testing.T, r *runningCollector, url string) {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case <-r.done:
+		case <-r.Done():
 			t.Fatalf("the collector stopped:\n%s", r.out)
 		default:
 		}

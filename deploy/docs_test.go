@@ -3,11 +3,9 @@ package deploy
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,9 +108,6 @@ func firstLine(text string) string {
 }
 
 func TestKubernetesDocBlocks(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
 	ran := 0
 	for _, b := range readBlocks(t, docsFile) {
 		if b.Lang != "sh" {
@@ -143,33 +138,16 @@ func runKubernetesBlock(t *testing.T, b mdblock.Block, check func(*testing.T, *o
 	if err := os.CopyFS(filepath.Join(dir, "deploy", "kubernetes"), os.DirFS("kubernetes")); err != nil {
 		t.Fatal(err)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := t.TempDir()
-	for _, name := range []string{"kubectl", "editor"} {
-		if err := os.Symlink(exe, filepath.Join(bin, name)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bin := mdblock.FakeBin(t, "kubectl", "editor")
 	state := t.TempDir()
-	cmd := exec.Command("bash", "-e", "-o", "pipefail", "-c", b.Text)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"EDITOR="+filepath.Join(bin, "editor"), "FAKE_KUBECTL_STATE="+state)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	done := make(chan struct{})
-	var out []byte
-	go func() { out, err = cmd.CombinedOutput(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Minute):
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-		t.Fatalf("did not end:\n%s", out)
+	sh := mdblock.StartShell(t, b.Text, dir, []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"EDITOR=" + filepath.Join(bin, "editor"), "FAKE_KUBECTL_STATE=" + state}, "-e", "-o", "pipefail")
+	if !sh.Wait(2 * time.Minute) {
+		sh.Stop(0)
+		t.Fatalf("did not end:\n%s", sh.Out.String())
 	}
-	if err != nil {
+	out := sh.Out.String()
+	if err := sh.Err(); err != nil {
 		t.Fatalf("%v\n%s\noutput:\n%s", err, b.Text, out)
 	}
 	t.Logf("output:\n%s", out)

@@ -13,6 +13,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/pamaudit/pamaudit/docs/mdblock"
 	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
 )
 
@@ -97,21 +98,9 @@ func (c classicConf) section(t *testing.T, kind, name string) section {
 // docs/fluent-bit.md.
 func documentedKeys(t *testing.T) map[string]bool {
 	t.Helper()
-	doc := readFile(t, "docs/fluent-bit.md")
-	_, table, ok := strings.Cut(doc, "## Configuration")
+	keys, ok := mdblock.TableKeys(readFile(t, "docs/fluent-bit.md"), "## Configuration")
 	if !ok {
 		t.Fatal("docs/fluent-bit.md has no Configuration section")
-	}
-	table, _, _ = strings.Cut(table, "\n## ")
-	keys := map[string]bool{}
-	for _, line := range strings.Split(table, "\n") {
-		if !strings.HasPrefix(line, "| `") {
-			continue
-		}
-		first := strings.Split(line, "|")[1]
-		for _, m := range regexp.MustCompile("`([a-z_]+)`").FindAllStringSubmatch(first, -1) {
-			keys[m[1]] = true
-		}
 	}
 	if !keys["otlp_endpoint"] || !keys["output"] {
 		t.Fatalf("could not read the keys of docs/fluent-bit.md: %v", keys)

@@ -1,16 +1,8 @@
 package deploy
 
 import (
-	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,10 +17,12 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // The gateway tier: the gateway Deployment's overlays keep their
@@ -616,10 +610,10 @@ func TestGatewayKilled(t *testing.T) {
 	}
 	backend.down.Store(true)
 	time.Sleep(1500 * time.Millisecond)
-	if err := gwCol.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := gwCol.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	<-gwCol.done
+	<-gwCol.Done()
 	atKill := len(backend.records())
 	backend.down.Store(false)
 	time.Sleep(2 * time.Second)
@@ -675,7 +669,8 @@ func TestGatewaySyslogTLS(t *testing.T) {
 		t.Fatal("no config-tls.yaml")
 	}
 	dir := t.TempDir()
-	certFile, keyFile := selfSigned(t, dir)
+	ca := testutil.NewCA(t, dir, "gateway-test-ca")
+	certFile, keyFile, _ := ca.Issue("gateway", false, nil, "gateway.test")
 	partFile := filepath.Join(dir, "config-tls.yaml")
 	if err := os.WriteFile(partFile, []byte(part), 0o644); err != nil {
 		t.Fatal(err)
@@ -692,10 +687,7 @@ func TestGatewaySyslogTLS(t *testing.T) {
 		"--config", yamlOverride("receivers::tcp_log/syslog-tls::tls::key_file", keyFile))
 	col := run.start(t, bin)
 
-	pool := x509.NewCertPool()
-	pemBytes, _ := os.ReadFile(certFile)
-	pool.AppendCertsFromPEM(pemBytes)
-	conn, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", tlsPort), &tls.Config{RootCAs: pool, ServerName: "gateway.test"})
+	conn, err := tls.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", tlsPort), &tls.Config{RootCAs: ca.Pool(), ServerName: "gateway.test"})
 	if err != nil {
 		t.Fatalf("TLS: %v\n%s", err, col.out)
 	}
@@ -717,36 +709,6 @@ func TestGatewaySyslogTLS(t *testing.T) {
 	if got := len(backend.records()); got != 1 {
 		t.Errorf("%d records: a plain-text line on the TLS port was read", got)
 	}
-}
-
-// selfSigned writes a certificate for gateway.test and its key.
-func selfSigned(t *testing.T, dir string) (string, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "gateway.test"}, DNSNames: []string{"gateway.test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kb, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile := filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return certFile, keyFile
 }
 
 // The Helm gateway's config, as the chart gives it to the collector (with
@@ -788,17 +750,12 @@ func TestGatewayFromFluentBitAgent(t *testing.T) {
 	syslog := lrs.AppendEmpty()
 	syslog.Body().SetStr("<134>" + passman[1])
 	syslog.Attributes().PutStr("fluentbit.source_address", "tcp://10.20.0.7:51234")
-	body, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
+	status, err := otlptest.Send(http.DefaultClient, fmt.Sprintf("http://127.0.0.1:%d/v1/logs", httpPort), ld)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(fmt.Sprintf("http://127.0.0.1:%d/v1/logs", httpPort), "application/x-protobuf", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("the gateway answered %s\n%s", resp.Status, col.out)
+	if status != http.StatusOK {
+		t.Fatalf("the gateway answered %d\n%s", status, col.out)
 	}
 	recs := backend.wait(2, 20*time.Second)
 	gold := goldenEvents(t, "passman/audit.log")

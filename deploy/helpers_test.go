@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"compress/gzip"
 	"fmt"
 	"io"
 	"net"
@@ -17,10 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 
 	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
+	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // root is the repository root, seen from this module.
@@ -160,14 +161,8 @@ type record struct {
 
 func newReceiver(t *testing.T) *receiver {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &receiver{url: "http://" + ln.Addr().String() + "/v1/logs"}
-	srv := &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	r := &receiver{}
+	r.url = otlptest.Serve(t, "127.0.0.1:0", r)
 	return r
 }
 
@@ -176,38 +171,18 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
 		return
 	}
-	b, err := requestBody(req)
-	ex := plogotlp.NewExportRequest()
-	if err == nil {
-		if strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") {
-			err = ex.UnmarshalJSON(b)
-		} else {
-			err = ex.UnmarshalProto(b)
-		}
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	ld, ok := otlptest.Decode(w, req)
+	if !ok {
 		return
 	}
 	var got []record
-	rls := ex.Logs().ResourceLogs()
-	for i := 0; i < rls.Len(); i++ {
-		rl := rls.At(i)
-		res := attrMap(rl.Resource().Attributes().AsRaw())
-		for j := 0; j < rl.ScopeLogs().Len(); j++ {
-			lrs := rl.ScopeLogs().At(j).LogRecords()
-			for k := 0; k < lrs.Len(); k++ {
-				lr := lrs.At(k)
-				got = append(got, record{event: lr.EventName(), body: bodyText(lr), attrs: attrMap(lr.Attributes().AsRaw()), resource: res})
-			}
-		}
-	}
+	otlptest.ForEachWithResource(ld, func(res pcommon.Resource, lr plog.LogRecord) {
+		got = append(got, record{event: lr.EventName(), body: bodyText(lr), attrs: attrMap(lr.Attributes().AsRaw()), resource: attrMap(res.Attributes().AsRaw())})
+	})
 	r.mu.Lock()
 	r.recs = append(r.recs, got...)
 	r.mu.Unlock()
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	resp, _ := plogotlp.NewExportResponse().MarshalProto()
-	_, _ = w.Write(resp)
+	otlptest.Accept(w)
 }
 
 func bodyText(lr plog.LogRecord) string { return lr.Body().AsString() }
@@ -247,9 +222,9 @@ func (r *receiver) wait(n int, timeout time.Duration) []record {
 // startHarness loads the real plugin into build/flb-harness, the C program
 // that calls it as Fluent Bit's Go proxy does (fluentbit/harness/harness.c),
 // until the test ends; the plugin's log is shown when the test fails.
-func startHarness(t *testing.T, bin, plugin string) (*flbsim.Harness, *syncBuffer) {
+func startHarness(t *testing.T, bin, plugin string) (*flbsim.Harness, *testutil.SyncBuffer) {
 	t.Helper()
-	log := &syncBuffer{} // collector_test.go
+	log := &testutil.SyncBuffer{}
 	h, err := flbsim.StartHarness(bin, plugin, t.TempDir(), os.LookupEnv, io.Discard, log)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
@@ -261,18 +236,4 @@ func startHarness(t *testing.T, bin, plugin string) (*flbsim.Harness, *syncBuffe
 		}
 	})
 	return h, log
-}
-
-// requestBody reads an OTLP/HTTP request's body, gunzipped when the
-// exporter compressed it.
-func requestBody(req *http.Request) ([]byte, error) {
-	var body io.Reader = req.Body
-	if req.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(req.Body)
-		if err != nil {
-			return nil, err
-		}
-		body = zr
-	}
-	return io.ReadAll(body)
 }

@@ -2,10 +2,7 @@ package deploy
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,7 +16,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
+
+	"github.com/pamaudit/pamaudit/internal/otlptest"
 )
 
 // The agent → gateway pipeline under a sustained load, with deploy's
@@ -133,7 +131,7 @@ func TestGatewayLoad(t *testing.T) {
 		out, lat := backend.window(written)
 		line := fmt.Sprintf("%6.0f %9d %9d", time.Since(start).Seconds(), wn, out)
 		for _, name := range names {
-			kb := procKB(t, procs[name].cmd.Process.Pid, "VmRSS")
+			kb := procKB(t, procs[name].Cmd.Process.Pid, "VmRSS")
 			rss[name] = append(rss[name], kb)
 			line += fmt.Sprintf(" %9d MiB", kb/1024)
 		}
@@ -163,11 +161,11 @@ func TestGatewayLoad(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	out := max(1, backend.distinct())
 	for _, name := range names {
-		cpu := procCPU(t, procs[name].cmd.Process.Pid)
+		cpu := procCPU(t, procs[name].Cmd.Process.Pid)
 		r := rss[name]
 		half := r[len(r)/2:]
 		t.Logf("%s: CPU %.1f s (user+system), %.0f µs a record out; RSS %d-%d MiB over the second half of the run, peak %d MiB",
-			name, cpu, cpu*1e6/float64(out), slices.Min(half)/1024, slices.Max(half)/1024, procKB(t, procs[name].cmd.Process.Pid, "VmHWM")/1024)
+			name, cpu, cpu*1e6/float64(out), slices.Min(half)/1024, slices.Max(half)/1024, procKB(t, procs[name].Cmd.Process.Pid, "VmHWM")/1024)
 	}
 	distinct, total := backend.distinct(), backend.total()
 	t.Logf("%d records in at %d/s for %d s, %d out (%d distinct, %d duplicates), %d missing, all out %.0f s after the start; latency write -> backend over the run: %s",
@@ -240,44 +238,26 @@ type counter struct {
 
 func newCounter(t *testing.T, n int) *counter {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &counter{url: "http://" + ln.Addr().String() + "/v1/logs", seen: make([]uint8, n), arrived: make([]int64, n)}
-	srv := &http.Server{Handler: c, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	c := &counter{seen: make([]uint8, n), arrived: make([]int64, n)}
+	c.url = otlptest.Serve(t, "127.0.0.1:0", c)
 	return c
 }
 
 func (c *counter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	b, err := requestBody(req)
-	ex := plogotlp.NewExportRequest()
-	if err == nil {
-		err = ex.UnmarshalProto(b)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	ld, ok := otlptest.Decode(w, req)
+	if !ok {
 		return
 	}
 	now := time.Now().UnixNano()
 	var ids []int
-	rls := ex.Logs().ResourceLogs()
-	for i := 0; i < rls.Len(); i++ {
-		sls := rls.At(i).ScopeLogs()
-		for j := 0; j < sls.Len(); j++ {
-			lrs := sls.At(j).LogRecords()
-			for k := 0; k < lrs.Len(); k++ {
-				v, ok := lrs.At(k).Attributes().Get("passman.id")
-				id, err := strconv.Atoi(v.AsString())
-				if !ok || err != nil {
-					id = -1 // not parsed: counted as missing
-				}
-				ids = append(ids, id)
-			}
+	otlptest.ForEach(ld, func(lr plog.LogRecord) {
+		v, ok := lr.Attributes().Get("passman.id")
+		id, err := strconv.Atoi(v.AsString())
+		if !ok || err != nil {
+			id = -1 // not parsed: counted as missing
 		}
-	}
+		ids = append(ids, id)
+	})
 	c.mu.Lock()
 	for _, id := range ids {
 		c.n++
@@ -292,9 +272,7 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		c.seen[id] = 1
 	}
 	c.mu.Unlock()
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	resp, _ := plogotlp.NewExportResponse().MarshalProto()
-	_, _ = w.Write(resp)
+	otlptest.Accept(w)
 }
 
 // window returns the records out so far and the latencies of those that
@@ -357,20 +335,11 @@ func otlpSource(url, tmpl string) func(from, to int) error {
 				lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(time.Now()))
 				lr.Body().SetStr(fmt.Sprintf(tmpl, i))
 			}
-			body, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
-			if err != nil {
-				return err
-			}
 			// Refused (the gateway's queue full, memory_limiter): retried,
 			// as an agent does.
 			for {
-				resp, err := client.Post(url, "application/x-protobuf", bytes.NewReader(body))
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode == http.StatusOK {
-						break
-					}
+				if status, err := otlptest.Send(client, url, ld); err == nil && status == http.StatusOK {
+					break
 				}
 				time.Sleep(100 * time.Millisecond)
 			}

@@ -74,10 +74,10 @@ func TestCollectorSIGKILL(t *testing.T) {
 	}()
 
 	recv.wait(total/3, 60*time.Second)
-	if err := col.cmd.Process.Kill(); err != nil {
+	if err := col.Cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	<-col.done
+	<-col.Done()
 	killedAt := len(recv.records())
 	time.Sleep(time.Second) // down for a while; the writes go on
 	col = run.restart(t, bin)
@@ -186,7 +186,7 @@ func TestCollectorDiskFull(t *testing.T) {
 	}
 	time.Sleep(2 * time.Second) // it stays full a while: filelog is held back
 	select {
-	case <-col.done:
+	case <-col.Done():
 		t.Fatalf("the collector stopped on a full disk:\n%s", col.output())
 	default:
 	}

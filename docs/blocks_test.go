@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/pamaudit/pamaudit/docs/mdblock"
 	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
@@ -127,26 +127,9 @@ func copyRepo(t *testing.T) string {
 	return dst
 }
 
-// fakeBin makes a directory with this test binary as fluent-bit.
-func fakeBin(t *testing.T) string {
-	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.Symlink(exe, filepath.Join(dir, "fluent-bit")); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // TestDocBlocks runs the shell blocks of README.md and docs/fluent-bit.md
 // that blockTests names, as written.
 func TestDocBlocks(t *testing.T) {
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("no bash")
-	}
 	for _, doc := range []string{"README.md", "docs/fluent-bit.md"} {
 		for _, b := range readBlocks(t, doc) {
 			bt, ok := blockTests[b.first()]
@@ -172,43 +155,25 @@ func runBlock(t *testing.T, b block, bt blockTest) {
 			t.Skipf("%v are older than their sources (make test builds them first): %v %s", bt.needs, err, out)
 		}
 	}
-	cmd := exec.Command("bash", "-e", "-c", b.text)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PATH="+fakeBin(t)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	env := []string{"PATH=" + mdblock.FakeBin(t, "fluent-bit") + string(os.PathListSeparator) + os.Getenv("PATH")}
 	if harness, err := filepath.Abs(filepath.Join(root, "build", "flb-harness")); err == nil && os.Getenv("PAMAUDIT_HARNESS") == "" {
-		cmd.Env = append(cmd.Env, "PAMAUDIT_HARNESS="+harness)
+		env = append(env, "PAMAUDIT_HARNESS="+harness)
 	}
 	if bt.env != nil {
 		for k, v := range bt.env(t) {
-			cmd.Env = append(cmd.Env, k+"="+v)
+			env = append(env, k+"="+v)
 		}
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &testutil.SyncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-exited
-		}
-	}
+	sh := mdblock.StartShell(t, b.text, dir, env, "-e")
+	out := sh.Out
+	stop := func() { sh.Stop(15 * time.Second) }
 	if bt.done == nil {
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Fatalf("%v\n%s\noutput:\n%s", err, b.text, out.String())
-			}
-		case <-time.After(3 * time.Minute):
+		if !sh.Wait(3 * time.Minute) {
 			stop()
 			t.Fatalf("did not end\n%s\noutput:\n%s", b.text, out.String())
+		}
+		if err := sh.Err(); err != nil {
+			t.Fatalf("%v\n%s\noutput:\n%s", err, b.text, out.String())
 		}
 		return
 	}
@@ -217,11 +182,11 @@ func runBlock(t *testing.T, b block, bt blockTest) {
 	defer tick.Stop()
 	for {
 		select {
-		case err := <-exited:
+		case <-sh.Done():
 			if bt.done(out.String()) == nil {
 				return
 			}
-			t.Fatalf("ended (%v) before it did its work: %v\n%s\noutput:\n%s", err, bt.done(out.String()), b.text, tail(out.String()))
+			t.Fatalf("ended (%v) before it did its work: %v\n%s\noutput:\n%s", sh.Err(), bt.done(out.String()), b.text, tail(out.String()))
 		case <-deadline:
 			err := bt.done(out.String())
 			stop()

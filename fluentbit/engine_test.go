@@ -45,8 +45,7 @@ func freePort(t *testing.T) string {
 // log.
 func startFluentBit(t *testing.T, dir string, env map[string]string, args ...string) (stdout, stderr *testutil.SyncBuffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, fluentBit(t), args...)
+	cmd := exec.Command(fluentBit(t), args...)
 	cmd.Dir = dir
 	cmd.Env = os.Environ()
 	for k, v := range env {
@@ -54,25 +53,13 @@ func startFluentBit(t *testing.T, dir string, env map[string]string, args ...str
 	}
 	stdout, stderr = &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	// Cleanups run last first: the log is shown once Fluent Bit has stopped.
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			cancel()
-			<-done
-		}
-		cancel()
 		if t.Failed() {
 			t.Logf("fluent-bit %v log:\n%s", args, stderr.String())
 		}
 	})
+	testutil.Start(t, cmd, os.Interrupt, 15*time.Second)
 	return stdout, stderr
 }
 
@@ -138,7 +125,7 @@ func TestEngineOTLPTLS(t *testing.T) {
 	recv, url := otlpTLSReceiver(t, pki.serverTLS(pki.server, true))
 	logFile, _ := filepath.Abs(filepath.Join("..", "testdata", "passman", "audit.log"))
 	cfg := ownConfig(t, logFile, "output otlp", "otlp_endpoint "+url,
-		"pamaudit.tls.ca_file "+pki.ca.file, "pamaudit.tls.crt_file "+pki.clientCrt, "pamaudit.tls.key_file "+pki.clientKey)
+		"pamaudit.tls.ca_file "+pki.ca.File, "pamaudit.tls.crt_file "+pki.clientCrt, "pamaudit.tls.key_file "+pki.clientKey)
 	startFluentBit(t, t.TempDir(), nil, "-e", releasePlugin.get(t), "-c", cfg)
 	want := len(goldenLines(t, "passman/audit.log"))
 	if n := recv.Wait(want, 30*time.Second); n != want {

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -86,7 +85,7 @@ func exampleYAML(t *testing.T, name string) (inputs, outputs []map[string]string
 		for _, o := range in {
 			m := map[string]string{}
 			for k, v := range o {
-				m[strings.ToLower(k)] = expandVars(strings.TrimSpace(strings.Trim(strings.TrimSpace(toString(v)), `"`)), nil)
+				m[strings.ToLower(k)] = expandVars(strings.TrimSpace(strings.Trim(strings.TrimSpace(flbsim.YAMLValue(v)), `"`)), nil)
 			}
 			out = append(out, m)
 		}
@@ -138,16 +137,6 @@ func TestSyslogExampleInputs(t *testing.T) {
 	if len(classic) != 2 || !parsers["syslog-rfc5424"] || !parsers["syslog-rfc3164"] || len(ports) != 2 {
 		t.Errorf("want one tcp input for each of syslog-rfc5424 and syslog-rfc3164 on two ports: %v", classic)
 	}
-}
-
-func toString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case int:
-		return strconv.Itoa(x)
-	}
-	return ""
 }
 
 // Every key the examples give the plugin is one it reads (or one of Fluent

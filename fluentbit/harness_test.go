@@ -177,6 +177,19 @@ func (h *harness) instance(id int, props map[string]string) string {
 	return h.do("init %d", id)
 }
 
+// refuses initialises instance id with props and checks that the init
+// fails with a log line that names key, as a bad setting's must.
+func (h *harness) refuses(id int, props map[string]string, key string) {
+	h.t.Helper()
+	if r := h.instance(id, props); r != fmt.Sprintf("init %d 0", id) {
+		h.t.Errorf("%v: %s, want the init to fail", props, r)
+		return
+	}
+	if !h.logged("config: " + key + ": ") {
+		h.t.Errorf("%v: the log does not name %s:\n%s", props, key, h.stderr.String())
+	}
+}
+
 // chunkFile writes a chunk to a file for the harness.
 func chunkFile(t *testing.T, chunk []byte) string {
 	f := filepath.Join(t.TempDir(), "chunk.msgpack")
@@ -190,11 +203,7 @@ func chunkFile(t *testing.T, chunk []byte) string {
 func goldenLines(t *testing.T, files ...string) []string {
 	var out []string
 	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, strings.Split(strings.TrimSpace(string(b)), "\n")...)
+		out = append(out, otlptest.GoldenLines(t, filepath.Join("..", "testdata", f), "otel")...)
 	}
 	return out
 }
@@ -448,13 +457,7 @@ func TestHarnessBadInput(t *testing.T) {
 
 // A bad config fails init with a message naming the key.
 func TestHarnessBadConfig(t *testing.T) {
-	h := startHarness(t)
-	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_compression": "zstd"}); r != "init 0 0" {
-		t.Fatalf("init: %s", r)
-	}
-	if !h.logged("otlp_compression") {
-		t.Errorf("the log does not name the key:\n%s", h.stderr.String())
-	}
+	startHarness(t).refuses(0, map[string]string{"output": "otlp", "otlp_compression": "zstd"}, "otlp_compression")
 }
 
 // stdout prints the records as pamaudit parse does.

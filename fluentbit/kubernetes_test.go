@@ -1,66 +1,20 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"reflect"
-	"sync"
 	"testing"
-
-	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 
 	"github.com/pamaudit/pamaudit/internal/otlptest"
 )
-
-// resourceTap serves the shared OTLP receiver and keeps each request's logs
-// whole, resources included (the receiver hands out records only).
-type resourceTap struct {
-	recv *otlptest.Receiver
-	mu   sync.Mutex
-	logs []plog.Logs
-}
-
-func newResourceTap(t *testing.T) (*resourceTap, string) {
-	tap := &resourceTap{recv: otlptest.NewReceiver(t, "127.0.0.1:0")}
-	srv := httptest.NewServer(tap)
-	t.Cleanup(srv.Close)
-	return tap, srv.URL + "/v1/logs"
-}
-
-func (tap *resourceTap) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	raw := body
-	if req.Header.Get("Content-Encoding") == "gzip" {
-		if zr, err := gzip.NewReader(bytes.NewReader(body)); err == nil {
-			raw, _ = io.ReadAll(zr)
-		}
-	}
-	ex := plogotlp.NewExportRequest()
-	if ex.UnmarshalProto(raw) == nil {
-		tap.mu.Lock()
-		tap.logs = append(tap.logs, ex.Logs())
-		tap.mu.Unlock()
-	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	tap.recv.ServeHTTP(w, req)
-}
 
 // The kubernetes filter's pod fields become the OTLP resource: one
 // ResourceLogs per pod and container, in the order of their first records;
 // host.name and service.name stay on the record, and what has no resource
 // name stays a record attribute.
 func TestHarnessKubernetesResource(t *testing.T) {
-	tap, url := newResourceTap(t)
+	recv := otlptest.NewReceiver(t, "127.0.0.1:0")
 	h := startHarness(t)
-	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": url}); r != "init 0 1" {
+	if r := h.instance(0, map[string]string{"output": "otlp", "otlp_endpoint": recv.URL}); r != "init 0 1" {
 		t.Fatalf("init: %s", r)
 	}
 	line := func(n string) string {
@@ -83,12 +37,11 @@ func TestHarnessKubernetesResource(t *testing.T) {
 	if r := h.do("flush 0 kube.pam %s", chunkFile(t, chunk)); r != "flush 0 1" {
 		t.Fatalf("flush: %s", r)
 	}
-	tap.mu.Lock()
-	defer tap.mu.Unlock()
-	if len(tap.logs) != 1 {
-		t.Fatalf("%d requests, want 1", len(tap.logs))
+	logs := recv.Logs()
+	if len(logs) != 1 {
+		t.Fatalf("%d requests, want 1", len(logs))
 	}
-	rls := tap.logs[0].ResourceLogs()
+	rls := logs[0].ResourceLogs()
 	resource := func(name, uid string) map[string]any {
 		return map[string]any{
 			"k8s.namespace.name": "pam", "k8s.pod.name": name, "k8s.pod.uid": uid, "k8s.container.name": "passman",

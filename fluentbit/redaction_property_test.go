@@ -218,12 +218,7 @@ func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, se
 		i := 0
 		otlptest.ForEach(ld, func(lr plog.LogRecord) {
 			if i < n {
-				l := secretgen.FindStrings(func(visit func(where, s string)) { otlptest.Strings(lr, visit) }, secrets[i])
-				one := plog.NewLogs()
-				lr.CopyTo(one.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
-				var m plog.JSONMarshaler
-				raw, _ := m.MarshalLogs(one)
-				out[i] = secretgen.FindRaw(string(raw), secrets[i], l)
+				out[i] = otlptest.Leaks(lr, secrets[i])
 			}
 			i++
 		})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // goldenNow is the clock of the golden files: the chunks here carry it as
@@ -25,8 +26,7 @@ var goldenNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 // the ECS attributes or the OCSF map body. The plugin's own fluentbit.tag
 // is the only difference (in unmapped, or under pamaudit.).
 func TestSchemasEveryOutput(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
-	for _, f := range files {
+	for _, f := range testutil.GoldenLogs(t, filepath.Join("..", "testdata")) {
 		rel := filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
 		_, texts := testdataChunk(t, rel)
 		var chunk []byte
@@ -204,25 +204,15 @@ func TestHarnessSchemas(t *testing.T) {
 			}
 		}
 	}
-	h := startHarness(t)
-	if r := h.instance(0, map[string]string{"output": "stdout", "schema": "xml"}); r != "init 0 0" || !h.logged("schema") {
-		t.Errorf("bad schema: %s", r)
-	}
+	startHarness(t).refuses(0, map[string]string{"output": "stdout", "schema": "xml"}, "schema")
 }
 
 // The MessagePack writer encodes nested maps (as a map body and as a map
 // attribute) as NDJSON does.
 func TestNestedMapsMsgpack(t *testing.T) {
-	flat := []core.Attr{
-		{Key: "a", Kind: core.KindInt, Int: 1},
-		{Key: "m", Kind: core.KindMap, Int: 2},
-		{Key: "n", Kind: core.KindMap, Int: 1},
-		{Key: "deep", Kind: core.KindString, Str: "x"},
-		{Key: "z", Kind: core.KindString, Str: "last"},
-	}
-	attrs := append([]core.Attr{{Key: "top", Kind: core.KindMap, Int: int64(len(flat))}}, flat...)
 	for _, schema := range []core.Schema{core.SchemaOTel, core.SchemaECS, core.SchemaOCSF} {
-		rec := &core.Record{EventName: "e", BodyMap: flat, Attrs: attrs, Schema: schema, ObservedTime: goldenNow}
+		rec := testutil.NestedMapsRecord()
+		rec.Schema, rec.ObservedTime = schema, goldenNow
 		var w recordWriter
 		r := mpReader{buf: w.appendRecord(nil, rec)}
 		got, err := decodeAny(&r)

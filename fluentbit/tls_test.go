@@ -1,125 +1,23 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
-
-// testCA is a certificate authority made for one test, with the PEM files
-// the plugin's TLS keys name.
-type testCA struct {
-	t    *testing.T
-	dir  string
-	name string
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	file string // the CA certificate, PEM
-}
-
-var serial int64
-
-func newTestCA(t *testing.T, dir, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial++
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	ca := &testCA{t: t, dir: dir, name: name, cert: cert, key: key, file: filepath.Join(dir, name+".pem")}
-	writePEM(t, ca.file, "CERTIFICATE", der)
-	return ca
-}
-
-func (ca *testCA) pool() *x509.CertPool {
-	p := x509.NewCertPool()
-	p.AddCert(ca.cert)
-	return p
-}
-
-// issue makes a certificate for the IP addresses and DNS names given (a
-// client certificate when client), and returns its certificate and key
-// files and the pair for a Go server.
-func (ca *testCA) issue(name string, client bool, ips []net.IP, dns ...string) (crtFile, keyFile string, pair tls.Certificate) {
-	t := ca.t
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial++
-	usage := x509.ExtKeyUsageServerAuth
-	if client {
-		usage = x509.ExtKeyUsageClientAuth
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
-		Subject:      pkix.Name{CommonName: name},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-		IPAddresses:  ips,
-		DNSNames:     dns,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	crtFile, keyFile = filepath.Join(ca.dir, name+".pem"), filepath.Join(ca.dir, name+"-key.pem")
-	writePEM(t, crtFile, "CERTIFICATE", der)
-	writePEM(t, keyFile, "EC PRIVATE KEY", keyDER)
-	pair, err = tls.LoadX509KeyPair(crtFile, keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return crtFile, keyFile, pair
-}
-
-func writePEM(t *testing.T, file, typ string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // testPKI is what the TLS tests use: a CA that signs the servers' and the
 // client's certificates, and another CA that the servers do not know.
 type testPKI struct {
-	ca, other           *testCA
+	ca, other           *testutil.CA
 	server, serverVhost tls.Certificate // 127.0.0.1; only the name otlp.test
 	clientCrt           string
 	clientKey           string
@@ -128,11 +26,11 @@ type testPKI struct {
 
 func newTestPKI(t *testing.T) *testPKI {
 	dir := t.TempDir()
-	p := &testPKI{ca: newTestCA(t, dir, "pamaudit-test-ca"), other: newTestCA(t, dir, "other-ca")}
-	_, _, p.server = p.ca.issue("server", false, []net.IP{net.IPv4(127, 0, 0, 1)})
-	_, _, p.serverVhost = p.ca.issue("server-vhost", false, nil, "otlp.test")
-	p.clientCrt, p.clientKey, _ = p.ca.issue("client", true, nil)
-	p.otherCrt, p.otherKey, _ = p.other.issue("client-other", true, nil)
+	p := &testPKI{ca: testutil.NewCA(t, dir, "pamaudit-test-ca"), other: testutil.NewCA(t, dir, "other-ca")}
+	_, _, p.server = p.ca.Issue("server", false, []net.IP{net.IPv4(127, 0, 0, 1)})
+	_, _, p.serverVhost = p.ca.Issue("server-vhost", false, nil, "otlp.test")
+	p.clientCrt, p.clientKey, _ = p.ca.Issue("client", true, nil)
+	p.otherCrt, p.otherKey, _ = p.other.Issue("client-other", true, nil)
 	return p
 }
 
@@ -151,7 +49,7 @@ func (p *testPKI) serverTLS(cert tls.Certificate, mTLS bool, tls12 ...bool) *tls
 	}
 	if mTLS {
 		cfg.ClientAuth = tls.RequireAndVerifyClientCert
-		cfg.ClientCAs = p.ca.pool()
+		cfg.ClientCAs = p.ca.Pool()
 	}
 	return cfg
 }
@@ -188,25 +86,25 @@ func TestHarnessOTLPTLS(t *testing.T) {
 		recv  *otlptest.Receiver
 		log   []string // for a failure: what the log says
 	}{
-		{"verified", url, map[string]string{"pamaudit.tls.ca_file": pki.ca.file}, recv, nil},
-		{"tls on, verified", url, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.verify": "on", "pamaudit.tls.ca_file": pki.ca.file}, recv, nil},
-		{"wrong CA", url, map[string]string{"pamaudit.tls.ca_file": pki.other.file}, recv,
+		{"verified", url, map[string]string{"pamaudit.tls.ca_file": pki.ca.File}, recv, nil},
+		{"tls on, verified", url, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.verify": "on", "pamaudit.tls.ca_file": pki.ca.File}, recv, nil},
+		{"wrong CA", url, map[string]string{"pamaudit.tls.ca_file": pki.other.File}, recv,
 			[]string{"[error]", "certificate signed by unknown authority", "check pamaudit.tls.ca_file", "Fluent Bit will retry"}},
 		{"system roots", url, nil, recv, []string{"certificate signed by unknown authority"}},
-		{"verify off", url, map[string]string{"pamaudit.tls.ca_file": pki.other.file, "pamaudit.tls.verify": "off"}, recv, nil},
-		{"mTLS without a client certificate", murl, map[string]string{"pamaudit.tls.ca_file": pki.ca.file}, mrecv,
+		{"verify off", url, map[string]string{"pamaudit.tls.ca_file": pki.other.File, "pamaudit.tls.verify": "off"}, recv, nil},
+		{"mTLS without a client certificate", murl, map[string]string{"pamaudit.tls.ca_file": pki.ca.File}, mrecv,
 			[]string{"Fluent Bit will retry"}},
-		{"mTLS without a client certificate, TLS 1.2", m12url, map[string]string{"pamaudit.tls.ca_file": pki.ca.file}, m12recv,
+		{"mTLS without a client certificate, TLS 1.2", m12url, map[string]string{"pamaudit.tls.ca_file": pki.ca.File}, m12recv,
 			[]string{"[error]", "check pamaudit.tls.crt_file"}},
-		{"mTLS with a client certificate of another CA", murl, map[string]string{"pamaudit.tls.ca_file": pki.ca.file,
+		{"mTLS with a client certificate of another CA", murl, map[string]string{"pamaudit.tls.ca_file": pki.ca.File,
 			"pamaudit.tls.crt_file": pki.otherCrt, "pamaudit.tls.key_file": pki.otherKey}, mrecv, []string{"Fluent Bit will retry"}},
-		{"mTLS with a client certificate of another CA, TLS 1.2", m12url, map[string]string{"pamaudit.tls.ca_file": pki.ca.file,
+		{"mTLS with a client certificate of another CA, TLS 1.2", m12url, map[string]string{"pamaudit.tls.ca_file": pki.ca.File,
 			"pamaudit.tls.crt_file": pki.otherCrt, "pamaudit.tls.key_file": pki.otherKey}, m12recv, []string{"[error]", "check pamaudit.tls.crt_file"}},
-		{"mTLS", murl, map[string]string{"pamaudit.tls.ca_file": pki.ca.file,
+		{"mTLS", murl, map[string]string{"pamaudit.tls.ca_file": pki.ca.File,
 			"pamaudit.tls.crt_file": pki.clientCrt, "pamaudit.tls.key_file": pki.clientKey}, mrecv, nil},
-		{"certificate for another name", vurl, map[string]string{"pamaudit.tls.ca_file": pki.ca.file}, vrecv,
+		{"certificate for another name", vurl, map[string]string{"pamaudit.tls.ca_file": pki.ca.File}, vrecv,
 			[]string{"[error]", "cannot validate certificate for 127.0.0.1", "check the host name, or pamaudit.tls.vhost"}},
-		{"vhost", vurl, map[string]string{"pamaudit.tls.ca_file": pki.ca.file, "pamaudit.tls.vhost": "otlp.test"}, vrecv, nil},
+		{"vhost", vurl, map[string]string{"pamaudit.tls.ca_file": pki.ca.File, "pamaudit.tls.vhost": "otlp.test"}, vrecv, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -267,15 +165,15 @@ func TestHarnessForwardTLS(t *testing.T) {
 		props map[string]string
 		log   []string
 	}{
-		{"verified", plain, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.file}, nil},
-		{"wrong CA", plain, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.other.file},
+		{"verified", plain, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.File}, nil},
+		{"wrong CA", plain, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.other.File},
 			[]string{"[error]", "certificate signed by unknown authority", "check pamaudit.tls.ca_file"}},
 		{"no TLS to a TLS server", plain, nil, []string{"no ack"}},
-		{"mTLS without a client certificate", mutual, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.file},
+		{"mTLS without a client certificate", mutual, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.File},
 			[]string{"Fluent Bit will retry"}},
-		{"mTLS without a client certificate, TLS 1.2", mutual12, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.file},
+		{"mTLS without a client certificate, TLS 1.2", mutual12, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.File},
 			[]string{"[error]", "check pamaudit.tls.crt_file"}},
-		{"mTLS", mutual, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.file,
+		{"mTLS", mutual, map[string]string{"pamaudit.tls": "on", "pamaudit.tls.ca_file": pki.ca.File,
 			"pamaudit.tls.crt_file": pki.clientCrt, "pamaudit.tls.key_file": pki.clientKey}, nil},
 	}
 	for _, c := range cases {
@@ -323,7 +221,7 @@ func TestHarnessTLSBadConfig(t *testing.T) {
 	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, serverKey, _ := pki.ca.issue("server2", false, []net.IP{net.IPv4(127, 0, 0, 1)})
+	_, serverKey, _ := pki.ca.Issue("server2", false, []net.IP{net.IPv4(127, 0, 0, 1)})
 	https := map[string]string{"output": "otlp", "otlp_endpoint": "https://127.0.0.1:4318/v1/logs"}
 	forward := map[string]string{"output": "forward", "pamaudit.tls": "on"}
 	cases := []struct {
@@ -340,25 +238,18 @@ func TestHarnessTLSBadConfig(t *testing.T) {
 		{https, map[string]string{"pamaudit.tls.verify": "maybe"}, "pamaudit.tls.verify"},
 		{https, map[string]string{"pamaudit.tls": "off"}, "pamaudit.tls"},
 		{map[string]string{"output": "otlp"}, map[string]string{"pamaudit.tls": "on"}, "pamaudit.tls"},
-		{map[string]string{"output": "otlp"}, map[string]string{"pamaudit.tls.ca_file": pki.ca.file}, "pamaudit.tls.ca_file"},
+		{map[string]string{"output": "otlp"}, map[string]string{"pamaudit.tls.ca_file": pki.ca.File}, "pamaudit.tls.ca_file"},
 		{map[string]string{"output": "forward"}, map[string]string{"pamaudit.tls.vhost": "x"}, "pamaudit.tls.vhost"},
 		{forward, map[string]string{"pamaudit.tls.crt_file": notPEM, "pamaudit.tls.key_file": notPEM}, "pamaudit.tls.crt_file"},
 	}
-	for i, c := range cases {
-		h := startHarness(t)
+	for _, c := range cases {
 		props := map[string]string{}
 		for _, m := range []map[string]string{c.base, c.props} {
 			for k, v := range m {
 				props[k] = v
 			}
 		}
-		if r := h.instance(0, props); r != "init 0 0" {
-			t.Errorf("case %d %v: init %s, want it to fail", i, c.props, r)
-			continue
-		}
-		if !h.logged("config: " + c.key + ": ") {
-			t.Errorf("case %d %v: the log does not name %s:\n%s", i, c.props, c.key, h.stderr.String())
-		}
+		startHarness(t).refuses(0, props, c.key)
 	}
 
 	// Fluent Bit's own keys: it refuses tls on for a plugin registered
@@ -368,10 +259,10 @@ func TestHarnessTLSBadConfig(t *testing.T) {
 	if r := h.do("set 0 tls on"); r != "set 0 -1" {
 		t.Errorf("tls on: %s, want Fluent Bit to refuse it", r)
 	}
-	if r := h.do("set 0 tls.ca_file %s", pki.ca.file); r != "set 0 core" {
+	if r := h.do("set 0 tls.ca_file %s", pki.ca.File); r != "set 0 core" {
 		t.Errorf("tls.ca_file: %s, want Fluent Bit to keep it", r)
 	}
-	if r := h.do("set 0 pamaudit.tls.ca_file %s", pki.ca.file); r != "set 0 0" {
+	if r := h.do("set 0 pamaudit.tls.ca_file %s", pki.ca.File); r != "set 0 0" {
 		t.Errorf("pamaudit.tls.ca_file: %s, want it passed to the plugin", r)
 	}
 	if !h.logged("does not support TLS") { // stderr is read apart: wait for it

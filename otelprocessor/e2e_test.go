@@ -1,7 +1,6 @@
 package otelprocessor
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -42,24 +41,18 @@ func needDistribution(t *testing.T) {
 // output is the distribution's output, written while the test reads it.
 type output struct {
 	testutil.SyncBuffer
-	exited chan struct{} // closed when the distribution has exited
+	exited <-chan struct{} // closed when the distribution has exited
 }
 
 // startDistribution runs the distribution on the configuration file, with
 // env (NAME=value) added to the environment, until the test ends.
 func startDistribution(t *testing.T, cfgFile string, env ...string) *output {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &output{exited: make(chan struct{})}
-	cmd := exec.CommandContext(ctx, distribution, "--config", cfgFile)
+	out := &output{}
+	cmd := exec.Command(distribution, "--config", cfgFile)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	go func() { _ = cmd.Wait(); close(out.exited) }()
-	t.Cleanup(func() { cancel(); <-out.exited })
+	cmd.Stdout, cmd.Stderr = &out.SyncBuffer, &out.SyncBuffer
+	out.exited = testutil.Start(t, cmd, os.Kill, 0).Done()
 	return out
 }
 
@@ -100,11 +93,7 @@ func TestEndToEnd(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, product, name), in, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			g, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines := strings.Split(strings.TrimSpace(string(g)), "\n")
+			lines := otlptest.GoldenLines(t, filepath.Join("..", "testdata", f), "otel")
 			want[name] = lines
 			total += len(lines)
 		}

@@ -1,8 +1,6 @@
 package otelprocessor
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/pamaudit/pamaudit/internal/hostile"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -20,12 +19,8 @@ import (
 // that keeps the text (or its redacted form) and carries error.type when it
 // failed, deterministically.
 func FuzzProcessRecord(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
-	for _, file := range files {
-		b, _ := os.ReadFile(file)
-		for _, line := range bytes.Split(b, []byte("\n")) {
-			f.Add(string(line), false)
-		}
+	for _, line := range testutil.GoldenLogLines(f, filepath.Join("..", "testdata")) {
+		f.Add(line, false)
 	}
 	f.Add("garbage password=hunter2", true)
 	p, err := newLogsProcessor(processortest.NewNopSettings(metadata.Type), createDefaultConfig(), testNow)

@@ -1,20 +1,14 @@
 package otelprocessor
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
@@ -22,52 +16,11 @@ import (
 	"github.com/pamaudit/pamaudit/record"
 )
 
-// resourceSink is otlptest's OTLP/HTTP receiver that also keeps whole
-// batches, resources included (the k8s.* attributes are on the resource).
-type resourceSink struct {
-	*otlptest.Receiver
-	mu   sync.Mutex
-	logs []plog.Logs
-}
-
-func newResourceSink(t *testing.T) *resourceSink {
-	t.Helper()
-	ln := testutil.Listen(t)
-	s := &resourceSink{Receiver: &otlptest.Receiver{URL: "http://" + ln.Addr().String() + "/v1/logs"}}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return s
-}
-
-// ServeHTTP keeps the batch, then has the receiver count it and answer.
-func (s *resourceSink) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	raw, err := io.ReadAll(req.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	req.Body = io.NopCloser(bytes.NewReader(raw))
-	if req.Header.Get("Content-Encoding") == "gzip" {
-		if zr, err := gzip.NewReader(bytes.NewReader(raw)); err == nil {
-			raw, _ = io.ReadAll(zr)
-		}
-	}
-	if ex := plogotlp.NewExportRequest(); ex.UnmarshalProto(raw) == nil {
-		s.mu.Lock()
-		s.logs = append(s.logs, ex.Logs())
-		s.mu.Unlock()
-	}
-	s.Receiver.ServeHTTP(w, req) // it answers 400 for what did not decode
-}
-
 // byContainer returns the records by namespace/pod/container, from the
 // resource attributes the container operator set, in arrival order.
-func (s *resourceSink) byContainer() map[string][]plog.LogRecord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func byContainer(recv *otlptest.Receiver) map[string][]plog.LogRecord {
 	out := map[string][]plog.LogRecord{}
-	for _, ld := range s.logs {
+	for _, ld := range recv.Logs() {
 		for _, rl := range ld.ResourceLogs().All() {
 			res := rl.Resource().Attributes()
 			var k []string
@@ -95,14 +48,15 @@ type podContainer struct {
 
 // criLines writes text as a runtime does: one CRI line per line; a line
 // longer than split (0: none) is cut into P lines and a last F line.
-func criLines(w io.Writer, text string, at time.Time, split int) {
+func criLines(w *strings.Builder, text string, at time.Time, split int) {
 	for _, l := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
-		stamp := at.UTC().Format("2006-01-02T15:04:05.000000000Z")
+		var parts []string
 		for split > 0 && len(l) > split {
-			fmt.Fprintf(w, "%s stdout P %s\n", stamp, l[:split])
-			l = l[split:]
+			parts, l = append(parts, l[:split]), l[split:]
 		}
-		fmt.Fprintf(w, "%s stdout F %s\n", stamp, l)
+		for _, c := range testutil.CRI(at, "stdout", append(parts, l)...) {
+			w.WriteString(c + "\n")
+		}
 		at = at.Add(time.Millisecond)
 	}
 }
@@ -149,11 +103,7 @@ func TestNodeEndToEnd(t *testing.T) {
 				split = 200 // the long audit lines come as P lines and an F line
 			}
 			criLines(&log, string(in), at, split)
-			g, err := os.ReadFile(filepath.Join("..", "testdata", strings.TrimSuffix(f, ".log")+".ndjson"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			want[key] = append(want[key], strings.Split(strings.TrimSpace(string(g)), "\n")...)
+			want[key] = append(want[key], otlptest.GoldenLines(t, filepath.Join("..", "testdata", f), "otel")...)
 		}
 		for _, l := range c.lines {
 			criLines(&log, l, at, 0)
@@ -165,14 +115,14 @@ func TestNodeEndToEnd(t *testing.T) {
 		}
 	}
 
-	sink := newResourceSink(t)
+	sink := otlptest.NewReceiver(t, "127.0.0.1:0")
 	out := startDistribution(t, "../examples/otelcol/node.yaml",
 		"PAMAUDIT_POD_LOGS="+pods, "PAMAUDIT_START_AT=beginning", "PAMAUDIT_OTLP_ENDPOINT="+sink.URL)
 	if n := waitRecords(out, sink.Count, total, 90*time.Second); n != total {
 		t.Fatalf("collector exported %d records, want %d\n%s", n, total, out.String())
 	}
 
-	got := sink.byContainer()
+	got := byContainer(sink)
 	uids := map[string]bool{}
 	for _, c := range nodeContainers {
 		key := c.namespace + "/" + c.pod + "/" + c.container

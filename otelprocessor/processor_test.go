@@ -27,6 +27,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -101,18 +102,10 @@ func consume(t *testing.T, cfg *Config, ld plog.Logs) plog.Logs {
 // pamaudit parse prints (the NDJSON goldens), and keeps what the collector
 // put around the records.
 func TestProcessorGolden(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
-	if len(files) == 0 {
-		t.Fatal("no testdata")
-	}
-	for _, f := range files {
+	for _, f := range testutil.GoldenLogs(t, filepath.Join("..", "testdata")) {
 		rel := filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
 		t.Run(rel, func(t *testing.T) {
-			g, err := os.ReadFile(strings.TrimSuffix(f, ".log") + ".ndjson")
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := strings.Split(strings.TrimSuffix(string(g), "\n"), "\n")
+			want := otlptest.GoldenLines(t, f, "otel")
 			texts := logTexts(productLogs(t, rel))
 			got := consume(t, createDefaultConfig(), productLogs(t, rel))
 			rl := got.ResourceLogs().At(0)
@@ -146,8 +139,7 @@ func TestProcessorGolden(t *testing.T) {
 // plugin's compare with too): the OCSF event as a map body with time,
 // severity and event name on the record, the ECS attributes beside them.
 func TestProcessorSchemas(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.log"))
-	for _, f := range files {
+	for _, f := range testutil.GoldenLogs(t, filepath.Join("..", "testdata")) {
 		rel := filepath.Join(filepath.Base(filepath.Dir(f)), filepath.Base(f))
 		for _, schema := range []string{"ecs", "ocsf"} {
 			t.Run(rel+"/"+schema, func(t *testing.T) {

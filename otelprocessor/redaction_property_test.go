@@ -142,22 +142,11 @@ func redpropBatch(texts []string, secrets [][]string, variant string) plog.Logs 
 	return ld
 }
 
-// redpropLeaks finds the secrets in one output log record: every string of it
-// (otlptest.Strings), and its JSON encoding's bytes.
-func redpropLeaks(lr plog.LogRecord, secrets []string) []secretgen.Leak {
-	found := secretgen.FindStrings(func(visit func(where, s string)) { otlptest.Strings(lr, visit) }, secrets)
-	ld := plog.NewLogs()
-	lr.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
-	var m plog.JSONMarshaler
-	raw, _ := m.MarshalLogs(ld)
-	return secretgen.FindRaw(string(raw), secrets, found)
-}
-
 func (r *procRuns) run(schema, variant string) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
 		out := r.consume(schema, max, redpropBatch([]string{text}, [][]string{secrets}, variant))
 		var found []secretgen.Leak
-		otlptest.ForEach(out, func(lr plog.LogRecord) { found = append(found, redpropLeaks(lr, secrets)...) })
+		otlptest.ForEach(out, func(lr plog.LogRecord) { found = append(found, otlptest.Leaks(lr, secrets)...) })
 		return found
 	}
 }
@@ -186,7 +175,7 @@ func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schem
 				}
 				var leaks [][]secretgen.Leak
 				otlptest.ForEach(runs.consume(schema, 0, redpropBatch(texts, secrets, variant)), func(lr plog.LogRecord) {
-					leaks = append(leaks, redpropLeaks(lr, cases[len(leaks)].Secrets))
+					leaks = append(leaks, otlptest.Leaks(lr, cases[len(leaks)].Secrets))
 				})
 				if len(leaks) != len(texts) {
 					t.Fatalf("%d records out, %d in", len(leaks), len(texts))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/hostile"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // testNow is the clock of the golden files.
@@ -28,20 +29,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, now func() ti
 // every schema (.ndjson, .ecs.ndjson, .ocsf.ndjson): the records the
 // processor and the plugin are compared with too.
 func TestParseGolden(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/*/*.log")
-	if len(files) == 0 {
-		t.Fatal("no testdata")
-	}
-	for _, f := range files {
+	for _, f := range testutil.GoldenLogs(t, "../../testdata") {
 		for _, schema := range []string{"otel", "ecs", "ocsf"} {
 			var out, errb bytes.Buffer
 			if code := run([]string{"parse", "--schema", schema, f}, nil, &out, &errb, testNow); code != 0 {
 				t.Fatalf("%s: exit %d: %s", f, code, errb.String())
 			}
-			golden := strings.TrimSuffix(f, ".log") + ".ndjson"
-			if schema != "otel" {
-				golden = strings.TrimSuffix(f, ".log") + "." + schema + ".ndjson"
-			}
+			golden := testutil.GoldenFile(f, schema)
 			want, err := os.ReadFile(golden)
 			if err != nil {
 				t.Fatal(err)

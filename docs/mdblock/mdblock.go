@@ -1,6 +1,9 @@
-// Package mdblock reads the fenced code blocks of a Markdown text, for the
-// tests that run the docs as written: docs/ (README.md, docs/fluent-bit.md)
-// and deploy/ (docs/kubernetes.md, in its own module). Only tests import it.
+// Package mdblock reads the fenced code blocks of a Markdown text and runs
+// its shell blocks (run.go), for the tests that run the docs as written:
+// docs/ (README.md, docs/fluent-bit.md) and deploy/ (docs/kubernetes.md,
+// in its own module); and it reads the keys of a reference table, for the
+// tests that hold a doc's table to the code (fluentbit/, deploy/). Only
+// tests import it.
 package mdblock
 
 import (
@@ -16,7 +19,10 @@ type Block struct {
 	NotRun string // the reason of a <!-- not run in CI: reason --> before it
 }
 
-var notRunRe = regexp.MustCompile(`^<!--\s*not run in CI:\s*(.*?)\s*-->$`)
+var (
+	notRunRe = regexp.MustCompile(`^<!--\s*not run in CI:\s*(.*?)\s*-->$`)
+	codeRe   = regexp.MustCompile("`([^`]+)`")
+)
 
 // Read returns the fenced blocks of md, in order. A block's NotRun comes
 // from the last non-blank line before its opening fence.
@@ -50,4 +56,26 @@ func Read(md string) []Block {
 		}
 	}
 	return out
+}
+
+// TableKeys returns the code spans (`key`) in the first column of the
+// table rows in md's section that starts with the line heading ("##
+// Configuration") and ends at the next "## ": the keys a reference table
+// documents. ok is false when md has no such section.
+func TableKeys(md, heading string) (keys map[string]bool, ok bool) {
+	_, section, ok := strings.Cut(md, heading+"\n")
+	if !ok {
+		return nil, false
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	keys = map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		for _, m := range codeRe.FindAllStringSubmatch(strings.Split(line, "|")[1], -1) {
+			keys[m[1]] = true
+		}
+	}
+	return keys, true
 }

@@ -27,3 +27,18 @@ func TestRead(t *testing.T) {
 		t.Errorf("Read:\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// A reference table's keys: every code span of the first column, only in
+// the section named, its subsections included.
+func TestTableKeys(t *testing.T) {
+	md := "## Other\n\n| `no` | x |\n\n## Configuration\n\n| key | meaning |\n|---|---|\n" +
+		"| `output` | `stdout` or `otlp` |\n| `a.b`, `c` | x |\n\n### More\n\n| `d` | x |\n\n## Next\n\n| `e` | x |\n"
+	got, ok := TableKeys(md, "## Configuration")
+	want := map[string]bool{"output": true, "a.b": true, "c": true, "d": true}
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Errorf("TableKeys: %v %v, want %v", got, ok, want)
+	}
+	if _, ok := TableKeys(md, "## Missing"); ok {
+		t.Error("TableKeys found a section that is not there")
+	}
+}

@@ -361,22 +361,26 @@ type yamlConfig struct {
 func yamlProps(m map[string]any, e env) []KV {
 	var out []KV
 	for k, v := range m {
-		var s string
-		switch x := v.(type) {
-		case string:
-			s = x
-		case bool:
-			s = strconv.FormatBool(x)
-		case int:
-			s = strconv.Itoa(x)
-		case float64:
-			s = strconv.FormatFloat(x, 'f', -1, 64)
-		default:
-			s = fmt.Sprint(x)
-		}
-		out = append(out, KV{k, e.expand(s)})
+		out = append(out, KV{k, e.expand(YAMLValue(v))})
 	}
 	return out
+}
+
+// YAMLValue is a property's YAML value (as go.yaml.in/yaml decodes it into
+// an any) as the text Fluent Bit reads from it.
+func YAMLValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return fmt.Sprint(x)
+	}
 }
 
 func (c *Config) loadYAML(path string, e env) error {

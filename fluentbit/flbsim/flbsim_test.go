@@ -1,13 +1,13 @@
 package flbsim
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 func TestExpand(t *testing.T) {
@@ -71,14 +71,6 @@ func TestStrptime(t *testing.T) {
 	}
 }
 
-type buf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *buf) Write(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.b.Write(p) }
-func (b *buf) String() string              { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
-
 // tail reads a file from its start only with read_from_head, joins lines
 // with a multiline parser, and prints with the stdout output.
 func TestTailStdout(t *testing.T) {
@@ -106,7 +98,7 @@ func TestTailStdout(t *testing.T) {
 `
 	write("t.conf", conf)
 	for _, head := range []string{"true", "false"} {
-		var out, log buf
+		var out, log testutil.SyncBuffer
 		e, err := Start(Options{Args: []string{"-c", "t.conf"}, Dir: dir, Stdout: &out, Stderr: &log,
 			Getenv: func(k string) (string, bool) { return map[string]string{"DIR": dir, "HEAD": head}[k], true }})
 		if err != nil {
@@ -131,8 +123,8 @@ func TestUnknownFails(t *testing.T) {
 	if err := os.WriteFile(conf, []byte("[INPUT]\n    name systemd\n[OUTPUT]\n    name stdout\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var log buf
-	_, err := Start(Options{Args: []string{"-c", conf}, Dir: dir, Stdout: &buf{}, Stderr: &log, Getenv: os.LookupEnv})
+	var log testutil.SyncBuffer
+	_, err := Start(Options{Args: []string{"-c", conf}, Dir: dir, Stdout: &testutil.SyncBuffer{}, Stderr: &log, Getenv: os.LookupEnv})
 	if err == nil || !strings.Contains(log.String(), "systemd") {
 		t.Errorf("%v\n%s", err, log.String())
 	}

@@ -2,10 +2,11 @@
 // distribution and of the Fluent Bit plugin share: an OTLP/HTTP logs
 // receiver on loopback, and the comparison of exported records with the
 // golden NDJSON records of testdata/; and every string of an exported
-// record, for the redaction property tests.
+// record and the secrets found in it, for the redaction property tests.
 package otlptest
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"io"
@@ -24,6 +25,8 @@ import (
 
 	"github.com/pamaudit/pamaudit/internal/schema/ecs"
 	"github.com/pamaudit/pamaudit/internal/schema/ocsf"
+	"github.com/pamaudit/pamaudit/internal/secretgen"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -36,22 +39,30 @@ type Receiver struct {
 	logs   []plog.Logs
 	n      int
 	status int
-	srv    *http.Server
 }
 
 // NewReceiver listens on addr ("127.0.0.1:0" for any port) until the test
 // ends.
 func NewReceiver(t testing.TB, addr string) *Receiver {
 	t.Helper()
+	r := &Receiver{}
+	r.URL = Serve(t, addr, r)
+	return r
+}
+
+// Serve serves h on addr ("127.0.0.1:0" for any port) until the test ends,
+// and returns the URL an OTLP/HTTP exporter sends logs to there: the
+// receivers of tests that keep other things than Receiver does share it.
+func Serve(t testing.TB, addr string, h http.Handler) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Receiver{URL: "http://" + ln.Addr().String() + "/v1/logs"}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = r.srv.Serve(ln) }()
-	t.Cleanup(func() { _ = r.srv.Close() })
-	return r
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String() + "/v1/logs"
 }
 
 // Reject makes the receiver answer status (0: accept again).
@@ -80,8 +91,9 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	Accept(w)
 }
 
-// Decode reads an OTLP/HTTP protobuf logs request, gzipped or not; when it
-// cannot, it answers 400 and returns false.
+// Decode reads an OTLP/HTTP logs request, protobuf or JSON (by its
+// Content-Type), gzipped or not; when it cannot, it answers 400 and
+// returns false.
 func Decode(w http.ResponseWriter, req *http.Request) (plog.Logs, bool) {
 	var body io.Reader = req.Body
 	if req.Header.Get("Content-Encoding") == "gzip" {
@@ -94,7 +106,11 @@ func Decode(w http.ResponseWriter, req *http.Request) (plog.Logs, bool) {
 	}
 	b, err := io.ReadAll(body)
 	ex := plogotlp.NewExportRequest()
-	if err == nil {
+	switch {
+	case err != nil:
+	case strings.HasPrefix(req.Header.Get("Content-Type"), "application/json"):
+		err = ex.UnmarshalJSON(b)
+	default:
 		err = ex.UnmarshalProto(b)
 	}
 	if err != nil {
@@ -109,6 +125,22 @@ func Accept(w http.ResponseWriter) {
 	resp, _ := plogotlp.NewExportResponse().MarshalProto()
 	w.Header().Set("Content-Type", "application/x-protobuf")
 	_, _ = w.Write(resp)
+}
+
+// Send posts ld to an OTLP/HTTP logs URL as an exporter does (protobuf)
+// and returns the status of the answer.
+func Send(client *http.Client, url string, ld plog.Logs) (int, error) {
+	body, err := plogotlp.NewExportRequestFromLogs(ld).MarshalProto()
+	if err != nil {
+		return 0, err
+	}
+	resp, err := client.Post(url, "application/x-protobuf", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
 }
 
 // Count is the number of records received.
@@ -128,6 +160,14 @@ func (r *Receiver) Wait(n int, timeout time.Duration) int {
 	return r.Count()
 }
 
+// Logs returns the requests received, whole (resources included), in
+// arrival order.
+func (r *Receiver) Logs() []plog.Logs {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]plog.Logs(nil), r.logs...)
+}
+
 // Records returns every received record, in arrival order.
 func (r *Receiver) Records() []plog.LogRecord {
 	r.mu.Lock()
@@ -141,12 +181,19 @@ func (r *Receiver) Records() []plog.LogRecord {
 
 // ForEach calls f for every log record of ld.
 func ForEach(ld plog.Logs, f func(plog.LogRecord)) {
+	ForEachWithResource(ld, func(_ pcommon.Resource, lr plog.LogRecord) { f(lr) })
+}
+
+// ForEachWithResource calls f for every log record of ld, with the
+// resource it came from.
+func ForEachWithResource(ld plog.Logs, f func(pcommon.Resource, plog.LogRecord)) {
 	for i := 0; i < ld.ResourceLogs().Len(); i++ {
-		sls := ld.ResourceLogs().At(i).ScopeLogs()
+		rl := ld.ResourceLogs().At(i)
+		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
 			lrs := sls.At(j).LogRecords()
 			for k := 0; k < lrs.Len(); k++ {
-				f(lrs.At(k))
+				f(rl.Resource(), lrs.At(k))
 			}
 		}
 	}
@@ -184,6 +231,18 @@ func stringsOf(where string, v pcommon.Value, visit func(where, s string)) {
 			stringsOf(where+"["+strconv.Itoa(i)+"]", s.At(i), visit)
 		}
 	}
+}
+
+// Leaks finds secrets in one exported record, for the redaction property
+// tests: in every string of it (Strings), and in its OTLP/JSON encoding's
+// bytes.
+func Leaks(lr plog.LogRecord, secrets []string) []secretgen.Leak {
+	found := secretgen.FindStrings(func(visit func(where, s string)) { Strings(lr, visit) }, secrets)
+	ld := plog.NewLogs()
+	lr.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	var m plog.JSONMarshaler
+	raw, _ := m.MarshalLogs(ld)
+	return secretgen.FindRaw(string(raw), secrets, found)
 }
 
 // UID returns the record's identity (log.record.uid; event.id in ECS,
@@ -318,11 +377,7 @@ func GoldenDoc(t testing.TB, line string) (doc, level string) {
 // ("otel": .ndjson; "ecs", "ocsf": .<schema>.ndjson).
 func GoldenLines(t testing.TB, log, schema string) []string {
 	t.Helper()
-	ext := ".ndjson"
-	if schema != "otel" {
-		ext = "." + schema + ext
-	}
-	g, err := os.ReadFile(strings.TrimSuffix(log, ".log") + ext)
+	g, err := os.ReadFile(testutil.GoldenFile(log, schema))
 	if err != nil {
 		t.Fatal(err)
 	}

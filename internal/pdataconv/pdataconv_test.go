@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
+	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -129,20 +130,12 @@ func TestWriter(t *testing.T) {
 // Nested maps (flat, see record.Attr), as a map body and as a map
 // attribute, come out of pdata as NDJSON writes them.
 func TestNestedMaps(t *testing.T) {
-	flat := []record.Attr{
-		{Key: "a", Kind: record.KindInt, Int: 1},
-		{Key: "m", Kind: record.KindMap, Int: 4},
-		{Key: "n", Kind: record.KindMap, Int: 1},
-		{Key: "deep", Kind: record.KindString, Str: "x"},
-		{Key: "b", Kind: record.KindBool, Bool: true},
-		{Key: "s", Kind: record.KindStrings, Strs: []string{"p", "q"}},
-		{Key: "z", Kind: record.KindString, Str: "last"},
+	rec := testutil.NestedMapsRecord()
+	rec.ObservedTime = seen
+	want := testutil.NestedMaps
+	if record.Len(rec.BodyMap) != 3 {
+		t.Errorf("Len %d, want 3", record.Len(rec.BodyMap))
 	}
-	want := map[string]any{"a": int64(1), "m": map[string]any{"n": map[string]any{"deep": "x"}, "b": true, "s": []any{"p", "q"}}, "z": "last"}
-	if record.Len(flat) != 3 {
-		t.Errorf("Len %d, want 3", record.Len(flat))
-	}
-	rec := &record.Record{EventName: "e", ObservedTime: seen, BodyMap: flat, Attrs: append([]record.Attr{{Key: "top", Kind: record.KindMap, Int: int64(len(flat))}}, flat...)}
 	lrs := plog.NewLogRecordSlice()
 	lr := NewRecord(lrs, rec)
 	if got := lr.Body().Map().AsRaw(); !reflect.DeepEqual(got, want) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pamaudit/pamaudit/internal/scan"
+	"github.com/pamaudit/pamaudit/internal/testutil"
 )
 
 // findRef is Find written plainly, the oracle for its one pass per anchor
@@ -165,14 +166,7 @@ func TestMayMentionPrecedesFind(t *testing.T) {
 		"password: x", "cookie=sid", "x%3Dy", "Authorization Bearer abc", "bearer tok",
 		`{"cookie":"a"}`, "Resource UACC check", "User audit mode requires logging", "secret", "",
 	}
-	files, _ := filepath.Glob("../../testdata/*/*.log")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, strings.Split(string(b), "\n")...)
-	}
+	texts = append(texts, testutil.GoldenLogLines(t, "../../testdata")...)
 	for _, s := range texts {
 		for cut := 0; cut <= len(s); cut += max(1, len(s)/16) {
 			v := s[cut:]

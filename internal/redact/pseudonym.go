@@ -239,6 +239,19 @@ func (k *keyed) appendCookie(b []byte, part string) []byte {
 	return append(b, trail...)
 }
 
+// cutCookie cuts a cookie header's value v at its first ';': the secret of
+// the part before it (the value of name=value, else the part; spaces
+// trimmed; "" for none) and the rest after it. Looping on it reads the
+// cookies without a slice: a record's cookies are counted on the hot path.
+func cutCookie(v string) (secret, rest string) {
+	part, rest, _ := strings.Cut(v, ";")
+	part = strings.Trim(part, " ")
+	if _, val, ok := cookiePair(part); ok {
+		return val, rest
+	}
+	return part, rest
+}
+
 // cookiePair splits "name=value" where name is a cookie token.
 func cookiePair(p string) (name, val string, ok bool) {
 	i := strings.IndexByte(p, '=')
@@ -298,12 +311,9 @@ func (r *Redactor) Redacted(v string, kind Kind) bool {
 	switch kind {
 	case KindCookies:
 		if strings.IndexByte(v, '=') >= 0 {
-			for part := range strings.SplitSeq(v, ";") { // no slice: a record's cookies are counted on the hot path
-				part = strings.Trim(part, " ")
-				if _, val, ok := cookiePair(part); ok {
-					part = val
-				}
-				if part != "" && !IsPseudonym(part) {
+			for rest := v; rest != ""; {
+				var secret string
+				if secret, rest = cutCookie(rest); secret != "" && !IsPseudonym(secret) {
 					return false
 				}
 			}
@@ -337,13 +347,10 @@ func AppendSecrets(dst []string, v string, kind Kind) []string {
 	switch kind {
 	case KindCookies:
 		if strings.IndexByte(v, '=') >= 0 {
-			for part := range strings.SplitSeq(v, ";") { // no slice: a record's cookies are counted on the hot path
-				part = strings.Trim(part, " ")
-				if _, val, ok := cookiePair(part); ok {
-					part = val
-				}
-				if part != "" {
-					dst = append(dst, part)
+			for rest := v; rest != ""; {
+				var secret string
+				if secret, rest = cutCookie(rest); secret != "" {
+					dst = append(dst, secret)
 				}
 			}
 		}

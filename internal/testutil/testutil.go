@@ -1,7 +1,10 @@
 // Package testutil holds what the tests of several packages share: a
-// buffer a child process writes while the test reads it, loopback
-// listeners and addresses, and the record counts of the example logs.
-// Only tests import it.
+// process run until the test ends (proc.go), a buffer a child process
+// writes while the test reads it, loopback
+// listeners and addresses, a certificate authority for TLS tests (ca.go),
+// a record of nested maps (record.go), the example logs and their golden
+// files (golden.go), and the record counts of the example logs. Only tests
+// import it.
 package testutil
 
 import (

@@ -43,9 +43,7 @@ func Doc(w func(s ...string)) {
 	w()
 	w("Severity: bunyan `level` 10/20/30/40/50/60 = TRACE/DEBUG/INFO/WARN/ERROR/FATAL; `level` or `levelname` names:")
 	w()
-	for _, l := range netwrixLevels {
-		w("- ", l.name, " → ", record.SeverityText(l.sev))
-	}
+	Levels(w)
 	w()
 }
 

@@ -62,35 +62,13 @@ func Markdown(products product.Table) string {
 		for i := range p.rows {
 			rows[i] = &p.rows[i]
 		}
-		idx := table.NewIndex(rows, func(r *row) *table.Key { return &table.Key{Event: r.event, When: r.when} })
-		done := map[*row]bool{}
-		line := func(ev string, r *row) {
-			done[r] = true
+		table.DocRows(p.events(), rows, func(r *row) *table.Key { return &table.Key{Event: r.event, When: r.when} }, func(ev string, r *row) {
 			var cs []string
 			for i := range r.when {
 				cs = append(cs, r.when[i].String())
 			}
 			w("| `", ev, "` | ", strings.Join(cs, " and "), " | ", list(r.categories), " | ", list(r.types), " |")
-		}
-		for _, ev := range p.events() {
-			any := false
-			for _, r := range rows {
-				if r.event == ev {
-					line(ev, r)
-					any = any || len(r.when) == 0
-				}
-			}
-			if !any {
-				if r := idx.Find(ev, nil); r != nil {
-					line(ev, r)
-				}
-			}
-		}
-		for _, r := range rows {
-			if !done[r] || table.IsPrefix(r.event) {
-				line(r.event, r)
-			}
-		}
+		})
 		w()
 		w("`", strings.TrimSuffix(p.rows[len(p.rows)-1].event, "*"), "*` is any other event of the product.")
 		w()

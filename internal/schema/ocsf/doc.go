@@ -123,10 +123,7 @@ func productDoc(w func(...string), m *Mapper, p *mapping) {
 	w()
 	w("| event | when | class | activity | own fields and constants | unmapped |")
 	w("|---|---|---|---|---|---|")
-	idx := table.NewIndex(rowPtrs(p.rows), func(r *row) *table.Key { return &table.Key{Event: r.event, When: r.when} })
-	done := map[*row]bool{}
 	line := func(ev string, r *row) {
-		done[r] = true
 		rec := docRecord(p, r, ev)
 		out := m.Map(rec)
 		cl, act, name := "", "", ""
@@ -164,25 +161,7 @@ func productDoc(w func(...string), m *Mapper, p *mapping) {
 		}
 		w("| `", ev, "` | ", conds(r.when), " | ", cl, " | ", act, " ", name, " | ", rowExtras(p, r), " | ", strings.Join(unmapped, ", "), " |")
 	}
-	for _, ev := range p.events() {
-		any := false
-		for i := range p.rows {
-			if r := &p.rows[i]; r.event == ev {
-				line(ev, r)
-				any = any || len(r.when) == 0
-			}
-		}
-		if !any {
-			if r := idx.Find(ev, nil); r != nil && table.IsPrefix(r.event) {
-				line(ev, r)
-			}
-		}
-	}
-	for i := range p.rows {
-		if r := &p.rows[i]; !done[r] || table.IsPrefix(r.event) {
-			line(r.event, r)
-		}
-	}
+	table.DocRows(p.events(), rowPtrs(p.rows), func(r *row) *table.Key { return &table.Key{Event: r.event, When: r.when} }, line)
 	w()
 	w("`", strings.TrimSuffix(p.rows[len(p.rows)-1].event, "*"), "*` is any other event of the product.")
 	w()

@@ -188,6 +188,40 @@ func ByFormat[T any](products product.Table, unknown *T, tables []Named[T], othe
 	return ts
 }
 
+// DocRows calls line with the rows of a product's table in the order its
+// doc lists them: each of the product's events with its own rows, or else
+// with the prefix row that takes it; then the rows not listed yet, and the
+// prefix rows again under their own names. key gives a row's key.
+func DocRows[R any](events []string, rows []*R, key func(*R) *Key, line func(ev string, r *R)) {
+	idx := NewIndex(rows, key)
+	done := map[*R]bool{}
+	list := func(ev string, r *R) {
+		done[r] = true
+		line(ev, r)
+	}
+	for _, ev := range events {
+		own := false // a row of ev without conditions: no prefix row takes it
+		for _, r := range rows {
+			if k := key(r); k.Event == ev {
+				list(ev, r)
+				own = own || len(k.When) == 0
+			}
+		}
+		if !own {
+			// Without attributes only a row without conditions holds: a
+			// prefix row.
+			if r := idx.Find(ev, nil); r != nil {
+				list(ev, r)
+			}
+		}
+	}
+	for _, r := range rows {
+		if ev := key(r).Event; !done[r] || IsPrefix(ev) {
+			list(ev, r)
+		}
+	}
+}
+
 // Events returns p's event names, or none.
 func Events(p *product.Product) func() []string {
 	if p.Events == nil {
