@@ -83,7 +83,7 @@ func Markdown(products product.Table) string {
 	w("Every record the collector processor or the Fluent Bit plugin parses carries its identity, for deduplicating what an at-least-once pipeline delivered twice ([contract.md](contract.md#record-identity) says what it is made of):")
 	w()
 	attrTable(identityAttrs)
-	w("The collector processor keeps a record's existing attributes, and turns the other keys of a map body into attributes under their own names. The Fluent Bit plugin adds:")
+	w("The collector processor keeps a record's existing attributes (secrets in them redacted), and turns the other keys of a map body into attributes under their own names. The Fluent Bit plugin adds:")
 	w()
 	attrTable(faceAttrs)
 	w("and keeps the Fluent Bit record's other keys under their own names (nested maps flattened with dots, arrays as string arrays). Its error types: `missing_source_key` (none of the source keys is in the record; its keys are kept), `malformed_chunk` (bytes of a chunk that do not decode; they are kept in `fluentbit.raw_base64`).")
