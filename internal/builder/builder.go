@@ -14,6 +14,7 @@ package builder
 import (
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/pamaudit/pamaudit/internal/redact"
 	"github.com/pamaudit/pamaudit/internal/scan"
@@ -42,6 +43,7 @@ type Builder struct {
 	repeats   []repeated // Repeat's fields the cache does not hold
 	anomalies []string   // pamaudit.anomaly
 	dups      []dupKey   // repeated keys (DuplicateKey)
+	errMsg    []byte     // error.message, when the record's strings are reused (errorMessage)
 
 	names names // last: its direct-mapped cache is 2 KiB, the fields above are touched by every record
 }
@@ -243,7 +245,7 @@ func (b *Builder) Finish(s string, err error) {
 		b.off.quote(err, s, original, b.sec.spans, &b.sec.r)
 		r.Attrs = append(r.Attrs,
 			record.Attr{Key: record.AttrErrorType, Kind: record.KindString, Str: record.ErrorCode(err)},
-			record.Attr{Key: record.AttrErrorMessage, Kind: record.KindString, Str: err.Error()})
+			record.Attr{Key: record.AttrErrorMessage, Kind: record.KindString, Str: b.errorMessage(err)})
 	}
 	if r.SeverityNumber == 0 {
 		sev := record.SevInfo
@@ -252,6 +254,18 @@ func (b *Builder) Finish(s string, err error) {
 		}
 		r.SetSeverity(sev)
 	}
+}
+
+// errorMessage is err.Error(): for a ParseError of a record whose strings
+// last only until the next (Start's reuse), written in the builder's own
+// buffer, so a record that failed allocates no message.
+func (b *Builder) errorMessage(err error) string {
+	pe, ok := err.(*record.ParseError)
+	if !ok || !b.sec.reuse {
+		return err.Error()
+	}
+	b.errMsg = pe.AppendError(b.errMsg[:0])
+	return unsafe.String(unsafe.SliceData(b.errMsg), len(b.errMsg))
 }
 
 // Add appends an attribute under the record's limits; the last value of a
