@@ -183,6 +183,7 @@ func (b *Builder) finishAnomalies() {
 		b.keys.reset() // the places moved: no attribute is added after Finish starts
 	}
 	if outcome {
+		b.outcome = record.OutcomeUnknown
 		if i := r.Index(record.AttrEventOutcome); i >= 0 {
 			r.Attrs[i].Str = record.OutcomeUnknown
 		} else {

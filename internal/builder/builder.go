@@ -44,6 +44,7 @@ type Builder struct {
 	anomalies []string   // pamaudit.anomaly
 	dups      []dupKey   // repeated keys (DuplicateKey)
 	errMsg    []byte     // error.message, when the record's strings are reused (errorMessage)
+	outcome   string     // event.outcome as set (SetOutcome; made unknown by finishAnomalies)
 
 	names names // last: its direct-mapped cache is 2 KiB, the fields above are touched by every record
 }
@@ -87,6 +88,7 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.repeats = b.repeats[:0]
 	b.anomalies = nil // a record's marks are its own: they outlive the next Start
 	b.dups = b.dups[:0]
+	b.outcome = ""
 	b.rec.ObservedTime = now
 }
 
@@ -249,7 +251,7 @@ func (b *Builder) Finish(s string, err error) {
 	}
 	if r.SeverityNumber == 0 {
 		sev := record.SevInfo
-		if a, ok := r.Get(record.AttrEventOutcome); ok && a.Str == record.OutcomeFailure {
+		if b.outcome == record.OutcomeFailure {
 			sev = record.SevWarn
 		}
 		r.SetSeverity(sev)
@@ -378,7 +380,14 @@ func (b *Builder) AddBool(key string, v bool) {
 }
 
 // SetOutcome sets event.outcome, one of the record package's constants.
-func (b *Builder) SetOutcome(o string) { b.AddTableStr(record.AttrEventOutcome, o) }
+// Only SetOutcome writes event.outcome: Finish reads the severity rule's
+// outcome from b.outcome, not by a search of the attributes.
+func (b *Builder) SetOutcome(o string) {
+	if p := b.slot(record.AttrEventOutcome); p != nil {
+		p.Key, p.Str, p.Strs, p.Int, p.Kind, p.Bool = record.AttrEventOutcome, o, nil, 0, record.KindString, false
+		b.outcome = o
+	}
+}
 
 // Field returns the namespace key of a raw name or dotted path and whether
 // its last segment names a secret. Both are cached per product by raw name,
