@@ -219,6 +219,9 @@ func (b *Builder) Frame(t time.Time, timeText, host, app, pid string, attrs []re
 // Framed reports whether key is absent or holds only the framing's value,
 // so a record's own field may take it.
 func (b *Builder) Framed(key string) bool {
+	if b.keys.gen == 0 && !b.keys.has(key) {
+		return true // not added: the filter spares the search
+	}
 	i := b.rec.Index(key)
 	return i < 0 || i < b.framing
 }

@@ -41,12 +41,28 @@ func (x *keyIndex) reset() { x.bits, x.gen = [4]uint64{}, 0 }
 // (now none). Small enough to be inlined: a hash of the last eight bytes let
 // fewer through on CA PAM, and cost more as a call (in one process, 1-2%).
 func (x *keyIndex) seen(key string) bool {
+	// filterBit written out: seen stays small enough to be inlined
+	// (TestFilterHasSeen holds the two to each other).
 	n := len(key)
 	h := (uint64(n)<<24 | uint64(key[0])<<16 | uint64(key[max(n-2, 0)])<<8 | uint64(key[n-1])) * 0x9E3779B97F4A7C15
 	w, bit := h>>62, uint64(1)<<(h>>56&63)
 	was := x.bits[w]&bit != 0
 	x.bits[w] |= bit
 	return was
+}
+
+// has reports whether key may be among the attributes, as seen does,
+// without setting its bit. Only while the filter is in use (gen == 0).
+func (x *keyIndex) has(key string) bool {
+	w, bit := filterBit(key)
+	return x.bits[w]&bit != 0
+}
+
+// filterBit is key's word and bit in the filter.
+func filterBit(key string) (uint64, uint64) {
+	n := len(key)
+	h := (uint64(n)<<24 | uint64(key[0])<<16 | uint64(key[max(n-2, 0)])<<8 | uint64(key[n-1])) * 0x9E3779B97F4A7C15
+	return h >> 62, uint64(1) << (h >> 56 & 63)
 }
 
 // build puts the keys of attrs (each once: slot keeps them unique) into

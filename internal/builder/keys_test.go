@@ -2,6 +2,7 @@ package builder
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pamaudit/pamaudit/record"
@@ -80,5 +81,34 @@ func TestBuilderManyFields(t *testing.T) {
 	r := b.Record()
 	if len(r.Attrs) != 30 || r.Attrs[7].Int != 70 || r.Attrs[29].Int != 290 {
 		t.Errorf("%d attributes; k7 %d, k29 %d", len(r.Attrs), r.Attrs[7].Int, r.Attrs[29].Int)
+	}
+}
+
+// has answers from the bit seen set: a key seen is never reported absent,
+// else Framed would let a field add its key a second time.
+func TestFilterHasSeen(t *testing.T) {
+	keys := []string{"a", "ab", "host.name", "user.name", "passman.entity_type", "passman.entity_name", "netwrix.req.headers.cookie"}
+	for i := 0; i < 200; i++ {
+		keys = append(keys, "k."+strings.Repeat("x", i%17)+string(rune('a'+i%26)))
+	}
+	var x keyIndex
+	for _, k := range keys {
+		x.seen(k)
+		if !x.has(k) {
+			t.Fatalf("%q seen, has says absent", k)
+		}
+	}
+	var y keyIndex
+	absent := 0
+	for _, k := range keys[:5] {
+		y.seen(k)
+	}
+	for _, k := range keys[5:] {
+		if !y.has(k) {
+			absent++
+		}
+	}
+	if absent == 0 {
+		t.Fatal("has reported every key present: the filter rules out nothing")
 	}
 }
