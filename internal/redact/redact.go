@@ -169,25 +169,13 @@ func New(headers, parts []string, on bool) Redactor {
 			r.everyByte = true
 		}
 	}
+	// findWords's table of the anchors' next sets; an anchor with a name
+	// it ends (a prev set) or no set at all lets every byte through.
 	for i, a := range r.anchors {
 		bit := uint16(1) << min(i, 15)
-		open := i >= 15
-		for _, n := range a.names {
-			if n.at+1 >= len(n.name) {
-				open = true
-				continue
-			}
-			c := n.name[n.at+1]
-			r.next[c] |= bit
-			switch {
-			case c >= 'a' && c <= 'z':
-				r.next[c-'a'+'A'] |= bit
-			case c == '-':
-				r.next['_'] |= bit
-			}
-		}
-		if open {
-			for c := range r.next {
+		open := i >= 15 || a.any || a.prev != [4]uint64{}
+		for c := range r.next {
+			if open || a.next[c>>6]&(1<<(c&63)) != 0 {
 				r.next[c] |= bit
 			}
 		}
