@@ -238,11 +238,14 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		}
 	}
 	if !ok {
-		// Nothing to parse (an empty or non-text body): passed on as it
-		// is, but for the secrets a map body holds.
-		if p.source == "" && lr.Body().Type() == pcommon.ValueTypeMap {
-			n.redacted[core.FormatAuto] += int64(scrubMap(w.parser, "", lr.Body().Map()))
+		// Nothing to parse (no text where the settings look, or a body
+		// that is not text: bytes, a list): passed on as it is, but for
+		// the secrets its body and attributes hold.
+		scrubbed := scrubBody(w.parser, lr.Body())
+		for k, v := range lr.Attributes().All() {
+			scrubbed += scrubValue(w.parser, k, v)
 		}
+		n.redacted[core.FormatAuto] += int64(scrubbed)
 		return false
 	}
 	var rest pcommon.Map
@@ -293,6 +296,11 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		if k != p.source && !(sdScrubbed && k == receiverStructuredData) {
 			scrubbed += scrubValue(w.parser, k, v)
 		}
+	}
+	if p.source != "" {
+		// The text came from an attribute: the body is another field
+		// beside it (the syslog receiver's copy of the whole line).
+		scrubbed += scrubBody(w.parser, lr.Body())
 	}
 	attrs.EnsureCapacity(attrs.Len() + len(rec.Attrs) + 1)
 	parsed := w.conv.Fill(lr, rec)
@@ -413,6 +421,14 @@ func scrubMap(parser *core.Parser, prefix string, m pcommon.Map) int {
 	return n
 }
 
+// scrubBody is scrubValue of a body: a map's members under their own names.
+func scrubBody(parser *core.Parser, body pcommon.Value) int {
+	if body.Type() == pcommon.ValueTypeMap {
+		return scrubMap(parser, "", body.Map())
+	}
+	return scrubValue(parser, "", body)
+}
+
 func scrubValue(parser *core.Parser, key string, v pcommon.Value) int {
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
@@ -429,6 +445,15 @@ func scrubValue(parser *core.Parser, key string, v pcommon.Value) int {
 			n += scrubValue(parser, key, sl.At(i))
 		}
 		return n
+	case pcommon.ValueTypeBytes:
+		// Bytes that hold text are scrubbed as text; a Fluent Bit
+		// record's bin values are read so too.
+		if b := v.Bytes().AsRaw(); len(b) > 0 {
+			if s := parser.Scrub(key, string(b)); s != string(b) {
+				v.SetEmptyBytes().FromRaw([]byte(s))
+				return 1
+			}
+		}
 	case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
 		if parser.SecretKey(key) {
 			v.SetStr(parser.Scrub(key, v.AsString()))

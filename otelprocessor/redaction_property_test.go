@@ -30,7 +30,7 @@ import (
 var redpropSeed, redpropN = secretgen.Flags(1000)
 
 // redpropBodies: how a case's text arrives.
-var redpropBodies = []string{"string body", "map body", "map body, merged", "syslog receiver", "pipeline attributes"}
+var redpropBodies = []string{"string body", "map body", "map body, merged", "syslog receiver", "pipeline attributes", "bytes body", "source missing", "source attribute"}
 
 // putBody sets lr's body to text as the variant has it. The syslog
 // receiver's variant also has the attributes the receiver leaves, its
@@ -40,6 +40,25 @@ var redpropBodies = []string{"string body", "map body", "map body, merged", "sys
 // record (a copy of the line, fields it took out), which pass on beside
 // it as a Fluent Bit record's other keys do.
 func putBody(lr plog.LogRecord, text, variant string, secrets []string) {
+	if variant == "bytes body" {
+		// Not text to parse: passed on, scrubbed as text.
+		lr.Body().SetEmptyBytes().FromRaw([]byte(text))
+		return
+	}
+	if variant == "source missing" {
+		// The settings name an attribute the record does not have
+		// (consume runs this variant with source: attributes["raw"]).
+		lr.Body().SetStr(text)
+		plant(lr.Attributes(), text, secrets, []string{"db_password", "cookie note", "list"})
+		return
+	}
+	if variant == "source attribute" {
+		// The text in the attribute the settings name; the body a copy
+		// of the whole line, as the syslog receiver leaves it.
+		lr.Attributes().PutStr("raw", text)
+		lr.Body().SetStr("<134>1 2026-03-05T10:16:02Z pm-node1 passman 2301 - - " + text)
+		return
+	}
 	if variant == "pipeline attributes" {
 		lr.Body().SetStr(text)
 		a := lr.Attributes()
@@ -102,12 +121,17 @@ type procRuns struct {
 	hmac  bool // redact: {mode: hmac}, the key in PAMAUDIT_TEST_HMAC_KEY
 }
 
-func (r *procRuns) consume(schema string, max int, ld plog.Logs) plog.Logs {
-	k := schema + "/" + strconv.Itoa(max)
+func (r *procRuns) consume(schema, variant string, max int, ld plog.Logs) plog.Logs {
+	source := sourceBody
+	if variant == "source missing" || variant == "source attribute" {
+		source = `attributes["raw"]`
+	}
+	k := schema + "/" + source + "/" + strconv.Itoa(max)
 	p := r.procs[k]
 	if p == nil {
 		cfg := createDefaultConfig()
 		cfg.Schema = schema
+		cfg.Source = source
 		cfg.Limits.MaxRecordBytes = max
 		if r.hmac {
 			cfg.Redact.Mode, cfg.Redact.KeyEnv = "hmac", "PAMAUDIT_TEST_HMAC_KEY"
@@ -144,7 +168,7 @@ func redpropBatch(texts []string, secrets [][]string, variant string) plog.Logs 
 
 func (r *procRuns) run(schema, variant string) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
-		out := r.consume(schema, max, redpropBatch([]string{text}, [][]string{secrets}, variant))
+		out := r.consume(schema, variant, max, redpropBatch([]string{text}, [][]string{secrets}, variant))
 		var found []secretgen.Leak
 		otlptest.ForEach(out, func(lr plog.LogRecord) { found = append(found, otlptest.Leaks(lr, secrets)...) })
 		return found
@@ -174,7 +198,7 @@ func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schem
 					texts[i], secrets[i] = c.Text, c.Secrets
 				}
 				var leaks [][]secretgen.Leak
-				otlptest.ForEach(runs.consume(schema, 0, redpropBatch(texts, secrets, variant)), func(lr plog.LogRecord) {
+				otlptest.ForEach(runs.consume(schema, variant, 0, redpropBatch(texts, secrets, variant)), func(lr plog.LogRecord) {
 					leaks = append(leaks, otlptest.Leaks(lr, cases[len(leaks)].Secrets))
 				})
 				if len(leaks) != len(texts) {
