@@ -44,7 +44,7 @@ func (c *converter) kubernetes(r *mpReader, m mpValue) error {
 			return err
 		}
 		if name, ok := k8sResourceKeys[string(k.s)]; ok && v.kind == mpStr {
-			c.res = append(c.res, core.Attr{Key: name, Kind: core.KindString, Str: string(v.s)})
+			c.res = append(c.res, core.Attr{Key: name, Kind: core.KindString, Str: c.scrub(name, v.s)})
 			continue
 		}
 		c.keyBuf = append(append(append(c.keyBuf[:0], k8sKey...), '.'), k.s...)
@@ -62,7 +62,10 @@ func (c *converter) kubernetes(r *mpReader, m mpValue) error {
 				return err
 			}
 			if mv.kind == mpStr {
-				c.res = append(c.res, core.Attr{Key: prefix + string(mk.s), Kind: core.KindString, Str: string(mv.s)})
+				// Scrubbed as the record's other keys are: a pod's
+				// annotations may hold secrets (db-password, a config).
+				key := prefix + string(mk.s)
+				c.res = append(c.res, core.Attr{Key: key, Kind: core.KindString, Str: c.scrub(key, mv.s)})
 				continue
 			}
 			c.keyBuf = append(append(c.keyBuf[:n], '.'), mk.s...)

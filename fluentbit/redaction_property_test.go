@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/pamaudit/pamaudit/fluentbit/flbsim"
@@ -84,6 +85,13 @@ func redpropEvent(text, variant string, secrets []string) []byte {
 		add("extradata", sd+"]")
 	case "pipeline keys":
 		add("raw", text)
+		// The kubernetes filter's map: pod annotations and labels become
+		// resource attributes in OTLP, record keys in the other outputs.
+		var ann []any
+		for i, v := range held(text, secrets) {
+			ann = append(ann, [...]string{"db-password", "note"}[i%2], [...]string{v, "password=" + v}[i%2])
+		}
+		add("kubernetes", map[string]any{"pod_name": "passman-0", "namespace_name": "pam", "annotations": mapOf(ann...)})
 		for i, v := range held(text, secrets) {
 			switch i % 4 {
 			case 0:
@@ -105,6 +113,15 @@ func redpropEvent(text, variant string, secrets []string) []byte {
 	b = appendStr(b, key)
 	b = appendStr(b, text)
 	return append(b, rec...)
+}
+
+// mapOf is a map of the key, value pairs kv.
+func mapOf(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
 }
 
 // held returns the secrets text holds (a case's control text holds none:
@@ -216,9 +233,9 @@ func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, se
 			r.t.Fatal(err)
 		}
 		i := 0
-		otlptest.ForEach(ld, func(lr plog.LogRecord) {
+		otlptest.ForEachWithResource(ld, func(res pcommon.Resource, lr plog.LogRecord) {
 			if i < n {
-				out[i] = otlptest.Leaks(lr, secrets[i])
+				out[i] = otlptest.Leaks(res, lr, secrets[i])
 			}
 			i++
 		})

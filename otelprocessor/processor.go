@@ -159,14 +159,24 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
 		sls := rl.ScopeLogs()
+		processed := false
 		for j := 0; j < sls.Len(); j++ {
 			sl := sls.At(j)
 			sl.LogRecords().RemoveIf(func(lr plog.LogRecord) bool {
 				if p.conditions != nil && !p.selected(ctx, rl, sl, lr) {
 					return false // not for pamaudit: passed on untouched
 				}
+				processed = true
 				return p.processRecord(w, lr, n) && p.drop
 			})
+		}
+		if processed {
+			// The resource passes on with the records pamaudit read: its
+			// attributes (k8sattributes's pod annotations and labels)
+			// scrubbed as the plugin scrubs the kubernetes filter's.
+			for k, v := range rl.Resource().Attributes().All() {
+				n.redacted[core.FormatAuto] += int64(scrubValue(w.parser, k, v))
+			}
 		}
 	}
 	p.record(ctx, n)

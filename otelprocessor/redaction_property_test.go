@@ -159,6 +159,15 @@ func redpropBatch(texts []string, secrets [][]string, variant string) plog.Logs 
 	ld := plog.NewLogs()
 	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
 	for i, text := range texts {
+		if variant == "pipeline attributes" {
+			// A resource per record: k8sattributes's pod annotations,
+			// holding the record's secrets.
+			rl := ld.ResourceLogs().AppendEmpty()
+			a := rl.Resource().Attributes()
+			a.PutStr("k8s.pod.name", "passman-0")
+			plant(a, text, secrets[i], []string{"k8s.pod.annotation.db-password", "cookie note"})
+			lrs = rl.ScopeLogs().AppendEmpty().LogRecords()
+		}
 		lr := lrs.AppendEmpty()
 		lr.SetObservedTimestamp(observed)
 		putBody(lr, text, variant, secrets[i])
@@ -170,7 +179,9 @@ func (r *procRuns) run(schema, variant string) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
 		out := r.consume(schema, variant, max, redpropBatch([]string{text}, [][]string{secrets}, variant))
 		var found []secretgen.Leak
-		otlptest.ForEach(out, func(lr plog.LogRecord) { found = append(found, otlptest.Leaks(lr, secrets)...) })
+		otlptest.ForEachWithResource(out, func(res pcommon.Resource, lr plog.LogRecord) {
+			found = append(found, otlptest.Leaks(res, lr, secrets)...)
+		})
 		return found
 	}
 }
@@ -198,8 +209,8 @@ func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schem
 					texts[i], secrets[i] = c.Text, c.Secrets
 				}
 				var leaks [][]secretgen.Leak
-				otlptest.ForEach(runs.consume(schema, variant, 0, redpropBatch(texts, secrets, variant)), func(lr plog.LogRecord) {
-					leaks = append(leaks, otlptest.Leaks(lr, cases[len(leaks)].Secrets))
+				otlptest.ForEachWithResource(runs.consume(schema, variant, 0, redpropBatch(texts, secrets, variant)), func(res pcommon.Resource, lr plog.LogRecord) {
+					leaks = append(leaks, otlptest.Leaks(res, lr, cases[len(leaks)].Secrets))
 				})
 				if len(leaks) != len(texts) {
 					t.Fatalf("%d records out, %d in", len(leaks), len(texts))

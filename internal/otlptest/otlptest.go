@@ -234,12 +234,21 @@ func stringsOf(where string, v pcommon.Value, visit func(where, s string)) {
 }
 
 // Leaks finds secrets in one exported record, for the redaction property
-// tests: in every string of it (Strings), and in its OTLP/JSON encoding's
-// bytes.
-func Leaks(lr plog.LogRecord, secrets []string) []secretgen.Leak {
-	found := secretgen.FindStrings(func(visit func(where, s string)) { Strings(lr, visit) }, secrets)
+// tests: in every string of it (Strings) and of its resource's attributes,
+// and in their OTLP/JSON encoding's bytes.
+func Leaks(res pcommon.Resource, lr plog.LogRecord, secrets []string) []secretgen.Leak {
+	found := secretgen.FindStrings(func(visit func(where, s string)) {
+		res.Attributes().Range(func(k string, v pcommon.Value) bool {
+			visit("resource["+k+"] (the key)", k)
+			stringsOf("resource["+k+"]", v, visit)
+			return true
+		})
+		Strings(lr, visit)
+	}, secrets)
 	ld := plog.NewLogs()
-	lr.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	rl := ld.ResourceLogs().AppendEmpty()
+	res.CopyTo(rl.Resource())
+	lr.CopyTo(rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
 	var m plog.JSONMarshaler
 	raw, _ := m.MarshalLogs(ld)
 	return secretgen.FindRaw(string(raw), secrets, found)
