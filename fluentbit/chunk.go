@@ -442,12 +442,14 @@ func (c *converter) errorRecord(body, code, msg string) *core.Record {
 	return rec
 }
 
-// badChunk keeps the bytes that could not be decoded.
+// badChunk keeps the bytes that could not be decoded, scrubbed as text
+// first: a cut record's strings stand in them as they are, and base64 is
+// no redaction.
 func (c *converter) badChunk(rest []byte, tag string) *core.Record {
 	msg := "malformed Fluent Bit chunk: " + strconv.Itoa(len(rest)) + " bytes could not be decoded"
 	rec := c.errorRecord(msg, errBadChunk, msg)
 	rec.Attrs = append(rec.Attrs,
-		core.Attr{Key: attrRawChunk, Kind: core.KindString, Str: base64.StdEncoding.EncodeToString(rest)},
+		core.Attr{Key: attrRawChunk, Kind: core.KindString, Str: base64.StdEncoding.EncodeToString([]byte(c.scrub(attrRawChunk, rest)))},
 		core.Attr{Key: attrTag, Kind: core.KindString, Str: tag})
 	return rec
 }

@@ -219,7 +219,7 @@ var identityAttrs = []schemaAttr{
 // faceAttrs are the attributes the Fluent Bit plugin adds.
 var faceAttrs = []schemaAttr{
 	{"fluentbit.tag", "string", "the Fluent Bit tag of the record"},
-	{"fluentbit.raw_base64", "string", "undecodable chunk bytes, base64 (with `error.type: malformed_chunk`)"},
+	{"fluentbit.raw_base64", "string", "undecodable chunk bytes, secrets in their text redacted, base64 (with `error.type: malformed_chunk`)"},
 }
 
 // Documented reports whether a key is in the schema: a common attribute
