@@ -330,7 +330,7 @@ func keyRank(keys []string, k []byte) int {
 // value adds the value v (already read) under the key in c.keyBuf; maps
 // flatten with dots, arrays become string arrays.
 func (c *converter) value(r *mpReader, v mpValue, depth int) error {
-	key := func() string { return c.scratch.intern(c.keyBuf) }
+	key := func() string { return c.scratch.intern(c.keyBuf, c.scrubName) }
 	n0 := len(c.extra)
 	defer func() {
 		// A scalar under a secret's name passes on redacted (strings
@@ -404,6 +404,15 @@ func (c *converter) value(r *mpReader, v mpValue, depth int) error {
 		c.extra = append(c.extra, core.Attr{Key: key(), Kind: core.KindStrings, Strs: strs})
 	}
 	return nil
+}
+
+// scrubName is a key's name with the secrets its text embeds redacted.
+func (c *converter) scrubName(k string) string {
+	if r := c.parser.Scrub("", k); r != k {
+		c.secrets++
+		return r
+	}
+	return k
 }
 
 // scrub is core.Parser.Scrub of a key's value, counted when it redacted.

@@ -64,7 +64,7 @@ func (c *converter) kubernetes(r *mpReader, m mpValue) error {
 			if mv.kind == mpStr {
 				// Scrubbed as the record's other keys are: a pod's
 				// annotations may hold secrets (db-password, a config).
-				key := prefix + string(mk.s)
+				key := c.scrubName(prefix + string(mk.s))
 				c.res = append(c.res, core.Attr{Key: key, Kind: core.KindString, Str: c.scrub(key, mv.s)})
 				continue
 			}

@@ -19,7 +19,7 @@ type scratch struct {
 	body  []byte      // otlp: the request
 	gz    *gzip.Writer
 	gzBuf bytes.Buffer   // otlp: the gzipped request
-	keys  cache.Interner // the record keys seen (stream, kubernetes.pod_name...), at most maxKeys
+	keys  cache.Interner // the record keys seen (stream, kubernetes.pod_name...), scrubbed (intern), at most maxKeys
 }
 
 // maxKeys bounds the key cache: records with ever new keys must not grow it
@@ -28,8 +28,15 @@ const maxKeys = 4096
 
 // intern returns k as a string, the same string each time the key comes
 // again, so the keys beside the text cost no allocation per record.
-func (s *scratch) intern(k []byte) string {
-	return s.keys.Intern(k)
+// The key as kept is scrub(k): a name may embed a secret ("Authorization:
+// Bearer …" as a JSON member's name), and keys are emitted too.
+func (s *scratch) intern(k []byte, scrub func(string) string) string {
+	if v, ok := s.keys.GetBytes(k); ok {
+		return v
+	}
+	v := scrub(string(k))
+	s.keys.Put(string(k), v)
+	return v
 }
 
 // scratchKeep is the largest buffer kept between flushes: 4 times Fluent

@@ -251,10 +251,7 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 		// Nothing to parse (no text where the settings look, or a body
 		// that is not text: bytes, a list): passed on as it is, but for
 		// the secrets its body and attributes hold.
-		scrubbed := scrubBody(w.parser, lr.Body())
-		for k, v := range lr.Attributes().All() {
-			scrubbed += scrubValue(w.parser, k, v)
-		}
+		scrubbed := scrubBody(w.parser, lr.Body()) + scrubMap(w.parser, "", lr.Attributes())
 		n.redacted[core.FormatAuto] += int64(scrubbed)
 		return false
 	}
@@ -307,6 +304,7 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 			scrubbed += scrubValue(w.parser, k, v)
 		}
 	}
+	scrubbed += scrubKeys(w.parser, attrs)
 	if p.source != "" {
 		// The text came from an attribute: the body is another field
 		// beside it (the syslog receiver's copy of the whole line).
@@ -325,6 +323,7 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 				scrubbed += scrubValue(w.parser, k, v)
 			}
 		}
+		scrubbed += scrubKeys(w.parser, lr.Body().Map())
 	}
 	secrets := w.parser.Redactions()
 	if !parsed && secrets > 0 && rec.Body != text {
@@ -428,7 +427,24 @@ func scrubMap(parser *core.Parser, prefix string, m pcommon.Map) int {
 	for k, v := range m.All() {
 		n += scrubValue(parser, prefix+k, v)
 	}
-	return n
+	return n + scrubKeys(parser, m)
+}
+
+// scrubKeys renames m's keys that embed a secret ("Authorization: Bearer
+// …" as a member's name) to the key with it redacted: keys are emitted too.
+func scrubKeys(parser *core.Parser, m pcommon.Map) int {
+	var bad []string
+	for k := range m.All() {
+		if parser.Scrub("", k) != k {
+			bad = append(bad, k)
+		}
+	}
+	for _, k := range bad {
+		v, _ := m.Get(k)
+		v.CopyTo(m.PutEmpty(parser.Scrub("", k)))
+		m.Remove(k)
+	}
+	return len(bad)
 }
 
 // scrubBody is scrubValue of a body: a map's members under their own names.

@@ -12,6 +12,7 @@
 package builder
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
@@ -235,6 +236,9 @@ func (b *Builder) Finish(s string, err error) {
 	}
 	b.finishAnomalies()
 	original := b.sec.redact(r, s, b.hasMsg)
+	if len(b.sec.spans) > 0 && b.prefix != "" {
+		b.dropKeysInSecrets(s)
+	}
 	r.HasMessage = b.hasMsg
 	if b.hasMsg {
 		if !b.noOriginal && r.Body != original {
@@ -258,6 +262,40 @@ func (b *Builder) Finish(s string, err error) {
 			sev = record.SevWarn
 		}
 		r.SetSeverity(sev)
+	}
+}
+
+// dropKeysInSecrets drops the product's empty attributes whose names were
+// read from inside a secret of s: a format that took a secret's text for a
+// pair ("Basic dXNlcg=, id = 1": "dXNlcg" as a key with no value) would
+// otherwise emit the secret as an attribute's name, which no value scrub
+// reaches. A name is compared by its letters and digits, lower case, as
+// keys are made of them.
+func (b *Builder) dropKeysInSecrets(s string) {
+	var texts []string
+	for _, sp := range b.sec.spans {
+		if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End {
+			texts = append(texts, scan.AlnumLower(s[sp.Start:sp.End]))
+		}
+	}
+	r := &b.rec
+	kept := r.Attrs[:b.framing]
+	for _, a := range r.Attrs[b.framing:] {
+		// Only names without a value: a secret's token read as a pair
+		// ("dXNlcg=" then a separator) has none, while a name with a value
+		// inside a secret's span (a cookie's "theme=dark", the pairs after
+		// a quote the search read on past) is a field of its own.
+		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && a.Kind == record.KindString && a.Str == "" {
+			if f := scan.AlnumLower(name); len(f) >= minPropagated && slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, f) }) {
+				continue
+			}
+		}
+		kept = append(kept, a)
+	}
+	if len(kept) < len(r.Attrs) {
+		clear(r.Attrs[len(kept):])
+		r.Attrs = kept
+		b.keys.reset() // the places moved
 	}
 }
 

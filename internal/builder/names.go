@@ -57,6 +57,15 @@ func (n *names) fieldSlow(name string, format record.Format, prefix string, r *r
 	if f, ok := m[name]; ok {
 		return f
 	}
+	raw := name
+	if r.Enabled() && redact.MayMention(name) {
+		// A name that embeds a secret ("authorization=Bearer …" as a
+		// JSON member's name) makes a key without it: keys are strings
+		// the record emits too.
+		if sp := r.Find(name, 0, nil, true); len(sp) > 0 {
+			name = string(r.Replace(nil, name, sp))
+		}
+	}
 	k := append(n.scratch[:0], prefix...)
 	last := name
 	for rest := name; ; {
@@ -77,7 +86,7 @@ func (n *names) fieldSlow(name string, format record.Format, prefix string, r *r
 	key := string(k)
 	// A secret by its raw name ("Set-Cookie") or by its key ("set_cookie").
 	secret := r.IsSecret(last) || r.IsSecret(key[strings.LastIndexByte(key, '.')+1:])
-	f := &Field{Key: key, Secret: secret, raw: strings.Clone(name), format: format}
+	f := &Field{Key: key, Secret: secret, raw: strings.Clone(raw), format: format}
 	if secret {
 		if f.Kind = redact.KindOf(last); f.Kind == redact.KindWhole {
 			f.Kind = redact.KindOf(key[strings.LastIndexByte(key, '.')+1:])

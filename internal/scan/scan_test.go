@@ -113,3 +113,11 @@ func TestTimes(t *testing.T) {
 		t.Errorf("Offset = %d, %d, %v", off, n, ok)
 	}
 }
+
+func TestAlnumLower(t *testing.T) {
+	for in, want := range map[string]string{"": "", "Basic dXNlcg==": "basicdxnlcg", "passman.entity_type": "passmanentitytype", "A-b_C.9 \u00e9": "abc9"} {
+		if got := AlnumLower(in); got != want {
+			t.Errorf("AlnumLower(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

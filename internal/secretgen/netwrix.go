@@ -135,6 +135,12 @@ func (r *record) netwrix(fr *rng) string {
 		if s.form == fBearer {
 			ph = "token " + ph + " was used"
 		}
+		if s.pos%4 == 3 {
+			// The text as a member's name: keys are emitted too.
+			o.path(c[:len(c)-1]).set(ph, jlit("true"))
+			r.describe(i, "member name in "+strings.Join(c[:len(c)-1], "."))
+			continue
+		}
 		o.path(c[:len(c)-1]).set(c[len(c)-1], jstr(ph))
 		r.describe(i, "string "+strings.Join(c, "."))
 	}

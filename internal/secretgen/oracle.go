@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/pamaudit/pamaudit/internal/scan"
 )
 
 // The oracle is slow and plain on purpose: every emitted string, and the
@@ -156,14 +158,28 @@ func FindStrings(each func(visit func(where, s string)), secrets []string) []Lea
 	return leaks
 }
 
-// search appends to leaks the secrets s holds.
+// search appends to leaks the secrets s holds. A key is also searched for
+// the secret's letters and digits, lower case, in order: a face makes keys
+// of names (snake case, a namespace), and a secret in a name comes out so.
 func (fs *forms) search(where, s string, leaks []Leak) []Leak {
+	key := strings.HasSuffix(where, " (the key)")
+	folded := ""
+	if key {
+		folded = scan.AlnumLower(s)
+	}
 	for i, sec := range fs.secrets {
+		found := false
 		for _, f := range fs.forms[i] {
 			if strings.Contains(s, f) {
 				leaks = append(leaks, Leak{Secret: sec, Form: f, Where: where})
+				found = true
 				break
 			}
+		}
+		// Eight letters and digits at least: shorter ones would match
+		// words of keys by chance.
+		if f := scan.AlnumLower(sec); !found && key && len(f) >= 8 && strings.Contains(folded, f) {
+			leaks = append(leaks, Leak{Secret: sec, Form: f + " (letters and digits, lower case)", Where: where})
 		}
 	}
 	return leaks

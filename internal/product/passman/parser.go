@@ -285,10 +285,12 @@ func keyAt(s string, i int) (k pair, ok bool) {
 	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
 		j++
 	}
-	if j < len(s) && s[j] == '=' {
+	if j < len(s) && s[j] == '=' && (j+1 == len(s) || s[j+1] != '=') {
 		k.eq = j + 1
 		return k, true
 	}
+	// "word==" is no pair: base64's padding ("Basic dXNlcjpwYXNz=="), and
+	// a secret read as a key would come out as an attribute's name.
 	return k, false
 }
 
