@@ -272,13 +272,8 @@ func (b *Builder) Finish(s string, err error) {
 // reaches. A name is compared by its letters and digits, lower case, as
 // keys are made of them.
 func (b *Builder) dropKeysInSecrets(s string) {
-	var texts []string
-	for _, sp := range b.sec.spans {
-		if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End {
-			texts = append(texts, scan.AlnumLower(s[sp.Start:sp.End]))
-		}
-	}
 	r := &b.rec
+	var texts []string // the spans' letters and digits, made when a name needs them
 	kept := r.Attrs[:b.framing]
 	for _, a := range r.Attrs[b.framing:] {
 		// Only names without a value: a secret's token read as a pair
@@ -286,6 +281,13 @@ func (b *Builder) dropKeysInSecrets(s string) {
 		// inside a secret's span (a cookie's "theme=dark", the pairs after
 		// a quote the search read on past) is a field of its own.
 		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && a.Kind == record.KindString && a.Str == "" {
+			if texts == nil {
+				for _, sp := range b.sec.spans {
+					if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End {
+						texts = append(texts, scan.AlnumLower(s[sp.Start:sp.End]))
+					}
+				}
+			}
 			if f := scan.AlnumLower(name); len(f) >= minPropagated && slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, f) }) {
 				continue
 			}
