@@ -273,9 +273,19 @@ func (b *Builder) Finish(s string, err error) {
 // keys are made of them.
 func (b *Builder) dropKeysInSecrets(s string) {
 	r := &b.rec
+	first := -1 // the first attribute without a value: most records have none
+	for i := b.framing; i < len(r.Attrs); i++ {
+		if a := &r.Attrs[i]; a.Kind == record.KindString && a.Str == "" {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return
+	}
 	var texts []string // the spans' letters and digits, made when a name needs them
-	kept := r.Attrs[:b.framing]
-	for _, a := range r.Attrs[b.framing:] {
+	kept := r.Attrs[:first]
+	for _, a := range r.Attrs[first:] {
 		// Only names without a value: a secret's token read as a pair
 		// ("dXNlcg=" then a separator) has none, while a name with a value
 		// inside a secret's span (a cookie's "theme=dark", the pairs after
