@@ -174,9 +174,7 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 			// The resource passes on with the records pamaudit read: its
 			// attributes (k8sattributes's pod annotations and labels)
 			// scrubbed as the plugin scrubs the kubernetes filter's.
-			for k, v := range rl.Resource().Attributes().All() {
-				n.redacted[core.FormatAuto] += int64(scrubValue(w.parser, k, v))
-			}
+			n.redacted[core.FormatAuto] += int64(scrubMap(w.parser, "", rl.Resource().Attributes()))
 		}
 	}
 	p.record(ctx, n)
