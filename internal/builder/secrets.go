@@ -1,9 +1,12 @@
 package builder
 
 import (
+	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/pamaudit/pamaudit/internal/redact"
+	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
 
@@ -401,5 +404,51 @@ func (x *secrets) redactSpans(s string) string {
 func (x *secrets) looseSecrets(s string, bearer bool) {
 	if x.r.Enabled() {
 		x.spans = x.r.Find(s, 0, x.spans, bearer)
+	}
+}
+
+// dropKeysInSecrets drops the product's empty attributes whose names were
+// read from inside a secret of s: a format that took a secret's text for a
+// pair ("Basic dXNlcg=, id = 1": "dXNlcg" as a key with no value) would
+// otherwise emit the secret as an attribute's name, which no value scrub
+// reaches. A name is compared by its letters and digits, lower case, as
+// keys are made of them.
+func (b *Builder) dropKeysInSecrets(s string) {
+	r := &b.rec
+	first := -1 // the first attribute without a value: most records have none
+	for i := b.framing; i < len(r.Attrs); i++ {
+		if a := &r.Attrs[i]; a.Kind == record.KindString && a.Str == "" {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return
+	}
+	var texts []string // the spans' letters and digits, made when a name needs them
+	kept := r.Attrs[:first]
+	for _, a := range r.Attrs[first:] {
+		// Only names without a value: a secret's token read as a pair
+		// ("dXNlcg=" then a separator) has none, while a name with a value
+		// inside a secret's span (a cookie's "theme=dark", the pairs after
+		// a quote the search read on past) is a field of its own.
+		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && a.Kind == record.KindString && a.Str == "" {
+			if texts == nil {
+				for _, sp := range b.sec.spans {
+					if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End {
+						texts = append(texts, scan.AlnumLower(s[sp.Start:sp.End]))
+					}
+				}
+			}
+			if f := scan.AlnumLower(name); len(f) >= minPropagated && slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, f) }) {
+				continue
+			}
+		}
+		kept = append(kept, a)
+	}
+	if len(kept) < len(r.Attrs) {
+		clear(r.Attrs[len(kept):])
+		r.Attrs = kept
+		b.keys.reset() // the places moved
 	}
 }
