@@ -139,3 +139,33 @@ func FuzzRedactionProperty(f *testing.F) {
 		prop.Report(t, "core")
 	})
 }
+
+// Cases other seeds of the property found: a header's value that the
+// search reads to the end of the line overlaps a secret the format found
+// in a later pair, and its own token, which a value the format read also
+// holds, was not propagated.
+func TestRedactionHeaderOverlap(t *testing.T) {
+	for _, tc := range []struct{ name, line, secret, keep string }{
+		{"query token before a secret pair (seed 99)",
+			"passman-audit(4373): redirect_uri = /api/v1/login?x_access_token=gzuMOTIypUjVmKCgmxv; type = CreateTarget; db_secret = CBMGwd4MB; user_upn = ivan@corp.example",
+			"gzuMOTIypUjVmKCgmxv", `"event.action":"CreateTarget"`},
+		{"label before a bearer token (seed 99)",
+			"Aug 21 20:44:39 cap-host-3 passman: passman-audit(472): id=18008; type=DeleteAccount; failure_details=Proxy-Authorization: Basic UYpZ; user_upn=carol@corp.example; reason=Bearer DCEJThtX5JQnc",
+			"UYpZ", `"user.name":"carol@corp.example"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := core.NewParser(core.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _ := p.ParseString(tc.line)
+			out := string(r.AppendJSON(nil))
+			if strings.Contains(out, tc.secret) {
+				t.Errorf("%s in clear: %s", tc.secret, out)
+			}
+			if !strings.Contains(out, tc.keep) {
+				t.Errorf("%s redacted too: %s", tc.keep, out)
+			}
+		})
+	}
+}

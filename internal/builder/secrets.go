@@ -183,26 +183,43 @@ const minPropagated = 3
 // propagate adds to found the secret values that the found spans of s
 // hold: a value a format read as its own column ("cookie = x" split into
 // three) is still a secret, wherever it is.
-// The spans from n on are the new ones; one that overlaps a span the format
-// found was redacted in its value already.
+// The spans from n on are the new ones. One that overlaps a span the format
+// found: a cookie's pairs outside the format's spans are secrets too (a
+// format may read "sid=x" as a pair of its own); of any other, its start,
+// to the first span of the format, ';' or ',' in it: a header's value the
+// search reads to the end of the line ("x-access-token=t; db_secret = s;
+// …") begins with its token, which a value the format read may hold
+// ("url = /login?x-access-token=t"), while the rest holds the format's
+// own pairs.
 func (x *secrets) propagate(s string, n int) {
-new:
 	for _, sp := range x.spans[n:] {
 		if sp.End > len(s) {
 			continue
 		}
 		if sp.Kind == redact.KindCookies {
-			// A cookie's pairs: those outside the format's spans are
-			// secrets too (a format may read "sid=x" as a pair of its own).
 			x.foundOutside(s, sp, x.spans[:n])
 			continue
 		}
+		end, overlaps := sp.End, false
 		for _, y := range x.spans[:n] {
 			if sp.Start < y.End && y.Start < sp.End {
-				continue new
+				overlaps = true
+				end = min(end, max(y.Start, sp.Start))
 			}
 		}
-		x.foundIn(s, sp)
+		if !overlaps {
+			x.foundIn(s, sp)
+			continue
+		}
+		if k := strings.IndexAny(s[sp.Start:end], ";,"); k >= 0 {
+			end = sp.Start + k
+		}
+		for end > sp.Start && s[end-1] == ' ' {
+			end--
+		}
+		if end > sp.Start {
+			x.foundIn(s, redact.Span{Start: sp.Start, End: end, Kind: sp.Kind, Form: sp.Form})
+		}
 	}
 }
 
