@@ -294,11 +294,13 @@ func (b *Builder) Add(a record.Attr) {
 
 // AddTableStr is AddStr for a value that is the product's own constant text
 // (a code table's meaning, an event rule's text), never input: it is not a
-// string Finish need search.
-func (b *Builder) AddTableStr(key, v string) {
-	if p := b.slot(key); p != nil {
+// string Finish need search. It reports whether the limits kept it.
+func (b *Builder) AddTableStr(key, v string) bool {
+	p := b.slot(key)
+	if p != nil {
 		p.Key, p.Str, p.Strs, p.Int, p.Kind, p.Bool = key, v, nil, 0, record.KindString, false
 	}
+	return p != nil
 }
 
 // slot returns where the attribute of key goes: the place of the key when
@@ -389,8 +391,7 @@ func (b *Builder) AddBool(key string, v bool) {
 // Only SetOutcome writes event.outcome: Finish reads the severity rule's
 // outcome from b.outcome, not by a search of the attributes.
 func (b *Builder) SetOutcome(o string) {
-	if p := b.slot(record.AttrEventOutcome); p != nil {
-		p.Key, p.Str, p.Strs, p.Int, p.Kind, p.Bool = record.AttrEventOutcome, o, nil, 0, record.KindString, false
+	if b.AddTableStr(record.AttrEventOutcome, o) {
 		b.outcome = o
 	}
 }
