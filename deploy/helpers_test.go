@@ -176,7 +176,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	var got []record
-	otlptest.ForEachWithResource(ld, func(res pcommon.Resource, lr plog.LogRecord) {
+	otlptest.ForEachWithScope(ld, func(res pcommon.Resource, _ pcommon.InstrumentationScope, lr plog.LogRecord) {
 		got = append(got, record{event: lr.EventName(), body: bodyText(lr), attrs: attrMap(lr.Attributes().AsRaw()), resource: attrMap(res.Attributes().AsRaw())})
 	})
 	r.mu.Lock()

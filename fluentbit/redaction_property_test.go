@@ -233,9 +233,9 @@ func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, se
 			r.t.Fatal(err)
 		}
 		i := 0
-		otlptest.ForEachWithResource(ld, func(res pcommon.Resource, lr plog.LogRecord) {
+		otlptest.ForEachWithScope(ld, func(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord) {
 			if i < n {
-				out[i] = otlptest.Leaks(res, lr, secrets[i])
+				out[i] = otlptest.Leaks(res, scope, lr, secrets[i])
 			}
 			i++
 		})

@@ -162,13 +162,20 @@ func (p *logsProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Log
 		processed := false
 		for j := 0; j < sls.Len(); j++ {
 			sl := sls.At(j)
+			read := false
 			sl.LogRecords().RemoveIf(func(lr plog.LogRecord) bool {
 				if p.conditions != nil && !p.selected(ctx, rl, sl, lr) {
 					return false // not for pamaudit: passed on untouched
 				}
-				processed = true
+				read = true
 				return p.processRecord(w, lr, n) && p.drop
 			})
+			if read {
+				// The scope passes on with them too: a receiver's or an
+				// earlier stage's scope attributes are strings like any.
+				processed = true
+				n.redacted[core.FormatAuto] += int64(scrubScope(w.parser, sl.Scope()))
+			}
 		}
 		if processed {
 			// The resource passes on with the records pamaudit read: its
@@ -426,6 +433,20 @@ func scrubMap(parser *core.Parser, prefix string, m pcommon.Map) int {
 		n += scrubValue(parser, prefix+k, v)
 	}
 	return n + scrubKeys(parser, m)
+}
+
+// scrubScope redacts a scope's name, version and attributes in place.
+func scrubScope(parser *core.Parser, sc pcommon.InstrumentationScope) int {
+	n := 0
+	if s := parser.Scrub("", sc.Name()); s != sc.Name() {
+		sc.SetName(s)
+		n++
+	}
+	if s := parser.Scrub("", sc.Version()); s != sc.Version() {
+		sc.SetVersion(s)
+		n++
+	}
+	return n + scrubMap(parser, "", sc.Attributes())
 }
 
 // scrubKeys renames m's keys that embed a secret ("Authorization: Bearer

@@ -166,7 +166,11 @@ func redpropBatch(texts []string, secrets [][]string, variant string) plog.Logs 
 			a := rl.Resource().Attributes()
 			a.PutStr("k8s.pod.name", "passman-0")
 			plant(a, text, secrets[i], []string{"k8s.pod.annotation.db-password", "cookie note"})
-			lrs = rl.ScopeLogs().AppendEmpty().LogRecords()
+			// and a scope whose attributes an earlier stage set
+			sl := rl.ScopeLogs().AppendEmpty()
+			sl.Scope().SetName("pipeline/" + firstOr(secrets[i]))
+			plant(sl.Scope().Attributes(), text, secrets[i], []string{"note", "detail", "client_secret"})
+			lrs = sl.LogRecords()
 		}
 		lr := lrs.AppendEmpty()
 		lr.SetObservedTimestamp(observed)
@@ -179,8 +183,8 @@ func (r *procRuns) run(schema, variant string) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
 		out := r.consume(schema, variant, max, redpropBatch([]string{text}, [][]string{secrets}, variant))
 		var found []secretgen.Leak
-		otlptest.ForEachWithResource(out, func(res pcommon.Resource, lr plog.LogRecord) {
-			found = append(found, otlptest.Leaks(res, lr, secrets)...)
+		otlptest.ForEachWithScope(out, func(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord) {
+			found = append(found, otlptest.Leaks(res, scope, lr, secrets)...)
 		})
 		return found
 	}
@@ -209,8 +213,8 @@ func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schem
 					texts[i], secrets[i] = c.Text, c.Secrets
 				}
 				var leaks [][]secretgen.Leak
-				otlptest.ForEachWithResource(runs.consume(schema, variant, 0, redpropBatch(texts, secrets, variant)), func(res pcommon.Resource, lr plog.LogRecord) {
-					leaks = append(leaks, otlptest.Leaks(res, lr, cases[len(leaks)].Secrets))
+				otlptest.ForEachWithScope(runs.consume(schema, variant, 0, redpropBatch(texts, secrets, variant)), func(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord) {
+					leaks = append(leaks, otlptest.Leaks(res, scope, lr, cases[len(leaks)].Secrets))
 				})
 				if len(leaks) != len(texts) {
 					t.Fatalf("%d records out, %d in", len(leaks), len(texts))
@@ -221,4 +225,12 @@ func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schem
 		}
 	}
 	(&secretgen.Property{Seed: *redpropSeed}).CheckFaces(t, config, n, faces)
+}
+
+// firstOr is a scope name's secret: the record's first, if any.
+func firstOr(secrets []string) string {
+	if len(secrets) == 0 {
+		return "none"
+	}
+	return "token=" + secrets[0]
 }

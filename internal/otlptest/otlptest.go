@@ -181,19 +181,19 @@ func (r *Receiver) Records() []plog.LogRecord {
 
 // ForEach calls f for every log record of ld.
 func ForEach(ld plog.Logs, f func(plog.LogRecord)) {
-	ForEachWithResource(ld, func(_ pcommon.Resource, lr plog.LogRecord) { f(lr) })
+	ForEachWithScope(ld, func(_ pcommon.Resource, _ pcommon.InstrumentationScope, lr plog.LogRecord) { f(lr) })
 }
 
-// ForEachWithResource calls f for every log record of ld, with the
-// resource it came from.
-func ForEachWithResource(ld plog.Logs, f func(pcommon.Resource, plog.LogRecord)) {
+// ForEachWithScope calls f for every log record of ld, with the resource
+// and the scope it came from.
+func ForEachWithScope(ld plog.Logs, f func(pcommon.Resource, pcommon.InstrumentationScope, plog.LogRecord)) {
 	for i := 0; i < ld.ResourceLogs().Len(); i++ {
 		rl := ld.ResourceLogs().At(i)
 		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
 			lrs := sls.At(j).LogRecords()
 			for k := 0; k < lrs.Len(); k++ {
-				f(rl.Resource(), lrs.At(k))
+				f(rl.Resource(), sls.At(j).Scope(), lrs.At(k))
 			}
 		}
 	}
@@ -234,13 +234,20 @@ func stringsOf(where string, v pcommon.Value, visit func(where, s string)) {
 }
 
 // Leaks finds secrets in one exported record, for the redaction property
-// tests: in every string of it (Strings) and of its resource's attributes,
-// and in their OTLP/JSON encoding's bytes.
-func Leaks(res pcommon.Resource, lr plog.LogRecord, secrets []string) []secretgen.Leak {
+// tests: in every string of it (Strings), of its resource's attributes and of
+// its scope, and in their OTLP/JSON encoding's bytes.
+func Leaks(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord, secrets []string) []secretgen.Leak {
 	found := secretgen.FindStrings(func(visit func(where, s string)) {
 		res.Attributes().Range(func(k string, v pcommon.Value) bool {
 			visit("resource["+k+"] (the key)", k)
 			stringsOf("resource["+k+"]", v, visit)
+			return true
+		})
+		visit("scope name", scope.Name())
+		visit("scope version", scope.Version())
+		scope.Attributes().Range(func(k string, v pcommon.Value) bool {
+			visit("scope["+k+"] (the key)", k)
+			stringsOf("scope["+k+"]", v, visit)
 			return true
 		})
 		Strings(lr, visit)
@@ -248,7 +255,9 @@ func Leaks(res pcommon.Resource, lr plog.LogRecord, secrets []string) []secretge
 	ld := plog.NewLogs()
 	rl := ld.ResourceLogs().AppendEmpty()
 	res.CopyTo(rl.Resource())
-	lr.CopyTo(rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
+	sl := rl.ScopeLogs().AppendEmpty()
+	scope.CopyTo(sl.Scope())
+	lr.CopyTo(sl.LogRecords().AppendEmpty())
 	var m plog.JSONMarshaler
 	raw, _ := m.MarshalLogs(ld)
 	return secretgen.FindRaw(string(raw), secrets, found)
