@@ -248,6 +248,20 @@ func secretKind(key string) redact.Kind {
 	return redact.KindOf(key[strings.LastIndexByte(key, '.')+1:])
 }
 
+// IdentityText is the text a record's identity (UIDer) is worked out
+// from, after the parse of text: text itself, or, when the parse redacted
+// secrets in it, the record's original text as it is emitted, with them
+// redacted. An identity is then never a function of a secret: a hash of
+// the clear text would let whoever reads the record test guesses of a
+// short secret (a PIN, a weak password) against it. Records that held no
+// secret keep the identity of their text. Valid until the next parse.
+func (p *Parser) IdentityText(text string) string {
+	if p.b.Redactions() == 0 {
+		return text
+	}
+	return p.b.Emitted()
+}
+
 // Redactions returns how many distinct secret values the last record
 // (Parse, ParseString, ParseMessage, ParseCut) had redacted: in its text,
 // its attributes and its body. Scrub's are not counted.

@@ -91,6 +91,34 @@ func TestRedactionProperty(t *testing.T) {
 	prop.Report(t, "core")
 }
 
+// TestIdentityIsNotOfSecrets: a record's identity (log.record.uid) is
+// never a function of a secret it held, else it is a hash against which a
+// short secret can be guessed. Each case and its control (the same text
+// with other values of the same lengths and kinds in place of the
+// secrets) give the same identity text and the same identity, and the
+// identity text holds no secret.
+func TestIdentityIsNotOfSecrets(t *testing.T) {
+	runs := &coreRuns{t: t}
+	var u core.UIDer
+	failed := 0
+	for i, c := range (&secretgen.Property{Seed: *redpropSeed}).First(*redpropN) {
+		p := runs.parser(core.SchemaOTel, c.MaxRecordBytes)
+		p.ParseString(c.Text)
+		idText := strings.Clone(p.IdentityText(c.Text))
+		id := u.File("/var/log/pam/audit.log", 4096, idText)
+		p.ParseString(c.Control)
+		idControl := p.IdentityText(c.Control)
+		if leaks := secretgen.Find(idText, c.Secrets); len(leaks) > 0 || idControl != idText || u.File("/var/log/pam/audit.log", 4096, idControl) != id {
+			if failed++; failed <= 3 {
+				t.Errorf("case %d of seed %d (%s): the identity depends on the secrets %q (leaks %v)\n text:    %q\n control: %q", i, *redpropSeed, c.Name, c.Secrets, leaks, idText, idControl)
+			}
+		}
+	}
+	if failed > 3 {
+		t.Errorf("... %d cases in all", failed)
+	}
+}
+
 // TestRedactionPropertyHMAC: the same property with keyed pseudonyms in
 // place of the mask, on a third of the cases: a pseudonym must leave no
 // more of a value than the mask does.

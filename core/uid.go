@@ -25,6 +25,9 @@ import (
 //     line twice in one second (its header's time has no fraction) gives
 //     two records one identity.
 //
+// The faces pass the text as Parser.IdentityText gives it: with the
+// secrets it held redacted, so an identity is never a hash of a secret.
+//
 // The identity is the first 128 bits of a SHA-256 of those fields, each
 // length-prefixed, in 32 hex digits. SHA-256 rather than a faster hash of
 // the standard library: on amd64 and arm64 it runs on the CPU's SHA

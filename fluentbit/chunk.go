@@ -269,7 +269,8 @@ func (c *converter) record(r *mpReader, n int, tag string, ts time.Time) (*core.
 // uid is the identity (core.UIDer) of the record whose text is text: of a
 // file's record when Fluent Bit's tail input added its path and offset
 // (path_key log.file.path, offset_key log.file.record_offset), else of
-// the text and the header hdr it was parsed with.
+// the text and the header hdr it was parsed with. The parse of text must
+// be the parser's last.
 func (c *converter) uid(text []byte, hdr *core.Header) string {
 	path, off := "", int64(-1)
 	for i := range c.extra {
@@ -285,6 +286,14 @@ func (c *converter) uid(text []byte, hdr *core.Header) string {
 				off = a.Int
 			}
 		}
+	}
+	if c.parser.Redactions() > 0 {
+		// Of the text with its secrets redacted (core.Parser.IdentityText).
+		t := c.parser.IdentityText(string(text))
+		if path != "" && off >= 0 {
+			return c.uids.File(path, off, t)
+		}
+		return c.uids.Stream(hdr, t)
 	}
 	if path != "" && off >= 0 {
 		return c.uids.FileBytes(path, off, text)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -22,6 +23,24 @@ type uidSink []string
 func (s *uidSink) add(rec *core.Record, _ []core.Attr) {
 	a, _ := rec.Get(record.AttrLogRecordUID)
 	*s = append(*s, a.Str)
+}
+
+// processorUIDs are the identities the collector processor, with its
+// default settings, gives ld's records.
+func processorUIDs(t *testing.T, ld plog.Logs) []string {
+	t.Helper()
+	f := otelprocessor.NewFactory()
+	sink := new(consumertest.LogsSink)
+	p, err := f.CreateLogs(context.Background(), processortest.NewNopSettings(f.Type()), f.CreateDefaultConfig(), sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ConsumeLogs(context.Background(), ld); err != nil {
+		t.Fatal(err)
+	}
+	var uids []string
+	otlptest.ForEach(sink.AllLogs()[0], func(lr plog.LogRecord) { uids = append(uids, otlptest.UID(lr, "otel")) })
+	return uids
 }
 
 // The collector processor and the plugin give one record the same identity
@@ -64,17 +83,7 @@ func TestUIDFaces(t *testing.T) {
 	for k, v := range map[string]string{"hostname": "pm-node1", "appname": "passman", "proc_id": "2301"} {
 		lr.Attributes().PutStr(k, v)
 	}
-	f := otelprocessor.NewFactory()
-	sink := new(consumertest.LogsSink)
-	p, err := f.CreateLogs(context.Background(), processortest.NewNopSettings(f.Type()), f.CreateDefaultConfig(), sink)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.ConsumeLogs(context.Background(), ld); err != nil {
-		t.Fatal(err)
-	}
-	var fromProcessor []string
-	otlptest.ForEach(sink.AllLogs()[0], func(lr plog.LogRecord) { fromProcessor = append(fromProcessor, otlptest.UID(lr, "otel")) })
+	fromProcessor := processorUIDs(t, ld)
 
 	// The plugin, as tail and the syslog input hand it records.
 	chunk := event(chunkTime, kv{"log", line}, kv{record.AttrLogFilePath, path}, kv{record.AttrLogFileRecordOffset, 0})
@@ -93,6 +102,42 @@ func TestUIDFaces(t *testing.T) {
 		}
 		if fromProcessor[i] != want[i] || fromPlugin[i] != want[i] {
 			t.Errorf("record %d: processor %q, plugin %q, want %q", i+1, fromProcessor[i], fromPlugin[i], want[i])
+		}
+	}
+}
+
+// A record that held secrets has the identity of its text with them
+// redacted, in both faces: the same line with another password is the same
+// identity, and the identity is no hash of the clear text against which a
+// short password can be guessed (core.Parser.IdentityText).
+func TestUIDOfSecretsFaces(t *testing.T) {
+	const (
+		line = "2026-03-05T10:16:02Z pm-node1 passman: passman-audit(2301): id = 18736, type = Login, user_upn = alice@corp.example, password = %s, business_result = failure"
+		path = "/var/log/pam/audit.log"
+	)
+	var u core.UIDer
+	redacted := fmt.Sprintf(line, "[REDACTED]")
+	want := u.File(path, 0, redacted)
+	for _, pw := range []string{"1234", "hunter2", "Summer2026!"} {
+		text := fmt.Sprintf(line, pw)
+		if u.File(path, 0, text) == want {
+			t.Fatal("the clear text's identity is the redacted text's: the test cannot tell them apart")
+		}
+		ld := plog.NewLogs()
+		lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.Body().SetStr(text)
+		lr.Attributes().PutStr(record.AttrLogFilePath, path)
+		lr.Attributes().PutInt(record.AttrLogFileRecordOffset, 0)
+		fromProcessor := processorUIDs(t, ld)
+
+		conv, err := newConverter(testConfig(t, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fromPlugin uidSink
+		conv.convertChunk(event(chunkTime, kv{"log", text}, kv{record.AttrLogFilePath, path}, kv{record.AttrLogFileRecordOffset, 0}), "pam", &fromPlugin)
+		if len(fromProcessor) != 1 || fromProcessor[0] != want || len(fromPlugin) != 1 || fromPlugin[0] != want {
+			t.Errorf("password %q: processor %v, plugin %v, want %q (the redacted text's)", pw, fromProcessor, fromPlugin, want)
 		}
 	}
 }

@@ -75,7 +75,7 @@ func finishedRecords(b testing.TB, ld plog.Logs) []finished {
 		}
 		// The record's identity is part of the record the processor
 		// writes (the batches carry no file offset: the stream's).
-		out[i].attrs = append(out[i].attrs, record.Attr{Key: record.AttrLogRecordUID, Kind: record.KindString, Str: uid.Stream(nil, text)})
+		out[i].attrs = append(out[i].attrs, record.Attr{Key: record.AttrLogRecordUID, Kind: record.KindString, Str: uid.Stream(nil, parser.IdentityText(text))})
 	}
 	return out
 }

@@ -295,10 +295,10 @@ func (p *logsProcessor) processRecord(w *worker, lr plog.LogRecord, n *counts) b
 	// The identity is worked out before Fill: the file position it reads
 	// is among the few incoming attributes, not yet behind the record's.
 	var uid string
-	if hdr {
-		uid = p.uid(w, attrs, text, &w.header)
+	if idText := w.parser.IdentityText(text); hdr {
+		uid = p.uid(w, attrs, idText, &w.header)
 	} else {
-		uid = p.uid(w, attrs, text, nil)
+		uid = p.uid(w, attrs, idText, nil)
 	}
 	// What an earlier stage put beside the record (a copy of the line,
 	// fields it took out of it) passes on with it: scrubbed as a Fluent

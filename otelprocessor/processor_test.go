@@ -27,6 +27,7 @@ import (
 
 	"github.com/pamaudit/pamaudit/core"
 	"github.com/pamaudit/pamaudit/internal/otlptest"
+	"github.com/pamaudit/pamaudit/internal/parsetest/coretest"
 	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 	"github.com/pamaudit/pamaudit/record"
@@ -119,10 +120,9 @@ func TestProcessorGolden(t *testing.T) {
 			if lrs.Len() != len(want) {
 				t.Fatalf("%d records out, %d golden", lrs.Len(), len(want))
 			}
-			var uids core.UIDer
+			ids := coretest.StreamUIDs(t, texts)
 			for i, w := range want {
-				// No record offset: the identity is the text's.
-				if uid, want := otlptest.UID(lrs.At(i), "otel"), uids.Stream(nil, texts[i]); uid != want {
+				if uid, want := otlptest.UID(lrs.At(i), "otel"), ids[i]; uid != want {
 					t.Errorf("record %d: log.record.uid %q, want %q", i+1, uid, want)
 				}
 				if g := goldenJSON(t, lrs.At(i), "/var/log/"+rel, w); g != w {
@@ -148,7 +148,7 @@ func TestProcessorSchemas(t *testing.T) {
 				cfg.Schema = schema
 				texts := logTexts(productLogs(t, rel))
 				lrs := consume(t, cfg, productLogs(t, rel)).ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
-				var uids core.UIDer
+				ids := coretest.StreamUIDs(t, texts)
 				if lrs.Len() != len(want) {
 					t.Fatalf("%d records out, %d golden", lrs.Len(), len(want))
 				}
@@ -165,7 +165,7 @@ func TestProcessorSchemas(t *testing.T) {
 							t.Errorf("record %d: no severity on the record", i+1)
 						}
 					}
-					if uid, want := otlptest.UID(lr, schema), uids.Stream(nil, texts[i]); uid != want {
+					if uid, want := otlptest.UID(lr, schema), ids[i]; uid != want {
 						t.Errorf("record %d: identity %q, want %q", i+1, uid, want)
 					}
 					doc, level := otlptest.GoldenDoc(t, w)

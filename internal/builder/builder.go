@@ -92,6 +92,11 @@ func (b *Builder) Start(s string, now time.Time, reuse bool) {
 	b.rec.ObservedTime = now
 }
 
+// Emitted is the record's original text as Finish emitted it (as body
+// or log.record.original, whether kept or not): its secrets redacted. ""
+// before Finish.
+func (b *Builder) Emitted() string { return b.sec.emitted }
+
 // Record is the record under construction; after Finish, the record built.
 func (b *Builder) Record() *record.Record { return &b.rec }
 
@@ -235,6 +240,7 @@ func (b *Builder) Finish(s string, err error) {
 	}
 	b.finishAnomalies()
 	original := b.sec.redact(r, s, b.hasMsg)
+	b.sec.emitted = original
 	if len(b.sec.spans) > 0 && b.prefix != "" {
 		b.dropKeysInSecrets(s)
 	}

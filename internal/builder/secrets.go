@@ -24,6 +24,7 @@ type secrets struct {
 	values     []string        // the distinct secret values redacted in the current record (Redactions)
 	text       string          // the text of the current record, as Start got it
 	orig       string          // the original text when it is not the input (an unwrapped record)
+	emitted    string          // the original text as Finish emitted it, redacted (Emitted)
 	decoded    string          // the payload, when it is a decoded copy of the text (SetDecoded)
 	bearerSeen int8            // the text may hold a bearer token: 0 not looked yet, 1 no, 2 yes (mayBearer)
 	bearerFrom int             // the first "bearer " of text at or after bearerFrom is at bearerAt (-1: none), when bearerSeen is 2
@@ -42,7 +43,7 @@ func newSecrets(r redact.Redactor) secrets {
 func (x *secrets) startText(s string, reuse bool) {
 	x.reuse = reuse
 	x.spans = x.spans[:0]
-	x.orig = ""
+	x.orig, x.emitted = "", ""
 	x.text = s
 	x.foreign = false
 	x.needles = x.needles[:0]

@@ -58,3 +58,21 @@ func EachRecord(t *testing.T, root string, opts core.Options, f func(in string, 
 		})
 	}
 }
+
+// StreamUIDs are the identities the faces give texts read with no record
+// offset: each text's, with the secrets it held redacted
+// (core.Parser.IdentityText), under the default settings.
+func StreamUIDs(t testing.TB, texts []string) []string {
+	t.Helper()
+	p, err := core.NewParser(core.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u core.UIDer
+	ids := make([]string, len(texts))
+	for i, text := range texts {
+		p.ParseString(text)
+		ids[i] = u.Stream(nil, p.IdentityText(text))
+	}
+	return ids
+}
