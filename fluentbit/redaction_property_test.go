@@ -24,8 +24,9 @@ import (
 // parser filter with Reserve_Data and Preserve_Key): the plugin makes
 // attributes of those members.
 
-// The flags -redprop.seed and -redprop.n.
-var redpropSeed, redpropN = secretgen.Flags(600)
+// redprop is the property through the plugin, with the flags
+// -redprop.seed and -redprop.n.
+var redprop = secretgen.NewFaceProperty("fluentbit", 600, fbFaces)
 
 var (
 	redpropRecords = []string{"log", "message", "log, merged", "syslog input", "pipeline keys"}
@@ -161,7 +162,7 @@ func jsonValue(v any) any {
 type fbRuns struct {
 	t     testing.TB
 	convs map[string]*converter
-	hmac  bool // redact_mode hmac, the key in PAMAUDIT_TEST_HMAC_KEY
+	hmac  bool // redact_mode hmac, the key in secretgen.HMACKeyEnv
 }
 
 func (r *fbRuns) converter(schema string, max int) *converter {
@@ -171,7 +172,7 @@ func (r *fbRuns) converter(schema string, max int) *converter {
 	}
 	props := map[string]string{"schema": schema}
 	if r.hmac {
-		props["redact_mode"], props["redact_key_env"] = "hmac", "PAMAUDIT_TEST_HMAC_KEY"
+		props["redact_mode"], props["redact_key_env"] = "hmac", secretgen.HMACKeyEnv
 	}
 	if max > 0 {
 		props["max_record_bytes"] = strconv.Itoa(max)
@@ -252,35 +253,30 @@ func (r *fbRuns) run(schema, variant, output string) secretgen.Run {
 	}
 }
 
-func TestRedactionProperty(t *testing.T) {
-	redactionProperty(t, &fbRuns{t: t}, "fluentbit", *redpropN, []string{"otel", "ecs", "ocsf"})
+// fbFaces are the ways through the plugin in schema: each record variant
+// into each output, a batch of cases in one chunk.
+func fbFaces(t testing.TB, schema string, hmac bool) []secretgen.Face {
+	runs := &fbRuns{t: t, hmac: hmac}
+	var faces []secretgen.Face
+	for _, variant := range redpropRecords {
+		for _, output := range redpropOutputs {
+			batch := func(cases []secretgen.Case) [][]secretgen.Leak {
+				var chunk []byte
+				secrets := make([][]string, len(cases))
+				for i, c := range cases {
+					chunk = append(chunk, redpropEvent(c.Text, variant, c.Secrets)...)
+					secrets[i] = c.Secrets
+				}
+				return runs.convert(schema, 0, output, chunk, secrets)
+			}
+			faces = append(faces, secretgen.Face{Variant: variant + " > " + output, Batch: batch, Run: runs.run(schema, variant, output)})
+		}
+	}
+	return faces
 }
+
+func TestRedactionProperty(t *testing.T) { redprop.Check(t, false) }
 
 // TestRedactionPropertyHMAC: the property with keyed pseudonyms in place of
 // the mask, in the otel schema on half the cases.
-func TestRedactionPropertyHMAC(t *testing.T) {
-	t.Setenv("PAMAUDIT_TEST_HMAC_KEY", "pamaudit-redprop-key-0123456789")
-	redactionProperty(t, &fbRuns{t: t, hmac: true}, "fluentbit hmac", *redpropN/2, []string{"otel"})
-}
-
-func redactionProperty(t *testing.T, runs *fbRuns, config string, n int, schemas []string) {
-	var faces []secretgen.Face
-	for _, schema := range schemas {
-		for _, variant := range redpropRecords {
-			for _, output := range redpropOutputs {
-				// A batch goes through in one chunk.
-				batch := func(cases []secretgen.Case) [][]secretgen.Leak {
-					var chunk []byte
-					secrets := make([][]string, len(cases))
-					for i, c := range cases {
-						chunk = append(chunk, redpropEvent(c.Text, variant, c.Secrets)...)
-						secrets[i] = c.Secrets
-					}
-					return runs.convert(schema, 0, output, chunk, secrets)
-				}
-				faces = append(faces, secretgen.Face{Config: config + " " + schema, Variant: variant + " > " + output, Batch: batch, Run: runs.run(schema, variant, output)})
-			}
-		}
-	}
-	(&secretgen.Property{Seed: *redpropSeed}).CheckFaces(t, config, n, faces)
-}
+func TestRedactionPropertyHMAC(t *testing.T) { redprop.Check(t, true) }

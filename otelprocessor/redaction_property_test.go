@@ -26,8 +26,9 @@ import (
 // Fluent Bit's JSON parser keeping the original): the processor makes
 // attributes of those members.
 
-// The flags -redprop.seed and -redprop.n.
-var redpropSeed, redpropN = secretgen.Flags(1000)
+// redprop is the property through the processor, with the flags
+// -redprop.seed and -redprop.n.
+var redprop = secretgen.NewFaceProperty("processor", 1000, procFaces)
 
 // redpropBodies: how a case's text arrives.
 var redpropBodies = []string{"string body", "map body", "map body, merged", "syslog receiver", "pipeline attributes", "bytes body", "source missing", "source attribute"}
@@ -118,7 +119,7 @@ type procRuns struct {
 	t     testing.TB
 	procs map[string]processor.Logs
 	sinks map[string]interface{ AllLogs() []plog.Logs }
-	hmac  bool // redact: {mode: hmac}, the key in PAMAUDIT_TEST_HMAC_KEY
+	hmac  bool // redact: {mode: hmac}, the key in secretgen.HMACKeyEnv
 }
 
 func (r *procRuns) consume(schema, variant string, max int, ld plog.Logs) plog.Logs {
@@ -134,7 +135,7 @@ func (r *procRuns) consume(schema, variant string, max int, ld plog.Logs) plog.L
 		cfg.Source = source
 		cfg.Limits.MaxRecordBytes = max
 		if r.hmac {
-			cfg.Redact.Mode, cfg.Redact.KeyEnv = "hmac", "PAMAUDIT_TEST_HMAC_KEY"
+			cfg.Redact.Mode, cfg.Redact.KeyEnv = "hmac", secretgen.HMACKeyEnv
 		}
 		var sink interface{ AllLogs() []plog.Logs }
 		p, sink = newProcessor(r.t, cfg, processortest.NewNopSettings(metadata.Type))
@@ -190,42 +191,37 @@ func (r *procRuns) run(schema, variant string) secretgen.Run {
 	}
 }
 
-func TestRedactionProperty(t *testing.T) {
-	redactionProperty(t, &procRuns{t: t}, "processor", *redpropN, []string{"otel", "ecs", "ocsf"})
+// procFaces are the ways through the processor in schema: each body
+// variant, a batch of cases in one plog.Logs, record for record.
+func procFaces(t testing.TB, schema string, hmac bool) []secretgen.Face {
+	runs := &procRuns{t: t, hmac: hmac}
+	var faces []secretgen.Face
+	for _, variant := range redpropBodies {
+		batch := func(cases []secretgen.Case) [][]secretgen.Leak {
+			texts := make([]string, len(cases))
+			secrets := make([][]string, len(cases))
+			for i, c := range cases {
+				texts[i], secrets[i] = c.Text, c.Secrets
+			}
+			var leaks [][]secretgen.Leak
+			otlptest.ForEachWithScope(runs.consume(schema, variant, 0, redpropBatch(texts, secrets, variant)), func(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord) {
+				leaks = append(leaks, otlptest.Leaks(res, scope, lr, cases[len(leaks)].Secrets))
+			})
+			if len(leaks) != len(texts) {
+				t.Fatalf("%d records out, %d in", len(leaks), len(texts))
+			}
+			return leaks
+		}
+		faces = append(faces, secretgen.Face{Variant: variant, Batch: batch, Run: runs.run(schema, variant)})
+	}
+	return faces
 }
+
+func TestRedactionProperty(t *testing.T) { redprop.Check(t, false) }
 
 // TestRedactionPropertyHMAC: the property with keyed pseudonyms in place of
 // the mask, in the otel schema on half the cases.
-func TestRedactionPropertyHMAC(t *testing.T) {
-	t.Setenv("PAMAUDIT_TEST_HMAC_KEY", "pamaudit-redprop-key-0123456789")
-	redactionProperty(t, &procRuns{t: t, hmac: true}, "processor hmac", *redpropN/2, []string{"otel"})
-}
-
-func redactionProperty(t *testing.T, runs *procRuns, config string, n int, schemas []string) {
-	var faces []secretgen.Face
-	for _, schema := range schemas {
-		for _, variant := range redpropBodies {
-			// A batch goes through in one plog.Logs, record for record.
-			batch := func(cases []secretgen.Case) [][]secretgen.Leak {
-				texts := make([]string, len(cases))
-				secrets := make([][]string, len(cases))
-				for i, c := range cases {
-					texts[i], secrets[i] = c.Text, c.Secrets
-				}
-				var leaks [][]secretgen.Leak
-				otlptest.ForEachWithScope(runs.consume(schema, variant, 0, redpropBatch(texts, secrets, variant)), func(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord) {
-					leaks = append(leaks, otlptest.Leaks(res, scope, lr, cases[len(leaks)].Secrets))
-				})
-				if len(leaks) != len(texts) {
-					t.Fatalf("%d records out, %d in", len(leaks), len(texts))
-				}
-				return leaks
-			}
-			faces = append(faces, secretgen.Face{Config: config + " " + schema, Variant: variant, Batch: batch, Run: runs.run(schema, variant)})
-		}
-	}
-	(&secretgen.Property{Seed: *redpropSeed}).CheckFaces(t, config, n, faces)
-}
+func TestRedactionPropertyHMAC(t *testing.T) { redprop.Check(t, true) }
 
 // firstOr is a scope name's secret: the record's first, if any.
 func firstOr(secrets []string) string {

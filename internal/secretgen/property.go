@@ -103,6 +103,50 @@ func (p *Property) CheckFaces(t testing.TB, name string, n int, faces []Face) {
 	p.Report(t, name)
 }
 
+// HMACKeyEnv is the environment variable that holds the key of a face's
+// HMAC runs (FaceProperty.Check sets it): the face's configuration names it.
+const HMACKeyEnv = "PAMAUDIT_TEST_HMAC_KEY"
+
+// A FaceProperty is the redaction property test of a face that takes many
+// records at once (the processor, the plugin), in every output schema with
+// the mask, and with keyed pseudonyms in place of the mask in the otel
+// schema on half the cases.
+type FaceProperty struct {
+	name  string
+	seed  *int64
+	n     *int
+	faces func(t testing.TB, schema string, hmac bool) []Face
+}
+
+// NewFaceProperty registers the flags (Flags, n cases by default) of the
+// property of the face name, whose ways through it in a schema faces gives
+// (their Config is set by Check); with hmac, the face's configuration
+// redacts with keyed pseudonyms, the key in HMACKeyEnv.
+func NewFaceProperty(name string, n int, faces func(t testing.TB, schema string, hmac bool) []Face) *FaceProperty {
+	seed, count := Flags(n)
+	return &FaceProperty{name: name, seed: seed, n: count, faces: faces}
+}
+
+// Check checks the property (CheckFaces) in the otel, ecs and ocsf schemas
+// with the mask; with hmac, with keyed pseudonyms in the otel schema on half
+// the cases.
+func (fp *FaceProperty) Check(t *testing.T, hmac bool) {
+	t.Helper()
+	name, n, schemas := fp.name, *fp.n, []string{"otel", "ecs", "ocsf"}
+	if hmac {
+		t.Setenv(HMACKeyEnv, "pamaudit-redprop-key-0123456789")
+		name, n, schemas = name+" hmac", n/2, schemas[:1]
+	}
+	var faces []Face
+	for _, schema := range schemas {
+		for _, f := range fp.faces(t, schema, hmac) {
+			f.Config = name + " " + schema
+			faces = append(faces, f)
+		}
+	}
+	(&Property{Seed: *fp.seed}).CheckFaces(t, name, n, faces)
+}
+
 // Check runs c through run and records its leaks. config names the face
 // and its configuration, variant the way into it; a class of leaks is the
 // same across variants.
