@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -38,7 +39,7 @@ var (
 // extradata holding the case's secrets that the text holds; the
 // pipeline's, keys an earlier filter added beside the text (a copy of it,
 // fields it took out), which the plugin passes on.
-func redpropEvent(text, variant string, secrets []string) []byte {
+func redpropEvent(text, variant string, secrets []string, idx int) []byte {
 	key := "log"
 	if variant == "message" || variant == "syslog input" {
 		key = "message"
@@ -108,7 +109,9 @@ func redpropEvent(text, variant string, secrets []string) []byte {
 	}
 	b := appendArrayHeader(nil, 2)
 	b = appendArrayHeader(b, 2)
-	b = appendEventTime(b, chunkTime)
+	// The event's time says which event of the batch it is: the OTLP
+	// output groups records by resource, not in the chunk's order.
+	b = appendEventTime(b, chunkTime.Add(time.Duration(idx)))
 	b = appendMapHeader(b, 0)
 	b = appendMapHeader(b, n)
 	b = appendStr(b, key)
@@ -233,15 +236,19 @@ func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, se
 		if err != nil {
 			r.t.Fatal(err)
 		}
-		i := 0
+		seen, got := 0, make([]bool, n)
 		otlptest.ForEachWithScope(ld, func(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord) {
-			if i < n {
-				out[i] = otlptest.Leaks(res, scope, lr, secrets[i])
+			// The record of event i (redpropEvent), wherever its resource
+			// put it in the request.
+			i := int(lr.ObservedTimestamp().AsTime().Sub(chunkTime))
+			if i < 0 || i >= n || got[i] {
+				r.t.Fatalf("a record of observed time %v: no event, or a second record, of the batch", lr.ObservedTimestamp())
 			}
-			i++
+			out[i], got[i] = otlptest.Leaks(res, scope, lr, secrets[i]), true
+			seen++
 		})
-		if i != n {
-			r.t.Fatalf("%d records in the request, %d in", i, n)
+		if seen != n {
+			r.t.Fatalf("%d records in the request, %d in", seen, n)
 		}
 	}
 	return out
@@ -249,7 +256,7 @@ func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, se
 
 func (r *fbRuns) run(schema, variant, output string) secretgen.Run {
 	return func(text string, max int, secrets []string) []secretgen.Leak {
-		return r.convert(schema, max, output, redpropEvent(text, variant, secrets), [][]string{secrets})[0]
+		return r.convert(schema, max, output, redpropEvent(text, variant, secrets, 0), [][]string{secrets})[0]
 	}
 }
 
@@ -264,7 +271,7 @@ func fbFaces(t testing.TB, schema string, hmac bool) []secretgen.Face {
 				var chunk []byte
 				secrets := make([][]string, len(cases))
 				for i, c := range cases {
-					chunk = append(chunk, redpropEvent(c.Text, variant, c.Secrets)...)
+					chunk = append(chunk, redpropEvent(c.Text, variant, c.Secrets, i)...)
 					secrets[i] = c.Secrets
 				}
 				return runs.convert(schema, 0, output, chunk, secrets)
