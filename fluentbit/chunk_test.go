@@ -63,6 +63,14 @@ func groupMarker(sec int32) []byte {
 
 var chunkTime = time.Date(2026, 11, 22, 12, 0, 0, 123000000, time.UTC)
 
+// testEventTime is the time of a test chunk's event i: chunkTime and i
+// nanoseconds, so that a record says which event it came from (testEventIndex)
+// wherever an output put it.
+func testEventTime(i int) time.Time { return chunkTime.Add(time.Duration(i)) }
+
+// testEventIndex is i for a record whose observed time is testEventTime(i).
+func testEventIndex(observed time.Time) int { return int(observed.Sub(chunkTime)) }
+
 // testdataChunk makes a chunk of every record of the testdata files, each
 // under the "log" key with a stream key beside it.
 func testdataChunk(t testing.TB, files ...string) ([]byte, []string) {

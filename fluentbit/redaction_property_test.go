@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -111,7 +110,7 @@ func redpropEvent(text, variant string, secrets []string, idx int) []byte {
 	b = appendArrayHeader(b, 2)
 	// The event's time says which event of the batch it is: the OTLP
 	// output groups records by resource, not in the chunk's order.
-	b = appendEventTime(b, chunkTime.Add(time.Duration(idx)))
+	b = appendEventTime(b, testEventTime(idx))
 	b = appendMapHeader(b, 0)
 	b = appendMapHeader(b, n)
 	b = appendStr(b, key)
@@ -240,7 +239,7 @@ func (r *fbRuns) convert(schema string, max int, output string, chunk []byte, se
 		otlptest.ForEachWithScope(ld, func(res pcommon.Resource, scope pcommon.InstrumentationScope, lr plog.LogRecord) {
 			// The record of event i (redpropEvent), wherever its resource
 			// put it in the request.
-			i := int(lr.ObservedTimestamp().AsTime().Sub(chunkTime))
+			i := testEventIndex(lr.ObservedTimestamp().AsTime())
 			if i < 0 || i >= n || got[i] {
 				r.t.Fatalf("a record of observed time %v: no event, or a second record, of the batch", lr.ObservedTimestamp())
 			}
