@@ -251,15 +251,26 @@ func secretKind(key string) redact.Kind {
 // IdentityText is the text a record's identity (UIDer) is worked out
 // from, after the parse of text: text itself, or, when the parse redacted
 // secrets in it, the record's original text as it is emitted, with them
-// redacted. An identity is then never a function of a secret: a hash of
-// the clear text would let whoever reads the record test guesses of a
-// short secret (a PIN, a weak password) against it. Records that held no
-// secret keep the identity of their text. Valid until the next parse.
+// redacted (RedactedText). An identity is then never a function of a
+// secret: a hash of the clear text would let whoever reads the record test
+// guesses of a short secret (a PIN, a weak password) against it. Records
+// that held no secret keep the identity of their text. Valid until the
+// next parse.
 func (p *Parser) IdentityText(text string) string {
-	if p.b.Redactions() == 0 {
-		return text
+	if t, ok := p.RedactedText(); ok {
+		return t
 	}
-	return p.b.Emitted()
+	return text
+}
+
+// RedactedText is the last parsed record's original text as it is emitted,
+// with its secrets redacted, and whether the parse redacted any (when it
+// did not, the text is the one parsed). Valid until the next parse.
+func (p *Parser) RedactedText() (string, bool) {
+	if p.b.Redactions() == 0 {
+		return "", false
+	}
+	return p.b.Emitted(), true
 }
 
 // Redactions returns how many distinct secret values the last record

@@ -287,9 +287,8 @@ func (c *converter) uid(text []byte, hdr *core.Header) string {
 			}
 		}
 	}
-	if c.parser.Redactions() > 0 {
+	if t, ok := c.parser.RedactedText(); ok {
 		// Of the text with its secrets redacted (core.Parser.IdentityText).
-		t := c.parser.IdentityText(string(text))
 		if path != "" && off >= 0 {
 			return c.uids.File(path, off, t)
 		}
