@@ -9,7 +9,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/processor/processortest"
 
-	"github.com/pamaudit/pamaudit/internal/hostile"
 	"github.com/pamaudit/pamaudit/internal/testutil"
 	"github.com/pamaudit/pamaudit/otelprocessor/internal/metadata"
 	"github.com/pamaudit/pamaudit/record"
@@ -74,8 +73,13 @@ func FuzzProcessRecord(f *testing.F) {
 		a.CopyTo(ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
 		out, _ := m.MarshalLogs(ld)
 		if strings.Contains(text, "password=hunter2") {
-			// The planted secret, under a secret name: never in clear.
-			hostile.CheckNoSecret(t, "fuzz", out)
+			// The planted secret, under a secret name: never in clear,
+			// wherever else it stands. (Other words of the text are not
+			// secrets: the hostile corpus's values, which the fuzzer
+			// splices in as free text, may stay.)
+			if i := strings.Index(string(out), "hunter2"); i >= 0 {
+				t.Fatalf("the secret in clear: …%s…", out[max(0, i-60):min(len(out), i+27)])
+			}
 		}
 	})
 }
