@@ -126,9 +126,9 @@ var SecretNames = []string{
 
 // secretForms plants plantedSecret under every secret name in every quoting
 // form (plain JSON, JSON escaped once and twice, a query string, URL-encoded
-// JSON, key = value, a header line) inside every product's framing: a
-// Netwrix record and its Fluentd log-string wrapper, a PassMan value, a
-// seaudit line and text no format reads.
+// JSON, key = value, a header line, a command line's option) inside every
+// product's framing: a Netwrix record and its Fluentd log-string wrapper, a
+// PassMan value, a seaudit line and text no format reads.
 func secretForms() []byte {
 	var b bytes.Buffer
 	for _, k := range SecretNames {
@@ -144,6 +144,7 @@ func secretForms() []byte {
 			"%7B%22" + k + "%22%3A%22" + plantedSecret + "%22%7D", // URL-encoded JSON
 			k + " = " + plantedSecret + ", other = 1",             // key = value
 			k + ": " + v, // header line
+			"/usr/bin/tool -v --" + k + " " + plantedSecret + " --retry 2", // a command line's option
 		}
 		for _, t := range texts {
 			// Netwrix: a string field that embeds the text.

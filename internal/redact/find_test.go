@@ -41,6 +41,11 @@ func (r *Redactor) findRef(s string) []Span {
 						continue
 					}
 					v0, v1, next, _, ok := secretValue(s, j+len(n.name), n.header)
+					if !ok {
+						if o0, o1, onext, _, isOpt := optionValue(s, j, j+len(n.name)); isOpt {
+							v0, v1, next, ok = o0, o1, onext, true
+						}
+					}
 					ms = append(ms, mention{at: i, next: next, span: Span{Start: v0, End: v1}, ok: ok, header: n.header})
 					break
 				}
@@ -165,6 +170,7 @@ func TestMayMentionPrecedesFind(t *testing.T) {
 	texts := []string{
 		"password: x", "cookie=sid", "x%3Dy", "Authorization Bearer abc", "bearer tok",
 		`{"cookie":"a"}`, "Resource UACC check", "User audit mode requires logging", "secret", "",
+		"mysql --password x", "run -db-secret 'y' now", `cmd="--client-secret z"`,
 	}
 	texts = append(texts, testutil.GoldenLogLines(t, "../../testdata")...)
 	for _, s := range texts {
@@ -183,14 +189,24 @@ func TestMayMentionPrecedesFind(t *testing.T) {
 // MayMention's word-at-a-time scan agrees with a byte loop at every length
 // and position of each separator and bearer token.
 func TestMayMentionWords(t *testing.T) {
-	slow := func(s string) bool { return strings.ContainsAny(s, ":=%") || MayHoldBearer(s) }
+	slow := func(s string) bool {
+		if strings.ContainsAny(s, ":=%") || MayHoldBearer(s) {
+			return true
+		}
+		for i := 0; i < len(s); i++ { // an option: a word's '-', a space after it
+			if s[i] == '-' && (i == 0 || optionBefore(s[i-1])) && strings.Contains(s[i:], " ") {
+				return true
+			}
+		}
+		return false
+	}
 	for n := 0; n < 40; n++ {
 		base := strings.Repeat("a", n)
 		if MayMention(base) != slow(base) {
 			t.Errorf("%q", base)
 		}
 		for i := 0; i < n; i++ {
-			for _, c := range []string{":", "=", "%", "b", "B"} {
+			for _, c := range []string{":", "=", "%", "b", "B", "-", " -", "- "} {
 				v := base[:i] + c + base[i+1:]
 				if MayMention(v) != slow(v) {
 					t.Errorf("%q: %v", v, MayMention(v))

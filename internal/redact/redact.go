@@ -229,15 +229,16 @@ func MayHoldBearer(s string) bool { return indexBearer(s, 0) >= 0 }
 func IndexBearer(s string, from int) int { return indexBearer(s, from) }
 
 // MayMention reports whether s may hold a secret Find would find: a name's
-// value follows ':' or '=' (or their URL encodings, '%'), a bearer token
-// "bearer ". One pass over s rules out most strings (a table's constant
+// value follows ':' or '=' (or their URL encodings, '%') or is a command
+// line option's (a word that starts with '-'), a bearer token "bearer ".
+// One pass over s rules out most strings (a table's constant
 // text) without Find's passes per anchor.
 func MayMention(s string) bool {
 	// Eight bytes at a time: constant texts of a few dozen bytes are the
 	// common case, and a byte loop was most of their cost.
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	has := func(w, c uint64) bool { x := w ^ (c * lo); return (x-lo)&^x&hi != 0 }
-	bearer := false
+	bearer, dash := false, false
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
@@ -245,6 +246,7 @@ func MayMention(s string) bool {
 			return true
 		}
 		bearer = bearer || has(w, 'b') || has(w, 'B')
+		dash = dash || has(w, '-')
 	}
 	for ; i < len(s); i++ {
 		switch s[i] {
@@ -252,9 +254,28 @@ func MayMention(s string) bool {
 			return true
 		case 'b', 'B':
 			bearer = true
+		case '-':
+			dash = true
 		}
 	}
-	return bearer && MayHoldBearer(s)
+	return bearer && MayHoldBearer(s) || dash && mayOption(s)
+}
+
+// mayOption reports whether s may hold a command line's option with a
+// value (optionValue): a '-' that starts a word, and a space after it.
+func mayOption(s string) bool {
+	last := strings.LastIndexByte(s, ' ') // a value needs a space after its option
+	for i := strings.IndexByte(s, '-'); i >= 0 && i < last; {
+		if i == 0 || optionBefore(s[i-1]) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '-')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // Bearer finds "Bearer <token>" in free text and returns the token's
@@ -487,6 +508,14 @@ func (r *Redactor) names(s string, i, base int, dst []Span, a *anchor, nested *i
 			continue
 		}
 		v0, v1, next, form, ok := secretValue(s, j+len(n.name), n.header)
+		if !ok {
+			// A command line's option: "--db-password VALUE", "--cookie VALUE".
+			// When it is none, the search goes on where secretValue stopped
+			// (past the rest of the key: a long run of names is read once).
+			if o0, o1, onext, oform, isOpt := optionValue(s, j, j+len(n.name)); isOpt {
+				v0, v1, next, form, ok = o0, o1, onext, oform, true
+			}
+		}
 		if ok {
 			dst = append(dst, Span{Start: base + v0, End: base + v1, Kind: n.kind, Form: form})
 			if n.header && *nested < maxNested {
@@ -683,6 +712,58 @@ func secretValue(s string, i int, header bool) (v0, v1, next int, form Form, ok 
 		return 0, 0, j, 0, false
 	}
 	return i, j, j, FormBare, j > i
+}
+
+// optionValue reads a command line's option whose name holds a secret
+// name at s[start:end] ("mysql --password VALUE", "keytool -storepass …" is
+// not one: the name must be in it): the option word starts with '-' after
+// a space, a quote, '=' or the start of s, and its value is the next word,
+// after spaces, unless that is another option. It returns what secretValue
+// does.
+func optionValue(s string, start, end int) (v0, v1, next int, form Form, ok bool) {
+	// The option's word starts at most maxOption bytes before the name: a
+	// long run of key characters (a hostile text of names) is no option,
+	// and each mention in it must not read back over the whole run.
+	w := start
+	for w > 0 && start-w < maxOption && scan.IsKeyChar(s[w-1]) {
+		w--
+	}
+	if s[w] != '-' || w > 0 && !optionBefore(s[w-1]) {
+		return 0, 0, end, 0, false
+	}
+	i := end
+	for i < len(s) && scan.IsKeyChar(s[i]) {
+		i++
+	}
+	if i == len(s) || s[i] != ' ' && s[i] != '\t' {
+		return 0, 0, i, 0, false
+	}
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i == len(s) || s[i] == '-' {
+		return 0, 0, i, 0, false // no value: the next option follows
+	}
+	q0 := i
+	i, quoted := skipQuote(s, i)
+	if quoted {
+		e := closeQuote(s, i, s[q0:i])
+		return i, e, e, quoteForm(s[q0:i]), e > i
+	}
+	j := i
+	for j < len(s) && s[j] != '\t' && !valueEnd(s[j], false) {
+		j++
+	}
+	return i, j, j, FormBare, j > i
+}
+
+// maxOption bounds how far before a secret name its option's word may
+// start ("--vault-db-password"'s dashes are 11 bytes before "password").
+const maxOption = 48
+
+// optionBefore reports whether c may stand before a command line's option.
+func optionBefore(c byte) bool {
+	return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '=' || c == '('
 }
 
 // quoteForm is the Form of a value opened by the quote q (as skipQuote

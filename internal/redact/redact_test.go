@@ -20,6 +20,11 @@ func TestFindForms(t *testing.T) {
 		{"bearer anywhere", `sent Bearer s3cr3t-v4lue to x`, `sent Bearer [REDACTED] to x`},
 		{"a name without a value is text", `Password failed for: alice`, `Password failed for: alice`},
 		{"null is not a secret", `{"authorization":null}`, `{"authorization":null}`},
+		{"command line option", `/usr/bin/mysql -u root --password s3cr3t-v4lue db`, `/usr/bin/mysql -u root --password [REDACTED] db`},
+		{"option with a quoted value", `vault login --client-secret 's3cr3t v4lue' -v`, `vault login --client-secret '[REDACTED]' -v`},
+		{"option in a quoted command", `command = "keytool -keystore k.jks -db-password s3cr3t-v4lue"`, `command = "keytool -keystore k.jks -db-password [REDACTED]"`},
+		{"an option without a value", `docker login --password-stdin --username bob`, `docker login --password-stdin --username bob`},
+		{"a name in prose is text", `the password was changed by admin`, `the password was changed by admin`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := string(r.Replace(nil, tc.text, r.Find(tc.text, 0, nil, true)))

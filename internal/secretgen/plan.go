@@ -35,17 +35,18 @@ const (
 	fEscJSON             // {"name":"value"} kept in a string
 	fBearer              // Bearer value
 	fSD                  // an RFC 5424 structured-data parameter name="value"
+	fOption              // a command line's option: --name value
 	nForms
 )
 
-var formNames = [nForms]string{"pair", "json", "label", "eq", "query", "urlenc", "urljson", "escjson", "bearer", "sd"}
+var formNames = [nForms]string{"pair", "json", "label", "eq", "query", "urlenc", "urljson", "escjson", "bearer", "sd", "option"}
 
 var kindNamesShort = [nKinds]string{"password", "secret", "cookie", "set-cookie", "authorization", "x-access-token", "proxy-authorization", "bearer"}
 
 // kindForms are the forms each kind is written in.
 var kindForms = [nKinds][]form{
-	kPassword:      {fPair, fJSON, fLabel, fEq, fQuery, fURLEnc, fURLJSON, fEscJSON, fSD},
-	kSecret:        {fPair, fJSON, fLabel, fEq, fQuery, fURLEnc, fURLJSON, fEscJSON, fSD},
+	kPassword:      {fPair, fJSON, fLabel, fEq, fQuery, fURLEnc, fURLJSON, fEscJSON, fSD, fOption},
+	kSecret:        {fPair, fJSON, fLabel, fEq, fQuery, fURLEnc, fURLJSON, fEscJSON, fSD, fOption},
 	kCookie:        {fPair, fJSON, fLabel, fEscJSON, fSD},
 	kSetCookie:     {fPair, fJSON, fLabel, fEscJSON, fSD},
 	kAuthorization: {fPair, fJSON, fLabel, fEscJSON, fSD},
@@ -55,21 +56,24 @@ var kindForms = [nKinds][]form{
 }
 
 // names of each kind: for a PassMan pair (snake case), a JSON member, a
-// label, and the rest (query, text, structured data).
-type nameSet struct{ pair, json, label, other []string }
+// label, a command line's option, and the rest (query, text, structured
+// data).
+type nameSet struct{ pair, json, label, option, other []string }
 
 var kindNames = [nKinds]nameSet{
 	kPassword: {
-		pair:  []string{"password", "new_password", "old_password", "db_password", "vault_password", "PASSWORD"},
-		json:  []string{"password", "userPassword", "newPassword", "new_password", "db_password", "Password"},
-		label: []string{"Password", "New password", "password", "Vault password"},
-		other: []string{"password", "new_password", "userPassword", "db_password"},
+		pair:   []string{"password", "new_password", "old_password", "db_password", "vault_password", "PASSWORD"},
+		json:   []string{"password", "userPassword", "newPassword", "new_password", "db_password", "Password"},
+		label:  []string{"Password", "New password", "password", "Vault password"},
+		option: []string{"--password", "--db-password", "-password", "--new_password"},
+		other:  []string{"password", "new_password", "userPassword", "db_password"},
 	},
 	kSecret: {
-		pair:  []string{"secret", "client_secret", "db_secret", "api_secret"},
-		json:  []string{"secret", "clientSecret", "client_secret", "apiSecret", "sharedSecret"},
-		label: []string{"Secret", "Client secret", "Shared secret"},
-		other: []string{"client_secret", "secret", "clientSecret", "db_secret"},
+		pair:   []string{"secret", "client_secret", "db_secret", "api_secret"},
+		json:   []string{"secret", "clientSecret", "client_secret", "apiSecret", "sharedSecret"},
+		label:  []string{"Secret", "Client secret", "Shared secret"},
+		option: []string{"--client-secret", "--secret", "-api-secret"},
+		other:  []string{"client_secret", "secret", "clientSecret", "db_secret"},
 	},
 	kCookie: {
 		pair:  []string{"cookie"},
@@ -236,6 +240,8 @@ func choosePlan(c Chooser) *plan {
 			names = ns.json
 		case fLabel:
 			names = ns.label
+		case fOption:
+			names = ns.option
 		case fSD:
 			s.frame = sd
 		}

@@ -81,6 +81,14 @@ func (r *record) phrase(i int) string {
 		return `{"user":"bob","` + n + `":"` + v + `"}`
 	case fBearer:
 		return v
+	case fOption:
+		switch s.pos % 3 {
+		case 0:
+			return "/usr/bin/mysql -u root " + n + " " + v + " audit"
+		case 1:
+			return "ran " + n + " " + v + " --verbose"
+		}
+		return "vault login " + n + " '" + v + "' -method=approle"
 	}
 	return n + ": " + v // fLabel
 }
