@@ -180,6 +180,9 @@ func TestRedactionHeaderOverlap(t *testing.T) {
 		{"label before a bearer token (seed 99)",
 			"Aug 21 20:44:39 cap-host-3 passman: passman-audit(472): id=18008; type=DeleteAccount; failure_details=Proxy-Authorization: Basic UYpZ; user_upn=carol@corp.example; reason=Bearer DCEJThtX5JQnc",
 			"UYpZ", `"user.name":"carol@corp.example"`},
+		{"header in a seaudit record rsyslog escaped (seed 31)",
+			"2026-01-15T06:46:40+00:00 cap-host-3 passman: 12 Feb 2018 02:46:40 F PASSWORD carol 1 10#012  Event type: Password verification#012  Cookie: connect.sid=s%3A8XAKJ7tba#012  Status: Failed#012  Details: password = w1gchC5nIPp#012  Audit flags: AC database user",
+			"8XAKJ7tba", `#012  Status: Failed#012  Details: password = [REDACTED]#012  Audit flags: AC database user"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := core.NewParser(core.Options{})

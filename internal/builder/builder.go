@@ -186,7 +186,9 @@ func (b *Builder) SetBase(off int) { b.off.base = off }
 // (control-character escapes decoded), whose offsets are not the text's:
 // the secret values the product finds in it are scrubbed from the text by
 // value.
-func (b *Builder) SetDecoded(p string) { b.sec.decoded, b.off.base = p, 0 }
+func (b *Builder) SetDecoded(p string) {
+	b.sec.decoded, b.sec.decodedAt, b.off.base = p, b.off.base, 0
+}
 
 // Frame adds what the framing says of the record (time, host, app, pid and
 // its own fields) before the product reads it. The record's own fields

@@ -26,6 +26,7 @@ type secrets struct {
 	orig       string          // the original text when it is not the input (an unwrapped record)
 	emitted    string          // the original text as Finish emitted it, redacted (Emitted)
 	decoded    string          // the payload, when it is a decoded copy of the text (SetDecoded)
+	decodedAt  int             // where the payload decoded starts in the text
 	bearerSeen int8            // the text may hold a bearer token: 0 not looked yet, 1 no, 2 yes (mayBearer)
 	bearerFrom int             // the first "bearer " of text at or after bearerFrom is at bearerAt (-1: none), when bearerSeen is 2
 	bearerAt   int             // see bearerFrom
@@ -115,7 +116,14 @@ func (x *secrets) redact(r *record.Record, s string, hasMsg bool) string {
 	if s == x.text && x.bearerSeen != 0 {
 		mayBearer = x.bearerSeen == 2
 	}
-	x.looseSecrets(s, mayBearer)
+	if x.decoded != "" && s == x.text && x.decodedAt <= len(s) {
+		// The payload was searched decoded above: its escapes ("#012")
+		// would let a header's value run on over the lines after it
+		// here. The framing before it is searched as it is.
+		x.looseSecrets(s[:x.decodedAt], mayBearer)
+	} else {
+		x.looseSecrets(s, mayBearer)
+	}
 	if len(x.spans) > n {
 		x.propagate(s, n)
 	}
