@@ -183,6 +183,15 @@ func TestRedactionHeaderOverlap(t *testing.T) {
 		{"header in a seaudit record rsyslog escaped (seed 31)",
 			"2026-01-15T06:46:40+00:00 cap-host-3 passman: 12 Feb 2018 02:46:40 F PASSWORD carol 1 10#012  Event type: Password verification#012  Cookie: connect.sid=s%3A8XAKJ7tba#012  Status: Failed#012  Details: password = w1gchC5nIPp#012  Audit flags: AC database user",
 			"8XAKJ7tba", `#012  Status: Failed#012  Details: password = [REDACTED]#012  Audit flags: AC database user"`},
+		{"header in an rsyslog-escaped line kept as a service's JSON message (seed 4242)",
+			`2026-07-12T03:23:56.933355000Z stdout F 2026-10-01T17:20:18+00:00` + "\t" + `docker.s1_api.1.k3m9x2` + "\t" + `{"message":"2026-09-20T12:13:55+00:00 pm-node2 passman: 02 Mar 2017 11:21:59 D LOGIN erin 49047159:0000034b 59 2 pts/3 /usr/bin/ssh (OS user)#012    X-Access-Token: cZpnByiSllXC#012    Event: Login event#012    Status: Permitted#012    Details: https://nps.example.com/api/v1/auth?next=%2F&userPassword=yGq4ODgSBKJ#012    Date: 28 Oct 2008"}`,
+			"cZpnByiSllXC", `#012    Event: Login event#012    Status: Permitted#012`},
+		{"bearer credential in a value before more pairs (seed 16)",
+			"2026-08-19T11:52:39Z nps01.example.com passman: passman-audit(3805): id = 18146; user_upn = carol@corp.example; failure_details = authorization: Bearer HIx2bCHxdvy=; comment = /usr/bin/mysql -u root -api-secret wfHpvUQ2UhGWU audit; business_result = failure; entity_path = Servers/Linux/db-prod-01",
+			"HIx2bCHxdvy", `"passman.comment":"/usr/bin/mysql -u root -api-secret [REDACTED] audit"`},
+		{"padded credential in a spaced pair (seed 59)",
+			"reason = 'Bearer hBkEPfViU7U' id = 18118 type = Login authorization = JbVIaRbPe= start_timestamp = 1772704362 user_upn = dave@corp.example user_address = workstation-7.corp.example business_result = failure",
+			"JbVIaRbPe", `"user.name":"dave@corp.example"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := core.NewParser(core.Options{})

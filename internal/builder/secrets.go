@@ -116,7 +116,7 @@ func (x *secrets) redact(r *record.Record, s string, hasMsg bool) string {
 	if s == x.text && x.bearerSeen != 0 {
 		mayBearer = x.bearerSeen == 2
 	}
-	if x.decoded != "" && s == x.text && x.decodedAt <= len(s) {
+	if x.decoded != "" && x.decodedAt <= len(s) {
 		// The payload was searched decoded above: its escapes ("#012")
 		// would let a header's value run on over the lines after it
 		// here. The framing before it is searched as it is.
@@ -226,7 +226,9 @@ func (x *secrets) propagate(s string, n int) {
 		for end > sp.Start && s[end-1] == ' ' {
 			end--
 		}
-		if end > sp.Start {
+		// What is left may be a scheme's name alone ("Bearer " before the
+		// token the format found): no secret.
+		if end > sp.Start && !(sp.Kind == redact.KindScheme && redact.IsScheme(s[sp.Start:end])) {
 			x.foundIn(s, redact.Span{Start: sp.Start, End: end, Kind: sp.Kind, Form: sp.Form})
 		}
 	}

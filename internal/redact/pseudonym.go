@@ -279,13 +279,7 @@ func splitScheme(v string) (scheme, cred string, ok bool) {
 	if i <= 0 {
 		return "", "", false
 	}
-	known := false
-	for _, a := range authSchemes {
-		if strings.EqualFold(v[:i], a) {
-			known = true
-			break
-		}
-	}
+	known := IsScheme(v[:i])
 	j := i
 	for j < len(v) && v[j] == ' ' {
 		j++
@@ -294,6 +288,16 @@ func splitScheme(v string) (scheme, cred string, ok bool) {
 		return "", "", false
 	}
 	return v[:j], v[j:], true
+}
+
+// IsScheme reports whether w names an HTTP authentication scheme.
+func IsScheme(w string) bool {
+	for _, a := range authSchemes {
+		if strings.EqualFold(w, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // authSchemes are the HTTP authentication schemes a credential follows:
@@ -407,6 +411,9 @@ func (r *Redactor) Needles(dst []Needle, raw, v string, kind Kind, minLen int) [
 // appendWords appends v's words with their replacements; of a cookie's
 // "name=value" words, the value alone too.
 func appendWords(dst []Needle, v string, kind Kind, minLen int, repl func(string) string) []Needle {
+	if _, cred, ok := splitScheme(v); ok && kind == KindScheme {
+		v = cred // a scheme's name is no secret: "Basic" would be masked in every string
+	}
 	for _, w := range strings.FieldsFunc(v, IsValueSep) {
 		if len(w) >= minLen {
 			dst = appendNeedle(dst, Needle{w, repl(w)})

@@ -705,13 +705,47 @@ func secretValue(s string, i int, header bool) (v0, v1, next int, form Form, ok 
 		return 0, 0, i, 0, false // a structure: its members have names of their own
 	}
 	j := i
-	for j < len(s) && !valueEnd(s[j], header) {
+	for j < len(s) && !valueEnd(s[j], header) && !(header && s[j] == '#' && lineEscape(s[j:])) {
 		j++
 	}
 	if s[i:j] == "null" {
 		return 0, 0, j, 0, false
 	}
+	if header {
+		j = credentialEnd(s, i, j)
+	}
 	return i, j, j, FormBare, j > i
+}
+
+// credentialEnd returns where a header's unquoted value s[i:j] ends. A
+// Basic or Bearer credential is one token68 word (RFC 7617, RFC 6750):
+// "authorization: Bearer t; comment = …" kept as a value in a key = value
+// line holds more pairs after it. Another scheme's parameters are quoted
+// ("Digest username=\"bob\", response=\"…\""): its value runs on over
+// them (paramsEnd). Else the value ends at j (a cookie's pairs, a
+// credential without its scheme).
+func credentialEnd(s string, i, j int) int {
+	k := i
+	for k < j && s[k] != ' ' {
+		k++
+	}
+	if !strings.EqualFold(s[i:k], "bearer") && !strings.EqualFold(s[i:k], "basic") {
+		if k == j || !IsScheme(s[i:k]) {
+			return j
+		}
+		return paramsEnd(s, k)
+	}
+	for k < j && s[k] == ' ' {
+		k++
+	}
+	e := k
+	for e < j && s[e] != ' ' && s[e] != '\t' && s[e] != ';' && s[e] != ',' {
+		e++
+	}
+	if e == k {
+		return j
+	}
+	return e
 }
 
 // optionValue reads a command line's option whose name holds a secret
@@ -823,6 +857,36 @@ func closeQuote(s string, i int, q string) int {
 		}
 	}
 	return len(s)
+}
+
+// paramsEnd returns where a scheme's parameters from s[i] end: at the end
+// of the line, or at a quote that opens no parameter's value (the end of
+// the string the header stands in). A parameter's quoted value, in any
+// escaping, is skipped to its closing quote.
+func paramsEnd(s string, i int) int {
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n' || c == '\r' || lineEscape(s[i:]):
+			return i
+		case c == '=':
+			q0 := i + 1
+			if v, quoted := skipQuote(s, q0); quoted {
+				i = closeQuote(s, v, s[q0:v]) + v - q0 - 1
+			}
+		case c == '"' || c == '\'' || c == '\\':
+			return i
+		}
+	}
+	return len(s)
+}
+
+// lineEscape reports whether s starts with rsyslog's escape of a line
+// break ("#012", "#015"): it ends a header's value as the line break does,
+// in a text whose escapes were not decoded (a syslog line kept as a JSON
+// record's message), else the value would run on over the lines after it.
+// A token or cookie value holds no such run.
+func lineEscape(s string) bool {
+	return len(s) >= 4 && s[0] == '#' && s[1] == '0' && s[2] == '1' && (s[3] == '2' || s[3] == '5')
 }
 
 // valueEnd reports whether c ends an unquoted secret value.

@@ -25,6 +25,12 @@ func TestFindForms(t *testing.T) {
 		{"option in a quoted command", `command = "keytool -keystore k.jks -db-password s3cr3t-v4lue"`, `command = "keytool -keystore k.jks -db-password [REDACTED]"`},
 		{"an option without a value", `docker login --password-stdin --username bob`, `docker login --password-stdin --username bob`},
 		{"a name in prose is text", `the password was changed by admin`, `the password was changed by admin`},
+		{"bearer credential ends the header", `failure_details = authorization: Bearer s3cr3t-v4lue; comment = audit`, `failure_details = authorization: [REDACTED]; comment = audit`},
+		{"other schemes run on", `Authorization: Digest username="bob", response="s3cr3t-v4lue"`, `Authorization: [REDACTED]`},
+		{"other schemes in a JSON string", `{"msg":"Authorization: Digest username=\"bob\", response=\"s3cr3t-v4lue\"","next":1}`, `{"msg":"Authorization: [REDACTED]","next":1}`},
+		{"unknown scheme runs on", `Authorization: SSWS s3cr3t-v4lue extra`, `Authorization: [REDACTED]`},
+		{"rsyslog's escaped line break ends a header", `X-Access-Token: s3cr3t-v4lue#012    Event: Login`, `X-Access-Token: [REDACTED]#012    Event: Login`},
+		{"a tab's escape does not", `Cookie: sid=s3cr3t-v4lue;#011theme=dark`, `Cookie: [REDACTED]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := string(r.Replace(nil, tc.text, r.Find(tc.text, 0, nil, true)))

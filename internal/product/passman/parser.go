@@ -204,11 +204,15 @@ func (p *Parser) scanKV(s string, i int) {
 		// The value's first word is read once: it is the next key when
 		// '=' follows it (an empty value), else the start of the value.
 		w, empty := keyAt(s, i)
-		if spaced && empty {
+		// "authorization = dXNlcg= type = Login": where this pair's '='
+		// has spaces before it, a word with '=' right after it is a value
+		// with base64's padding, not the next key (padded).
+		eqSpaced := k.eq >= 2 && (s[k.eq-2] == ' ' || s[k.eq-2] == '\t')
+		if spaced && empty && !(eqSpaced && padded(s, w)) {
 			v1 = i // empty value: the next key follows
 			next = w
 		} else {
-			v1, next = bareEnd(s, i, w.k1)
+			v1, next = bareEnd(s, i, w.k1, eqSpaced)
 			i = v1
 		}
 		p.passmanField(key, s, v0, v1, 0)
@@ -297,8 +301,9 @@ func keyAt(s string, i int) (k pair, ok bool) {
 // bareEnd returns where the bare value at s[i:] ends: before the separators
 // that precede the next "key =", or at the end of the text, trailing
 // separators trimmed; and that next pair. s[i:from] holds no separator
-// (the value's first word, already read).
-func bareEnd(s string, i, from int) (int, pair) {
+// (the value's first word, already read). eqSpaced: the line writes
+// "key = value", so a padded word is no key.
+func bareEnd(s string, i, from int, eqSpaced bool) (int, pair) {
 	for j := from; j < len(s); j++ {
 		if !scan.IsKVSep(s[j]) {
 			continue
@@ -307,7 +312,7 @@ func bareEnd(s string, i, from int) (int, pair) {
 		for k < len(s) && scan.IsKVSep(s[k]) {
 			k++
 		}
-		if next, ok := keyAt(s, k); ok {
+		if next, ok := keyAt(s, k); ok && !(eqSpaced && padded(s, next)) {
 			return j, next
 		}
 		j = k - 1
@@ -318,6 +323,11 @@ func bareEnd(s string, i, from int) (int, pair) {
 	}
 	return end, pair{}
 }
+
+// padded reports whether the "key =" k has its '=' right after the key
+// ("dXNlcg=", base64's padding), where a line that writes "key = value"
+// holds a value, not a key.
+func padded(s string, k pair) bool { return scan.IsKeyChar(s[k.eq-2]) }
 
 // unescape drops the backslash before each quote q of a quoted value that
 // quotedEnd found escaped; every other backslash stays.

@@ -52,6 +52,12 @@ func TestPassManKeyValue(t *testing.T) {
 			map[string]any{"passman.start_timestamp": int64(1772702130)}},
 		{"password redacted", "type = ChangePassword, new_password = hunter2, username = erin",
 			map[string]any{"passman.new_password": "[REDACTED]", "passman.username": "erin"}},
+		{"padded value before a key, spaces only", "type = Login authorization = dXNlcg= start_timestamp = 1772704362 user_upn = dave@corp.example",
+			map[string]any{"passman.authorization": "[REDACTED]", "passman.start_timestamp": int64(1772704362), "user.name": "dave@corp.example"}},
+		{"padded value in a value, semicolons", "type = Login; failure_details = authorization: Bearer dXNlcg=; business_result = failure",
+			map[string]any{"passman.failure_details": "authorization: [REDACTED]", "event.outcome": "failure"}},
+		{"empty value before a key written key=", "type=Login, note=, user_upn=erin@corp.example",
+			map[string]any{"passman.note": "", "user.name": "erin@corp.example"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, got := parse(t, parsetest.Options{}, head+tc.kv)
