@@ -307,14 +307,14 @@ func (p *Parser) parse(s string, h *Header, reuse bool) (*Record, error) {
 		} else {
 			b.SetFormat(f.id, f.prefix)
 			err = f.read.Parse(fr)
-			if errors.Is(err, envelope.ErrShipper) && !fr.Shippers {
+			if err != nil && errors.Is(err, envelope.ErrShipper) && !fr.Shippers {
 				// The walk found a shipper's member: unwrap again, reading
 				// shippers' objects, from a fresh record.
 				fr.Shippers = true
 				b.Start(s, now, reuse)
 				continue
 			}
-			if errors.Is(err, ErrUnknownFormat) {
+			if err != nil && errors.Is(err, ErrUnknownFormat) {
 				b.SetFormat(FormatAuto, "") // the product looked closer and declined it
 			}
 		}

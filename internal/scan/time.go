@@ -124,7 +124,8 @@ func RFC3339(s string, loc *time.Location) (time.Time, int, bool) {
 }
 
 // DateUTC is time.Date(y, mo, d, h, mi, sec, ns, time.UTC) shifted by off
-// seconds east of UTC, for a date ValidDate accepts (years 0 to 9999): the
+// seconds east of UTC, for years 0 to 9999 and days 1 to 31 (a day past
+// its month's end runs on into the next, as time.Date normalises it): the
 // days from the civil date by H. Hinnant's algorithm, a few multiplications
 // where time.Date normalises every field and looks up the zone. Its code
 // is a tenth of time.Date's, which every record's time ran through (the
@@ -141,6 +142,11 @@ func DateUTC(y, mo, d, h, mi, sec, ns, off int) time.Time {
 	doy := (153*((mo+9)%12)+2)/5 + d - 1
 	days := era*146097 + yoe*365 + yoe/4 - yoe/100 + doy - 719468
 	return time.Unix(int64(days)*86400+int64(h*3600+mi*60+sec-off), int64(ns)).UTC()
+}
+
+// dateUTC is DateUTC with time.Date's signature, for a time in UTC.
+func dateUTC(y int, mo time.Month, d, h, mi, sec, ns int, _ *time.Location) time.Time {
+	return DateUTC(y, int(mo), d, h, mi, sec, ns, 0)
 }
 
 // Offset reads a UTC offset at s[i:], ±HH:MM or ±HHMM (strftime's %z, which
@@ -191,9 +197,13 @@ func RFC3164(s string, loc *time.Location, now time.Time) (time.Time, int, bool)
 		return time.Time{}, 0, false
 	}
 	y := now.In(loc).Year()
-	t := time.Date(y, mo, d, h, mi, sec, 0, loc)
+	date := time.Date
+	if loc == time.UTC {
+		date = dateUTC // time.Date's code for the common zone
+	}
+	t := date(y, mo, d, h, mi, sec, 0, loc)
 	if t.After(now.Add(7 * 24 * time.Hour)) {
-		t = time.Date(y-1, mo, d, h, mi, sec, 0, loc)
+		t = date(y-1, mo, d, h, mi, sec, 0, loc)
 	}
 	return t, i + 9, true
 }

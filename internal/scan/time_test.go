@@ -18,7 +18,7 @@ func TestDateUTC(t *testing.T) {
 	}
 	for _, y := range []int{0, 1, 3, 4, 99, 100, 400, 1600, 1900, 1970, 2000, 2024, 2100, 9999} {
 		for mo := 1; mo <= 12; mo++ {
-			for d := 1; ValidDate(y, time.Month(mo), d); d++ {
+			for d := 1; d <= 31; d++ { // past the month's end too: RFC 3164's day
 				check(y, mo, d, 23, 59, 59, 999999999, 0)
 			}
 		}
@@ -26,9 +26,6 @@ func TestDateUTC(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	for range 200000 {
 		y, mo, d := r.Intn(10000), 1+r.Intn(12), 1+r.Intn(31)
-		if !ValidDate(y, time.Month(mo), d) {
-			continue
-		}
 		check(y, mo, d, r.Intn(24), r.Intn(60), r.Intn(61), r.Intn(1e9), r.Intn(2*86400)-86400)
 	}
 }

@@ -467,7 +467,7 @@ func (p *Parser) passmanField(key, s string, v0, v1 int, esc byte) {
 	switch key {
 	case "type":
 		p.b.AddStr(record.AttrEventAction, v)
-		if a, ok := passmanActivities[v]; ok {
+		if a, ok := activity(v); ok {
 			r.EventName = a.event
 			p.b.AddTableStr(attrPassmanCategory, a.category)
 		} else if v != "" {

@@ -1,6 +1,7 @@
 package passman
 
 import (
+	"github.com/pamaudit/pamaudit/internal/cache"
 	"github.com/pamaudit/pamaudit/internal/scan"
 	"github.com/pamaudit/pamaudit/record"
 )
@@ -110,6 +111,36 @@ var passmanActivities = func() map[string]passmanActivity {
 	}
 	return m
 }()
+
+// activitySlot finds a type's activity by a slot (cache.Slot) confirmed
+// by one compare: most slots hold one type, so a record's type is found
+// without the map's hashing, whose code the parse's footprint in the
+// instruction cache paid for every record. A slot two types share sends
+// them to the map.
+var activitySlot = func() (t [256]struct {
+	typ    string
+	act    passmanActivity
+	shared bool
+}) {
+	for _, a := range passmanActivityList {
+		e := &t[cache.Slot(a.typ)]
+		e.shared = e.typ != ""
+		e.typ, e.act = a.typ, passmanActivities[a.typ]
+	}
+	return t
+}()
+
+// activity returns the activity of type typ.
+func activity(typ string) (passmanActivity, bool) {
+	if e := &activitySlot[cache.Slot(typ)]; !e.shared {
+		if e.typ == typ && typ != "" {
+			return e.act, true
+		}
+		return passmanActivity{}, false
+	}
+	a, ok := passmanActivities[typ]
+	return a, ok
+}
 
 // passmanOutcomes maps business_result values (compared case-insensitively)
 // to event.outcome.
