@@ -435,32 +435,24 @@ func (x *secrets) looseSecrets(s string, bearer bool) {
 	}
 }
 
-// dropKeysInSecrets drops the product's empty attributes whose names were
-// read from inside a secret of s: a format that took a secret's text for a
-// pair ("Basic dXNlcg=, id = 1": "dXNlcg" as a key with no value) would
+// dropKeysInSecrets drops the product's attributes whose names were read
+// from inside a secret of s: a format that took a secret's text for a pair
+// ("Basic dXNlcg=, id = 1": "dXNlcg" as a key with no value; "--client-secret
+// dXNlcg= audit,type=…": "dXNlcg" as a key with the value "audit") would
 // otherwise emit the secret as an attribute's name, which no value scrub
-// reaches. A name is compared by its letters and digits, lower case, as
-// keys are made of them.
+// reaches. A name without a value goes when it lies inside a secret; one
+// with a value only when it is the whole secret (a cookie's "theme=dark"
+// inside "sid=…; theme=dark" is a field of its own). Names are compared by
+// their letters and digits, lower case, as keys are made of them.
 func (b *Builder) dropKeysInSecrets(s string) {
 	r := &b.rec
-	first := -1 // the first attribute without a value: most records have none
-	for i := b.framing; i < len(r.Attrs); i++ {
-		if a := &r.Attrs[i]; a.Kind == record.KindString && a.Str == "" {
-			first = i
-			break
-		}
-	}
-	if first < 0 {
+	if len(b.sec.spans) == 0 {
 		return
 	}
 	var texts []string // the spans' letters and digits, made when a name needs them
-	kept := r.Attrs[:first]
-	for _, a := range r.Attrs[first:] {
-		// Only names without a value: a secret's token read as a pair
-		// ("dXNlcg=" then a separator) has none, while a name with a value
-		// inside a secret's span (a cookie's "theme=dark", the pairs after
-		// a quote the search read on past) is a field of its own.
-		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && a.Kind == record.KindString && a.Str == "" {
+	kept := r.Attrs[:b.framing]
+	for i, a := range r.Attrs[b.framing:] {
+		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && a.Kind == record.KindString && len(name) >= minPropagated && b.mayBeSecretName(name, a.Str == "") {
 			if texts == nil {
 				for _, sp := range b.sec.spans {
 					if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End {
@@ -468,15 +460,41 @@ func (b *Builder) dropKeysInSecrets(s string) {
 					}
 				}
 			}
-			if f := scan.AlnumLower(name); len(f) >= minPropagated && slices.ContainsFunc(texts, func(t string) bool { return strings.Contains(t, f) }) {
+			f := scan.AlnumLower(name)
+			in := func(t string) bool { return strings.Contains(t, f) }
+			if a.Str != "" {
+				in = func(t string) bool { return t == f }
+			}
+			if len(f) >= minPropagated && slices.ContainsFunc(texts, in) {
 				continue
 			}
 		}
-		kept = append(kept, a)
+		if len(kept) < b.framing+i {
+			kept = append(kept, a)
+		} else {
+			kept = kept[:len(kept)+1]
+		}
 	}
 	if len(kept) < len(r.Attrs) {
 		clear(r.Attrs[len(kept):])
 		r.Attrs = kept
 		b.keys.reset() // the places moved
 	}
+}
+
+// mayBeSecretName reports whether a name may have been read from a secret
+// span's text, before its letters are compared: without a value (empty),
+// any name; with one, a name about as long as a span (snake case adds
+// underscores, a span may hold padding), so most records with secrets
+// compare none.
+func (b *Builder) mayBeSecretName(name string, empty bool) bool {
+	if empty {
+		return true
+	}
+	for _, sp := range b.sec.spans {
+		if n := sp.End - sp.Start; 2*n >= len(name) && n <= 2*len(name)+4 {
+			return true
+		}
+	}
+	return false
 }

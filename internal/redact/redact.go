@@ -862,8 +862,10 @@ func closeQuote(s string, i int, q string) int {
 // paramsEnd returns where a scheme's parameters from s[i] end: at the end
 // of the line, or at a quote that opens no parameter's value (the end of
 // the string the header stands in). A parameter's quoted value, in any
-// escaping, is skipped to its closing quote.
+// escaping, is skipped to its closing quote; a quote after '=' that none
+// closes, or escaped unlike the first parameter's, ends them.
 func paramsEnd(s string, i int) int {
+	pq := "" // the first parameter's quote, as escaped: the others' too
 	for ; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '\n' || c == '\r' || lineEscape(s[i:]):
@@ -871,7 +873,16 @@ func paramsEnd(s string, i int) int {
 		case c == '=':
 			q0 := i + 1
 			if v, quoted := skipQuote(s, q0); quoted {
-				i = closeQuote(s, v, s[q0:v]) + v - q0 - 1
+				if pq == "" {
+					pq = s[q0:v]
+				}
+				e := closeQuote(s, v, s[q0:v])
+				if e == len(s) || s[q0:v] != pq {
+					// The quote of the string the header stands in
+					// ("…dXNlcg=\"}", "…=\\\",\\\"next\\\":…").
+					return q0
+				}
+				i = e + v - q0 - 1
 			}
 		case c == '"' || c == '\'' || c == '\\':
 			return i

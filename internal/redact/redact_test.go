@@ -28,6 +28,7 @@ func TestFindForms(t *testing.T) {
 		{"bearer credential ends the header", `failure_details = authorization: Bearer s3cr3t-v4lue; comment = audit`, `failure_details = authorization: [REDACTED]; comment = audit`},
 		{"other schemes run on", `Authorization: Digest username="bob", response="s3cr3t-v4lue"`, `Authorization: [REDACTED]`},
 		{"other schemes in a JSON string", `{"msg":"Authorization: Digest username=\"bob\", response=\"s3cr3t-v4lue\"","next":1}`, `{"msg":"Authorization: [REDACTED]","next":1}`},
+		{"other schemes before a padded value in a JSON string", `{"msg":"Authorization: Digest username=\"bob\", response=\"s3cr3t-v4lue\" password = dXNlcg="}`, `{"msg":"Authorization: [REDACTED]"}`},
 		{"unknown scheme runs on", `Authorization: SSWS s3cr3t-v4lue extra`, `Authorization: [REDACTED]`},
 		{"rsyslog's escaped line break ends a header", `X-Access-Token: s3cr3t-v4lue#012    Event: Login`, `X-Access-Token: [REDACTED]#012    Event: Login`},
 		{"a tab's escape does not", `Cookie: sid=s3cr3t-v4lue;#011theme=dark`, `Cookie: [REDACTED]`},

@@ -111,7 +111,8 @@ func (r *record) frame(j int, f framingSpec, t string) string {
 		var params []string
 		for i, sp := range r.p.secrets {
 			if sp.frame == j {
-				params = append(params, sp.name+`="`+r.p.planted(i)+`"`)
+				// RFC 5424 escapes '"' in a parameter's value.
+				params = append(params, sp.name+`="`+strings.ReplaceAll(r.p.planted(i), `"`, `\"`)+`"`)
 				r.describe(i, "structured data [auth@32473]")
 			}
 		}

@@ -114,7 +114,7 @@ var kindValues = [nKinds][][2]string{
 	kSecret:        {{"", ""}},
 	kCookie:        {{"sid=", ""}, {"sid=", "; theme=dark"}, {"theme=dark; sid=", ""}, {"connect.sid=s%3A", ""}},
 	kSetCookie:     {{"sid=", "; Path=/; HttpOnly"}, {"sid=", ""}},
-	kAuthorization: {{"Bearer ", ""}, {"Basic ", ""}, {"", ""}},
+	kAuthorization: {{"Bearer ", ""}, {"Basic ", ""}, {"", ""}, {`Digest username="bob", realm="pam", response="`, `"`}},
 	kAccessToken:   {{"", ""}},
 	kProxyAuth:     {{"Basic ", ""}},
 	kBearer:        {{"Bearer ", ""}},

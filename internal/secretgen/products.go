@@ -78,7 +78,8 @@ func (r *record) phrase(i int) string {
 	case fURLJSON:
 		return "data=%7B%22user%22%3A%22bob%22%2C%22" + n + "%22%3A%22" + v + "%22%7D"
 	case fEscJSON:
-		return `{"user":"bob","` + n + `":"` + v + `"}`
+		// A JSON string's quotes are escaped (a Digest header's parameters).
+		return `{"user":"bob","` + n + `":"` + strings.ReplaceAll(v, `"`, `\"`) + `"}`
 	case fBearer:
 		return v
 	case fOption:
