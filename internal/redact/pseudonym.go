@@ -494,8 +494,26 @@ func ReplaceNeedles(v string, ns []Needle) string {
 			b.WriteString(v[i:])
 			return b.String()
 		}
+		if p := pseudonymAround(v, at, at+len(ns[best].Find)); p >= 0 {
+			// Inside a pseudonym already written ("87b" in
+			// "hmac:487b9670f8ca8876"): its hex is no secret's text.
+			b.WriteString(v[i : p+PseudonymLen])
+			i = p + PseudonymLen
+			continue
+		}
 		b.WriteString(v[i:at])
 		b.WriteString(ns[best].Repl)
 		i = at + len(ns[best].Find)
 	}
+}
+
+// pseudonymAround returns where the pseudonym of v that overlaps v[start:end]
+// starts, or -1.
+func pseudonymAround(v string, start, end int) int {
+	for p := max(start-PseudonymLen+1, 0); p < end && p+PseudonymLen <= len(v); p++ {
+		if v[p] == PseudonymPrefix[0] && IsPseudonym(v[p:p+PseudonymLen]) {
+			return p
+		}
+	}
+	return -1
 }

@@ -132,3 +132,14 @@ func BenchmarkFindPaths(b *testing.B) {
 		}
 	}
 }
+
+// TestReplaceNeedlesKeepsPseudonyms: a short secret's needle that a
+// pseudonym written before holds by chance ("87b" in "hmac:487b9670f8ca8876")
+// leaves the pseudonym whole; the same text outside one is replaced.
+func TestReplaceNeedlesKeepsPseudonyms(t *testing.T) {
+	ns := []Needle{{Find: "87b", Repl: "hmac:025e313da0ca37aa"}}
+	got := ReplaceNeedles("Basic hmac:487b9670f8ca8876 token=87b", ns)
+	if want := "Basic hmac:487b9670f8ca8876 token=hmac:025e313da0ca37aa"; got != want {
+		t.Errorf("\n got %s\nwant %s", got, want)
+	}
+}

@@ -185,3 +185,14 @@ func TestOracle(t *testing.T) {
 		t.Errorf("Leaks = %q", l)
 	}
 }
+
+// TestOracleMasksPseudonyms: a secret inside a pseudonym's hex is no leak,
+// the same secret beside it is.
+func TestOracleMasksPseudonyms(t *testing.T) {
+	if l := Leaks("Basic hmac:487b9670f8ca8876", []string{"87b"}); len(l) != 0 {
+		t.Errorf("inside a pseudonym: %v", l)
+	}
+	if l := Leaks("Basic hmac:487b9670f8ca8876 87b", []string{"87b"}); len(l) != 1 {
+		t.Errorf("beside a pseudonym: %v", l)
+	}
+}
