@@ -449,10 +449,38 @@ func (b *Builder) dropKeysInSecrets(s string) {
 	if len(b.sec.spans) == 0 {
 		return
 	}
+	// A token read as a key with a value had '=' after it, in its span:
+	// without such a span, only names without a value are looked at.
+	minN, maxN := -1, -1
+	for _, sp := range b.sec.spans {
+		if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End && strings.IndexByte(s[sp.Start:sp.End], '=') >= 0 {
+			n := sp.End - sp.Start
+			if minN < 0 || n < minN {
+				minN = n
+			}
+			maxN = max(maxN, n)
+		}
+	}
+	// A name about as long as such a span (snake case adds underscores, a
+	// span holds its padding) has its letters compared.
+	maySecret := func(a *record.Attr, name string) bool {
+		return a.Kind == record.KindString && len(name) >= minPropagated &&
+			(a.Str == "" || maxN >= 0 && 2*maxN >= len(name) && minN <= 2*len(name)+4)
+	}
+	first := -1 // the first attribute that may be named by a secret: most records have none
+	for i := b.framing; i < len(r.Attrs); i++ {
+		if name, ok := strings.CutPrefix(r.Attrs[i].Key, b.prefix); ok && maySecret(&r.Attrs[i], name) {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return
+	}
 	var texts []string // the spans' letters and digits, made when a name needs them
-	kept := r.Attrs[:b.framing]
-	for i, a := range r.Attrs[b.framing:] {
-		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && a.Kind == record.KindString && len(name) >= minPropagated && b.mayBeSecretName(name, a.Str == "") {
+	kept := r.Attrs[:first]
+	for i, a := range r.Attrs[first:] {
+		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && maySecret(&a, name) {
 			if texts == nil {
 				for _, sp := range b.sec.spans {
 					if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End {
@@ -469,7 +497,7 @@ func (b *Builder) dropKeysInSecrets(s string) {
 				continue
 			}
 		}
-		if len(kept) < b.framing+i {
+		if len(kept) < first+i {
 			kept = append(kept, a)
 		} else {
 			kept = kept[:len(kept)+1]
@@ -480,21 +508,4 @@ func (b *Builder) dropKeysInSecrets(s string) {
 		r.Attrs = kept
 		b.keys.reset() // the places moved
 	}
-}
-
-// mayBeSecretName reports whether a name may have been read from a secret
-// span's text, before its letters are compared: without a value (empty),
-// any name; with one, a name about as long as a span (snake case adds
-// underscores, a span may hold padding), so most records with secrets
-// compare none.
-func (b *Builder) mayBeSecretName(name string, empty bool) bool {
-	if empty {
-		return true
-	}
-	for _, sp := range b.sec.spans {
-		if n := sp.End - sp.Start; 2*n >= len(name) && n <= 2*len(name)+4 {
-			return true
-		}
-	}
-	return false
 }
