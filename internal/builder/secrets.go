@@ -1,7 +1,7 @@
 package builder
 
 import (
-	"slices"
+	"bytes"
 	"strings"
 	"unsafe"
 
@@ -32,6 +32,8 @@ type secrets struct {
 	bearerAt   int             // see bearerFrom
 	foreign    bool            // an attribute holds a string that is not part of the text (scrubDecoded)
 	reuse      bool            // the record's strings need only last until the next record (Start)
+	alnum      []byte          // spans' and names' letters and digits (dropKeysInSecrets)
+	alnumEnds  []int           // where each span's ends in alnum
 	redacted   []byte          // the redacted text, when reuse
 	scratch    []byte          // the redacted text's copy, when not reuse
 }
@@ -449,11 +451,12 @@ func (b *Builder) dropKeysInSecrets(s string) {
 	if len(b.sec.spans) == 0 {
 		return
 	}
-	// A token read as a key with a value had '=' after it, in its span:
-	// without such a span, only names without a value are looked at.
+	// A token read as a key with a value had its padding's '=' after it,
+	// the end of its span: without such a span, only names without a
+	// value are looked at (a cookie's "theme=dark" is a field).
 	minN, maxN := -1, -1
 	for _, sp := range b.sec.spans {
-		if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End && strings.IndexByte(s[sp.Start:sp.End], '=') >= 0 {
+		if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End && s[sp.End-1] == '=' {
 			n := sp.End - sp.Start
 			if minN < 0 || n < minN {
 				minN = n
@@ -477,23 +480,37 @@ func (b *Builder) dropKeysInSecrets(s string) {
 	if first < 0 {
 		return
 	}
-	var texts []string // the spans' letters and digits, made when a name needs them
+	// The spans' letters and digits, then a name's, in one buffer kept
+	// from record to record: x.alnum[x.alnumEnds[k-1]:x.alnumEnds[k]] is
+	// span k's, made when a name first needs them.
+	x := &b.sec
+	x.alnum, x.alnumEnds = x.alnum[:0], x.alnumEnds[:0]
 	kept := r.Attrs[:first]
 	for i, a := range r.Attrs[first:] {
 		if name, ok := strings.CutPrefix(a.Key, b.prefix); ok && maySecret(&a, name) {
-			if texts == nil {
-				for _, sp := range b.sec.spans {
+			if len(x.alnumEnds) == 0 {
+				for _, sp := range x.spans {
 					if sp.Start >= 0 && sp.End <= len(s) && sp.Start < sp.End {
-						texts = append(texts, scan.AlnumLower(s[sp.Start:sp.End]))
+						x.alnum = scan.AppendAlnumLower(x.alnum, s[sp.Start:sp.End])
+						x.alnumEnds = append(x.alnumEnds, len(x.alnum))
 					}
 				}
 			}
-			f := scan.AlnumLower(name)
-			in := func(t string) bool { return strings.Contains(t, f) }
-			if a.Str != "" {
-				in = func(t string) bool { return t == f }
+			n := len(x.alnum)
+			x.alnum = scan.AppendAlnumLower(x.alnum, name)
+			f, inSecret := x.alnum[n:], false
+			for k, end := range x.alnumEnds {
+				t := x.alnum[:end]
+				if k > 0 {
+					t = t[x.alnumEnds[k-1]:]
+				}
+				if a.Str == "" && bytes.Contains(t, f) || a.Str != "" && bytes.Equal(t, f) {
+					inSecret = true
+					break
+				}
 			}
-			if len(f) >= minPropagated && slices.ContainsFunc(texts, in) {
+			x.alnum = x.alnum[:n]
+			if len(f) >= minPropagated && inSecret {
 				continue
 			}
 		}
