@@ -240,7 +240,9 @@ func (b *Builder) Finish(s string, err error) {
 	if b.sec.orig != "" {
 		s = b.sec.orig
 	}
-	b.finishAnomalies()
+	if len(b.dups) > 0 || len(b.anomalies) > 0 {
+		b.finishAnomalies() // most records have none: its code is not run
+	}
 	original := b.sec.redact(r, s, b.hasMsg)
 	b.sec.emitted = original
 	if len(b.sec.spans) > 0 && b.prefix != "" {

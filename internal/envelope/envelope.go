@@ -134,7 +134,7 @@ func (f *Frame) Unwrap(s string, pipeline *Header, loc *time.Location, now time.
 		}
 	}
 	f.Payload = cur
-	if f.Syslog {
+	if f.Syslog && strings.IndexByte(cur, '#') >= 0 { // most payloads have none: the decoder's code is not run
 		if d, ok := syslog.DecodeEscapes(cur); ok {
 			f.Payload, f.Decoded = d, true
 		}
