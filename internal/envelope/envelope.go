@@ -220,7 +220,9 @@ func braceStart(s string) bool {
 func (f *Frame) syslogFields() {
 	f.merge(&f.sh)
 	f.Syslog = true
-	f.sh.SyslogAttrs(f.set)
+	if f.sh.HasSyslogAttrs() { // else SyslogAttrs's code is not run
+		f.sh.SyslogAttrs(f.set)
+	}
 }
 
 func takeRFC5424(f *Frame, s string, loc *time.Location, _ time.Time) (int, string, bool) {

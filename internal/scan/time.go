@@ -202,7 +202,7 @@ func RFC3164(s string, loc *time.Location, now time.Time) (time.Time, int, bool)
 		date = dateUTC // time.Date's code for the common zone
 	}
 	t := date(y, mo, d, h, mi, sec, 0, loc)
-	if t.After(now.Add(7 * 24 * time.Hour)) {
+	if t.Unix() > now.Unix()+7*24*3600 { // t.After(now.Add(7 days)): t has no fraction
 		t = date(y-1, mo, d, h, mi, sec, 0, loc)
 	}
 	return t, i + 9, true

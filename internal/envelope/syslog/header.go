@@ -55,6 +55,12 @@ func (h *Header) Severity() int { return int(h.sev) - 1 }
 // Facility returns the facility, or -1.
 func (h *Header) Facility() int { return int(h.fac) - 1 }
 
+// HasSyslogAttrs reports whether SyslogAttrs has any to give: a file's
+// line has no PRI, message id or structured data.
+func (h *Header) HasSyslogAttrs() bool {
+	return h.fac != 0 || h.sev != 0 || h.MsgID != "" || len(h.SD) > 0
+}
+
 // PRI returns facility*8 + severity, or -1 when either is not known.
 func (h *Header) PRI() int {
 	if h.sev == 0 || h.fac == 0 {
