@@ -120,7 +120,7 @@ func RFC3339(s string, loc *time.Location) (time.Time, int, bool) {
 	if off, n, ok := Offset(s, i); ok {
 		return DateUTC(y, mo, d, h, mi, sec, ns, off), i + n, true
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, sec, ns, loc), i, true
+	return Date(y, time.Month(mo), d, h, mi, sec, ns, loc), i, true
 }
 
 // DateUTC is time.Date(y, mo, d, h, mi, sec, ns, time.UTC) shifted by off
@@ -144,9 +144,13 @@ func DateUTC(y, mo, d, h, mi, sec, ns, off int) time.Time {
 	return time.Unix(int64(days)*86400+int64(h*3600+mi*60+sec-off), int64(ns)).UTC()
 }
 
-// dateUTC is DateUTC with time.Date's signature, for a time in UTC.
-func dateUTC(y int, mo time.Month, d, h, mi, sec, ns int, _ *time.Location) time.Time {
-	return DateUTC(y, int(mo), d, h, mi, sec, ns, 0)
+// Date is time.Date, through DateUTC when loc is UTC (the default zone of
+// times without an offset): time.Date's code is not run for them.
+func Date(y int, mo time.Month, d, h, mi, sec, ns int, loc *time.Location) time.Time {
+	if loc == time.UTC {
+		return DateUTC(y, int(mo), d, h, mi, sec, ns, 0)
+	}
+	return time.Date(y, mo, d, h, mi, sec, ns, loc)
 }
 
 // Offset reads a UTC offset at s[i:], ±HH:MM or ±HHMM (strftime's %z, which
@@ -197,13 +201,9 @@ func RFC3164(s string, loc *time.Location, now time.Time) (time.Time, int, bool)
 		return time.Time{}, 0, false
 	}
 	y := now.In(loc).Year()
-	date := time.Date
-	if loc == time.UTC {
-		date = dateUTC // time.Date's code for the common zone
-	}
-	t := date(y, mo, d, h, mi, sec, 0, loc)
+	t := Date(y, mo, d, h, mi, sec, 0, loc)
 	if t.Unix() > now.Unix()+7*24*3600 { // t.After(now.Add(7 days)): t has no fraction
-		t = date(y-1, mo, d, h, mi, sec, 0, loc)
+		t = Date(y-1, mo, d, h, mi, sec, 0, loc)
 	}
 	return t, i + 9, true
 }

@@ -15,6 +15,9 @@ func TestDateUTC(t *testing.T) {
 		if got := DateUTC(y, mo, d, h, mi, sec, ns, off); got != want {
 			t.Fatalf("DateUTC(%d-%02d-%02d %02d:%02d:%02d.%09d %+d) = %v, want %v", y, mo, d, h, mi, sec, ns, off, got, want)
 		}
+		if got, want := Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC), time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC); got != want {
+			t.Fatalf("Date(%d-%02d-%02d …, UTC) = %v, want %v", y, mo, d, got, want)
+		}
 	}
 	for _, y := range []int{0, 1, 3, 4, 99, 100, 400, 1600, 1900, 1970, 2000, 2024, 2100, 9999} {
 		for mo := 1; mo <= 12; mo++ {

@@ -414,7 +414,7 @@ func capamTime(s string, loc *time.Location) (time.Time, bool) {
 	if !(ok1 && ok2 && ok3 && ok4) || !scan.ValidDate(y, mo, d) {
 		return time.Time{}, false
 	}
-	return time.Date(y, mo, d, h, mi, sec, 0, loc), true
+	return scan.Date(y, mo, d, h, mi, sec, 0, loc), true
 }
 
 // nextField returns the next space-separated field of s at or after i and
